@@ -1,0 +1,101 @@
+package codec
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors. Every error returned by a decoder in this package wraps
+// exactly one of them, so callers branch with [errors.Is]:
+//
+//	switch {
+//	case errors.Is(err, codec.ErrExpired): // ask the user to log in again
+//	case errors.Is(err, codec.ErrSignature): // tampered, or signed with another key
+//	}
+//
+// Authentication failures never say which byte or which key was wrong.
+var (
+	// ErrSignature: the MAC or AEAD tag does not verify under any configured
+	// key (itsdangerous: BadSignature / BadTimeSignature).
+	ErrSignature = errors.New("codec: invalid signature")
+
+	// ErrUnknownKey: a native cookie names a key id that is not in the key
+	// ring, or names a key that has been retired.
+	ErrUnknownKey = errors.New("codec: unknown key")
+
+	// ErrMalformed: the cookie does not have the structure of the format
+	// (missing separators, bad base64, bad timestamp, unknown version).
+	ErrMalformed = errors.New("codec: malformed cookie")
+
+	// ErrExpired: the cookie verified but is older than its lifetime
+	// (itsdangerous: SignatureExpired with a positive age). Errors that wrap
+	// it are *[ExpiredError] and carry the times.
+	ErrExpired = errors.New("codec: expired")
+
+	// ErrFuture: the cookie verified but was issued later than now plus the
+	// allowed clock skew. Errors that wrap it are *[FutureError].
+	ErrFuture = errors.New("codec: issued in the future")
+
+	// ErrPayload: the cookie verified but its payload cannot be decoded
+	// (itsdangerous: BadPayload; Flask answers this with HTTP 500).
+	ErrPayload = errors.New("codec: bad payload")
+
+	// ErrTooLarge: an input or output exceeds a configured size limit.
+	// Errors that wrap it are *[TooLargeError] and carry the sizes.
+	ErrTooLarge = errors.New("codec: too large")
+)
+
+// ExpiredError reports a cookie whose signature is valid but whose lifetime
+// has passed. It wraps [ErrExpired].
+type ExpiredError struct {
+	// Reason names the limit that was passed: "max-age" (Flask format),
+	// "expires", "idle" or "absolute" (native format).
+	Reason string
+	// At is the instant the cookie stopped being valid.
+	At time.Time
+	// Now is the clock reading the decision was made with.
+	Now time.Time
+}
+
+func (e *ExpiredError) Error() string {
+	return fmt.Sprintf("%v: %s limit passed %s ago", ErrExpired, e.Reason, e.Now.Sub(e.At).Round(time.Second))
+}
+
+func (e *ExpiredError) Unwrap() error { return ErrExpired }
+
+// FutureError reports a cookie whose signature is valid but whose issue time
+// lies beyond now plus the allowed skew. It wraps [ErrFuture].
+type FutureError struct {
+	// At is the issue time the cookie claims.
+	At time.Time
+	// Now is the clock reading the decision was made with.
+	Now time.Time
+	// Skew is the allowance that was applied.
+	Skew time.Duration
+}
+
+func (e *FutureError) Error() string {
+	return fmt.Sprintf("%v: issued %s after now (skew allowed %s)", ErrFuture, e.At.Sub(e.Now).Round(time.Second), e.Skew)
+}
+
+func (e *FutureError) Unwrap() error { return ErrFuture }
+
+// TooLargeError reports an input or output over a size limit. It wraps
+// [ErrTooLarge].
+type TooLargeError struct {
+	// What names the measured thing, e.g. "cookie", "decompressed payload".
+	What string
+	// Size is the measured size in bytes; for a cookie it is
+	// len(name)+len(value). It may be a lower bound when measuring stopped
+	// at the limit (decompression).
+	Size int
+	// Limit is the limit that was exceeded, in bytes.
+	Limit int
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%v: %s is %d bytes, limit %d", ErrTooLarge, e.What, e.Size, e.Limit)
+}
+
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
