@@ -1,0 +1,179 @@
+// Package pyjson formats numbers and strings exactly as CPython's json
+// module does with Flask's settings (ensure_ascii=True, allow_nan=True).
+//
+// Start with [AppendString] and [AppendFloat]. Every function appends to dst
+// and allocates only when dst has to grow.
+package pyjson
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// safe[b] is true for ASCII bytes that CPython's ensure_ascii encoder copies
+// unchanged: 0x20..0x7e except '"' and '\\'.
+var safe = func() (t [256]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
+// AppendString appends s as a JSON string literal the way CPython's
+// json.dumps(s, ensure_ascii=True) writes it: '"' and '\\' escaped, the short
+// escapes \b \t \n \f \r, every other code point below U+0020 or from U+007F
+// up as \uXXXX with lowercase hex, code points above U+FFFF as a UTF-16
+// surrogate pair. '/', '<', '>', '&' and '\'' are not escaped, so the result
+// is pure ASCII.
+//
+// Python strings cannot hold invalid UTF-8; each byte of s that is not part of
+// a valid UTF-8 sequence is written as \ufffd (as encoding/json does).
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if safe[b] {
+			i++
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		if b < utf8.RuneSelf {
+			switch b {
+			case '"':
+				dst = append(dst, '\\', '"')
+			case '\\':
+				dst = append(dst, '\\', '\\')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = appendU(dst, rune(b))
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x10000 {
+			hi, lo := utf16.EncodeRune(r)
+			dst = appendU(dst, hi)
+			dst = appendU(dst, lo)
+		} else {
+			// Covers utf8.RuneError for invalid bytes (size 1): \ufffd.
+			dst = appendU(dst, r)
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+func appendU(dst []byte, r rune) []byte {
+	return append(dst, '\\', 'u',
+		hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// AppendFloat appends f as CPython's repr(float) does, with json's allow_nan
+// tokens: NaN, Infinity, -Infinity. Finite values use the shortest digit
+// string that round-trips; with E the decimal exponent of the first digit,
+// -4 <= E < 16 is written positionally with at least one fractional digit
+// ("1.0", "0.0001", "1000000000000000.0", "-0.0"), anything else as
+// mantissa "e" sign and at least two exponent digits ("1e+16", "1e-05",
+// "1.2345678901234568e+17", "5e-324").
+func AppendFloat(dst []byte, f float64) []byte {
+	return appendFloat(dst, f, 64)
+}
+
+// AppendFloat32 appends f with the shortest digits that identify it as a
+// float32 (as encoding/json does), laid out by the rules of [AppendFloat].
+// Python reads the text back as the float64 nearest to those digits.
+func AppendFloat32(dst []byte, f float32) []byte {
+	return appendFloat(dst, float64(f), 32)
+}
+
+func appendFloat(dst []byte, f float64, bits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	}
+	var scratch [40]byte
+	e := strconv.AppendFloat(scratch[:0], f, 'e', -1, bits)
+	// e is [-]d[.ddd]e±XX[X]
+	neg := false
+	if e[0] == '-' {
+		neg = true
+		e = e[1:]
+	}
+	epos := len(e) - 1
+	for e[epos] != 'e' {
+		epos--
+	}
+	mant, exps := e[:epos], e[epos+1:]
+	exp := 0
+	for _, c := range exps[1:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if exps[0] == '-' {
+		exp = -exp
+	}
+	if neg {
+		dst = append(dst, '-')
+	}
+	if exp < -4 || exp >= 16 {
+		// Scientific: Go's mantissa and exponent already match Python's
+		// (no trailing ".0", sign always present, at least two digits).
+		dst = append(dst, mant...)
+		dst = append(dst, 'e')
+		return append(dst, exps...)
+	}
+	// Collect the significant digits without the decimal point.
+	var digs [24]byte
+	nd := 0
+	for _, c := range mant {
+		if c != '.' {
+			digs[nd] = c
+			nd++
+		}
+	}
+	if exp < 0 {
+		dst = append(dst, '0', '.')
+		for i := -1; i > exp; i-- {
+			dst = append(dst, '0')
+		}
+		return append(dst, digs[:nd]...)
+	}
+	// 0 <= exp < 16: integer part has exp+1 digits.
+	intLen := exp + 1
+	if nd <= intLen {
+		dst = append(dst, digs[:nd]...)
+		for i := nd; i < intLen; i++ {
+			dst = append(dst, '0')
+		}
+		return append(dst, '.', '0')
+	}
+	dst = append(dst, digs[:intLen]...)
+	dst = append(dst, '.')
+	return append(dst, digs[intLen:nd]...)
+}
+
+// AppendInt appends i in decimal, as Python's int repr does.
+func AppendInt(dst []byte, i int64) []byte {
+	return strconv.AppendInt(dst, i, 10)
+}

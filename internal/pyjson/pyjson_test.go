@@ -1,0 +1,101 @@
+package pyjson
+
+import (
+	"math"
+	"testing"
+)
+
+func TestAppendFloat(t *testing.T) {
+	cases := []struct {
+		f    float64
+		want string
+	}{
+		{0, "0.0"},
+		{math.Copysign(0, -1), "-0.0"},
+		{1, "1.0"},
+		{100, "100.0"},
+		{0.1, "0.1"},
+		{1.5, "1.5"},
+		{-2.25, "-2.25"},
+		{1e16, "1e+16"},
+		{1e15, "1000000000000000.0"},
+		{1.2345678901234568e+17, "1.2345678901234568e+17"},
+		{0.0001, "0.0001"},
+		{0.00012, "0.00012"},
+		{1e-05, "1e-05"},
+		{1e-07, "1e-07"},
+		{1e22, "1e+22"},
+		{0.30000000000000004, "0.30000000000000004"},
+		{5e-324, "5e-324"},
+		{math.MaxFloat64, "1.7976931348623157e+308"},
+		{123456.789, "123456.789"},
+		{9999999999999998, "9999999999999998.0"},
+		{1.5e300, "1.5e+300"},
+		{-1e100, "-1e+100"},
+		{382160.5672028011, "382160.5672028011"},
+		{math.NaN(), "NaN"},
+		{math.Inf(1), "Infinity"},
+		{math.Inf(-1), "-Infinity"},
+	}
+	for _, c := range cases {
+		if got := string(AppendFloat(nil, c.f)); got != c.want {
+			t.Errorf("AppendFloat(%v) = %q, want %q", c.f, got, c.want)
+		}
+	}
+}
+
+func TestAppendFloat32(t *testing.T) {
+	cases := []struct {
+		f    float32
+		want string
+	}{
+		{0.1, "0.1"},
+		{1, "1.0"},
+		{1e20, "1e+20"},
+		{3.4028235e38, "3.4028235e+38"},
+	}
+	for _, c := range cases {
+		if got := string(AppendFloat32(nil, c.f)); got != c.want {
+			t.Errorf("AppendFloat32(%v) = %q, want %q", c.f, got, c.want)
+		}
+	}
+}
+
+func TestAppendString(t *testing.T) {
+	cases := []struct {
+		s, want string
+	}{
+		{"", `""`},
+		{"alice", `"alice"`},
+		{"Jürgen 日本", `"J\u00fcrgen \u65e5\u672c"`},
+		{"hi 😀", `"hi \ud83d\ude00"`},
+		{"\x00\b\t\n\f\r\x1f\x7f\u2028 </x>&'\"\\/", `"\u0000\b\t\n\f\r\u001f\u007f\u2028 </x>&'\"\\/"`},
+		{"\xff", `"\ufffd"`},
+		{"a\xe2\x82", `"a\ufffd\ufffd"`},
+		{"\U0010ffff", `"\udbff\udfff"`},
+		{"\uffff", `"\uffff"`},
+	}
+	for _, c := range cases {
+		if got := string(AppendString(nil, c.s)); got != c.want {
+			t.Errorf("AppendString(%q) = %s, want %s", c.s, got, c.want)
+		}
+	}
+}
+
+func TestAppendInt(t *testing.T) {
+	if got := string(AppendInt([]byte("x"), math.MinInt64)); got != "x-9223372036854775808" {
+		t.Errorf("AppendInt = %s", got)
+	}
+}
+
+func TestAppendNoAlloc(t *testing.T) {
+	buf := make([]byte, 0, 256)
+	n := testing.AllocsPerRun(100, func() {
+		b := AppendString(buf[:0], "Jürgen 😀 \n")
+		b = AppendFloat(b, 1.2345678901234568e+17)
+		_ = AppendFloat(b, 0.0001)
+	})
+	if n != 0 {
+		t.Errorf("allocs = %v, want 0", n)
+	}
+}
