@@ -1,0 +1,151 @@
+package cliinput
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const flaskCookie = "eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w"
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name    string
+		text    string
+		opts    Options
+		form    Form
+		cname   string
+		value   string
+		dups    int
+		fromIn  bool
+		wantErr error
+	}{
+		{name: "raw", text: flaskCookie, form: FormValue, cname: "session", value: flaskCookie},
+		{name: "raw newline", text: flaskCookie + "\n", form: FormValue, cname: "session", value: flaskCookie},
+		{name: "raw crlf spaces", text: "  \t" + flaskCookie + " \r\n", form: FormValue, cname: "session", value: flaskCookie},
+		{name: "double quoted", text: `"` + flaskCookie + `"`, form: FormValue, cname: "session", value: flaskCookie},
+		{name: "single quoted", text: `'` + flaskCookie + `'`, form: FormValue, cname: "session", value: flaskCookie},
+		{name: "nested quotes", text: ` '"` + flaskCookie + `"' `, form: FormValue, cname: "session", value: flaskCookie},
+		{name: "compressed raw", text: ".eJyrVkpOLCpRsopWKs4u1TVQ0g.ZVPxAA.sig", form: FormValue, cname: "session", value: ".eJyrVkpOLCpRsopWKs4u1TVQ0g.ZVPxAA.sig"},
+		{name: "padded base64 is raw", text: "MTcwMDAwMDAwMHxhYmM=", form: FormValue, cname: "session", value: "MTcwMDAwMDAwMHxhYmM="},
+		{name: "double padded base64 is raw", text: "MTcwMDAwMDAwMHxhYg==", form: FormValue, cname: "session", value: "MTcwMDAwMDAwMHxhYg=="},
+		{name: "custom name", text: "sess", opts: Options{Name: "sid", NameSet: true}, form: FormValue, cname: "sid", value: "sess"},
+		{name: "pair", text: "session=" + flaskCookie, form: FormPair, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "pair other name default", text: "app=" + flaskCookie, form: FormPair, cname: "app", value: flaskCookie, fromIn: true},
+		{name: "pair quoted value", text: `session="` + flaskCookie + `"`, form: FormPair, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "pair padded value", text: "gs=MTcwMDAwMDAwMHxhYg==", form: FormPair, cname: "gs", value: "MTcwMDAwMDAwMHxhYg==", fromIn: true},
+		{name: "pair wrong explicit name", text: "app=" + flaskCookie, opts: Options{Name: "session", NameSet: true}, wantErr: ErrNotFound},
+		{name: "cookie header", text: "Cookie: a=1; session=" + flaskCookie + "; b=2", form: FormCookieHeader, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "cookie header lower case", text: "cookie:session=" + flaskCookie, form: FormCookieHeader, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "cookie header curl", text: "> Cookie: session=" + flaskCookie, form: FormCookieHeader, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "cookie header pick name", text: "Cookie: a=1; sid=xyz; session=abc", opts: Options{Name: "sid", NameSet: true}, form: FormCookieHeader, cname: "sid", value: "xyz", fromIn: true},
+		{name: "cookie header duplicates first wins", text: "Cookie: session=first; session=second; session=third", form: FormCookieHeader, cname: "session", value: "first", dups: 2, fromIn: true},
+		{name: "cookie header single other name", text: "Cookie: app=abc", form: FormCookieHeader, cname: "app", value: "abc", fromIn: true},
+		{name: "cookie header missing", text: "Cookie: a=1; b=2", wantErr: ErrNotFound},
+		{name: "cookie header missing explicit", text: "Cookie: app=abc", opts: Options{Name: "session", NameSet: true}, wantErr: ErrNotFound},
+		{name: "cookie header empty elements", text: "Cookie: ;; session=abc ;", form: FormCookieHeader, cname: "session", value: "abc", fromIn: true},
+		{name: "cookie header no prefix", text: "a=1; session=abc", form: FormCookieHeader, cname: "session", value: "abc", fromIn: true},
+		{name: "cookie header bad element", text: "Cookie: a=1; garbage", wantErr: ErrSyntax},
+		{name: "cookie header only prefix", text: "Cookie:", wantErr: ErrEmpty},
+		{name: "cookie header empty value", text: "Cookie: session=", wantErr: ErrEmpty},
+		{name: "set-cookie", text: "Set-Cookie: session=" + flaskCookie + "; HttpOnly; Path=/", form: FormSetCookieHeader, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "set-cookie curl", text: "< set-cookie: session=" + flaskCookie + "; Expires=Fri, 15 Dec 2023 22:13:23 GMT; HttpOnly; Path=/", form: FormSetCookieHeader, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "set-cookie no prefix", text: "session=" + flaskCookie + "; Path=/; HttpOnly", form: FormSetCookieHeader, cname: "session", value: flaskCookie, fromIn: true},
+		{name: "set-cookie other explicit name", text: "Set-Cookie: other=abc; Path=/", opts: Options{Name: "session", NameSet: true}, wantErr: ErrNotFound},
+		{name: "set-cookie deletion", text: "Set-Cookie: session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/", wantErr: ErrEmpty},
+		{name: "set-cookie no pair", text: "Set-Cookie: ; Path=/", wantErr: ErrSyntax},
+		{name: "multi line headers", text: "Cookie: a=1\r\nCookie: session=abc\r\n", form: FormCookieHeader, cname: "session", value: "abc", fromIn: true},
+		{name: "multi line set-cookie", text: "Set-Cookie: a=1; Path=/\nSet-Cookie: session=abc; Path=/\n", form: FormSetCookieHeader, cname: "session", value: "abc", fromIn: true},
+		{name: "multi line junk", text: "Cookie: a=1\nhello", wantErr: ErrSyntax},
+		{name: "empty", text: "", wantErr: ErrEmpty},
+		{name: "only space and quotes", text: " \"\" \n", wantErr: ErrEmpty},
+		{name: "non utf8 raw", text: "\xff\xfe.abc", form: FormValue, cname: "session", value: "\xff\xfe.abc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := Parse(tt.text, tt.opts)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("Parse error = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if in.Form != tt.form || in.Name != tt.cname || in.Value != tt.value || in.Duplicates != tt.dups || in.NameFromInput != tt.fromIn {
+				t.Errorf("Parse = form %v name %q value %q dups %d fromInput %v; want %v %q %q %d %v",
+					in.Form, in.Name, in.Value, in.Duplicates, in.NameFromInput, tt.form, tt.cname, tt.value, tt.dups, tt.fromIn)
+			}
+		})
+	}
+}
+
+func TestParseReassemble(t *testing.T) {
+	join := func(cs []Cookie, name string) (string, bool, error) {
+		var parts []string
+		for _, c := range cs {
+			if strings.HasPrefix(c.Name, name+".") {
+				parts = append(parts, c.Value)
+			}
+		}
+		if len(parts) == 0 {
+			return "", false, nil
+		}
+		if len(parts) == 1 {
+			return "", false, errors.New("one chunk only")
+		}
+		return strings.Join(parts, ""), true, nil
+	}
+	in, err := Parse("Cookie: x=1; session.0=abc; session.1=def", Options{Reassemble: join})
+	if err != nil || !in.Chunked || in.Value != "abcdef" || in.Name != "session" {
+		t.Fatalf("Parse chunked = %+v, %v", in, err)
+	}
+	if _, err := Parse("Cookie: x=1; session.0=abc", Options{Reassemble: join}); err == nil || err.Error() != "one chunk only" {
+		t.Fatalf("Parse with a bad chunk set: err = %v", err)
+	}
+	if _, err := Parse("Cookie: x=1; y=2", Options{Reassemble: join}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Parse without chunks: err = %v", err)
+	}
+}
+
+func TestParseLimits(t *testing.T) {
+	if _, err := Parse(strings.Repeat("a", MaxInput+1), Options{}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("oversized input: err = %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("Cookie: ")
+	for range MaxCookies + 1 {
+		b.WriteString("a=1; ")
+	}
+	if _, err := Parse(b.String(), Options{}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("too many cookies: err = %v", err)
+	}
+	if _, err := Read(strings.NewReader(strings.Repeat("a", MaxInput+1))); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Read oversized: err = %v", err)
+	}
+	s, err := Read(strings.NewReader("abc\n"))
+	if err != nil || s != "abc\n" {
+		t.Errorf("Read = %q, %v", s, err)
+	}
+}
+
+func TestErrorsDoNotEchoValues(t *testing.T) {
+	secretish := "eyJzZWNyZXQiOiJodW50ZXIyIn0.ZVPxAA.sig"
+	_, err := Parse("Cookie: a="+secretish+"; b="+secretish, Options{})
+	if err == nil || strings.Contains(err.Error(), secretish) {
+		t.Fatalf("error %v must not quote cookie values", err)
+	}
+	_, err = Parse("Cookie: \x01bad=1", Options{})
+	if err == nil || strings.Contains(err.Error(), "\x01") {
+		t.Fatalf("error %q must not quote invalid names", err)
+	}
+}
+
+func TestFormString(t *testing.T) {
+	for f, want := range map[Form]string{FormValue: "raw value", FormPair: "name=value", FormCookieHeader: "Cookie header", FormSetCookieHeader: "Set-Cookie header"} {
+		if f.String() != want {
+			t.Errorf("%d.String() = %q, want %q", f, f.String(), want)
+		}
+	}
+}
