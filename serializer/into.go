@@ -1,0 +1,290 @@
+package serializer
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// UnmarshalInto decodes data as [Serializer.Unmarshal] does and stores the
+// result in the value dst points to, converting with these rules:
+//
+//   - structs from objects, matching keys to fields by json tag name or
+//     field name (then case-insensitively, as encoding/json); unknown keys
+//     are ignored;
+//   - maps with string keys from objects, slices and arrays from arrays and
+//     tuples, []byte from " b" bytes;
+//   - integer kinds from integers that fit, float kinds from any number,
+//     strings from strings and Markup, bool from bool;
+//   - Tuple, Markup, UUID, time.Time and *big.Int from their own values
+//     (Markup also from a string, *big.Int also from an int);
+//   - interfaces that the decoded value implements, such as any;
+//   - null sets pointers, maps, slices and interfaces to nil and leaves
+//     other values unchanged, as encoding/json does.
+//
+// A value that does not fit gives a *[TypeMismatchError] wrapping
+// [ErrTypeMismatch] with the path to it. dst must be a non-nil pointer.
+func (s *Serializer) UnmarshalInto(data []byte, dst any) error {
+	rv := reflect.ValueOf(dst)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return &TypeMismatchError{Value: "value", Type: reflect.TypeOf(dst), Path: "$"}
+	}
+	v, err := s.Unmarshal(data)
+	if err != nil {
+		return err
+	}
+	return assign(rv.Elem(), v)
+}
+
+var (
+	timeType   = reflect.TypeFor[time.Time]()
+	bigIntType = reflect.TypeFor[*big.Int]()
+)
+
+func kindName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case int64, *big.Int:
+		return "int"
+	case float64:
+		return "float"
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case Tuple:
+		return "tuple"
+	case []byte:
+		return "bytes"
+	case Markup:
+		return "markup"
+	case UUID:
+		return "uuid"
+	case time.Time:
+		return "datetime"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func mismatch(v any, t reflect.Type) error {
+	return &TypeMismatchError{Value: kindName(v), Type: t, Path: "$"}
+}
+
+func assign(dst reflect.Value, v any) error {
+	t := dst.Type()
+	if v == nil {
+		switch dst.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+			dst.SetZero()
+		}
+		return nil
+	}
+	// Exact Go type match (time.Time, UUID, Tuple, Markup, []byte, ...).
+	if vt := reflect.TypeOf(v); vt == t {
+		dst.Set(reflect.ValueOf(v))
+		return nil
+	}
+	switch t {
+	case timeType:
+		return mismatch(v, t)
+	case bigIntType:
+		if i, ok := v.(int64); ok {
+			dst.Set(reflect.ValueOf(big.NewInt(i)))
+			return nil
+		}
+		return mismatch(v, t)
+	}
+	switch dst.Kind() {
+	case reflect.Interface:
+		rv := reflect.ValueOf(v)
+		if !rv.Type().AssignableTo(t) {
+			return mismatch(v, t)
+		}
+		dst.Set(rv)
+		return nil
+	case reflect.Pointer:
+		if dst.IsNil() {
+			dst.Set(reflect.New(t.Elem()))
+		}
+		return assign(dst.Elem(), v)
+	case reflect.String:
+		switch x := v.(type) {
+		case string:
+			dst.SetString(x)
+		case Markup:
+			dst.SetString(string(x))
+		default:
+			return mismatch(v, t)
+		}
+		return nil
+	case reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			return mismatch(v, t)
+		}
+		dst.SetBool(b)
+		return nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, ok := v.(int64)
+		if !ok || dst.OverflowInt(i) {
+			return mismatch(v, t)
+		}
+		dst.SetInt(i)
+		return nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		var u uint64
+		switch x := v.(type) {
+		case int64:
+			if x < 0 {
+				return mismatch(v, t)
+			}
+			u = uint64(x)
+		case *big.Int:
+			if !x.IsUint64() {
+				return mismatch(v, t)
+			}
+			u = x.Uint64()
+		default:
+			return mismatch(v, t)
+		}
+		if dst.OverflowUint(u) {
+			return mismatch(v, t)
+		}
+		dst.SetUint(u)
+		return nil
+	case reflect.Float32, reflect.Float64:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case int64:
+			f = float64(x)
+		case *big.Int:
+			f, _ = new(big.Float).SetInt(x).Float64()
+		default:
+			return mismatch(v, t)
+		}
+		if dst.Kind() == reflect.Float32 && !math.IsInf(f, 0) && !math.IsNaN(f) && math.Abs(f) > math.MaxFloat32 {
+			return mismatch(v, t)
+		}
+		dst.SetFloat(f)
+		return nil
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			b, ok := v.([]byte)
+			if !ok {
+				return mismatch(v, t)
+			}
+			dst.SetBytes(append([]byte(nil), b...))
+			return nil
+		}
+		items, ok := listItems(v)
+		if !ok {
+			return mismatch(v, t)
+		}
+		out := reflect.MakeSlice(t, len(items), len(items))
+		for i, item := range items {
+			if err := assign(out.Index(i), item); err != nil {
+				return prependPath(err, indexSeg(i))
+			}
+		}
+		dst.Set(out)
+		return nil
+	case reflect.Array:
+		items, ok := listItems(v)
+		if !ok || len(items) != dst.Len() {
+			return mismatch(v, t)
+		}
+		for i, item := range items {
+			if err := assign(dst.Index(i), item); err != nil {
+				return prependPath(err, indexSeg(i))
+			}
+		}
+		return nil
+	case reflect.Map:
+		m, ok := v.(map[string]any)
+		if !ok || t.Key().Kind() != reflect.String {
+			return mismatch(v, t)
+		}
+		out := reflect.MakeMapWithSize(t, len(m))
+		for k, item := range m {
+			ev := reflect.New(t.Elem()).Elem()
+			if err := assign(ev, item); err != nil {
+				return prependPath(err, keySeg(k))
+			}
+			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
+		}
+		dst.Set(out)
+		return nil
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return mismatch(v, t)
+		}
+		fl := structFields(t)
+		for k, item := range m {
+			f := fl.lookup(k)
+			if f == nil {
+				continue
+			}
+			fv, err := fieldForSet(dst, f.index)
+			if err != nil {
+				return err
+			}
+			if err := assign(fv, item); err != nil {
+				return prependPath(err, keySeg(k))
+			}
+		}
+		return nil
+	}
+	return mismatch(v, t)
+}
+
+func listItems(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case Tuple:
+		return x, true
+	}
+	return nil, false
+}
+
+func (fl *fieldList) lookup(k string) *field {
+	if i, ok := fl.byName[k]; ok {
+		return &fl.list[i]
+	}
+	for i := range fl.list {
+		if strings.EqualFold(fl.list[i].name, k) {
+			return &fl.list[i]
+		}
+	}
+	return nil
+}
+
+var errUnexportedEmbed = fmt.Errorf("%w: cannot set a field of a nil embedded pointer to an unexported struct", ErrTypeMismatch)
+
+// fieldForSet walks index, allocating nil embedded pointers.
+func fieldForSet(v reflect.Value, index []int) (reflect.Value, error) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !v.CanSet() {
+					return reflect.Value{}, errUnexportedEmbed
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, nil
+}
