@@ -3,4 +3,4 @@ package serializer
 import "math"
 
 func inf(sign int) float64 { return math.Inf(sign) }
-func nanValue() float64   { return math.NaN() }
+func nanValue() float64    { return math.NaN() }
