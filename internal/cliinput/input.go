@@ -95,10 +95,10 @@ type Options struct {
 	// false and the input names exactly one cookie, that cookie is taken
 	// whatever its name; when it is true, a named cookie must match.
 	NameSet bool
-	// Reassemble, when not nil, is asked for the value of a cookie that
-	// the header does not hold under Name: it can join chunked cookies.
-	// It returns ok=false when there are no chunks for name; an error
-	// means the chunks are present but inconsistent.
+	// Reassemble joins chunked cookies of header input. It returns
+	// ok=false when cookies hold no chunked session called name; an error
+	// means the chunks are present but inconsistent. Nil means
+	// [ReassembleChunks], the layout of package cookiesession.
 	Reassemble func(cookies []Cookie, name string) (value string, ok bool, err error)
 }
 
@@ -278,20 +278,22 @@ func pick(form Form, cs []Cookie, name string, opts Options) (Input, error) {
 			in.Duplicates++
 		}
 	}
+	reassemble := opts.Reassemble
+	if reassemble == nil {
+		reassemble = ReassembleChunks
+	}
+	v, ok, err := reassemble(cs, name)
+	if err != nil {
+		return in, err
+	}
+	if ok {
+		in.NameFromInput, in.Chunked, in.Value = true, true, v
+		return in, nonEmpty(v)
+	}
 	if found >= 0 {
 		in.NameFromInput = true
 		in.Value = cs[found].Value
 		return in, nonEmpty(in.Value)
-	}
-	if opts.Reassemble != nil {
-		v, ok, err := opts.Reassemble(cs, name)
-		if err != nil {
-			return in, err
-		}
-		if ok {
-			in.NameFromInput, in.Chunked, in.Value = true, true, v
-			return in, nonEmpty(v)
-		}
 	}
 	if !opts.NameSet && len(cs) == 1 {
 		in.Name, in.NameFromInput, in.Value = cs[0].Name, true, cs[0].Value

@@ -149,3 +149,39 @@ func TestFormString(t *testing.T) {
 		}
 	}
 }
+
+func TestReassembleChunks(t *testing.T) {
+	tests := []struct {
+		name    string
+		header  string
+		value   string
+		chunked bool
+		wantErr error
+	}{
+		{name: "two chunks", header: "Cookie: session=~2~abc; session.2=def", value: "abcdef", chunked: true},
+		{name: "three chunks any order", header: "Cookie: session.3=ghi; other=1; session=~3~abc; session.2=def", value: "abcdefghi", chunked: true},
+		{name: "not chunked", header: "Cookie: session=abc; session.2=def", value: "abc"},
+		{name: "missing chunk", header: "Cookie: session=~3~abc; session.2=def", wantErr: ErrChunks},
+		{name: "stale chunk", header: "Cookie: session=~2~abc; session.2=def; session.3=ghi", wantErr: ErrChunks},
+		{name: "duplicate chunk", header: "Cookie: session=~2~abc; session.2=def; session.2=xyz", wantErr: ErrChunks},
+		{name: "count one", header: "Cookie: session=~1~abc", wantErr: ErrChunks},
+		{name: "count zero padded", header: "Cookie: session=~02~abc; session.2=def", wantErr: ErrChunks},
+		{name: "count absurd", header: "Cookie: session=~999~abc", wantErr: ErrChunks},
+		{name: "no header end", header: "Cookie: session=~abc", wantErr: ErrChunks},
+		{name: "leading zero chunk name ignored", header: "Cookie: session=~2~abc; session.02=x; session.2=def", value: "abcdef", chunked: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := Parse(tt.header, Options{})
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || in.Value != tt.value || in.Chunked != tt.chunked || in.Name != "session" {
+				t.Fatalf("Parse = %+v, %v; want value %q chunked %v", in, err, tt.value, tt.chunked)
+			}
+		})
+	}
+}
