@@ -1,0 +1,135 @@
+package codec
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/gorilla/securecookie"
+)
+
+// Flask is a securecookie.Codec, so it can be a gorilla/sessions
+// CookieStore's Codecs and read and write a Flask app's session cookie.
+var _ securecookie.Codec = (*Flask)(nil)
+
+// Encode implements securecookie.Codec: it is [Flask.EncodeSession] with the
+// configured size limit. value is usually gorilla/sessions' Session.Values,
+// a map[interface{}]interface{}; its keys (and those of nested maps of that
+// type) must be strings, as Flask's JSON requires.
+func (f *Flask) Encode(name string, value any) (string, error) {
+	v, err := stringKeyed(value, 0)
+	if err != nil {
+		return "", err
+	}
+	s, _, err := f.EncodeSession(name, v, Meta{}, 0)
+	return s, err
+}
+
+// Decode implements securecookie.Codec: it is [Flask.DecodeSession] storing
+// the payload into dst. For gorilla/sessions' *map[interface{}]interface{}
+// the decoded session entries are added to the map (created when nil); any
+// other dst goes through [serializer.UnmarshalInto]. A cookie value that is
+// not a JSON object cannot fill such a map and is an [ErrPayload] error.
+func (f *Flask) Decode(name, value string, dst any) error {
+	if m, ok := dst.(*map[any]any); ok {
+		v, _, err := f.DecodeSession(name, value, 0)
+		if err != nil {
+			return err
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%w: session is a %T, not an object", ErrPayload, v)
+		}
+		if *m == nil {
+			*m = make(map[any]any, len(obj))
+		}
+		for k, x := range obj {
+			(*m)[k] = x
+		}
+		return nil
+	}
+	_, err := f.decode(name, value, 0, func(data []byte) error {
+		return f.ser.UnmarshalInto(data, dst)
+	})
+	return err
+}
+
+// maxConvertDepth bounds the recursion of stringKeyed, like the
+// serializer's own depth limit.
+const maxConvertDepth = 256
+
+// stringKeyed returns v with every map[interface{}]interface{} (gorilla's
+// session type) replaced by a map[string]any, recursing into []any and
+// map[string]any. Other values are returned as they are.
+func stringKeyed(v any, depth int) (any, error) {
+	if depth > maxConvertDepth {
+		return nil, fmt.Errorf("codec: flask: value nests deeper than %d levels", maxConvertDepth)
+	}
+	switch x := v.(type) {
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			ks, ok := k.(string)
+			if !ok {
+				return nil, fmt.Errorf("codec: flask: session key %v of type %v is not a string", k, reflect.TypeOf(k))
+			}
+			c, err := stringKeyed(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[ks] = c
+		}
+		return out, nil
+	case map[string]any:
+		if !hasAnyKeyedMap(x, depth) {
+			return x, nil
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			c, err := stringKeyed(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	case []any:
+		if !hasAnyKeyedMap(x, depth) {
+			return x, nil
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			c, err := stringKeyed(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// hasAnyKeyedMap reports whether a map[any]any occurs anywhere inside v, so
+// that the common case (none) is not copied.
+func hasAnyKeyedMap(v any, depth int) bool {
+	if depth > maxConvertDepth {
+		return true // let stringKeyed report the depth
+	}
+	switch x := v.(type) {
+	case map[any]any:
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if hasAnyKeyedMap(e, depth+1) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasAnyKeyedMap(e, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
