@@ -1,0 +1,215 @@
+package cookiesession
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Chunk layout. A session whose name plus value fits in [CookieBudget] is
+// one ordinary cookie, NAME=VALUE. A larger one is split into n cookies
+// (2 <= n <= MaxChunks):
+//
+//	NAME=~n~PART1
+//	NAME.2=PART2
+//	...
+//	NAME.n=PARTn
+//
+// VALUE is PART1 + PART2 + ... + PARTn. Codec values never start with '~',
+// so the prefix is unambiguous. The chunks carry no MAC of their own: the
+// reassembled value is verified by the codec as a whole, so a missing,
+// swapped, truncated or stale chunk fails verification. Before any decoding
+// a request is refused (fail closed, [ErrChunks]) when the header's n is
+// outside 2..MaxChunks, when a chunk 2..n is missing, or when a chunk
+// numbered above n is present.
+
+// requestCookies holds the cookies of one request that belong to a
+// manager: every value of NAME in header order, and every NAME.k chunk.
+type requestCookies struct {
+	mains  []string
+	chunks []chunkCookie
+	maxIdx int // highest chunk index present, 0 if none
+}
+
+type chunkCookie struct {
+	idx   int
+	value string
+}
+
+// present reports whether the request carried any cookie of the manager.
+func (rc *requestCookies) present() bool { return len(rc.mains) > 0 || len(rc.chunks) > 0 }
+
+// scanCookies extracts NAME and NAME.k cookies from the Cookie header
+// lines without building the full cookie list. Quoted values are unquoted
+// as net/http does.
+func scanCookies(h http.Header, name string, rc *requestCookies) {
+	for _, line := range h["Cookie"] {
+		for len(line) > 0 {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = strings.TrimSpace(part)
+			if len(part) < len(name)+1 || !strings.HasPrefix(part, name) {
+				continue
+			}
+			k, v, ok := strings.Cut(part, "=")
+			if !ok {
+				continue
+			}
+			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			if k == name {
+				rc.mains = append(rc.mains, v)
+				continue
+			}
+			if len(k) > len(name)+1 && k[len(name)] == '.' {
+				if idx := chunkIndex(k[len(name)+1:]); idx > 0 {
+					rc.chunks = append(rc.chunks, chunkCookie{idx, v})
+					rc.maxIdx = max(rc.maxIdx, idx)
+				}
+			}
+		}
+	}
+}
+
+// chunkIndex parses the k of NAME.k: 2..999, decimal, no leading zero.
+// Anything else is not a chunk name and returns 0.
+func chunkIndex(s string) int {
+	if len(s) == 0 || len(s) > 3 || s[0] == '0' {
+		return 0
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if n < 2 {
+		return 0
+	}
+	return n
+}
+
+// chunkName returns the name of chunk i (i >= 2).
+func chunkName(name string, i int) string { return name + "." + strconv.Itoa(i) }
+
+// chunkHeader returns the prefix of the first chunk of an n-chunk session.
+func chunkHeader(n int) string { return "~" + strconv.Itoa(n) + "~" }
+
+// parseChunkHeader splits a first chunk "~n~PART1". It checks n against
+// maxChunks before anything else is looked at.
+func parseChunkHeader(v string, maxChunks int) (n int, part string, err error) {
+	end := strings.IndexByte(v[1:], '~')
+	if end < 1 || end > 2 {
+		return 0, "", fmt.Errorf("%w: malformed chunk header", ErrChunks)
+	}
+	n, convErr := strconv.Atoi(v[1 : 1+end])
+	if convErr != nil || v[1] == '0' {
+		return 0, "", fmt.Errorf("%w: malformed chunk header", ErrChunks)
+	}
+	if n < 2 || n > maxChunks {
+		return 0, "", fmt.Errorf("%w: chunk count %d outside 2..%d", ErrChunks, n, maxChunks)
+	}
+	return n, v[2+end:], nil
+}
+
+// capacity returns how many value bytes n cookies named after name hold.
+func capacity(name string, n int) int {
+	if n == 1 {
+		return CookieBudget - len(name)
+	}
+	total := CookieBudget - len(name) - len(chunkHeader(n))
+	for i := 2; i <= n; i++ {
+		total += CookieBudget - len(chunkName(name, i))
+	}
+	return total
+}
+
+// splitValue splits a cookie value into the fewest chunk values that fit,
+// or returns nil if maxChunks cookies are not enough. The first element
+// carries the chunk header when there is more than one.
+func splitValue(name, value string, maxChunks int) []string {
+	if len(name)+len(value) <= CookieBudget {
+		return []string{value}
+	}
+	for n := 2; n <= maxChunks; n++ {
+		if capacity(name, n) < len(value) {
+			continue
+		}
+		parts := make([]string, n)
+		hdr := chunkHeader(n)
+		first := CookieBudget - len(name) - len(hdr)
+		parts[0] = hdr + value[:first]
+		rest := value[first:]
+		for i := 2; i <= n; i++ {
+			c := min(CookieBudget-len(chunkName(name, i)), len(rest))
+			parts[i-1] = rest[:c]
+			rest = rest[c:]
+		}
+		return parts
+	}
+	return nil
+}
+
+// assembler enumerates reassembled values for one chunk header candidate.
+// When a chunk index occurs more than once (cookie tossing), combinations
+// are tried in header order, first occurrences first, up to limit.
+type assembler struct {
+	n     int
+	first string
+	opts  [][]string // opts[i] = candidates for chunk i+2
+	pos   []int
+	done  bool
+}
+
+func newAssembler(n int, first string, rc *requestCookies) (*assembler, error) {
+	if rc.maxIdx > n {
+		return nil, fmt.Errorf("%w: chunk %d present but the session has %d", ErrChunks, rc.maxIdx, n)
+	}
+	a := &assembler{n: n, first: first, opts: make([][]string, n-1), pos: make([]int, n-1)}
+	for _, c := range rc.chunks {
+		a.opts[c.idx-2] = append(a.opts[c.idx-2], c.value)
+	}
+	for i, o := range a.opts {
+		if len(o) == 0 {
+			return nil, fmt.Errorf("%w: chunk %d of %d missing", ErrChunks, i+2, n)
+		}
+	}
+	return a, nil
+}
+
+// next returns the next combination, or false when all were tried.
+func (a *assembler) next(budget int) (string, bool, error) {
+	if a.done {
+		return "", false, nil
+	}
+	size := len(a.first)
+	for i, o := range a.opts {
+		size += len(o[a.pos[i]])
+	}
+	if size > budget {
+		a.done = true
+		return "", false, fmt.Errorf("%w: reassembled session is %d bytes, limit %d", ErrChunks, size, budget)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString(a.first)
+	for i, o := range a.opts {
+		b.WriteString(o[a.pos[i]])
+	}
+	// Advance like an odometer, last chunk fastest.
+	a.done = true
+	for i := len(a.pos) - 1; i >= 0; i-- {
+		if a.pos[i]+1 < len(a.opts[i]) {
+			a.pos[i]++
+			for j := i + 1; j < len(a.pos); j++ {
+				a.pos[j] = 0
+			}
+			a.done = false
+			break
+		}
+	}
+	return b.String(), true, nil
+}

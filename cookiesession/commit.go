@@ -1,0 +1,271 @@
+package cookiesession
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// encoded is a session sealed and split into cookie values.
+type encoded struct {
+	gen     int
+	parts   []string
+	meta    codec.Meta
+	now     time.Time
+	expires time.Time // cookie Expires; zero for a browser-session cookie
+}
+
+// commit decides what the response says about the session and writes the
+// headers. It runs once, before the first byte of the body or when the
+// handler returns. The caller reports a returned error.
+//
+// The decision, in order:
+//  1. Untouched session: nothing, unless the refresh policy is
+//     RefreshEachRequest and the request carried the cookie (as in Flask,
+//     the session is then loaded here).
+//  2. Vary: Cookie if the handler read or wrote the session.
+//  3. Empty session: if modified (Clear, Destroy, last key deleted), delete
+//     the cookie and every chunk the request carried; otherwise nothing.
+//  4. Otherwise write the cookie if it was modified or renewed, verified
+//     with a fallback key, or due for refresh; delete chunks it no longer
+//     needs.
+//
+// Every response that sets or deletes a cookie gets Vary: Cookie and the
+// cache policy of [applyCachePolicy].
+func (s *Session) commit(h http.Header) error {
+	if s.m == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.committed {
+		return nil
+	}
+	s.committed = true
+	cfg := &s.m.cfg
+	if !s.loaded {
+		if !cfg.refresh.each || !hasCookie(s.r.Header, cfg.name) {
+			return nil
+		}
+		s.load()
+	}
+	if s.accessed {
+		addVary(h)
+	}
+	if len(s.values) == 0 {
+		if !s.modified {
+			return nil
+		}
+		s.deleteCookies(h, 0)
+		addVary(h)
+		applyCachePolicy(h)
+		return nil
+	}
+	now := cfg.now()
+	if !s.modified && !s.renewed && !(s.fromCookie && (s.info.VerifiedWithFallback() || s.refreshDue(now))) {
+		return nil
+	}
+	enc := s.saved
+	if enc == nil || enc.gen != s.gen {
+		var err error
+		if enc, err = s.encode(now); err != nil {
+			return err
+		}
+	}
+	name := cfg.name
+	for i, p := range enc.parts {
+		n := name
+		if i > 0 {
+			n = chunkName(name, i+1)
+		}
+		h.Add("Set-Cookie", s.m.cookieLine(n, p, enc.expires, enc.now))
+	}
+	s.deleteCookies(h, len(enc.parts))
+	addVary(h)
+	applyCachePolicy(h)
+	return nil
+}
+
+// refreshDue applies the refresh policy to an unmodified session.
+func (s *Session) refreshDue(now time.Time) bool {
+	cfg := &s.m.cfg
+	if cfg.refresh.each {
+		// Flask re-sends only permanent sessions; a native envelope's idle
+		// expiry slides for every session.
+		return !cfg.flask || s.permanent()
+	}
+	if cfg.refresh.fraction == 0 {
+		return false
+	}
+	window := cfg.idle
+	if cfg.flask {
+		window = cfg.lifetime
+	}
+	if window <= 0 {
+		return false
+	}
+	return now.Sub(s.info.Issued) >= time.Duration(cfg.refresh.fraction*float64(window))
+}
+
+// encode seals the session and splits it into chunks. The caller holds the
+// lock.
+func (s *Session) encode(now time.Time) (*encoded, error) {
+	m := s.m
+	cfg := &m.cfg
+	var meta codec.Meta
+	if !cfg.flask {
+		created := now
+		if s.fromCookie && !s.renewed {
+			meta.SessionID = s.info.SessionID
+			created = s.info.Created
+		}
+		exp := created.Add(cfg.lifetime)
+		if !exp.After(now) {
+			// The absolute lifetime ran out during this request: start over.
+			meta.SessionID, created, exp = codec.SessionID{}, now, now.Add(cfg.lifetime)
+		}
+		if cfg.idle > 0 && now.Add(cfg.idle).Before(exp) {
+			exp = now.Add(cfg.idle)
+		}
+		meta.Created, meta.Expires = created, exp
+	}
+	budget := m.budget()
+	value, out, err := m.codec.EncodeSession(cfg.name, s.values, meta, budget)
+	if errors.Is(err, codec.ErrExpired) && !meta.Created.IsZero() {
+		// The codec's own lifetime is shorter and has run out: start a new
+		// session rather than fail the response.
+		value, out, err = m.codec.EncodeSession(cfg.name, s.values, codec.Meta{}, budget)
+	}
+	meta = out
+	if err != nil {
+		if errors.Is(err, codec.ErrTooLarge) {
+			return nil, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNotSaved, err)
+	}
+	if !validValue(value) {
+		return nil, fmt.Errorf("%w: codec produced bytes that are not allowed in a cookie value", ErrNotSaved)
+	}
+	parts := splitValue(cfg.name, value, cfg.maxChunks)
+	if parts == nil {
+		err := &codec.TooLargeError{What: "session cookie", Size: len(cfg.name) + len(value), Limit: budget}
+		return nil, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
+	}
+	enc := &encoded{gen: s.gen, parts: parts, meta: meta, now: now}
+	if s.permanent() {
+		if cfg.flask {
+			// Flask: Expires = now + PERMANENT_SESSION_LIFETIME, no Max-Age.
+			enc.expires = now.Add(cfg.lifetime)
+		} else {
+			enc.expires = meta.Expires
+			if enc.expires.IsZero() {
+				enc.expires = now.Add(cfg.lifetime)
+			}
+		}
+	}
+	return enc, nil
+}
+
+// deleteCookies deletes every cookie of the session the request carried
+// beyond the first keep ones (keep 0 deletes the main cookie as well).
+func (s *Session) deleteCookies(h http.Header, keep int) {
+	m := s.m
+	if keep == 0 {
+		h.Add("Set-Cookie", m.deletionLine(m.cfg.name))
+		keep = 1
+	}
+	last := max(s.rc.maxIdx, s.info.Chunks)
+	for i := keep + 1; i <= last; i++ {
+		h.Add("Set-Cookie", m.deletionLine(chunkName(m.cfg.name, i)))
+	}
+}
+
+// cookieLine formats a Set-Cookie value in net/http's attribute order. A
+// zero expires makes a browser-session cookie. Native cookies carry both
+// Expires and Max-Age; Flask-mode cookies only Expires, as Flask.
+func (m *Manager) cookieLine(name, value string, expires, now time.Time) string {
+	var b strings.Builder
+	b.Grow(len(name) + len(value) + 110)
+	b.WriteString(name)
+	b.WriteByte('=')
+	b.WriteString(value)
+	if !expires.IsZero() {
+		m.attrs(&b, expires, int64(expires.Sub(now)/time.Second), !m.cfg.flask)
+	} else {
+		m.attrs(&b, time.Time{}, 0, false)
+	}
+	return b.String()
+}
+
+// deletionLine formats the Set-Cookie value that deletes a cookie.
+func (m *Manager) deletionLine(name string) string {
+	var b strings.Builder
+	b.Grow(len(name) + 120)
+	b.WriteString(name)
+	b.WriteByte('=')
+	m.attrs(&b, time.Unix(0, 0), 0, true)
+	return b.String()
+}
+
+func (m *Manager) attrs(b *strings.Builder, expires time.Time, maxAge int64, withMaxAge bool) {
+	cfg := &m.cfg
+	b.WriteString("; Path=")
+	b.WriteString(cfg.path)
+	if cfg.domain != "" {
+		b.WriteString("; Domain=")
+		b.WriteString(cfg.domain)
+	}
+	if !expires.IsZero() {
+		b.WriteString("; Expires=")
+		var buf [len(http.TimeFormat)]byte
+		b.Write(expires.UTC().AppendFormat(buf[:0], http.TimeFormat))
+	}
+	if withMaxAge {
+		b.WriteString("; Max-Age=")
+		var buf [20]byte
+		b.Write(strconv.AppendInt(buf[:0], max(maxAge, 0), 10))
+	}
+	if cfg.httpOnly {
+		b.WriteString("; HttpOnly")
+	}
+	if cfg.secure {
+		b.WriteString("; Secure")
+	}
+	switch cfg.sameSite {
+	case http.SameSiteLaxMode:
+		b.WriteString("; SameSite=Lax")
+	case http.SameSiteStrictMode:
+		b.WriteString("; SameSite=Strict")
+	case http.SameSiteNoneMode:
+		b.WriteString("; SameSite=None")
+	}
+	if cfg.partitioned {
+		b.WriteString("; Partitioned")
+	}
+}
+
+// validValue reports whether v may be sent as a cookie value unquoted.
+func validValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		b := v[i]
+		if b <= 0x20 || b >= 0x7f || b == '"' || b == ',' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// hasCookie reports cheaply whether the request may carry the cookie.
+func hasCookie(h http.Header, name string) bool {
+	for _, line := range h["Cookie"] {
+		if strings.Contains(line, name) {
+			return true
+		}
+	}
+	return false
+}

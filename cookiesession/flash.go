@@ -1,0 +1,109 @@
+package cookiesession
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+// Flash is a one-time message for the next page, as Flask's flash().
+type Flash struct {
+	// Category is Flask's category; "message" is Flask's default.
+	Category string
+	// Message is the text.
+	Message string
+}
+
+const flashesKey = "_flashes"
+
+// AddFlash queues a message for the next page that calls
+// [Session.Flashes]. It is stored exactly as Flask stores it: the
+// "_flashes" key holds a list of (category, message) tuples, so a Flask
+// app on the same session shows messages queued by Go and the other way
+// round. An empty category means "message", Flask's default.
+func (s *Session) AddFlash(category, message string) error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if category == "" {
+		category = "message"
+	}
+	var list []any
+	if old, ok := s.values[flashesKey].([]any); ok {
+		list = slices.Clip(old)
+	}
+	list = append(list, serializer.Tuple{category, message})
+	if s.values == nil {
+		s.values = make(map[string]any)
+	}
+	s.values[flashesKey] = list
+	s.changed()
+	return nil
+}
+
+// Flashes removes the queued messages from the session and returns them,
+// oldest first, as Flask's get_flashed_messages: the first call in a
+// request takes them all out of the session (marking it modified if there
+// were any) and later calls in the same request return the same list.
+// With categories, only messages in those categories are returned; as in
+// Flask, the others are consumed too.
+func (s *Session) Flashes(categories ...string) []Flash {
+	if !s.begin() {
+		return nil
+	}
+	defer s.mu.Unlock()
+	if !s.flashesTaken && !s.committed {
+		s.flashesTaken = true
+		if raw, ok := s.values[flashesKey]; ok {
+			delete(s.values, flashesKey)
+			s.changed()
+			s.flashes = parseFlashes(raw)
+		}
+	}
+	if len(categories) == 0 {
+		return slices.Clone(s.flashes)
+	}
+	var out []Flash
+	for _, f := range s.flashes {
+		if slices.Contains(categories, f.Category) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// parseFlashes reads Flask's list of (category, message) tuples. Entries
+// of another shape are skipped.
+func parseFlashes(raw any) []Flash {
+	list, ok := raw.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]Flash, 0, len(list))
+	for _, e := range list {
+		var pair []any
+		switch p := e.(type) {
+		case serializer.Tuple:
+			pair = p
+		case []any:
+			pair = p
+		}
+		if len(pair) != 2 {
+			continue
+		}
+		out = append(out, Flash{Category: text(pair[0]), Message: text(pair[1])})
+	}
+	return out
+}
+
+func text(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case serializer.Markup:
+		return string(t)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,208 @@
+package cookiesession
+
+import (
+	"encoding/json"
+	"math"
+	"math/big"
+)
+
+// Get returns the value under key converted to T, and whether that
+// worked. A value of type T is returned as is. Numbers convert between
+// Go's numeric types when the value fits exactly: the serializer decodes
+// JSON integers as int64 (or *big.Int) and other numbers as float64, so
+// Get[int] reads a stored 3 and also 3.0, but not 3.5 or 1e300; Get[float64]
+// reads integers up to 2^53. Missing keys and other mismatches return the
+// zero value and false.
+func Get[T any](s *Session, key string) (T, bool) {
+	var out T
+	v := s.Get(key)
+	if v == nil {
+		return out, false
+	}
+	if t, ok := v.(T); ok {
+		return t, true
+	}
+	if !convertNumber(v, &out) {
+		var zero T
+		return zero, false
+	}
+	return out, true
+}
+
+// number is a numeric value reduced to one of three exact forms.
+type number struct {
+	kind int // 0 none, 1 int, 2 uint, 3 float
+	i    int64
+	u    uint64
+	f    float64
+}
+
+func asNumber(v any) number {
+	switch x := v.(type) {
+	case int:
+		return number{kind: 1, i: int64(x)}
+	case int8:
+		return number{kind: 1, i: int64(x)}
+	case int16:
+		return number{kind: 1, i: int64(x)}
+	case int32:
+		return number{kind: 1, i: int64(x)}
+	case int64:
+		return number{kind: 1, i: x}
+	case uint:
+		return number{kind: 2, u: uint64(x)}
+	case uint8:
+		return number{kind: 2, u: uint64(x)}
+	case uint16:
+		return number{kind: 2, u: uint64(x)}
+	case uint32:
+		return number{kind: 2, u: uint64(x)}
+	case uint64:
+		return number{kind: 2, u: x}
+	case float32:
+		return number{kind: 3, f: float64(x)}
+	case float64:
+		return number{kind: 3, f: x}
+	case *big.Int:
+		if x.IsInt64() {
+			return number{kind: 1, i: x.Int64()}
+		}
+		if x.IsUint64() {
+			return number{kind: 2, u: x.Uint64()}
+		}
+		f, acc := new(big.Float).SetInt(x).Float64()
+		if acc == big.Exact {
+			return number{kind: 3, f: f}
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return number{kind: 1, i: i}
+		}
+		if f, err := x.Float64(); err == nil {
+			return number{kind: 3, f: f}
+		}
+	}
+	return number{}
+}
+
+// toInt returns n as an int64 if it is one exactly.
+func (n number) toInt() (int64, bool) {
+	switch n.kind {
+	case 1:
+		return n.i, true
+	case 2:
+		return int64(n.u), n.u <= math.MaxInt64
+	case 3:
+		if n.f == math.Trunc(n.f) && n.f >= -(1<<63) && n.f < 1<<63 {
+			return int64(n.f), true
+		}
+	}
+	return 0, false
+}
+
+// toUint returns n as a uint64 if it is one exactly.
+func (n number) toUint() (uint64, bool) {
+	switch n.kind {
+	case 1:
+		return uint64(n.i), n.i >= 0
+	case 2:
+		return n.u, true
+	case 3:
+		if n.f == math.Trunc(n.f) && n.f >= 0 && n.f < 1<<64 {
+			return uint64(n.f), true
+		}
+	}
+	return 0, false
+}
+
+// toFloat returns n as a float64 if it converts exactly (integers up to
+// 2^53 in magnitude).
+func (n number) toFloat() (float64, bool) {
+	const exact = 1 << 53
+	switch n.kind {
+	case 1:
+		return float64(n.i), n.i >= -exact && n.i <= exact
+	case 2:
+		return float64(n.u), n.u <= exact
+	case 3:
+		return n.f, true
+	}
+	return 0, false
+}
+
+func convertNumber(v any, out any) bool {
+	n := asNumber(v)
+	if n.kind == 0 {
+		return false
+	}
+	signed := func(bits uint) (int64, bool) {
+		i, ok := n.toInt()
+		if !ok || bits < 64 && (i < -(1<<(bits-1)) || i >= 1<<(bits-1)) {
+			return 0, false
+		}
+		return i, true
+	}
+	unsigned := func(bits uint) (uint64, bool) {
+		u, ok := n.toUint()
+		if !ok || bits < 64 && u >= 1<<bits {
+			return 0, false
+		}
+		return u, true
+	}
+	switch p := out.(type) {
+	case *int:
+		i, ok := signed(strconvIntSize)
+		*p = int(i)
+		return ok
+	case *int8:
+		i, ok := signed(8)
+		*p = int8(i)
+		return ok
+	case *int16:
+		i, ok := signed(16)
+		*p = int16(i)
+		return ok
+	case *int32:
+		i, ok := signed(32)
+		*p = int32(i)
+		return ok
+	case *int64:
+		i, ok := signed(64)
+		*p = i
+		return ok
+	case *uint:
+		u, ok := unsigned(strconvIntSize)
+		*p = uint(u)
+		return ok
+	case *uint8:
+		u, ok := unsigned(8)
+		*p = uint8(u)
+		return ok
+	case *uint16:
+		u, ok := unsigned(16)
+		*p = uint16(u)
+		return ok
+	case *uint32:
+		u, ok := unsigned(32)
+		*p = uint32(u)
+		return ok
+	case *uint64:
+		u, ok := unsigned(64)
+		*p = u
+		return ok
+	case *float64:
+		f, ok := n.toFloat()
+		*p = f
+		return ok
+	case *float32:
+		f, ok := n.toFloat()
+		if ok && n.kind == 3 && float64(float32(f)) != f && !math.IsNaN(f) {
+			return false
+		}
+		*p = float32(f)
+		return ok
+	}
+	return false
+}
+
+const strconvIntSize = 32 << (^uint(0) >> 63)

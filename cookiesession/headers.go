@@ -1,0 +1,58 @@
+package cookiesession
+
+import (
+	"net/http"
+	"strings"
+)
+
+// addVary adds Cookie to the Vary header unless it (or *) is already there.
+func addVary(h http.Header) {
+	for _, line := range h["Vary"] {
+		for tok := range strings.SplitSeq(line, ",") {
+			tok = strings.TrimSpace(tok)
+			if tok == "*" || strings.EqualFold(tok, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
+}
+
+// cachePolicyDefault is the Cache-Control of a response that sets or
+// deletes the session cookie when the handler chose none.
+const cachePolicyDefault = `private, no-cache="Set-Cookie"`
+
+// applyCachePolicy keeps shared caches from storing a response that sets or
+// deletes the session cookie, so that no proxy or CDN can hand one user's
+// cookie to another (the failure behind Flask CVE-2023-30861):
+//
+//   - no Cache-Control: it becomes `private, no-cache="Set-Cookie"`
+//     (shared caches must not store the response; a browser may, but must
+//     revalidate before reusing the Set-Cookie);
+//   - Cache-Control with no-store or private: left alone;
+//   - any other Cache-Control: "public" and "s-maxage" are removed, the
+//     other directives kept, and `private, no-cache="Set-Cookie"` put in
+//     front. A handler that wants a page stored by shared caches must not
+//     touch the session on it.
+func applyCachePolicy(h http.Header) {
+	lines := h["Cache-Control"]
+	if len(lines) == 0 {
+		h["Cache-Control"] = []string{cachePolicyDefault}
+		return
+	}
+	var keep []string
+	for _, line := range lines {
+		for tok := range strings.SplitSeq(line, ",") {
+			tok = strings.TrimSpace(tok)
+			name, _, _ := strings.Cut(tok, "=")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "no-store", "private":
+				return
+			case "public", "s-maxage", "":
+				continue
+			}
+			keep = append(keep, tok)
+		}
+	}
+	h["Cache-Control"] = []string{strings.Join(append([]string{cachePolicyDefault}, keep...), ", ")}
+}

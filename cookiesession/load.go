@@ -1,0 +1,178 @@
+package cookiesession
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+// load decodes the request's cookie once; the caller holds the lock.
+//
+// Duplicate names: a Cookie header can carry several cookies called NAME
+// (one set for a parent domain or a shorter path, a tossed cookie from a
+// sibling subdomain, a leftover). Every candidate is tried in header order
+// (browsers send longer paths first) and the first that verifies, passes
+// the lifetime checks and the validate hook wins. Duplicate chunks are
+// combined the same way, first occurrences first. At most 8 candidates are
+// tried per request; the rest are ignored.
+func (s *Session) load() {
+	if s.loaded {
+		return
+	}
+	s.loaded = true
+	m := s.m
+	name := m.cfg.name
+	scanCookies(s.r.Header, name, &s.rc)
+	if len(s.rc.mains) == 0 {
+		return
+	}
+	budget := m.budget()
+	var errs []error
+	attempts := 0
+	for _, v := range s.rc.mains {
+		if attempts >= maxDecodeAttempts {
+			break
+		}
+		if v == "" {
+			continue // an empty cookie is no cookie, as in Flask
+		}
+		attempts++
+		if v[0] != '~' {
+			if s.rc.maxIdx > 0 {
+				errs = append(errs, fmt.Errorf("%w: chunk %d present but the session is not chunked", ErrChunks, s.rc.maxIdx))
+				continue
+			}
+			if s.try(v, 1, budget, &errs) {
+				return
+			}
+			continue
+		}
+		n, first, err := parseChunkHeader(v, m.cfg.maxChunks)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		a, err := newAssembler(n, first, &s.rc)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for tried := 0; ; tried++ {
+			if tried > 0 {
+				attempts++
+			}
+			if attempts > maxDecodeAttempts {
+				break
+			}
+			value, ok, err := a.next(budget - len(name))
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if !ok {
+				break
+			}
+			if s.try(value, n, budget, &errs) {
+				return
+			}
+		}
+	}
+	if len(errs) > 0 {
+		m.report(s.r, fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...)))
+	}
+}
+
+// try decodes one candidate value and adopts it when every check passes.
+func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
+	m := s.m
+	data, meta, err := m.codec.DecodeSession(m.cfg.name, value, budget)
+	if err != nil {
+		*errs = append(*errs, err)
+		return false
+	}
+	values, err := asObject(data)
+	if err != nil {
+		*errs = append(*errs, err)
+		return false
+	}
+	if err := m.checkTimes(meta); err != nil {
+		*errs = append(*errs, err)
+		return false
+	}
+	info := Info{Meta: meta, Chunks: chunks, Size: len(value)}
+	if m.cfg.validate != nil {
+		if err := m.cfg.validate(s.r, info, values); err != nil {
+			*errs = append(*errs, fmt.Errorf("%w: %w", ErrRejected, err))
+			return false
+		}
+	}
+	s.values, s.info, s.fromCookie = values, info, true
+	return true
+}
+
+// budget is the largest len(name)+len(value) of a session: what MaxChunks
+// cookies can carry.
+func (m *Manager) budget() int { return len(m.cfg.name) + capacity(m.cfg.name, m.cfg.maxChunks) }
+
+// checkTimes applies the manager's lifetimes to a verified cookie. The
+// codec has already checked the cookie's own expiry; this check makes a
+// shortened lifetime apply at once to cookies issued under a longer one.
+func (m *Manager) checkTimes(meta codec.Meta) error {
+	now := m.cfg.now()
+	expired := func(reason string, at time.Time) error {
+		return fmt.Errorf("%w: %w", ErrRejected, &codec.ExpiredError{Reason: reason, At: at, Now: now})
+	}
+	if m.cfg.flask {
+		// itsdangerous: age = int(now) - timestamp; age > max_age expires.
+		if age := now.Unix() - meta.Issued.Unix(); age > int64(m.cfg.lifetime/time.Second) {
+			return expired("max-age", meta.Issued.Add(m.cfg.lifetime))
+		}
+		return nil
+	}
+	if !meta.Created.IsZero() {
+		if at := meta.Created.Add(m.cfg.lifetime); !now.Before(at) {
+			return expired("absolute", at)
+		}
+	}
+	if m.cfg.idle > 0 && !meta.Issued.IsZero() {
+		if at := meta.Issued.Add(m.cfg.idle); !now.Before(at) {
+			return expired("idle", at)
+		}
+	}
+	return nil
+}
+
+// asObject turns a decoded payload into session values as Flask's
+// dict(data) would: an object as is, a list of [key, value] pairs as an
+// object, null as empty. Anything else is refused.
+func asObject(data any) (map[string]any, error) {
+	switch d := data.(type) {
+	case map[string]any:
+		return d, nil
+	case nil:
+		return nil, nil
+	case []any:
+		out := make(map[string]any, len(d))
+		for _, p := range d {
+			var pair []any
+			switch q := p.(type) {
+			case []any:
+				pair = q
+			case serializer.Tuple:
+				pair = q
+			}
+			if len(pair) != 2 {
+				return nil, fmt.Errorf("%w: list element is not a [key, value] pair", ErrNotObject)
+			}
+			k, ok := pair[0].(string)
+			if !ok {
+				return nil, fmt.Errorf("%w: pair key is %T, not a string", ErrNotObject, pair[0])
+			}
+			out[k] = pair[1]
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: got %T", ErrNotObject, data)
+}

@@ -1,0 +1,142 @@
+package cookiesession
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// Manager reads and writes the session cookie of every request that passes
+// through its [Manager.LoadAndSave] middleware. It is safe for concurrent
+// use and holds no per-session state. Build it with [New] (native format)
+// or [NewFlask] (a session shared with a Flask app).
+type Manager struct {
+	cfg   config
+	codec codec.SessionCodec
+}
+
+// ctxKey finds a manager's session in a request context. It holds only a
+// pointer, so storing it in an interface does not allocate.
+type ctxKey struct{ m *Manager }
+
+// New returns a manager for sessions sealed by c, normally the native
+// codec from [codec.NewNative]. The defaults are a cookie named "session",
+// Path "/", Secure, HttpOnly, SameSite=Lax, a 7-day absolute lifetime, a
+// 24-hour idle timeout refreshed once half of it has passed, persistent
+// cookies and up to 4 chunks; each [Option] documents its default.
+//
+// New refuses a nil codec (there are then no keys) and any option set that
+// a browser would reject or silently mangle, with an error wrapping
+// [ErrConfig] that says how to fix it.
+func New(c codec.SessionCodec, opts ...Option) (*Manager, error) {
+	return build(c, false, opts)
+}
+
+// NewFlask returns a manager that shares its session with a Flask app: c
+// must be the Flask codec ([codec.NewFlask]) with the app's SECRET_KEY.
+// It follows Flask's SecureCookieSessionInterface: cookie name "session";
+// the lifetime (31 days by default) is the max-age of every cookie on load,
+// permanent or not; permanent sessions (the "_permanent" key, see
+// [Session.SetPermanent]) are re-sent on every response with Expires =
+// now + lifetime and no Max-Age; other sessions are written only when
+// modified and carry no Expires; an emptied session deletes the cookie;
+// Vary: Cookie is added as in Flask 2.2.5+.
+//
+// Deliberate differences from Flask, each for safety: the cookie attributes
+// keep this package's defaults (Secure, HttpOnly, SameSite=Lax; configure
+// Flask with SESSION_COOKIE_SECURE=True and SESSION_COOKIE_SAMESITE="Lax"
+// to match, or pass [WithSecure] and [WithSameSite]); a cookie that is
+// validly signed but holds an undecodable payload starts an empty session
+// instead of HTTP 500; a session over [CookieBudget] is refused (Flask
+// only warns and the browser drops it); responses that set the cookie also
+// get the cache policy described in the package documentation.
+func NewFlask(c codec.SessionCodec, opts ...Option) (*Manager, error) {
+	return build(c, true, opts)
+}
+
+func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: no codec, and so no keys: pass codec.NewNative(codec.NewKeyRing(key)) (key from codec.GenerateKey or codec.ParseKey), or codec.NewFlask with the app's SECRET_KEY", ErrConfig)
+	}
+	cfg := defaults(flask)
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.sameSite == 0 {
+		cfg.sameSite = http.SameSiteLaxMode
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.Default()
+	}
+	if cfg.errorHandler == nil {
+		cfg.errorHandler = defaultErrorHandler
+	}
+	return &Manager{cfg: cfg, codec: c}, nil
+}
+
+func defaultErrorHandler(w http.ResponseWriter, _ *http.Request, _ error) {
+	http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+}
+
+// Name returns the cookie name.
+func (m *Manager) Name() string { return m.cfg.name }
+
+// Session returns the session of a request that passed through m's
+// [Manager.LoadAndSave]. It never returns nil: without the middleware it
+// returns a null session whose reads are empty and whose writes return
+// [ErrNoMiddleware].
+func (m *Manager) Session(r *http.Request) *Session {
+	if s, ok := r.Context().Value(ctxKey{m}).(*Session); ok {
+		return s
+	}
+	return nullSession
+}
+
+// FromContext is [Manager.Session] for code that has only the context.
+func (m *Manager) FromContext(ctx context.Context) *Session {
+	if s, ok := ctx.Value(ctxKey{m}).(*Session); ok {
+		return s
+	}
+	return nullSession
+}
+
+// report sends err to the error hook, or logs it.
+func (m *Manager) report(r *http.Request, err error) {
+	if m.cfg.onError != nil {
+		m.cfg.onError(r, err)
+		return
+	}
+	level := slog.LevelInfo
+	switch {
+	case errors.Is(err, ErrNotSaved):
+		level = slog.LevelError
+	case errors.Is(err, codec.ErrExpired):
+		level = slog.LevelDebug
+	}
+	ctx := context.Background()
+	if r != nil {
+		ctx = r.Context()
+	}
+	m.cfg.logger.Log(ctx, level, "cookiesession", "cookie", m.cfg.name, "err", err)
+}
+
+// Info is the read-only envelope information of a session that came from a
+// verified cookie. Fields the format does not carry are zero: the Flask
+// format has only Issued and KeyIndex.
+type Info struct {
+	codec.Meta
+	// Chunks is the number of cookies that carried the session (1 when it
+	// was not chunked).
+	Chunks int
+	// Size is the length of the cookie value after reassembly.
+	Size int
+}

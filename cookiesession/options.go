@@ -1,0 +1,335 @@
+package cookiesession
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// Limits and defaults.
+const (
+	// DefaultName is the cookie name when [WithName] is not given. Flask
+	// uses the same name. "__Host-session" is stronger on HTTPS sites: the
+	// browser then refuses the cookie unless it is Secure, host-only and
+	// on Path=/, which defeats cookie tossing from sibling subdomains.
+	DefaultName = "session"
+
+	// DefaultLifetime is the absolute lifetime of a native session,
+	// measured from its creation: 7 days.
+	DefaultLifetime = 7 * 24 * time.Hour
+
+	// DefaultIdleTimeout is the idle timeout of a native session, measured
+	// from the last time its cookie was issued: 24 hours.
+	DefaultIdleTimeout = 24 * time.Hour
+
+	// FlaskLifetime is Flask's PERMANENT_SESSION_LIFETIME default, 31 days:
+	// the max-age of every Flask-format cookie and the Expires of a
+	// permanent one.
+	FlaskLifetime = 31 * 24 * time.Hour
+
+	// DefaultMaxChunks is the number of cookies a native session may span
+	// when [WithMaxChunks] is not given: 4, about 16 KB. Each chunk is a
+	// separate cookie and travels in every request's Cookie header.
+	DefaultMaxChunks = 4
+
+	// MaxChunksLimit is the largest accepted [WithMaxChunks]. Chromium keeps
+	// at most 180 cookies per domain, and many proxies refuse request
+	// headers over 8 to 16 KB.
+	MaxChunksLimit = 16
+
+	// CookieBudget is the most bytes of name plus value one cookie may hold.
+	// Chromium and Firefox silently drop a cookie whose name and value
+	// together exceed 4096 bytes, so every cookie this package writes stays
+	// within it; a session that needs more than MaxChunks such cookies is
+	// not written (see [ErrNotSaved]).
+	CookieBudget = 4096
+
+	// maxDecodeAttempts bounds the candidate cookies (duplicate names,
+	// duplicate chunks) tried per request.
+	maxDecodeAttempts = 8
+)
+
+// Refresh is the policy for re-issuing an unmodified session so that its
+// expiry slides. Build one with [RefreshEachRequest], [RefreshAfter] or
+// [RefreshNever].
+type Refresh struct {
+	each     bool
+	fraction float64
+}
+
+// RefreshEachRequest re-issues the cookie on every response of a request
+// that carried a valid session, as Flask does with
+// SESSION_REFRESH_EACH_REQUEST (in Flask mode: permanent sessions only, as
+// in Flask). Such requests always decode and encode the session, even when
+// the handler never touches it. It is the default of [NewFlask].
+var RefreshEachRequest = Refresh{each: true}
+
+// RefreshNever re-issues the cookie only when the session changed.
+var RefreshNever = Refresh{}
+
+// RefreshAfter re-issues an unmodified session once the given fraction
+// (0 < fraction <= 1) of its idle window has passed since it was issued;
+// in Flask mode the window is the lifetime. A request whose handler never
+// touches the session does not count as activity and costs nothing.
+// RefreshAfter(0.5) is the default of [New].
+func RefreshAfter(fraction float64) Refresh { return Refresh{fraction: fraction} }
+
+// Option configures a [Manager]. Each option documents its default.
+type Option func(*config)
+
+type config struct {
+	name, path, domain string
+	secure, httpOnly   bool
+	partitioned        bool
+	sameSite           http.SameSite
+	lifetime, idle     time.Duration
+	refresh            Refresh
+	persistent         bool
+	maxChunks          int
+	onError            func(*http.Request, error)
+	errorHandler       func(http.ResponseWriter, *http.Request, error)
+	logger             *slog.Logger
+	validate           func(*http.Request, Info, map[string]any) error
+	clock              codec.Clock
+	flask              bool
+
+	idleSet bool // WithIdleTimeout was given
+}
+
+// WithName sets the cookie name. The default is [DefaultName] ("session").
+// Chunks of a large session are named NAME.2, NAME.3, and so on. A name
+// starting with "__Host-" requires Secure, Path "/" and no Domain; one
+// starting with "__Secure-" requires Secure.
+func WithName(name string) Option { return func(c *config) { c.name = name } }
+
+// WithPath sets the cookie's Path attribute. The default is "/".
+func WithPath(path string) Option { return func(c *config) { c.path = path } }
+
+// WithDomain sets the cookie's Domain attribute. The default is none: a
+// host-only cookie, which sibling subdomains cannot read or overwrite.
+func WithDomain(domain string) Option { return func(c *config) { c.domain = domain } }
+
+// WithSecure sets the Secure attribute. The default is true: the cookie
+// travels over HTTPS only. Browsers and net/http/cookiejar treat
+// http://localhost and loopback addresses as secure, so development works
+// without turning it off.
+func WithSecure(secure bool) Option { return func(c *config) { c.secure = secure } }
+
+// WithHTTPOnly sets the HttpOnly attribute. The default is true: scripts in
+// the page cannot read the cookie.
+func WithHTTPOnly(httpOnly bool) Option { return func(c *config) { c.httpOnly = httpOnly } }
+
+// WithSameSite sets the SameSite attribute. The default is
+// [http.SameSiteLaxMode]; [http.SameSiteNoneMode] requires Secure, and
+// [http.SameSiteDefaultMode] omits the attribute.
+func WithSameSite(mode http.SameSite) Option {
+	return func(c *config) {
+		if mode == http.SameSiteDefaultMode {
+			mode = -1 // remembered as "omit"; 0 means "not configured"
+		}
+		c.sameSite = mode
+	}
+}
+
+// WithPartitioned sets the Partitioned attribute (CHIPS: a third-party
+// cookie keyed to the top-level site). The default is false. It requires
+// Secure.
+func WithPartitioned(partitioned bool) Option {
+	return func(c *config) { c.partitioned = partitioned }
+}
+
+// WithLifetime sets the absolute lifetime. For [New] it is measured from
+// the session's creation and survives refreshes; the default is
+// [DefaultLifetime] (7 days). For [NewFlask] it is Flask's
+// PERMANENT_SESSION_LIFETIME, measured from the last issue (Flask's
+// max-age); the default is [FlaskLifetime] (31 days).
+func WithLifetime(d time.Duration) Option { return func(c *config) { c.lifetime = d } }
+
+// WithIdleTimeout sets the idle timeout of [New]: a session whose cookie
+// was not re-issued for this long expires. The default is
+// [DefaultIdleTimeout] (24 hours); 0 turns it off. [NewFlask] refuses it:
+// Flask's format carries only the issue time, use [WithLifetime].
+func WithIdleTimeout(d time.Duration) Option {
+	return func(c *config) { c.idle, c.idleSet = d, true }
+}
+
+// WithRefresh sets the refresh policy. The default is RefreshAfter(0.5)
+// for [New] and [RefreshEachRequest] for [NewFlask].
+func WithRefresh(r Refresh) Option { return func(c *config) { c.refresh = r } }
+
+// WithPersistent chooses between persistent cookies (Expires and Max-Age
+// set to the envelope's expiry) and browser-session cookies (no expiry
+// attribute; the browser drops them when it closes, the envelope still
+// expires). A session's own [Session.SetPermanent] overrides it. The
+// default is true for [New] and false for [NewFlask], where only sessions
+// marked permanent get an Expires, as in Flask.
+func WithPersistent(persistent bool) Option {
+	return func(c *config) { c.persistent = persistent }
+}
+
+// WithMaxChunks sets how many cookies one session may span (1 disables
+// chunking). The default is [DefaultMaxChunks] for [New]; [NewFlask]
+// allows only 1, because Flask cannot reassemble chunks. The largest value
+// accepted is [MaxChunksLimit].
+func WithMaxChunks(n int) Option { return func(c *config) { c.maxChunks = n } }
+
+// WithErrorHook registers a function that receives every error this
+// package does not return to a caller: a discarded cookie (wrapping
+// [ErrInvalidCookie]) and a session that could not be saved (wrapping
+// [ErrNotSaved]). It replaces the default logging. It must be safe for
+// concurrent use. The reason is never sent to the client.
+func WithErrorHook(hook func(r *http.Request, err error)) Option {
+	return func(c *config) { c.onError = hook }
+}
+
+// WithLogger sets the logger used when no error hook is set. The default is
+// [slog.Default]. Discarded cookies are logged at Info (Debug when merely
+// expired), failures to save at Error.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithCommitErrorHandler sets what answers the client when the session
+// cannot be saved at commit time (it does not fit, or the codec failed).
+// The default replies 500 Internal Server Error with a generic text; the
+// handler's own status and body are then discarded. Use [Session.Save] in
+// the handler to catch the problem while it can still answer.
+func WithCommitErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
+	return func(c *config) { c.errorHandler = h }
+}
+
+// WithValidate registers a hook that runs after a cookie verified and
+// before its session is used. Returning an error discards the session (the
+// request continues with an empty one and the error goes to the error hook
+// wrapped in [ErrRejected]). data must not be modified. The hook is how a
+// stateless session is revoked: see the "log out everywhere" example.
+func WithValidate(validate func(r *http.Request, info Info, data map[string]any) error) Option {
+	return func(c *config) { c.validate = validate }
+}
+
+// WithClock sets the clock used for expiry decisions and cookie
+// attributes. The default is [time.Now]. Give the codec the same clock.
+func WithClock(clock codec.Clock) Option { return func(c *config) { c.clock = clock } }
+
+func (c *config) now() time.Time {
+	if c.clock == nil {
+		return time.Now()
+	}
+	return c.clock()
+}
+
+func defaults(flask bool) config {
+	c := config{
+		name:       DefaultName,
+		path:       "/",
+		secure:     true,
+		httpOnly:   true,
+		sameSite:   http.SameSiteLaxMode,
+		lifetime:   DefaultLifetime,
+		idle:       DefaultIdleTimeout,
+		refresh:    RefreshAfter(0.5),
+		persistent: true,
+		maxChunks:  DefaultMaxChunks,
+		flask:      flask,
+	}
+	if flask {
+		c.lifetime = FlaskLifetime
+		c.idle = 0
+		c.refresh = RefreshEachRequest
+		c.persistent = false
+		c.maxChunks = 1
+	}
+	return c
+}
+
+// check refuses a configuration that browsers would silently mangle or that
+// cannot work, with a message that says how to fix it.
+func (c *config) check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	if c.name == "" || !isToken(c.name) {
+		return bad("cookie name %q is not a valid token: use letters, digits and !#$%%&'*+-.^_`|~", c.name)
+	}
+	if len(c.name) > 256 {
+		return bad("cookie name is %d bytes: keep it under 256 so the value has room", len(c.name))
+	}
+	if c.path == "" || c.path[0] != '/' || !validAttr(c.path) {
+		return bad("path %q must start with / and contain no control characters or ';'", c.path)
+	}
+	if c.domain != "" && (!validAttr(c.domain) || strings.ContainsAny(c.domain, " /:")) {
+		return bad("domain %q is not a host name", c.domain)
+	}
+	if strings.HasPrefix(c.name, "__Host-") {
+		switch {
+		case c.domain != "":
+			return bad("a __Host- cookie cannot have a Domain (%q): drop WithDomain, or rename the cookie without the __Host- prefix", c.domain)
+		case c.path != "/":
+			return bad("a __Host- cookie must have Path \"/\", not %q: drop WithPath, or rename the cookie without the __Host- prefix", c.path)
+		case !c.secure:
+			return bad("a __Host- cookie must be Secure: drop WithSecure(false), or rename the cookie without the __Host- prefix")
+		}
+	}
+	if strings.HasPrefix(c.name, "__Secure-") && !c.secure {
+		return bad("a __Secure- cookie must be Secure: drop WithSecure(false), or rename the cookie")
+	}
+	if c.sameSite == http.SameSiteNoneMode && !c.secure {
+		return bad("SameSite=None requires Secure (browsers reject the cookie otherwise): drop WithSecure(false), or use http.SameSiteLaxMode")
+	}
+	if c.sameSite != -1 && c.sameSite != http.SameSiteLaxMode && c.sameSite != http.SameSiteStrictMode && c.sameSite != http.SameSiteNoneMode {
+		return bad("unknown SameSite mode %d: use one of the http.SameSite constants", c.sameSite)
+	}
+	if c.partitioned && !c.secure {
+		return bad("a Partitioned cookie must be Secure: drop WithSecure(false)")
+	}
+	if c.lifetime <= 0 {
+		return bad("lifetime %v must be positive", c.lifetime)
+	}
+	if c.lifetime < time.Second || c.idle < 0 || (c.idle > 0 && c.idle < time.Second) {
+		return bad("lifetime %v and idle timeout %v must be at least one second (idle 0 turns it off)", c.lifetime, c.idle)
+	}
+	if !c.refresh.each && (c.refresh.fraction < 0 || c.refresh.fraction > 1 || c.refresh.fraction != c.refresh.fraction) {
+		return bad("refresh fraction %v must be in (0, 1]", c.refresh.fraction)
+	}
+	if c.maxChunks < 1 || c.maxChunks > MaxChunksLimit {
+		return bad("max chunks %d must be between 1 and %d", c.maxChunks, MaxChunksLimit)
+	}
+	if c.flask {
+		if c.maxChunks != 1 {
+			return bad("Flask cannot read a session split over several cookies: drop WithMaxChunks in Flask mode")
+		}
+		if c.idleSet {
+			return bad("the Flask format carries only the issue time, so it has no separate idle timeout: use WithLifetime (Flask's PERMANENT_SESSION_LIFETIME)")
+		}
+	}
+	if c.lifetime > 400*24*time.Hour {
+		return bad("lifetime %v exceeds 400 days, the most a browser keeps a cookie: shorten it", c.lifetime)
+	}
+	return nil
+}
+
+// isToken reports whether s is an RFC 7230 token (a valid cookie name).
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validAttr reports whether s may appear as a cookie attribute value.
+func validAttr(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b >= 0x7f || b == ';' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,355 @@
+package cookiesession
+
+import (
+	"math/big"
+	"net/http"
+	"slices"
+	"sync"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+// Session is the session of one request. Get it with [Manager.Session]
+// inside a handler wrapped by [Manager.LoadAndSave]. The cookie is decoded
+// on the first method call, not before; a request that never touches the
+// session pays nothing for it.
+//
+// Values are what the serializer decodes: map[string]any, []any, string,
+// bool, nil, int64 (*big.Int beyond), float64, []byte, [serializer.Tuple],
+// [serializer.Markup], [serializer.UUID] and time.Time. [Get] converts
+// numbers to the type asked for.
+//
+// Like Flask, a Session notices changes made through its own methods only.
+// After changing a map or slice obtained from [Session.Get] in place, call
+// [Session.MarkModified], or store it again with [Session.Set].
+//
+// Changes must happen before the response starts (the first Write,
+// WriteHeader or Flush): afterwards writes return [ErrCommitted]. A Session
+// is safe for concurrent use by the handler's goroutines.
+//
+// A Session obtained without the middleware is a null session, like
+// Flask's NullSession: reads are empty and writes return [ErrNoMiddleware].
+type Session struct {
+	mu sync.Mutex
+	m  *Manager // nil for the null session
+	r  *http.Request
+
+	loaded     bool // load ran (lazily)
+	accessed   bool // the handler read or wrote the session
+	modified   bool
+	renewed    bool // new id and times at commit
+	committed  bool
+	fromCookie bool // values came from a verified cookie
+
+	values map[string]any
+	info   Info
+	rc     requestCookies
+
+	flashes      []Flash
+	flashesTaken bool
+
+	gen   int      // counts modifications, so Save's result can be reused
+	saved *encoded // result of Save, valid while saved.gen == gen
+}
+
+// nullSession is what Manager.Session returns outside the middleware. All
+// its methods return before touching any field, so sharing it is safe.
+var nullSession = &Session{}
+
+// begin locks s and loads it for a read; it returns false for the null
+// session (nothing locked).
+func (s *Session) begin() bool {
+	if s.m == nil {
+		return false
+	}
+	s.mu.Lock()
+	s.load()
+	s.accessed = true
+	return true
+}
+
+// beginWrite locks s and loads it for a write.
+func (s *Session) beginWrite() error {
+	if s.m == nil {
+		return ErrNoMiddleware
+	}
+	s.mu.Lock()
+	if s.committed {
+		s.mu.Unlock()
+		return ErrCommitted
+	}
+	s.load()
+	s.accessed = true
+	return nil
+}
+
+// changed records a modification; the caller holds the lock.
+func (s *Session) changed() {
+	s.modified = true
+	s.gen++
+}
+
+// Get returns the value stored under key, or nil.
+func (s *Session) Get(key string) any {
+	if !s.begin() {
+		return nil
+	}
+	defer s.mu.Unlock()
+	return s.values[key]
+}
+
+// Has reports whether key is set.
+func (s *Session) Has(key string) bool {
+	if !s.begin() {
+		return false
+	}
+	defer s.mu.Unlock()
+	_, ok := s.values[key]
+	return ok
+}
+
+// Keys returns the keys in sorted order.
+func (s *Session) Keys() []string {
+	if !s.begin() {
+		return nil
+	}
+	defer s.mu.Unlock()
+	keys := make([]string, 0, len(s.values))
+	for k := range s.values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Len returns the number of keys, including internal ones such as
+// "_permanent" and "_flashes" (as len(session) in Flask).
+func (s *Session) Len() int {
+	if !s.begin() {
+		return 0
+	}
+	defer s.mu.Unlock()
+	return len(s.values)
+}
+
+// Set stores value under key and marks the session modified. The value
+// must be one the codec's serializer accepts; otherwise saving fails (see
+// [Session.Save]).
+func (s *Session) Set(key string, value any) error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if s.values == nil {
+		s.values = make(map[string]any)
+	}
+	s.values[key] = value
+	s.changed()
+	return nil
+}
+
+// Delete removes key. Like Python's dict.pop with a default, it marks the
+// session modified only if the key was present.
+func (s *Session) Delete(key string) error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if _, ok := s.values[key]; ok {
+		delete(s.values, key)
+		s.changed()
+	}
+	return nil
+}
+
+// Clear removes every key and marks the session modified (even when it was
+// already empty, as in Flask). An empty modified session deletes the cookie
+// but keeps the session identity of the request; use [Session.Destroy] at
+// logout.
+func (s *Session) Clear() error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	clear(s.values)
+	s.changed()
+	return nil
+}
+
+// MarkModified marks the session modified, so it is written even though no
+// method changed it: call it after changing a nested map or slice in place
+// (Flask's session.modified = True).
+func (s *Session) MarkModified() error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	s.changed()
+	return nil
+}
+
+// Renew gives the session a new id and new created and issued times while
+// keeping its data. Call it at login and at every privilege change, so that
+// a session id planted before login (session fixation) is worthless. In
+// Flask mode, which has no id, it re-issues the cookie with a new
+// timestamp.
+func (s *Session) Renew() error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	s.renewed = true
+	s.changed()
+	return nil
+}
+
+// Destroy ends the session at logout: the data is cleared and the response
+// deletes the cookie and every chunk of it the request carried, with the
+// manager's Path and Domain. Values set after Destroy start a new session
+// with a new id. A stateless cookie copied before logout stays valid until
+// it expires; to refuse it, see [WithValidate].
+func (s *Session) Destroy() error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	clear(s.values)
+	s.flashes = nil
+	s.renewed = true
+	s.changed()
+	return nil
+}
+
+// SetPermanent stores the "_permanent" key, as Flask's session.permanent:
+// a permanent session gets a persistent cookie, a non-permanent one a
+// browser-session cookie. Without the key the manager's [WithPersistent]
+// setting applies.
+func (s *Session) SetPermanent(permanent bool) error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if s.values == nil {
+		s.values = make(map[string]any)
+	}
+	s.values[permanentKey] = permanent
+	s.changed()
+	return nil
+}
+
+const permanentKey = "_permanent"
+
+// Permanent reports whether the session gets a persistent cookie: the
+// "_permanent" key if present (Python truthiness), else the manager's
+// [WithPersistent] setting.
+func (s *Session) Permanent() bool {
+	if !s.begin() {
+		return false
+	}
+	defer s.mu.Unlock()
+	return s.permanent()
+}
+
+func (s *Session) permanent() bool {
+	if v, ok := s.values[permanentKey]; ok {
+		return truthy(v)
+	}
+	return s.m.cfg.persistent
+}
+
+// Modified reports whether the session was changed in this request. It
+// does not load the session.
+func (s *Session) Modified() bool {
+	if s.m == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.modified
+}
+
+// Accessed reports whether the handler has read or written the session in
+// this request (and so whether the response varies with the Cookie
+// header). It does not load the session.
+func (s *Session) Accessed() bool {
+	if s.m == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accessed
+}
+
+// IsNew reports whether the session did not come from a valid cookie: the
+// request had none, or it was discarded (expired, tampered, revoked).
+func (s *Session) IsNew() bool {
+	if !s.begin() {
+		return true
+	}
+	defer s.mu.Unlock()
+	return !s.fromCookie
+}
+
+// Info returns the envelope information of the verified cookie the
+// session came from; ok is false for a new session. If
+// Info.VerifiedWithFallback() is true, the response re-issues the cookie
+// under the primary key automatically.
+func (s *Session) Info() (info Info, ok bool) {
+	if !s.begin() {
+		return Info{}, false
+	}
+	defer s.mu.Unlock()
+	return s.info, s.fromCookie
+}
+
+// Save encodes the session now and reports whether it can be written, so
+// the handler can still answer differently, for example when the session
+// no longer fits (an error wrapping [ErrNotSaved] and
+// [codec.ErrTooLarge]). The cookie itself is still written at commit time;
+// the work is reused unless the session changes again.
+func (s *Session) Save() error {
+	if err := s.beginWrite(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if len(s.values) == 0 {
+		return nil
+	}
+	enc, err := s.encode(s.m.cfg.now())
+	if err != nil {
+		return err
+	}
+	s.saved = enc
+	return nil
+}
+
+// truthy is Python's bool() for the serializer's value model.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case int64:
+		return x != 0
+	case int:
+		return x != 0
+	case float64:
+		return x != 0
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	case serializer.Tuple:
+		return len(x) > 0
+	case []byte:
+		return len(x) > 0
+	case serializer.Markup:
+		return x != ""
+	case *big.Int:
+		return x.Sign() != 0
+	}
+	return true
+}
