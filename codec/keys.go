@@ -1,0 +1,155 @@
+package codec
+
+import (
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// KeySize is the size of a native key's secret material in bytes (256 bits).
+const KeySize = 32
+
+// nativeKeyPrefix starts the text form of every version-1 native key.
+const nativeKeyPrefix = "cookiecodec-key-1."
+
+// ErrInvalidKey is returned by [ParseKey], [DeriveKey] and [NewKeyRing] for
+// key text or key material that cannot be used.
+var ErrInvalidKey = errors.New("codec: invalid key")
+
+// Key is a native-format key: 32 bytes of secret material and a 32-bit key id
+// that every cookie sealed with it carries, so that decoding finds the key in
+// O(1) without trial decryption. The zero Key is invalid.
+//
+// A Key is only material: the subkeys that seal and sign are derived from it
+// with HKDF-SHA256 per mode and purpose (see codec/FORMAT.md).
+type Key struct {
+	id       uint32
+	material [KeySize]byte
+	valid    bool
+}
+
+// GenerateKey returns a new key with a random id and 32 random bytes of
+// material from crypto/rand. Store [Key.String] as the app's secret.
+func GenerateKey() (Key, error) {
+	var k Key
+	var id [4]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return Key{}, fmt.Errorf("codec: generate key: %w", err)
+	}
+	if _, err := rand.Read(k.material[:]); err != nil {
+		return Key{}, fmt.Errorf("codec: generate key: %w", err)
+	}
+	k.id = binary.BigEndian.Uint32(id[:])
+	k.valid = true
+	return k, nil
+}
+
+// ParseKey parses the text form made by [Key.String]:
+//
+//	cookiecodec-key-1.<key id: 8 lowercase hex digits>.<base64url, no padding, of 32 bytes>
+//
+// It rejects other versions, malformed ids, and key material that is not
+// exactly 32 bytes (in particular anything shorter, which would weaken every
+// cookie). Surrounding white space is ignored.
+func ParseKey(text string) (Key, error) {
+	text = strings.TrimSpace(text)
+	rest, ok := strings.CutPrefix(text, nativeKeyPrefix)
+	if !ok {
+		if strings.HasPrefix(text, "cookiecodec-key-") {
+			return Key{}, fmt.Errorf("%w: unsupported key version (this build reads %q keys)", ErrInvalidKey, nativeKeyPrefix)
+		}
+		return Key{}, fmt.Errorf("%w: key text must start with %q (make one with GenerateKey or the keygen command)", ErrInvalidKey, nativeKeyPrefix)
+	}
+	idText, b64, ok := strings.Cut(rest, ".")
+	if !ok {
+		return Key{}, fmt.Errorf("%w: missing '.' between key id and key material", ErrInvalidKey)
+	}
+	id, err := parseKeyID(idText)
+	if err != nil {
+		return Key{}, err
+	}
+	if len(b64) > 2*base64.RawURLEncoding.EncodedLen(KeySize) {
+		return Key{}, fmt.Errorf("%w: key material is longer than %d bytes", ErrInvalidKey, KeySize)
+	}
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(b64)
+	if err != nil {
+		return Key{}, fmt.Errorf("%w: key material is not unpadded base64url", ErrInvalidKey)
+	}
+	if len(raw) < KeySize {
+		return Key{}, fmt.Errorf("%w: key material is %d bytes, need %d (256 bits); generate a new key", ErrInvalidKey, len(raw), KeySize)
+	}
+	if len(raw) > KeySize {
+		return Key{}, fmt.Errorf("%w: key material is %d bytes, want exactly %d", ErrInvalidKey, len(raw), KeySize)
+	}
+	k := Key{id: id, valid: true}
+	copy(k.material[:], raw)
+	return k, nil
+}
+
+// deriveKeySalt is the HKDF salt of [DeriveKey]; it is part of the format.
+const deriveKeySalt = "cookiecodec derive key v1"
+
+// DeriveKey derives a key from an existing long secret (for apps that already
+// have one, e.g. a Flask SECRET_KEY) with HKDF-SHA256:
+//
+//	material = HKDF-SHA256(secret, salt "cookiecodec derive key v1", info id, 32 bytes)
+//
+// id is the key id as 8 hex digits (for example "00000001"); it goes into the
+// derivation, so different ids give unrelated keys. The secret must be at
+// least 32 bytes: HKDF cannot add entropy a short password lacks.
+func DeriveKey(secret []byte, id string) (Key, error) {
+	kid, err := parseKeyID(id)
+	if err != nil {
+		return Key{}, err
+	}
+	if len(secret) < KeySize {
+		return Key{}, fmt.Errorf("%w: secret is %d bytes, need at least %d", ErrInvalidKey, len(secret), KeySize)
+	}
+	m, err := hkdf.Key(sha256.New, secret, []byte(deriveKeySalt), formatKeyID(kid), KeySize)
+	if err != nil {
+		return Key{}, fmt.Errorf("codec: derive key: %w", err)
+	}
+	k := Key{id: kid, valid: true}
+	copy(k.material[:], m)
+	return k, nil
+}
+
+func parseKeyID(s string) (uint32, error) {
+	if len(s) != 8 {
+		return 0, fmt.Errorf("%w: key id %q is not 8 hex digits", ErrInvalidKey, s)
+	}
+	var b [4]byte
+	if _, err := hex.Decode(b[:], []byte(strings.ToLower(s))); err != nil {
+		return 0, fmt.Errorf("%w: key id %q is not 8 hex digits", ErrInvalidKey, s)
+	}
+	return binary.BigEndian.Uint32(b[:]), nil
+}
+
+func formatKeyID(id uint32) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], id)
+	return hex.EncodeToString(b[:])
+}
+
+// ID returns the key id as 8 lowercase hex digits, as it appears in the key
+// text, in [Meta.KeyID] and in [Header.KeyID].
+func (k Key) ID() string { return formatKeyID(k.id) }
+
+// String returns the key's text form, which [ParseKey] reads. It contains
+// the secret: treat it like a password.
+func (k Key) String() string {
+	return nativeKeyPrefix + k.ID() + "." + base64.RawURLEncoding.EncodeToString(k.material[:])
+}
+
+// IsZero reports whether k is the zero Key (not a usable key).
+func (k Key) IsZero() bool { return !k.valid }
+
+// GoString hides the key material from %#v, so that debug dumps of structs
+// holding a Key do not leak it.
+func (k Key) GoString() string { return "codec.Key{ID: " + k.ID() + ", material: redacted}" }

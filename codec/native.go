@@ -1,0 +1,328 @@
+package codec
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
+	"github.com/cookiecodec/cookiecodec/serializer"
+	"github.com/gorilla/securecookie"
+)
+
+// Defaults of [NativeOptions].
+const (
+	// DefaultLifetime is the default absolute lifetime of a native session:
+	// 30 days from its creation, refreshes included (gorilla/sessions' default
+	// MaxAge; Flask's is 31 days).
+	DefaultLifetime = 30 * 24 * time.Hour
+	// DefaultSkew is the default allowance for clocks that run ahead: a cookie
+	// issued up to 60 s in the future is accepted.
+	DefaultSkew = 60 * time.Second
+	// DefaultSignOnlyCompressAbove is the default compression threshold of
+	// the sign-only mode: payloads longer than this many bytes are
+	// compressed when that saves at least 2 bytes.
+	DefaultSignOnlyCompressAbove = 256
+	// MaxPadding is the largest padding bucket.
+	MaxPadding = 1024
+)
+
+// NativeOptions configures [NewNative]. The zero value is the recommended
+// configuration: XChaCha20-Poly1305, purpose "session", 30-day absolute
+// lifetime, no idle timeout, 60 s skew, no compression, no padding, 4096-byte
+// cookies.
+type NativeOptions struct {
+	// Mode selects the algorithm. The default is [XChaCha20Poly1305].
+	Mode Mode
+
+	// Purpose separates cookies of different uses sealed with the same keys
+	// (for example "session" and "remember-me"): it selects the subkey and is
+	// part of the associated data, never transmitted. A cookie made for one
+	// purpose fails with ErrSignature under another. At most 255 bytes. The
+	// default is "session".
+	Purpose string
+
+	// Lifetime is the absolute lifetime of a session, measured from its
+	// created-at time and not extended by refreshes. The default is
+	// [DefaultLifetime]. Negative values are an error.
+	Lifetime time.Duration
+
+	// IdleTimeout, if positive, ends a session that has not been refreshed
+	// (re-issued) for this long, measured from the cookie's issued-at time.
+	// The default, 0, means no idle timeout.
+	IdleTimeout time.Duration
+
+	// Skew is how far in the future a cookie's issued-at may lie before it
+	// is rejected with ErrFuture. The default is [DefaultSkew]; a negative
+	// value means no allowance at all.
+	Skew time.Duration
+
+	// Clock returns the current time; nil means time.Now. Tests and the CLI
+	// set it.
+	Clock Clock
+
+	// Rand is the source of nonces and session ids. nil means crypto/rand,
+	// which is what applications must use. It exists so that tests and the
+	// vector generator can produce deterministic cookies; a predictable
+	// source destroys confidentiality.
+	Rand io.Reader
+
+	// Compression decides whether payloads are zlib-compressed before they
+	// are sealed. The default never compresses in the encrypting modes and
+	// is CompressAbove(DefaultSignOnlyCompressAbove) in the sign-only mode.
+	//
+	// Compressing before encrypting leaks information through the length of
+	// the cookie (the CRIME/BREACH class): if an attacker can put chosen text
+	// into a session that also holds a secret (a CSRF token, an e-mail
+	// address), the cookie gets shorter when the guess matches the secret,
+	// and the attacker can watch cookie lengths on the network. Enable it in
+	// an encrypting mode only for sessions without attacker-influenced data,
+	// or combine it with Padding.
+	Compression Compression
+
+	// Padding, if positive, pads every payload (after compression) with
+	// ISO/IEC 7816-4 padding to a multiple of Padding bytes, so that cookie
+	// lengths reveal only the size bucket. At most [MaxPadding]. The
+	// default, 0, means no padding.
+	Padding int
+
+	// MaxCookieSize bounds len(name)+len(value) of cookies that are encoded
+	// (a *TooLargeError before anything is returned) and decoded (checked
+	// before any base64 or crypto work). The default is
+	// [DefaultMaxCookieSize].
+	MaxCookieSize int
+
+	// MaxDecompressed bounds the size of a decompressed payload. The default
+	// is DefaultMaxDecompressed (64 KiB).
+	MaxDecompressed int
+
+	// Serializer turns session values into payload bytes and back. The
+	// default is a serializer.Serializer with NativeTime set, so that
+	// time.Time values keep their nanoseconds and zone offset (the native
+	// format is read by this package, not by Flask). Set it to change the
+	// serializer's limits or register tags.
+	Serializer *serializer.Serializer
+
+	// Legacy lists readers of older cookie formats, tried in order when a
+	// cookie is not a native cookie at all (ErrMalformed). A cookie one of
+	// them accepts is returned with its Meta (Format "gorilla" or "flask")
+	// and KeyIndex set past the ring's keys, so that the caller re-issues it
+	// natively. See [NewGorillaMigration].
+	Legacy []LegacyReader
+}
+
+// LegacyReader reads cookies of an older format for migration. Every
+// [SessionCodec] is one, for example the Flask codec or [GorillaMigration].
+type LegacyReader interface {
+	DecodeSession(name, value string, maxSize int) (any, Meta, error)
+}
+
+// Native is the native cookie codec: a versioned binary envelope, sealed
+// with XChaCha20-Poly1305 (default) or AES-256-GCM, or signed with
+// HMAC-SHA256, bound to the cookie name and a purpose, with key ids, a
+// session id and expiry inside. codec/FORMAT.md specifies the bytes.
+//
+// Native implements [SessionCodec] (used by package cookiesession) and
+// gorilla's securecookie.Codec, so it can replace securecookie in a
+// gorilla/sessions CookieStore. It is safe for concurrent use.
+type Native struct {
+	ring        *KeyRing
+	keys        map[uint32]*nativeKey
+	primary     *nativeKey
+	mode        Mode
+	wireMode    envelope.Mode
+	purpose     string
+	lifetime    time.Duration
+	idle        time.Duration
+	skew        time.Duration
+	clock       Clock
+	rand        io.Reader
+	compression Compression
+	padding     int
+	maxCookie   int
+	maxDecomp   int
+	legacy      []LegacyReader
+	ser         *serializer.Serializer
+}
+
+// nativeKey is a ring key with its subkey derived once and its cipher
+// instance built once.
+type nativeKey struct {
+	id           uint32
+	idText       string
+	index        int
+	nativeSealer nativeSealer
+}
+
+// Compile-time checks of the interfaces Native promises.
+var (
+	_ SessionCodec       = (*Native)(nil)
+	_ securecookie.Codec = (*Native)(nil)
+	_ LegacyReader       = (*Native)(nil)
+	_                    = envelope.HeaderSize // the envelope package is the byte layout
+)
+
+// NewNative returns a native codec that seals with ring's primary key and
+// opens cookies of every non-retired key in ring. Subkeys for the mode and
+// purpose are derived here, once per key.
+func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
+	if ring == nil || ring.Len() == 0 {
+		return nil, fmt.Errorf("%w: no key ring", ErrInvalidKey)
+	}
+	n := &Native{
+		ring:        ring,
+		mode:        opts.Mode,
+		wireMode:    opts.Mode.wire(),
+		purpose:     opts.Purpose,
+		lifetime:    opts.Lifetime,
+		idle:        opts.IdleTimeout,
+		skew:        opts.Skew,
+		clock:       opts.Clock,
+		rand:        opts.Rand,
+		compression: opts.Compression,
+		padding:     opts.Padding,
+		maxCookie:   opts.MaxCookieSize,
+		maxDecomp:   opts.MaxDecompressed,
+		legacy:      opts.Legacy,
+		ser:         opts.Serializer,
+	}
+	if n.ser == nil {
+		n.ser = &serializer.Serializer{NativeTime: true}
+	}
+	if n.wireMode == 0 {
+		return nil, fmt.Errorf("codec: unknown mode %d", uint8(opts.Mode))
+	}
+	if n.purpose == "" {
+		n.purpose = "session"
+	}
+	if len(n.purpose) > envelope.MaxPurpose {
+		return nil, fmt.Errorf("codec: purpose is %d bytes, at most %d", len(n.purpose), envelope.MaxPurpose)
+	}
+	switch {
+	case n.lifetime < 0:
+		return nil, fmt.Errorf("codec: negative lifetime %v", n.lifetime)
+	case n.lifetime == 0:
+		n.lifetime = DefaultLifetime
+	}
+	if n.idle < 0 {
+		return nil, fmt.Errorf("codec: negative idle timeout %v", n.idle)
+	}
+	switch {
+	case n.skew == 0:
+		n.skew = DefaultSkew
+	case n.skew < 0:
+		n.skew = 0
+	}
+	if n.compression.IsDefault() {
+		n.compression = CompressNever()
+		if !n.mode.Encrypts() {
+			n.compression = CompressAbove(DefaultSignOnlyCompressAbove)
+		}
+	}
+	if n.padding < 0 || n.padding > MaxPadding {
+		return nil, fmt.Errorf("codec: padding %d outside 0..%d", n.padding, MaxPadding)
+	}
+	if n.maxCookie == 0 {
+		n.maxCookie = DefaultMaxCookieSize
+	}
+	if n.maxCookie < 0 {
+		return nil, fmt.Errorf("codec: negative MaxCookieSize %d", n.maxCookie)
+	}
+	if n.maxDecomp == 0 {
+		n.maxDecomp = DefaultMaxDecompressed
+	}
+	if n.maxDecomp < 0 {
+		return nil, fmt.Errorf("codec: negative MaxDecompressed %d", n.maxDecomp)
+	}
+	n.keys = make(map[uint32]*nativeKey, ring.Len())
+	for i, rk := range ring.keys {
+		s, err := newNativeSealer(rk.key, n.mode, n.purpose)
+		if err != nil {
+			return nil, err
+		}
+		nk := &nativeKey{id: rk.key.id, idText: rk.key.ID(), index: i, nativeSealer: s}
+		n.keys[nk.id] = nk
+		if i == 0 {
+			n.primary = nk
+		}
+	}
+	return n, nil
+}
+
+// Mode returns the codec's mode.
+func (n *Native) Mode() Mode { return n.mode }
+
+// Purpose returns the codec's purpose string.
+func (n *Native) Purpose() string { return n.purpose }
+
+// nativeB64 rejects padding, line breaks and non-zero trailing bits, so that
+// every cookie string has exactly one decoding and no bit of it can change
+// without changing the decoded bytes.
+var nativeB64 = base64.RawURLEncoding.Strict()
+
+// nativeBuf holds the scratch buffers of one encode or decode.
+type nativeBuf struct {
+	env []byte // the envelope being built or opened
+	ad  []byte // associated data
+	aux []byte // compression output, base64 text
+}
+
+var nativeBufs = sync.Pool{New: func() any {
+	return &nativeBuf{env: make([]byte, 0, 1024), ad: make([]byte, 0, 128), aux: make([]byte, 0, 1024)}
+}}
+
+// nativeMaxPooled keeps one huge cookie from pinning memory in the pool.
+const nativeMaxPooled = 64 << 10
+
+func putNativeBuf(b *nativeBuf) {
+	if cap(b.env) > nativeMaxPooled || cap(b.aux) > nativeMaxPooled || cap(b.ad) > nativeMaxPooled {
+		return
+	}
+	nativeBufs.Put(b)
+}
+
+func (n *Native) limit(maxSize int) int {
+	if maxSize > 0 {
+		return maxSize
+	}
+	return n.maxCookie
+}
+
+func (n *Native) readRand(p []byte) error {
+	if n.rand == nil {
+		_, err := rand.Read(p)
+		return err
+	}
+	_, err := io.ReadFull(n.rand, p)
+	return err
+}
+
+// nativeSeconds converts t to the format's unsigned 32-bit seconds.
+func nativeSeconds(t time.Time) (uint32, bool) {
+	s := t.Unix()
+	if s < 0 || s > math.MaxUint32 {
+		return 0, false
+	}
+	return uint32(s), true
+}
+
+// nativeAddSeconds returns base+d in whole seconds, saturating at the largest
+// representable time (2106-02-07T06:28:15Z) instead of overflowing.
+func nativeAddSeconds(base uint32, d time.Duration) uint32 {
+	s := uint64(base) + uint64(d/time.Second)
+	if d/time.Second > math.MaxUint32 || s > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return uint32(s)
+}
+
+func nativeTime(s uint32) time.Time { return time.Unix(int64(s), 0) }
+
+// errNativeTimeRange is returned when the clock or a caller-supplied time lies
+// outside what the format can carry.
+var errNativeTimeRange = errors.New("codec: time outside the native format's range (1970-01-01 to 2106-02-07)")

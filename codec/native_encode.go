@@ -1,0 +1,150 @@
+package codec
+
+import (
+	"fmt"
+
+	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
+)
+
+// EncodeSession serializes value and seals it under the primary key for the
+// cookie called name. From m it takes SessionID (zero: a fresh random id),
+// Created (zero: now) and Expires (zero: derived); Issued is always now.
+// Expires is never later than Created+Lifetime nor, with an idle timeout,
+// Issued+IdleTimeout. A session whose absolute lifetime has already passed
+// is not re-sealed: that returns an *ExpiredError with Reason "absolute".
+//
+// maxSize bounds len(name)+len(result); 0 means the codec's MaxCookieSize.
+// The returned Meta is what DecodeSession reports for the result.
+func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (string, Meta, error) {
+	if len(name) > envelope.MaxName {
+		return "", Meta{}, fmt.Errorf("codec: cookie name is %d bytes, at most %d", len(name), envelope.MaxName)
+	}
+	now := n.clock.now()
+	issued, ok := nativeSeconds(now)
+	if !ok {
+		return "", Meta{}, errNativeTimeRange
+	}
+	created := issued
+	if !m.Created.IsZero() {
+		if created, ok = nativeSeconds(m.Created); !ok {
+			return "", Meta{}, errNativeTimeRange
+		}
+		if created > issued {
+			return "", Meta{}, fmt.Errorf("codec: session created at %v, after now (%v)", m.Created, now)
+		}
+	}
+	expires := nativeAddSeconds(created, n.lifetime)
+	if expires <= issued {
+		return "", Meta{}, &ExpiredError{Reason: "absolute", At: nativeTime(expires), Now: now}
+	}
+	if n.idle > 0 {
+		expires = min(expires, nativeAddSeconds(issued, n.idle))
+	}
+	if !m.Expires.IsZero() {
+		e, ok := nativeSeconds(m.Expires)
+		if !ok && m.Expires.Unix() < 0 {
+			return "", Meta{}, errNativeTimeRange
+		}
+		if ok {
+			expires = min(expires, e)
+		}
+		if expires <= issued {
+			return "", Meta{}, &ExpiredError{Reason: "expires", At: nativeTime(expires), Now: now}
+		}
+	}
+	h := envelope.Header{
+		Mode:      n.wireMode,
+		KeyID:     n.primary.id,
+		SessionID: m.SessionID,
+		Created:   created,
+		Issued:    issued,
+		Expires:   expires,
+	}
+	if m.SessionID.IsZero() {
+		if err := n.readRand(h.SessionID[:]); err != nil {
+			return "", Meta{}, fmt.Errorf("codec: session id: %w", err)
+		}
+	}
+
+	buf := nativeBufs.Get().(*nativeBuf)
+	defer putNativeBuf(buf)
+	ns := n.wireMode.NonceSize()
+	start := envelope.HeaderSize + ns
+	env, err := n.ser.AppendMarshal(buf.env[:start], value)
+	if err != nil {
+		buf.env = env[:0]
+		return "", Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
+	}
+	if z, compressed := n.compression.apply(buf.aux, env[start:]); compressed {
+		buf.aux = z
+		env = append(env[:start], z...)
+		h.Flags |= envelope.FlagCompressed
+	}
+	if n.padding > 0 {
+		env = append(env, 0x80)
+		for (len(env)-start)%n.padding != 0 {
+			env = append(env, 0)
+		}
+		h.Flags |= envelope.FlagPadded
+	}
+	if tag := n.wireMode.TagSize(); cap(env)-len(env) < tag {
+		env = append(env, make([]byte, tag)...)[:len(env)]
+	}
+	envelope.AppendHeader(env[:0], h)
+	nonce := env[envelope.HeaderSize:start]
+	if err := n.readRand(nonce); err != nil {
+		buf.env = env[:0]
+		return "", Meta{}, fmt.Errorf("codec: nonce: %w", err)
+	}
+	buf.ad = envelope.AppendAssociatedData(buf.ad[:0], env[:envelope.HeaderSize], n.purpose, name)
+	sealed := n.primary.nativeSealer.seal(env[start:], nonce, buf.ad)
+	env = env[:start+len(sealed)]
+	buf.env = env
+
+	limit := n.limit(maxSize)
+	if size := len(name) + nativeB64.EncodedLen(len(env)); size > limit {
+		return "", Meta{}, &TooLargeError{What: "cookie", Size: size, Limit: limit}
+	}
+	buf.aux = nativeB64.AppendEncode(buf.aux[:0], env)
+	out := string(buf.aux)
+	return out, Meta{
+		Format:     "native",
+		SessionID:  h.SessionID,
+		Created:    nativeTime(created),
+		Issued:     nativeTime(issued),
+		Expires:    nativeTime(expires),
+		KeyID:      n.primary.idText,
+		KeyIndex:   0,
+		Compressed: h.Flags&envelope.FlagCompressed != 0,
+	}, nil
+}
+
+// Encode implements securecookie.Codec for gorilla/sessions: it encodes
+// value as a new session (fresh session id, created now). gorilla/sessions
+// passes session.Values, a map[interface{}]interface{}; its keys must be
+// strings. Every Encode starts the absolute lifetime anew, as gorilla's own
+// timestamps do; use [Native.EncodeSession] to keep a session's identity.
+func (n *Native) Encode(name string, value any) (string, error) {
+	if m, ok := value.(map[any]any); ok {
+		sm, err := nativeStringKeyed(m)
+		if err != nil {
+			return "", err
+		}
+		value = sm
+	}
+	s, _, err := n.EncodeSession(name, value, Meta{}, 0)
+	return s, err
+}
+
+// nativeStringKeyed converts a gorilla/sessions value map to a string-keyed map.
+func nativeStringKeyed(m map[any]any) (map[string]any, error) {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		ks, ok := k.(string)
+		if !ok {
+			return nil, fmt.Errorf("%w: session key %v of type %T is not a string", ErrPayload, k, k)
+		}
+		out[ks] = v
+	}
+	return out, nil
+}
