@@ -2,64 +2,21 @@ package codec
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/internal/flaskvectors"
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
-// vectorsPath is the public Flask vector file, made by the real Flask 2.2.2.
-var vectorsPath = filepath.Join("..", "..", "shared", "vectors", "flask", "public.json")
-
-// byteVector holds the byte-level fields of a vector: what the signer layer
-// needs, without the typed values (those are checked by flask_vectors_test.go).
-type byteVector struct {
-	Name         string `json:"name"`
-	Group        string `json:"group"`
-	SecretKeyHex string `json:"secret_key_hex"`
-	FallbackKeys []struct {
-		Hex string `json:"hex"`
-	} `json:"fallback_keys"`
-	Salt              string  `json:"salt"`
-	KeyDerivation     string  `json:"key_derivation"`
-	Digest            string  `json:"digest"`
-	Timestamp         *int64  `json:"timestamp"`
-	PayloadTaggedJSON *string `json:"payload_tagged_json"`
-	Compressed        bool    `json:"compressed"`
-	Segments          *struct {
-		Payload, Timestamp, Signature string
-	} `json:"segments"`
-	SignedText       string  `json:"signed_text"`
-	DerivedKeyHex    string  `json:"derived_key_hex"`
-	SignedWithKeyHex string  `json:"signed_with_key_hex"`
-	Cookie           string  `json:"cookie"`
-	MaxAge           *int64  `json:"max_age"`
-	Expect           string  `json:"expect"`
-	Checks           []check `json:"checks"`
-	EncodeExpect     string  `json:"encode_expectation"`
-}
-
-type check struct {
-	Now     int64  `json:"now"`
-	MaxAge  *int64 `json:"max_age"`
-	Result  string `json:"result"`
-	Message string `json:"message"`
-}
-
-func loadByteVectors(t testing.TB) []byteVector {
+// loadVectors loads the public Flask vectors (made by the real Flask 2.2.2).
+func loadVectors(t testing.TB) []flaskvectors.Vector {
 	t.Helper()
-	data, err := os.ReadFile(vectorsPath)
+	f, err := flaskvectors.Load()
 	if err != nil {
-		t.Fatalf("read vectors: %v", err)
-	}
-	var f struct {
-		Vectors []byteVector `json:"vectors"`
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatalf("parse vectors: %v", err)
+		t.Fatal(err)
 	}
 	if len(f.Vectors) != 67 {
 		t.Fatalf("got %d vectors, want 67", len(f.Vectors))
@@ -76,11 +33,11 @@ func mustHex(t testing.TB, s string) []byte {
 	return b
 }
 
-func (v byteVector) params() Params {
+func vectorParams(v flaskvectors.Vector) Params {
 	return Params{Salt: v.Salt, Derivation: Derivation(v.KeyDerivation), Digest: Digest(v.Digest)}
 }
 
-func (v byteVector) keys(t testing.TB) (secret []byte, fallbacks [][]byte) {
+func vectorKeys(t testing.TB, v flaskvectors.Vector) (secret []byte, fallbacks [][]byte) {
 	for _, f := range v.FallbackKeys {
 		fallbacks = append(fallbacks, mustHex(t, f.Hex))
 	}
@@ -118,13 +75,13 @@ var quirkSentinel = map[string]error{
 }
 
 func TestVectorsDerivedKeys(t *testing.T) {
-	for _, v := range loadByteVectors(t) {
-		secret, fallbacks := v.keys(t)
+	for _, v := range loadVectors(t) {
+		secret, fallbacks := vectorKeys(t, v)
 		candidates := append([][]byte{secret}, fallbacks...)
 		want := mustHex(t, v.DerivedKeyHex)
 		found := false
 		for _, k := range candidates {
-			if string(v.params().DeriveKey(k)) == string(want) {
+			if string(vectorParams(v).DeriveKey(k)) == string(want) {
 				found = true
 			}
 		}
@@ -140,13 +97,13 @@ func TestVectorsDerivedKeys(t *testing.T) {
 // for a correct compress decision only where Go's deflate agrees.
 func TestVectorsSignerByteExact(t *testing.T) {
 	n := 0
-	for _, v := range loadByteVectors(t) {
-		if v.EncodeExpect != "byte_exact" {
+	for _, v := range loadVectors(t) {
+		if v.EncodeExpectation != "byte_exact" {
 			continue
 		}
 		n++
-		secret, fallbacks := v.keys(t)
-		s, err := NewSigner(v.params(), secret, fallbacks...)
+		secret, fallbacks := vectorKeys(t, v)
+		s, err := NewSigner(vectorParams(v), secret, fallbacks...)
 		if err != nil {
 			t.Fatalf("%s: %v", v.Name, err)
 		}
@@ -173,9 +130,9 @@ func TestVectorsSignerByteExact(t *testing.T) {
 // in flask_vectors_test.go.
 func TestVectorsSignerChecks(t *testing.T) {
 	total := 0
-	for _, v := range loadByteVectors(t) {
-		secret, fallbacks := v.keys(t)
-		s, err := NewSigner(v.params(), secret, fallbacks...)
+	for _, v := range loadVectors(t) {
+		secret, fallbacks := vectorKeys(t, v)
+		s, err := NewSigner(vectorParams(v), secret, fallbacks...)
 		if err != nil {
 			t.Fatalf("%s: %v", v.Name, err)
 		}
@@ -205,7 +162,7 @@ func TestVectorsSignerChecks(t *testing.T) {
 				err = CheckAge(u.Timestamp, time.Unix(c.Now, 0), maxAge, 0)
 			}
 			if want == ErrPayload && err == nil && v.Name == "invalid_json_valid_signature" {
-				if json.Valid(data) {
+				if _, err := serializer.Unmarshal(data); err == nil {
 					t.Errorf("%s: payload %q unexpectedly valid JSON", v.Name, data)
 				}
 				continue
