@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/bench"
+)
+
+// sizeRatio is len(L)/len(S) as compact JSON (3115/255).
+func sizeRatio() float64 {
+	s, _ := json.Marshal(bench.S())
+	l, _ := json.Marshal(bench.L())
+	return float64(len(l)) / float64(len(s))
+}
+
+// runFull is the whole report: benchmarks, Python, benchstat, goals,
+// profiles, RESULTS.md and charts.
+func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	start := time.Now()
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return err
+	}
+	out := o.out
+	if out == "" {
+		out = filepath.Join(root, "bench", "RESULTS.md")
+	}
+	outDir := filepath.Dir(out)
+	tmp, err := os.MkdirTemp("", "cookiecodec-report-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	m := probeMachine(ctx, root)
+	m.Count, m.Benchtime = o.count, o.benchtime
+	pattern := o.bench
+	if pattern == "" {
+		pattern = "."
+	}
+	fmt.Fprintf(stderr, "report: building the benchmarks\n")
+	bin, err := buildBench(ctx, root, tmp, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "report: go benchmarks -bench %q -count %d -benchtime %s\n", pattern, o.count, o.benchtime)
+	goOut, err := runBenchmarks(ctx, root, bin, pattern, o.count, o.benchtime, stderr, stderr)
+	if err != nil {
+		return err
+	}
+	raw := append([]byte{}, goOut...)
+	if !o.noPython {
+		fmt.Fprintf(stderr, "report: Python Flask timings with %s\n", o.python)
+		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S", "L"}, o.count, o.benchtime, "", stderr, stderr)
+		if err != nil {
+			return fmt.Errorf("%w (use -no-python to skip the Flask comparison)", err)
+		}
+		m.Python = pythonVersion(pyOut)
+		raw = append(raw, pyOut...)
+	}
+	rawFile := filepath.Join(outDir, "results.txt")
+	if err := os.WriteFile(rawFile, raw, 0o644); err != nil {
+		return err
+	}
+	s, text, err := benchstat(ctx, root, rawFile, stderr)
+	if err != nil {
+		return err
+	}
+	results := evaluateAll(goals(sizeRatio()), s)
+
+	profiles := map[string]string{}
+	if o.profile {
+		for _, r := range results {
+			if r.Met || len(r.Missing) > 0 || strings.HasPrefix(r.Ours, "Python") || profiles[r.Ours] != "" {
+				continue
+			}
+			fmt.Fprintf(stderr, "report: goal missed, profiling %s\n", r.Ours)
+			top, err := profileTop(ctx, root, tmp, bin, r.Ours, stderr)
+			if err != nil {
+				top = "profile failed: " + err.Error()
+			}
+			profiles[r.Ours] = top
+		}
+	}
+	m.LoadAfter = loadavg()
+	m.Duration = time.Since(start).Round(time.Second)
+
+	ratios, err := ratioChart(results, m)
+	if err != nil {
+		return err
+	}
+	scaling, err := scalingChart(s)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		filepath.Join(outDir, "ratios.svg"):  ratios,
+		filepath.Join(outDir, "scaling.svg"): scaling,
+		out:                                  []byte(markdown(m, results, s, text, profiles)),
+	}
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := os.WriteFile(name, files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	met, total := tally(results)
+	fmt.Fprintf(stdout, "report: %d of %d goals met; wrote %s, %s and %s\n", met, total,
+		rel(root, out), rel(root, filepath.Join(outDir, "ratios.svg")), rel(root, filepath.Join(outDir, "scaling.svg")))
+	for _, r := range results {
+		if r.Kind != info && !r.Met {
+			fmt.Fprintf(stdout, "  %s: %s %s: %s (goal %s)\n", r.status(), r.Area, r.What, r.measured(), r.target())
+		}
+	}
+	return nil
+}
+
+// tally counts the met goals and all goals, leaving out info rows.
+func tally(results []result) (met, total int) {
+	for _, r := range results {
+		if r.Kind == info {
+			continue
+		}
+		total++
+		if r.Met {
+			met++
+		}
+	}
+	return met, total
+}
+
+func rel(root, path string) string {
+	if r, err := filepath.Rel(root, path); err == nil {
+		return r
+	}
+	return path
+}
+
+// runGuard is the CI regression guard: it measures the session-S
+// benchmarks of the guarded goals and fails when one falls past its guard
+// threshold. It writes no files.
+func runGuard(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "cookiecodec-guard-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	var guarded []goal
+	var names []string
+	python := false
+	for _, g := range goals(sizeRatio()) {
+		if g.Guard == 0 || (o.noPython && strings.HasPrefix(g.Peer, "Python")) {
+			continue
+		}
+		guarded = append(guarded, g)
+		names = append(names, g.benchmarks()...)
+		python = python || strings.HasPrefix(g.Peer, "Python")
+	}
+	pattern := o.bench
+	if pattern == "" {
+		pattern = benchPattern(names)
+	}
+	bin, err := buildBench(ctx, root, tmp, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "report: guard: -bench %q -count %d -benchtime %s\n", pattern, o.count, o.benchtime)
+	raw, err := runBenchmarks(ctx, root, bin, pattern, o.count, o.benchtime, nil, stderr)
+	if err != nil {
+		return err
+	}
+	if python {
+		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S"}, o.count, o.benchtime, "PythonFlask/", nil, stderr)
+		if err != nil {
+			return fmt.Errorf("%w (use -no-python to leave the Flask comparison out of the guard)", err)
+		}
+		raw = append(raw, pyOut...)
+	}
+	file := filepath.Join(tmp, "guard.txt")
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		return err
+	}
+	s, _, err := benchstat(ctx, root, file, io.Discard)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", "area", "comparison (session S)", "measured", "guard", "verdict")
+	for _, g := range guarded {
+		r := evaluate(g, s)
+		verdict := "ok"
+		if len(r.Missing) > 0 {
+			verdict = "FAIL: not measured: " + strings.Join(r.Missing, ", ")
+			failed++
+		} else if !r.GuardOK {
+			verdict = "FAIL"
+			failed++
+		}
+		fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", g.Area, g.What, r.measured(), g.threshold(g.Guard), verdict)
+	}
+	if failed > 0 {
+		return fmt.Errorf("guard: %d of %d comparisons against peers failed", failed, len(guarded))
+	}
+	fmt.Fprintf(stdout, "report: guard: all %d comparisons against peers within bounds\n", len(guarded))
+	return nil
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func run1() stats {
+	return stats{
+		{"Serializer/S/encode", "sec/op"}:    {Center: 1e-6},
+		{"EncodingJSON/S/encode", "sec/op"}:  {Center: 3e-6},
+		{"Serializer/S/decode", "sec/op"}:    {Center: 2e-6},
+		{"EncodingJSON/S/decode", "sec/op"}:  {Center: 4e-6},
+		{"Native/S/encode", "sec/op"}:        {Center: 1.5e-6},
+		{"Floor/S/encode", "sec/op"}:         {Center: 1e-6},
+		{"Native/S/encode", "allocs/op"}:     {Center: 5},
+		{"Native/S/encode", "cookie-bytes"}:  {Center: 390},
+		{"Gorilla/S/encode", "cookie-bytes"}: {Center: 544},
+	}
+}
+
+func TestEvaluateFaster(t *testing.T) {
+	s := run1()
+	r := evaluate(goal{Kind: faster, Ours: "Serializer/S/encode", Peer: "EncodingJSON/S/encode", Target: 2.5, Guard: 1.25}, s)
+	if math.Abs(r.Value-3) > 1e-12 || !r.Met || !r.GuardOK {
+		t.Errorf("encode: value %v met %v guard %v, want 3 true true", r.Value, r.Met, r.GuardOK)
+	}
+	r = evaluate(goal{Kind: faster, Ours: "Serializer/S/decode", Peer: "EncodingJSON/S/decode", Target: 2.5, Guard: 2.1}, s)
+	if math.Abs(r.Value-2) > 1e-12 || r.Met || r.GuardOK {
+		t.Errorf("decode: value %v met %v guard %v, want 2 false false", r.Value, r.Met, r.GuardOK)
+	}
+	if r.status() != "**MISSED**" {
+		t.Errorf("status %q", r.status())
+	}
+}
+
+func TestEvaluateAtMost(t *testing.T) {
+	s := run1()
+	r := evaluate(goal{Kind: atMost, Ours: "Native/S/encode", Peer: "Floor/S/encode", Target: 1.6, Guard: 1.4}, s)
+	if math.Abs(r.Value-1.5) > 1e-12 || !r.Met || r.GuardOK {
+		t.Errorf("value %v met %v guard %v, want 1.5 true false", r.Value, r.Met, r.GuardOK)
+	}
+	v, g := r.speed()
+	if math.Abs(v-1/1.5) > 1e-12 || math.Abs(g-1/1.6) > 1e-12 {
+		t.Errorf("speed() = %v, %v", v, g)
+	}
+	r.Target = 1.2
+	if evaluate(r.goal, s).Met {
+		t.Error("1.5x the cost meets a 1.2x limit")
+	}
+}
+
+func TestEvaluateCountAndLength(t *testing.T) {
+	s := run1()
+	r := evaluate(goal{Kind: maxCount, Ours: "Native/S/encode", Unit: "allocs/op", Target: 4}, s)
+	if r.Value != 5 || r.Met || !r.GuardOK {
+		t.Errorf("allocs: value %v met %v guard %v, want 5 false true (no guard)", r.Value, r.Met, r.GuardOK)
+	}
+	r = evaluate(goal{Kind: shorter, Ours: "Native/S/encode", Peer: "Gorilla/S/encode", Unit: "cookie-bytes", Target: 0.25}, s)
+	if want := 1 - 390.0/544; math.Abs(r.Value-want) > 1e-12 || !r.Met {
+		t.Errorf("length: value %v met %v, want %v true", r.Value, r.Met, want)
+	}
+	if got := r.measured(); !strings.Contains(got, "28% shorter") {
+		t.Errorf("measured() = %q", got)
+	}
+}
+
+func TestEvaluateMissing(t *testing.T) {
+	r := evaluate(goal{Kind: faster, Ours: "Middleware/S/readwrite", Peer: "EncodingJSON/S/encode", Target: 1, Guard: 1}, run1())
+	if r.Met || len(r.Missing) != 1 || r.Missing[0] != "Middleware/S/readwrite" || !math.IsNaN(r.Value) {
+		t.Errorf("missing: %+v", r)
+	}
+	if r.status() != "**NOT MEASURED**" || r.chartable() {
+		t.Errorf("missing goal: status %q chartable %v", r.status(), r.chartable())
+	}
+}
+
+func TestGoalTableNamesBenchmarks(t *testing.T) {
+	gs := goals(3115.0 / 255)
+	seen := map[string]bool{}
+	for _, g := range gs {
+		if seen[g.Area+g.What] {
+			t.Errorf("duplicate goal %s %s", g.Area, g.What)
+		}
+		seen[g.Area+g.What] = true
+		for _, b := range g.benchmarks() {
+			parts := strings.Split(b, "/")
+			if len(parts) != 3 || (parts[1] != "S" && parts[1] != "L") {
+				t.Errorf("goal %q: benchmark %q is not Subject/S|L/op", g.What, b)
+			}
+		}
+		if g.Kind != info && g.Target == 0 {
+			t.Errorf("goal %q has no target", g.What)
+		}
+		if g.Guard != 0 && g.Kind == faster && g.Guard >= g.Target {
+			t.Errorf("goal %q: guard %v not looser than target %v", g.What, g.Guard, g.Target)
+		}
+		if g.Guard != 0 && g.Kind == atMost && g.Guard <= g.Target {
+			t.Errorf("goal %q: guard %v not looser than target %v", g.What, g.Guard, g.Target)
+		}
+	}
+	// Every goal of the table is present.
+	for _, want := range []string{"vs encoding/json", "vs Python Flask (uncompressed)", "vs gorilla JSON+AES", "vs gorilla gob+AES", "vs its floor", "allocations", "cookie length", "read+write", "cost(L)/cost(S)"} {
+		found := false
+		for _, g := range gs {
+			found = found || strings.Contains(g.What, want)
+		}
+		if !found {
+			t.Errorf("no goal about %q", want)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+// Command report runs cookiecodec's benchmarks against their peers and
+// writes bench/RESULTS.md with the goal table and two SVG charts.
+//
+// Usage, from anywhere inside the module:
+//
+//	go run ./bench/cmd/report                # full run, writes bench/RESULTS.md (about 6 min on 2 cores)
+//	go run ./bench/cmd/report -guard         # CI regression guard: short run, writes nothing
+//	go run ./bench/cmd/report -count 10 -benchtime 1s
+//
+// A full run builds the bench package's test binary, runs every benchmark
+// -count times, runs bench/python/flask_timeit.py with Debian's
+// /usr/bin/python3 (real Flask 2.2) for the same number of samples, merges
+// both outputs into bench/results.txt, summarizes it with `go tool
+// benchstat`, evaluates the goals of issue 7 on the medians, and writes
+// bench/RESULTS.md, bench/ratios.svg and bench/scaling.svg. When a goal is
+// missed it also records a CPU profile of our side of the comparison and
+// puts the top of it into RESULTS.md.
+//
+// The guard (-guard) runs only the session-S benchmarks the goals compare,
+// with fewer and shorter samples (well under a minute), and exits 1 when a
+// ratio against a peer of the same run falls past its guard threshold,
+// which is about half of the goal. It never looks at absolute times.
+//
+// Exit status: 0 on success, 1 when the run fails or the guard trips, 2 on
+// bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// options are the command-line settings.
+type options struct {
+	count     int
+	benchtime string
+	bench     string
+	python    string
+	noPython  bool
+	guard     bool
+	profile   bool
+	out       string
+	timeout   time.Duration
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	fs.IntVar(&o.count, "count", 0, "samples per benchmark (default 6, or 4 with -guard)")
+	fs.StringVar(&o.benchtime, "benchtime", "", "go test -benchtime per sample (default 300ms, or 100ms with -guard)")
+	fs.StringVar(&o.bench, "bench", "", "go test -bench pattern (default: every benchmark, or the guarded ones with -guard)")
+	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python interpreter with Flask 2.2 (Debian's, not a pyenv shim)")
+	fs.BoolVar(&o.noPython, "no-python", false, "skip the Python Flask timings (their goals are then not measured)")
+	fs.BoolVar(&o.guard, "guard", false, "CI regression guard: short run, no files written, exit 1 on a large slowdown relative to a peer")
+	fs.BoolVar(&o.profile, "profile", true, "profile our side of every missed goal and put the top into RESULTS.md")
+	fs.StringVar(&o.out, "out", "", "RESULTS.md to write; charts and results.txt go next to it (default bench/RESULTS.md)")
+	fs.DurationVar(&o.timeout, "timeout", 40*time.Minute, "give up after this long")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: go run ./bench/cmd/report [-guard] [-count n] [-benchtime d] [-bench regexp] [-no-python] [-out file]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "report: error: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	o.setDefaults()
+	if o.count < 1 {
+		fmt.Fprintln(stderr, "report: error: -count must be at least 1")
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+
+	var err error
+	if o.guard {
+		err = runGuard(ctx, o, stdout, stderr)
+	} else {
+		err = runFull(ctx, o, stdout, stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "report: error: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func (o *options) setDefaults() {
+	if o.count == 0 {
+		o.count = 6
+		if o.guard {
+			o.count = 4
+		}
+	}
+	if o.benchtime == "" {
+		o.benchtime = "300ms"
+		if o.guard {
+			o.benchtime = "100ms"
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/cookiecodec/cookiecodec/bench"
+)
+
+// cookieSubjects are the rows of the cookie-length table, in order.
+var cookieSubjects = []string{
+	"Flask", "FlaskZlib", "PythonFlask", "PythonFlaskZlib",
+	"NativeXChaCha20", "NativeAESGCM", "NativeHMAC",
+	"GorillaJSON", "GorillaGob",
+	"FloorXChaCha20", "FloorAESGCM", "FloorHMAC",
+}
+
+// markdown renders RESULTS.md.
+func markdown(m machine, results []result, s stats, benchstatText string, profiles map[string]string) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	p("# Benchmark results\n\n")
+	p("Written by `go run ./bench/cmd/report` on %s; do not edit by hand. ", m.Date.Format("2006-01-02 15:04 MST"))
+	p("Every figure is the median of %d samples of `go test -bench` (`-benchtime %s`) from one run, ", m.Count, m.Benchtime)
+	p("and every ratio compares two benchmarks of that same run. The raw samples are in [results.txt](results.txt); ")
+	p("`go tool benchstat bench/results.txt` reproduces the summary at the end.\n\n")
+
+	p("## Machine\n\n| | |\n|---|---|\n")
+	p("| CPU | %s |\n", orUnknown(m.CPU))
+	p("| cores / GOMAXPROCS | %d / %d |\n", m.Cores, m.GOMAXPROCS)
+	if m.MemGiB > 0 {
+		p("| memory | %.0f GiB |\n", m.MemGiB)
+	}
+	p("| kernel | Linux %s |\n", orUnknown(m.Kernel))
+	p("| Go | %s |\n", orUnknown(m.GoVersion))
+	p("| Python peer | %s |\n", orValue(m.Python, "not run (-no-python)"))
+	p("| commit | %s |\n", orUnknown(m.Commit))
+	p("| date | %s |\n", m.Date.Format("2006-01-02 15:04:05 MST"))
+	p("| load average before / after | %s / %s |\n", orUnknown(m.LoadBefore), orUnknown(m.LoadAfter))
+	p("| run time | %s |\n\n", m.Duration)
+	if loadHigh(m) {
+		p("> **Noise warning:** the load average during the run exceeded the number of cores; other work shared the CPU, ")
+		p("so absolute times are inflated and ratios are less precise than on a quiet machine. Re-run on a quiet machine ")
+		p("before quoting these figures.\n\n")
+	}
+
+	met, total := tally(results)
+	p("## Goals\n\n")
+	p("The goals of issue 7, on session S (255 bytes) unless a row says otherwise. **%d of %d goals met.**\n\n", met, total)
+	var missed, absent []result
+	for _, r := range results {
+		switch {
+		case r.Kind == info:
+		case len(r.Missing) > 0:
+			absent = append(absent, r)
+		case !r.Met:
+			missed = append(missed, r)
+		}
+	}
+	if len(missed) > 0 {
+		p("**Missed:**\n\n")
+		for _, r := range missed {
+			p("- %s, %s: %s; the goal is %s.\n", r.Area, r.What, r.measured(), r.target())
+		}
+		p("\n")
+	}
+	if len(absent) > 0 {
+		p("**Not measured** (the benchmark was not part of this run, see below):\n\n")
+		for _, r := range absent {
+			p("- %s, %s: missing `Benchmark%s`.\n", r.Area, r.What, strings.Join(r.Missing, "`, `Benchmark"))
+		}
+		p("\n")
+	}
+	p("| area | comparison | ours | peer | measured | goal | status |\n|---|---|---:|---:|---|---|---|\n")
+	for _, r := range results {
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", r.Area, r.What, figure(r, r.OursValue, r.Missing, r.Ours), figure(r, r.PeerValue, r.Missing, r.Peer), r.measured(), r.target(), r.status())
+	}
+	p("\nFor L vs S the limit is the size ratio len(L)/len(S) = 3115/255 = %.2f: cost may grow at most as fast as size.\n\n", sizeRatio())
+	p("![speed relative to peers](ratios.svg)\n\n")
+
+	p("## Cookie length\n\n")
+	p("Length of the cookie value in bytes for each format (the metric `cookie-bytes` of the encode benchmarks). ")
+	p("Browsers refuse cookies over about 4096 bytes (name and value); gorilla's own 4096-byte limit was lifted to measure L.\n\n")
+	p("| format | S | L | S vs gorilla JSON+AES |\n|---|---:|---:|---:|\n")
+	gs, gok := s.value("GorillaJSON/S/encode", "cookie-bytes")
+	for _, sub := range cookieSubjects {
+		cs, okS := s.value(sub+"/S/encode", "cookie-bytes")
+		cl, okL := s.value(sub+"/L/encode", "cookie-bytes")
+		if !okS && !okL {
+			continue
+		}
+		cmp := ""
+		if okS && gok {
+			cmp = fmt.Sprintf("%+.0f%%", (cs/gs-1)*100)
+		}
+		p("| %s | %s | %s | %s |\n", label(sub), count(cs, okS), count(cl, okL), cmp)
+	}
+	p("\n")
+
+	p("## Scaling\n\n")
+	p("Encode and decode of sessions whose JSON is exactly 64 B to 16 KiB (`bench.Payload`). ")
+	p("The exponent is the slope between 1 KiB and 16 KiB on log-log axes: 1.0 means cost proportional to size, less means a fixed cost still shows.\n\n")
+	p("![cost against payload size](scaling.svg)\n\n")
+	writeScalingTable(&b, s)
+
+	if len(profiles) > 0 {
+		p("## Why goals are missed: CPU profiles\n\n")
+		p("For each missed goal, a 2-second CPU profile of our side of the comparison (`go tool pprof -top`).\n\n")
+		for _, r := range results {
+			top, ok := profiles[r.Ours]
+			if !ok {
+				continue
+			}
+			p("### Benchmark%s\n\n```\n%s\n```\n\n", r.Ours, strings.TrimSpace(top))
+			delete(profiles, r.Ours)
+		}
+	}
+
+	p("## All benchmarks\n\n<details><summary>benchstat summary of results.txt</summary>\n\n```\n%s\n```\n\n</details>\n\n", strings.TrimSpace(benchstatText))
+
+	p("## Reproduce\n\n```sh\n")
+	p("go run ./bench/cmd/report                    # this file and the charts (-count %d -benchtime %s)\n", m.Count, m.Benchtime)
+	p("go run ./bench/cmd/report -guard             # the CI regression guard\n")
+	p("go test -run '^$' -bench . -benchmem ./bench/  # the Go benchmarks alone\n")
+	p("```\n\n")
+	p("Python Flask is timed by `bench/python/flask_timeit.py` with Debian's `/usr/bin/python3` in another process; ")
+	p("compare its ratios, not its nanoseconds with a grain of salt: it includes the interpreter's call overhead, as Flask itself does.\n")
+	return b.String()
+}
+
+// figure formats the median behind one side of a goal.
+func figure(r result, v float64, missing []string, name string) string {
+	if name == "" {
+		return ""
+	}
+	for _, m := range missing {
+		if m == name {
+			return "—"
+		}
+	}
+	if r.unit() == timeUnit {
+		return formatNS(v * 1e9)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+func count(v float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func orUnknown(s string) string { return orValue(s, "unknown") }
+
+func orValue(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// loadHigh reports whether the 1-minute load average before or after the
+// run exceeded the number of cores.
+func loadHigh(m machine) bool {
+	for _, l := range []string{m.LoadBefore, m.LoadAfter} {
+		var one float64
+		if _, err := fmt.Sscan(l, &one); err == nil && one > float64(m.Cores) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeScalingTable writes ns/op per size and the 1 KiB -> 16 KiB exponent.
+func writeScalingTable(b *strings.Builder, s stats) {
+	pts := scalingPoints(s)
+	if len(pts) == 0 {
+		b.WriteString("No scaling benchmarks were run.\n\n")
+		return
+	}
+	b.WriteString("| subject | op |")
+	for _, n := range bench.ScalingSizes {
+		fmt.Fprintf(b, " %s |", formatBytes(float64(n)))
+	}
+	b.WriteString(" ns/byte at 16 KiB | exponent |\n|---|---|")
+	for range bench.ScalingSizes {
+		b.WriteString("---:|")
+	}
+	b.WriteString("---:|---:|\n")
+	type row struct{ subject, op string }
+	seen := map[row]bool{}
+	for _, p := range pts {
+		r := row{p.subject, p.op}
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		byN := map[int]float64{}
+		for _, q := range pts {
+			if q.subject == p.subject && q.op == p.op {
+				byN[q.size] = q.ns
+			}
+		}
+		fmt.Fprintf(b, "| %s | %s |", label(p.subject), p.op)
+		for _, n := range bench.ScalingSizes {
+			if v, ok := byN[n]; ok {
+				fmt.Fprintf(b, " %s |", formatNS(v))
+			} else {
+				b.WriteString(" — |")
+			}
+		}
+		perByte, exp := "—", "—"
+		if v, ok := byN[16384]; ok {
+			perByte = fmt.Sprintf("%.2f", v/16384)
+			if w, ok := byN[1024]; ok {
+				exp = fmt.Sprintf("%.2f", math.Log(v/w)/math.Log(16))
+			}
+		}
+		fmt.Fprintf(b, " %s | %s |\n", perByte, exp)
+	}
+	b.WriteString("\n")
+}
