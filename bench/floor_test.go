@@ -16,8 +16,10 @@ import (
 
 // The floor is the cost below which no cookie codec can go: the same crypto
 // as the native format plus base64url, on bytes serialized once, outside the
-// loop. Each call still draws a fresh random nonce and allocates its result,
-// as any codec must. The difference between a codec and its floor is the
+// loop. Each call still draws a fresh random nonce and allocates the cookie
+// string, as any codec must; everything else reuses one buffer per subject
+// (safe because a benchmark calls it from one goroutine), so the floor is a
+// true lower bound. The difference between a codec and its floor is the
 // cost of everything else (serialization, envelope, checks).
 
 var floorKey = []byte("a 32-byte key for the floor only")
@@ -37,9 +39,10 @@ func floorAEAD(newAEAD func(key []byte) (cipher.AEAD, error)) cookieMaker {
 		}
 		ad := []byte(cookieName)
 		ns := aead.NonceSize()
+		var buf []byte
 		return cookieSubject{
 			encode: func() (string, error) {
-				buf := make([]byte, ns, ns+len(payload)+aead.Overhead())
+				buf = append(buf[:0], make([]byte, ns)...)
 				if _, err := rand.Read(buf); err != nil {
 					return "", err
 				}
@@ -47,7 +50,8 @@ func floorAEAD(newAEAD func(key []byte) (cipher.AEAD, error)) cookieMaker {
 				return base64.RawURLEncoding.EncodeToString(buf), nil
 			},
 			decode: func(cookie string) (any, error) {
-				raw, err := base64.RawURLEncoding.DecodeString(cookie)
+				raw, err := base64.RawURLEncoding.AppendDecode(buf[:0], []byte(cookie))
+				buf = raw
 				if err != nil {
 					return nil, err
 				}
@@ -79,6 +83,7 @@ func floorHMAC(tb testing.TB, v map[string]any) cookieSubject {
 		tb.Fatal(err)
 	}
 	h := hmac.New(sha256.New, floorKey)
+	var buf []byte
 	mac := func(dst, msg []byte) []byte {
 		h.Reset()
 		h.Write([]byte(cookieName))
@@ -87,13 +92,13 @@ func floorHMAC(tb testing.TB, v map[string]any) cookieSubject {
 	}
 	return cookieSubject{
 		encode: func() (string, error) {
-			buf := make([]byte, 0, len(payload)+sha256.Size)
-			buf = append(buf, payload...)
+			buf = append(buf[:0], payload...)
 			buf = mac(buf, payload)
 			return base64.RawURLEncoding.EncodeToString(buf), nil
 		},
 		decode: func(cookie string) (any, error) {
-			raw, err := base64.RawURLEncoding.DecodeString(cookie)
+			raw, err := base64.RawURLEncoding.AppendDecode(buf[:0], []byte(cookie))
+			buf = raw
 			if err != nil {
 				return nil, err
 			}
