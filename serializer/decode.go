@@ -35,7 +35,7 @@ func (s *Serializer) Unmarshal(data []byte) (any, error) {
 	d := decoderPool.Get().(*decoder)
 	d.reset(s, string(data))
 	v, err := d.top()
-	d.release()
+	d.release(err != nil)
 	return v, err
 }
 
@@ -47,12 +47,11 @@ type decoder struct {
 	maxDepth  int
 	maxDigits int
 	stack     []any // scratch for array items
-	pairs     []kv  // scratch for object entries
 	scratch   []byte
 }
 
 var decoderPool = sync.Pool{New: func() any {
-	return &decoder{stack: make([]any, 0, 64), pairs: make([]kv, 0, 64), scratch: make([]byte, 0, 256)}
+	return &decoder{stack: make([]any, 0, 64), scratch: make([]byte, 0, 256)}
 }}
 
 func (d *decoder) reset(s *Serializer, in string) {
@@ -64,14 +63,19 @@ func (d *decoder) reset(s *Serializer, in string) {
 	d.maxDigits = s.maxDigits()
 }
 
-func (d *decoder) release() {
+// release returns d to the pool. Arrays clear their part of the stack when
+// they finish; after an error the stack is cleared here, so that the pool
+// never keeps decoded values alive.
+func (d *decoder) release(failed bool) {
 	d.s = nil
 	d.in = ""
-	if cap(d.stack) > 4096 || cap(d.pairs) > 4096 || cap(d.scratch) > 64<<10 {
+	if cap(d.stack) > 4096 || cap(d.scratch) > 64<<10 {
 		return
 	}
-	clear(d.stack[:cap(d.stack)])
-	clear(d.pairs[:cap(d.pairs)])
+	if failed {
+		clear(d.stack[:cap(d.stack)])
+	}
+	d.stack = d.stack[:0]
 	decoderPool.Put(d)
 }
 
@@ -126,7 +130,11 @@ func (d *decoder) value() (any, error) {
 	}
 	switch c := d.in[d.i]; c {
 	case '"':
-		return d.str()
+		s, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	case '{':
 		return d.object()
 	case '[':
@@ -216,40 +224,48 @@ func (d *decoder) object() (any, error) {
 		return nil, err
 	}
 	d.i++ // '{'
-	base := len(d.pairs)
 	d.ws()
 	if d.i < len(d.in) && d.in[d.i] == '}' {
 		d.i++
 		d.depth--
 		return map[string]any{}, nil
 	}
-	for {
+	var m map[string]any
+	var k0 string
+	var v0 any
+	for n := 0; ; n++ {
 		d.ws()
 		if d.i >= len(d.in) || d.in[d.i] != '"' {
-			d.pairs = d.pairs[:base]
 			return nil, d.syntax("expected a string key in object")
 		}
 		k, err := d.str()
 		if err != nil {
-			d.pairs = d.pairs[:base]
 			return nil, err
 		}
 		d.ws()
 		if d.i >= len(d.in) || d.in[d.i] != ':' {
-			d.pairs = d.pairs[:base]
 			return nil, d.syntax("expected ':' after object key")
 		}
 		d.i++
 		d.ws()
 		v, err := d.value()
 		if err != nil {
-			d.pairs = d.pairs[:base]
 			return nil, err
 		}
-		d.pairs = append(d.pairs, kv{k.(string), v})
+		// The first entry waits outside a map: a one-key object may be a
+		// tag, which needs no map at all.
+		switch n {
+		case 0:
+			k0, v0 = k, v
+		case 1:
+			m = make(map[string]any)
+			m[k0] = v0
+			m[k] = v
+		default:
+			m[k] = v
+		}
 		d.ws()
 		if d.i >= len(d.in) {
-			d.pairs = d.pairs[:base]
 			return nil, d.syntax("unexpected end of input in object")
 		}
 		c := d.in[d.i]
@@ -259,45 +275,38 @@ func (d *decoder) object() (any, error) {
 		}
 		if c != ',' {
 			d.i--
-			d.pairs = d.pairs[:base]
 			return nil, d.syntax("expected ',' or '}' in object")
 		}
 	}
 	d.depth--
-	entries := d.pairs[base:]
-	// Untag: an object whose only distinct key is a tag key. Duplicates
-	// collapse to the last value, as in a Python dict.
-	if k := entries[0].k; d.s.isTagKey(k) && sameKey(entries, k) {
-		v := entries[len(entries)-1].v
-		clear(entries)
-		d.pairs = d.pairs[:base]
-		out, err := d.s.untag(k, v)
-		if err != nil {
-			return nil, &TagError{Key: k, Offset: d.i, Err: err}
+	if m == nil {
+		if d.s.isTagKey(k0) {
+			return d.untag(k0, v0)
 		}
-		return out, nil
+		return map[string]any{k0: v0}, nil
 	}
-	m := make(map[string]any, len(entries))
-	for _, p := range entries {
-		m[p.k] = p.v
+	if len(m) == 1 {
+		// Duplicate keys collapse to the last value, as in a Python dict.
+		for k, v := range m {
+			if d.s.isTagKey(k) {
+				return d.untag(k, v)
+			}
+		}
 	}
-	clear(entries)
-	d.pairs = d.pairs[:base]
 	return m, nil
 }
 
-func sameKey(entries []kv, k string) bool {
-	for _, p := range entries[1:] {
-		if p.k != k {
-			return false
-		}
+func (d *decoder) untag(k string, v any) (any, error) {
+	out, err := d.s.untag(k, v)
+	if err != nil {
+		return nil, &TagError{Key: k, Offset: d.i, Err: err}
 	}
-	return true
+	return out, nil
 }
 
-// str reads a string literal and returns it as any (a string). Strings
-// without escapes are substrings of the input.
-func (d *decoder) str() (any, error) {
+// str reads a string literal. Strings without escapes are substrings of the
+// input.
+func (d *decoder) str() (string, error) {
 	d.i++ // opening quote
 	start := d.i
 	in := d.in
@@ -311,24 +320,24 @@ func (d *decoder) str() (any, error) {
 		case c == '\\':
 			return d.strEscaped(start)
 		case c < 0x20:
-			return nil, d.syntax("invalid control character in string")
+			return "", d.syntax("invalid control character in string")
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(in[d.i:])
 			if r == utf8.RuneError && size == 1 {
-				return nil, d.syntax("invalid UTF-8")
+				return "", d.syntax("invalid UTF-8")
 			}
 			d.i += size
 		default:
 			d.i++
 		}
 	}
-	return nil, d.syntax("unterminated string")
+	return "", d.syntax("unterminated string")
 }
 
 // strEscaped continues a string from start that has an escape at d.i.
 // Lone surrogate escapes (\ud800 alone), which Python keeps, become U+FFFD:
 // a Go string cannot hold them as valid UTF-8.
-func (d *decoder) strEscaped(start int) (any, error) {
+func (d *decoder) strEscaped(start int) (string, error) {
 	in := d.in
 	b := append(d.scratch[:0], in[start:d.i]...)
 	for d.i < len(in) {
@@ -340,7 +349,7 @@ func (d *decoder) strEscaped(start int) (any, error) {
 			return string(b), nil
 		case c == '\\':
 			if d.i+1 >= len(in) {
-				return nil, d.syntax("unterminated string")
+				return "", d.syntax("unterminated string")
 			}
 			e := in[d.i+1]
 			d.i += 2
@@ -360,7 +369,7 @@ func (d *decoder) strEscaped(start int) (any, error) {
 			case 'u':
 				r, ok := d.hex4()
 				if !ok {
-					return nil, d.syntax("invalid \\u escape")
+					return "", d.syntax("invalid \\u escape")
 				}
 				if utf16.IsSurrogate(r) {
 					r2 := rune(-1)
@@ -382,14 +391,14 @@ func (d *decoder) strEscaped(start int) (any, error) {
 				b = utf8.AppendRune(b, r)
 			default:
 				d.i--
-				return nil, d.syntax("invalid escape")
+				return "", d.syntax("invalid escape")
 			}
 		case c < 0x20:
-			return nil, d.syntax("invalid control character in string")
+			return "", d.syntax("invalid control character in string")
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(in[d.i:])
 			if r == utf8.RuneError && size == 1 {
-				return nil, d.syntax("invalid UTF-8")
+				return "", d.syntax("invalid UTF-8")
 			}
 			b = append(b, in[d.i:d.i+size]...)
 			d.i += size
@@ -399,7 +408,7 @@ func (d *decoder) strEscaped(start int) (any, error) {
 		}
 	}
 	d.scratch = b
-	return nil, d.syntax("unterminated string")
+	return "", d.syntax("unterminated string")
 }
 
 func (d *decoder) hex4() (rune, bool) {
