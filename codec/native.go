@@ -153,10 +153,10 @@ type Native struct {
 // nativeKey is a ring key with its subkey derived once and its cipher
 // instance built once.
 type nativeKey struct {
-	id           uint32
-	idText       string
-	index        int
-	nativeSealer nativeSealer
+	id     uint32
+	idText string
+	index  int
+	sealer nativeSealer
 }
 
 // Compile-time checks of the interfaces Native promises.
@@ -245,7 +245,7 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		if err != nil {
 			return nil, err
 		}
-		nk := &nativeKey{id: rk.key.id, idText: rk.key.ID(), index: i, nativeSealer: s}
+		nk := &nativeKey{id: rk.key.id, idText: rk.key.ID(), index: i, sealer: s}
 		n.keys[nk.id] = nk
 		if i == 0 {
 			n.primary = nk

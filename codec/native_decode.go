@@ -91,7 +91,7 @@ func (n *Native) open(buf *nativeBuf, name, value string, maxSize int) ([]byte, 
 		return nil, Meta{}, fmt.Errorf("%w: key id %s", ErrUnknownKey, formatKeyID(h.KeyID))
 	}
 	buf.ad = envelope.AppendAssociatedData(buf.ad[:0], env.Raw, n.purpose, name)
-	body, ok := k.nativeSealer.open(env.Nonce, env.Body, env.Tag, buf.ad)
+	body, ok := k.sealer.open(env.Nonce, env.Body, env.Tag, buf.ad)
 	if !ok {
 		return nil, Meta{}, ErrSignature
 	}

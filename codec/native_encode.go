@@ -12,6 +12,9 @@ import (
 // Expires is never later than Created+Lifetime nor, with an idle timeout,
 // Issued+IdleTimeout. A session whose absolute lifetime has already passed
 // is not re-sealed: that returns an *ExpiredError with Reason "absolute".
+// To refresh a session, pass the Meta that DecodeSession returned with
+// Expires set to zero (or to the new expiry): a non-zero Expires is an upper
+// bound, so passing the old one keeps the old expiry.
 //
 // maxSize bounds len(name)+len(result); 0 means the codec's MaxCookieSize.
 // The returned Meta is what DecodeSession reports for the result.
@@ -60,12 +63,6 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 		Issued:    issued,
 		Expires:   expires,
 	}
-	if m.SessionID.IsZero() {
-		if err := n.readRand(h.SessionID[:]); err != nil {
-			return "", Meta{}, fmt.Errorf("codec: session id: %w", err)
-		}
-	}
-
 	buf := nativeBufs.Get().(*nativeBuf)
 	defer putNativeBuf(buf)
 	ns := n.wireMode.NonceSize()
@@ -87,18 +84,10 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 		}
 		h.Flags |= envelope.FlagPadded
 	}
-	if tag := n.wireMode.TagSize(); cap(env)-len(env) < tag {
-		env = append(env, make([]byte, tag)...)[:len(env)]
+	env, h, err = n.sealEnvelope(buf, env, h, m.SessionID.IsZero(), name)
+	if err != nil {
+		return "", Meta{}, err
 	}
-	envelope.AppendHeader(env[:0], h)
-	nonce := env[envelope.HeaderSize:start]
-	if err := n.readRand(nonce); err != nil {
-		buf.env = env[:0]
-		return "", Meta{}, fmt.Errorf("codec: nonce: %w", err)
-	}
-	buf.ad = envelope.AppendAssociatedData(buf.ad[:0], env[:envelope.HeaderSize], n.purpose, name)
-	sealed := n.primary.nativeSealer.seal(env[start:], nonce, buf.ad)
-	env = env[:start+len(sealed)]
 	buf.env = env
 
 	limit := n.limit(maxSize)
@@ -147,4 +136,33 @@ func nativeStringKeyed(m map[any]any) (map[string]any, error) {
 		out[ks] = v
 	}
 	return out, nil
+}
+
+// sealEnvelope completes an envelope whose payload (compressed and padded as
+// h.Flags say) starts after the header and nonce space: it writes the
+// header, draws the nonce (and, if newSession, the session id) and seals.
+// It returns the sealed envelope and the header with its session id.
+func (n *Native) sealEnvelope(buf *nativeBuf, env []byte, h envelope.Header, newSession bool, name string) ([]byte, envelope.Header, error) {
+	start := envelope.HeaderSize + n.wireMode.NonceSize()
+	if tag := n.wireMode.TagSize(); cap(env)-len(env) < tag {
+		env = append(env, make([]byte, tag)...)[:len(env)]
+	}
+	envelope.AppendHeader(env[:0], h)
+	// One read fills the nonce and, for a new session, the session id just
+	// before it.
+	random := env[envelope.HeaderSize:start]
+	if newSession {
+		random = env[envelope.SessionIDOffset:start]
+	}
+	if err := n.readRand(random); err != nil {
+		buf.env = env[:0]
+		return nil, h, fmt.Errorf("codec: random: %w", err)
+	}
+	copy(h.SessionID[:], env[envelope.SessionIDOffset:envelope.HeaderSize])
+	nonce := env[envelope.HeaderSize:start]
+	buf.ad = envelope.AppendAssociatedData(buf.ad[:0], env[:envelope.HeaderSize], n.purpose, name)
+	sealed := n.primary.sealer.seal(env[start:], nonce, buf.ad)
+	env = env[:start+len(sealed)]
+	buf.env = env
+	return env, h, nil
 }

@@ -16,9 +16,14 @@ import (
 const Version = 1
 
 // HeaderSize is the size of the fixed header in bytes:
-// version(1) mode(1) flags(1) key id(4) session id(16) created(4) issued(4)
-// expires(4).
+// version(1) mode(1) flags(1) key id(4) created(4) issued(4) expires(4)
+// session id(16). The session id comes last so that, in the AEAD modes, a
+// new session's id and the nonce that follows the header are one
+// contiguous run of random bytes.
 const HeaderSize = 35
+
+// SessionIDOffset is the offset of the 16-byte session id in the header.
+const SessionIDOffset = 19
 
 // Mode is the protection mode written in the header. The decoder never takes
 // the algorithm from the token: a header mode that differs from the codec's
@@ -130,11 +135,11 @@ func Parse(b []byte) (Envelope, error) {
 		Mode:    Mode(b[1]),
 		Flags:   Flags(b[2]),
 		KeyID:   binary.BigEndian.Uint32(b[3:7]),
-		Created: binary.BigEndian.Uint32(b[23:27]),
-		Issued:  binary.BigEndian.Uint32(b[27:31]),
-		Expires: binary.BigEndian.Uint32(b[31:35]),
+		Created: binary.BigEndian.Uint32(b[7:11]),
+		Issued:  binary.BigEndian.Uint32(b[11:15]),
+		Expires: binary.BigEndian.Uint32(b[15:19]),
 	}
-	copy(h.SessionID[:], b[7:23])
+	copy(h.SessionID[:], b[SessionIDOffset:HeaderSize])
 	if !h.Mode.Valid() {
 		return Envelope{}, &ParseError{"mode", 1, fmt.Sprintf("unknown mode %d", b[1])}
 	}
@@ -158,10 +163,10 @@ func Parse(b []byte) (Envelope, error) {
 func AppendHeader(dst []byte, h Header) []byte {
 	dst = append(dst, Version, byte(h.Mode), byte(h.Flags))
 	dst = binary.BigEndian.AppendUint32(dst, h.KeyID)
-	dst = append(dst, h.SessionID[:]...)
 	dst = binary.BigEndian.AppendUint32(dst, h.Created)
 	dst = binary.BigEndian.AppendUint32(dst, h.Issued)
 	dst = binary.BigEndian.AppendUint32(dst, h.Expires)
+	dst = append(dst, h.SessionID[:]...)
 	return dst
 }
 

@@ -1,0 +1,200 @@
+package codec
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestKeyTextRoundTrip(t *testing.T) {
+	k, err := GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := k.String()
+	if !strings.HasPrefix(text, "cookiecodec-key-1."+k.ID()+".") || len(text) != len("cookiecodec-key-1.")+8+1+43 {
+		t.Fatalf("key text %q", text)
+	}
+	k2, err := ParseKey("  " + text + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k2 != k {
+		t.Fatal("ParseKey(k.String()) != k")
+	}
+	if strings.Contains(k.GoString(), text[len(text)-43:]) {
+		t.Fatal("GoString leaks the material")
+	}
+	k3, _ := GenerateKey()
+	if k3 == k {
+		t.Fatal("two generated keys are equal")
+	}
+}
+
+func TestParseKeyRejects(t *testing.T) {
+	good, _ := GenerateKey()
+	text := good.String()
+	material := text[len(text)-43:]
+	for _, tc := range []struct{ text, want string }{
+		{"", "must start with"},
+		{"secret", "must start with"},
+		{"cookiecodec-key-2.00000001." + material, "unsupported key version"},
+		{"cookiecodec-key-1.00000001", "missing '.'"},
+		{"cookiecodec-key-1.0001." + material, "not 8 hex digits"},
+		{"cookiecodec-key-1.0000000g." + material, "not 8 hex digits"},
+		{"cookiecodec-key-1.00000001." + material[:42], "not unpadded base64url"},
+		{"cookiecodec-key-1.00000001." + material[:40], "need 32"},
+		{"cookiecodec-key-1.00000001.c2hvcnQ", "is 5 bytes, need 32"},
+		{"cookiecodec-key-1.00000001." + material + "AAAA", "want exactly 32"},
+		{"cookiecodec-key-1.00000001." + material + "=", "not unpadded base64url"},
+		{"cookiecodec-key-1.00000001." + strings.Repeat("A", 5000), "longer than 32"},
+	} {
+		_, err := ParseKey(tc.text)
+		if !errors.Is(err, ErrInvalidKey) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseKey(%.40q) = %v, want %q", tc.text, err, tc.want)
+		}
+	}
+}
+
+func TestDeriveKey(t *testing.T) {
+	secret := []byte("an existing application secret of more than 32 bytes")
+	a, err := DeriveKey(secret, "00000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := DeriveKey(secret, "00000001")
+	b, _ := DeriveKey(secret, "00000002")
+	if a != a2 || a.material == b.material || a.ID() != "00000001" {
+		t.Fatal("DeriveKey is not deterministic per id or not separated by id")
+	}
+	if _, err := DeriveKey(secret[:31], "00000001"); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("short secret: %v", err)
+	}
+	if _, err := DeriveKey(secret, "key-one"); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("bad id: %v", err)
+	}
+}
+
+func TestKeyRing(t *testing.T) {
+	a, b, c := fixedKey(t, 1), fixedKey(t, 2), fixedKey(t, 3)
+	if _, err := NewKeyRing(Key{}); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("zero key: %v", err)
+	}
+	if _, err := NewKeyRing(a, b, a); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("duplicate id: %v", err)
+	}
+	r, err := NewKeyRing(a, b, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, i, ok := r.Lookup(c.ID()); !ok || i != 2 || k != c {
+		t.Fatalf("Lookup(c) = %v %d %v", k.ID(), i, ok)
+	}
+	if err := r.Retire(a.ID()); err == nil {
+		t.Fatal("retired the primary")
+	}
+	if err := r.Retire("ffffffff"); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("retire unknown: %v", err)
+	}
+	if err := r.Retire(b.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := r.Lookup(b.ID()); ok {
+		t.Fatal("retired key still found")
+	}
+}
+
+// TestNativeKeyRotation: a cookie sealed under an old primary opens under a
+// ring where that key is a fallback, reports KeyIndex, re-issues under the
+// new primary, and fails with ErrUnknownKey once the key is retired or
+// dropped.
+func TestNativeKeyRotation(t *testing.T) {
+	oldKey, newKey, other := fixedKey(t, 1), fixedKey(t, 2), fixedKey(t, 3)
+	for _, mode := range allModes {
+		before, clk := newTestNative(t, mode, NativeOptions{}, oldKey)
+		c, _, err := before.EncodeSession("s", "x", Meta{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ring, _ := NewKeyRing(newKey, other, oldKey)
+		after, err := NewNative(ring, NativeOptions{Mode: mode, Clock: clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, m, err := after.DecodeSession("s", c, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.KeyIndex != 2 || m.KeyID != oldKey.ID() || !m.VerifiedWithFallback() {
+			t.Fatalf("%v: meta %+v", mode, m)
+		}
+		m.Expires = time.Time{}
+		c2, m2, err := after.EncodeSession("s", "x", m, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m2.KeyID != newKey.ID() || m2.KeyIndex != 0 || m2.SessionID != m.SessionID {
+			t.Fatalf("re-issued meta %+v", m2)
+		}
+		if h, _ := Inspect(c2); h.KeyID != newKey.ID() {
+			t.Fatalf("re-issued cookie names key %s", h.KeyID)
+		}
+		if err := ring.Retire(oldKey.ID()); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := after.DecodeSession("s", c, 0); !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("retired key: %v", err)
+		}
+		dropped, _ := newTestNative(t, mode, NativeOptions{Clock: clk.now}, newKey)
+		if _, _, err := dropped.DecodeSession("s", c, 0); !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("unknown key: %v", err)
+		}
+		// Same key id, different material: a forgery attempt with a guessed id.
+		impostor, _ := DeriveKey([]byte("some other secret of at least 32 bytes"), oldKey.ID())
+		imp, _ := newTestNative(t, mode, NativeOptions{Clock: clk.now}, impostor)
+		if _, _, err := imp.DecodeSession("s", c, 0); !errors.Is(err, ErrSignature) {
+			t.Fatalf("same id, other material: %v", err)
+		}
+	}
+}
+
+// TestNativeBinding: a cookie copied to another name, opened for another
+// purpose or by a codec of another mode fails.
+func TestNativeBinding(t *testing.T) {
+	k := fixedKey(t, 1)
+	for _, mode := range allModes {
+		a, clk := newTestNative(t, mode, NativeOptions{Purpose: "session"}, k)
+		b, _ := newTestNative(t, mode, NativeOptions{Purpose: "remember-me", Clock: clk.now}, k)
+		c, _, err := a.EncodeSession("sid", 1, Meta{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"sid2", "Sid", "si", "", "sid\x00"} {
+			if _, _, err := a.DecodeSession(name, c, 0); !errors.Is(err, ErrSignature) {
+				t.Errorf("%v: name %q: %v", mode, name, err)
+			}
+		}
+		if _, _, err := b.DecodeSession("sid", c, 0); !errors.Is(err, ErrSignature) {
+			t.Errorf("%v: other purpose: %v", mode, err)
+		}
+		for _, other := range allModes {
+			if other == mode {
+				continue
+			}
+			o, _ := newTestNative(t, other, NativeOptions{Clock: clk.now}, k)
+			if _, _, err := o.DecodeSession("sid", c, 0); !errors.Is(err, ErrMalformed) {
+				t.Errorf("%v cookie in %v codec: %v", mode, other, err)
+			}
+		}
+	}
+	// Purpose and name move the subkey and the associated data; a purpose
+	// that only differs in how it would be split from the name does not
+	// collide with another (length-prefixed).
+	x, clk := newTestNative(t, HMACSHA256, NativeOptions{Purpose: "ab"}, k)
+	y, _ := newTestNative(t, HMACSHA256, NativeOptions{Purpose: "a", Clock: clk.now}, k)
+	c, _, _ := x.EncodeSession("c", 1, Meta{}, 0)
+	if _, _, err := y.DecodeSession("bc", c, 0); !errors.Is(err, ErrSignature) {
+		t.Errorf("purpose/name split: %v", err)
+	}
+}
