@@ -1,0 +1,112 @@
+// Package codec turns session values into cookie values and back: signing,
+// sealing, keys, time and size limits, for two formats.
+//
+// Start with [NewFlask] to read and write the session cookie of a Flask app
+// (or anything built on itsdangerous), and with [NewNative] for new
+// applications, which get an encrypted, versioned envelope. Both implement
+// [SessionCodec], which package cookiesession uses, and gorilla's
+// securecookie.Codec, so either can be a gorilla/sessions CookieStore's
+// Codecs. Every decoding error wraps one of the sentinels in errors.go.
+//
+// # Flask format
+//
+// A Flask session cookie is signed, not encrypted:
+//
+//	[.]B64URL(zlib?(TAGGED_JSON)) "." B64URL(timestamp) "." B64URL(HMAC)
+//
+// [Flask] reproduces Flask's SecureCookieSessionInterface: itsdangerous'
+// URLSafeTimedSerializer with salt "cookie-session", the "hmac" key
+// derivation, SHA-1, the tagged JSON of package serializer, and zlib when it
+// saves at least 2 bytes. [FlaskOptions] can change each part as a Flask
+// subclass can; its zero values are Flask's. Uncompressed cookies are
+// byte-identical to Flask's; compressed ones differ in their deflate bytes
+// (Go's compress/zlib is not C zlib) and Flask reads them.
+//
+// Below it, [Signer] is itsdangerous' TimestampSigner for any [Params]
+// (derivations hmac, django-concat, concat and none; digests sha1, sha224,
+// sha256, sha384, sha512 and md5; any salt and separator), with
+// [Signer.SignPayload] and [Signer.UnsignPayload] adding the URL-safe
+// serializer's base64url and '.'-marked zlib. [ParseSigned] and [Checker]
+// test candidate secrets against one cookie at two HMACs per guess without
+// allocating, for audits.
+//
+// # Key rotation
+//
+// One primary key signs; fallback keys only verify (Flask 3.1's
+// SECRET_KEY_FALLBACKS). [Meta].KeyIndex says which key verified a cookie, so
+// the caller re-issues cookies that a fallback verified. Nothing is ever
+// signed with a fallback, which avoids Flask 3.1.0's GHSA-4grg-w6v8-c28g.
+//
+// # Errors
+//
+// Decoding checks, in this order: the length (before any base64 or crypto),
+// the signature, the time, then the payload. itsdangerous' exceptions map to
+// the sentinels as follows; the first four make Flask start a new empty
+// session, the payload error makes it answer HTTP 500.
+//
+//	no separator at all (BadSignature "No '.' found")    ErrMalformed
+//	signature does not match any key (BadSignature,      ErrSignature
+//	  BadTimeSignature "does not match")
+//	good signature, no or bad timestamp                  ErrMalformed
+//	  (BadTimeSignature "timestamp missing", "Malformed timestamp")
+//	age > max-age (SignatureExpired)                     *ExpiredError, ErrExpired
+//	timestamp after now + skew (SignatureExpired "< 0")  *FutureError, ErrFuture
+//	good signature, payload not base64/zlib/JSON         ErrPayload
+//	  or bad tag content (BadPayload)
+//	cookie or inflated payload over the limit            *TooLargeError, ErrTooLarge
+//	  (Flask has no limit)
+//
+// # Security
+//
+// Anyone can read a Flask cookie; it only proves that the holder of the key
+// wrote it and when. The MAC is checked in constant time before the payload
+// is touched, so payload decoding only ever sees data signed with a
+// configured key. Limits bound the work an attacker can cause: the cookie
+// value (default [DefaultMaxCookieSize], 4096 bytes, checked first), the
+// inflated payload (default [DefaultMaxDecompressed], 64 KiB, enforced while
+// inflating, so a zlib bomb costs at most that), and the serializer's depth,
+// input and number-length limits. SHA-1 and MD5 are kept because Flask and
+// existing itsdangerous deployments use them; inside HMAC they are not
+// broken, but new applications should use the native format.
+//
+// # Deliberate differences from Flask
+//
+// Each was decided on purpose; the quirk vectors of the public Flask vector
+// set pin them in tests.
+//
+//   - Signature spelling: Python decodes the signature segment leniently; it
+//     accepts '=' padding, the '+' and '/' alphabet, non-zero unused bits in
+//     the last character, and junk characters in groups that keep the length
+//     arithmetic valid. We accept only the canonical spelling itsdangerous
+//     itself writes and answer anything else with ErrSignature. Every MAC
+//     then has exactly one accepted cookie text (so cookies can be compared,
+//     deduplicated or deny-listed as strings), and the only visible effect
+//     is that a hand-edited cookie gets a new session, as Flask does for any
+//     bad signature. The payload and timestamp segments are covered by the
+//     MAC as text, so only a non-itsdangerous signer could produce
+//     non-canonical spellings there; we decode them strictly too.
+//   - Timestamp 0 is the empty segment ("payload..signature") and is
+//     accepted, as in Python; with any max-age such a cookie has expired.
+//   - Size limits: Flask writes and reads cookies of any size and inflates
+//     payloads without bound. We refuse to write or read a cookie value over
+//     MaxCookieSize and to inflate past MaxDecompressed, with
+//     *TooLargeError; browsers drop such cookies silently anyway.
+//   - Clock skew: Flask refuses a cookie signed one second ahead of its
+//     clock. The default skew is 0 for parity; FlaskOptions.Skew allows more.
+//   - Compression: the zlib bytes come from Go's deflate, so near the
+//     2-byte threshold the compress/no-compress decision can differ from
+//     Flask's; both sides read either form.
+//   - The empty salt cannot be chosen through FlaskOptions (empty means
+//     Flask's salt); a [Signer] with [Params] takes any salt literally.
+//   - A bad payload under a good signature is an ErrPayload error, not a
+//     crash; Flask answers it with HTTP 500.
+//
+// The serializer's own decisions (datetime years below 100, unparseable
+// datetimes, and so on) are documented in package serializer.
+//
+// # Native format
+//
+// The native envelope (versioned, key ids, cookie-name binding, expiry
+// inside, AEAD or HMAC) is specified byte by byte in FORMAT.md, next to this
+// file; start with [NewNative] and [NewKeyRing].
+package codec
