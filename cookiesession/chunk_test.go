@@ -1,0 +1,232 @@
+package cookiesession
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/google/go-cmp/cmp"
+)
+
+// countingCodec counts the real codec's decode calls, to prove that some
+// inputs are refused before any decoding.
+type countingCodec struct {
+	codec.SessionCodec
+	decodes atomic.Int64
+}
+
+func (c *countingCodec) DecodeSession(name, value string, maxSize int) (any, codec.Meta, error) {
+	c.decodes.Add(1)
+	return c.SessionCodec.DecodeSession(name, value, maxSize)
+}
+
+func setBlob(n int) func(http.ResponseWriter, *http.Request, *Session) {
+	return func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("blob", randomText(n)) }
+}
+
+func chunkNames(cookies []string) []string {
+	var names []string
+	for _, c := range cookies {
+		n, v, _ := strings.Cut(c, "=")
+		if len(v) > 0 && len(n)+len(v) > CookieBudget {
+			names = append(names, n+" TOO LONG")
+		}
+		names = append(names, n)
+	}
+	return names
+}
+
+// TestChunking checks splitting, reassembly, shrinking and the fail-closed
+// cases of chunked sessions.
+func TestChunking(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log)
+	cc := &countingCodec{SessionCodec: m.codec}
+	m.codec = cc
+
+	big := do(t, m, setBlob(7000))
+	cookies := cookiesOf(big)
+	if diff := cmp.Diff([]string{"session", "session.2", "session.3"}, chunkNames(cookies)); diff != "" {
+		t.Fatalf("chunks (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(cookies[0], "session=~3~") {
+		t.Fatalf("first chunk %.20s lacks the header", cookies[0])
+	}
+	for _, line := range big.Result().Header.Values("Set-Cookie") {
+		if !strings.HasSuffix(line, "; Path=/; Expires=Wed, 15 Nov 2023 22:13:20 GMT; Max-Age=86400; HttpOnly; Secure; SameSite=Lax") {
+			t.Errorf("chunk attributes differ: %.30s...%s", line, line[len(line)-80:])
+		}
+	}
+	read := func(cs ...string) (blobLen int, isNew bool) {
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			b, _ := Get[string](s, "blob")
+			blobLen, isNew = len(b), s.IsNew()
+			if info, ok := s.Info(); ok && info.Chunks != 3 {
+				t.Errorf("Info.Chunks = %d", info.Chunks)
+			}
+		}, cs...)
+		return
+	}
+	if n, isNew := read(cookies...); isNew || n != 7000 {
+		t.Fatalf("reassembly failed: len %d new %v (%v)", n, isNew, log.take())
+	}
+	// Order of cookies in the header does not matter.
+	if n, _ := read(cookies[2], cookies[0], cookies[1]); n != 7000 {
+		t.Error("chunks in another order not reassembled")
+	}
+
+	// An older, different 3-chunk session supplies stale chunks.
+	older := cookiesOf(do(t, m, setBlob(6500)))
+	swap := func(c string, v string) string { n, _, _ := strings.Cut(c, "="); return n + "=" + v }
+	valueOf := func(c string) string { _, v, _ := strings.Cut(c, "="); return v }
+
+	fails := []struct {
+		name    string
+		cookies []string
+		want    error
+		decodes int64 // decode calls allowed
+	}{
+		{"missing chunk", []string{cookies[0], cookies[2]}, ErrChunks, 0},
+		{"missing first", []string{cookies[1], cookies[2]}, nil, 0},
+		{"swapped chunks", []string{cookies[0], swap(cookies[1], valueOf(cookies[2])), swap(cookies[2], valueOf(cookies[1]))}, codec.ErrSignature, 1},
+		{"stale chunk", []string{cookies[0], older[1], cookies[2]}, codec.ErrSignature, 1},
+		{"extra chunk", append(append([]string{}, cookies...), "session.4=AAAA"), ErrChunks, 0},
+		{"chunk beside an unchunked cookie", []string{cookiesOf(do(t, m, setUser))[0], "session.2=AAAA"}, ErrChunks, 0},
+		{"absurd count", append([]string{"session=~99~" + valueOf(cookies[0])[3:]}, cookies[1:]...), ErrChunks, 0},
+		{"count over the maximum", append([]string{"session=~5~" + valueOf(cookies[0])[3:]}, cookies[1:]...), ErrChunks, 0},
+		{"truncated chunk", []string{cookies[0], cookies[1][:len(cookies[1])-12], cookies[2]}, codec.ErrSignature, 1},
+	}
+	for _, tt := range fails {
+		t.Run(tt.name, func(t *testing.T) {
+			log.take()
+			before := cc.decodes.Load()
+			if n, isNew := read(tt.cookies...); !isNew || n != 0 {
+				t.Errorf("accepted: len %d", n)
+			}
+			errs := log.take()
+			if tt.want == nil {
+				if len(errs) != 0 {
+					t.Errorf("reports = %v", errs)
+				}
+			} else if len(errs) != 1 || !errors.Is(errs[0], tt.want) {
+				t.Errorf("reports = %v, want %v", errs, tt.want)
+			}
+			if d := cc.decodes.Load() - before; d > tt.decodes {
+				t.Errorf("%d decodes, want at most %d", d, tt.decodes)
+			}
+		})
+	}
+
+	// Duplicate chunk (a tossed session.2 first): the combination that
+	// verifies wins.
+	if n, _ := read(cookies[0], older[1], cookies[1], cookies[2]); n != 7000 {
+		t.Errorf("duplicate chunk not resolved: %v", log.take())
+	}
+
+	// Shrinking deletes the chunks no longer needed.
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("blob", "small") }, cookies...)
+	want := []string{
+		setAt0,
+		"session.2=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
+		"session.3=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
+	}
+	if diff := cmp.Diff(want, masked(rec)); diff != "" {
+		t.Errorf("shrink (-want +got):\n%s", diff)
+	}
+	// 3 -> 2 chunks deletes only chunk 3.
+	rec = do(t, m, setBlob(5000), cookies...)
+	if got := chunkNames(masked(rec)); !cmp.Equal(got, []string{"session", "session.2", "session.3"}) || !strings.HasPrefix(masked(rec)[2], "session.3=; ") {
+		t.Errorf("3 -> 2: %v", masked(rec))
+	}
+	// Destroy deletes every chunk.
+	rec = do(t, m, destroy, cookies...)
+	if got := masked(rec); len(got) != 3 || !strings.HasPrefix(got[0], "session=; ") || !strings.HasPrefix(got[2], "session.3=; ") {
+		t.Errorf("destroy: %v", got)
+	}
+}
+
+// TestTooLarge checks the documented error path above MaxChunks: no cookie
+// is written (the browser keeps the previous one), Save reports it, and the
+// commit error handler answers.
+func TestTooLarge(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log, WithMaxChunks(2))
+	var saveErr error
+	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("blob", randomText(9000)))
+		saveErr = s.Save()
+		_ = s.Delete("blob")
+		must(t, s.Set("note", "fits"))
+		if err := s.Save(); err != nil {
+			t.Errorf("Save after fixing: %v", err)
+		}
+	})
+	var tl *codec.TooLargeError
+	if !errors.Is(saveErr, ErrNotSaved) || !errors.As(saveErr, &tl) || !strings.Contains(saveErr.Error(), "WithMaxChunks") {
+		t.Errorf("Save = %v", saveErr)
+	}
+	if len(cookiesOf(rec)) != 1 {
+		t.Errorf("fixed session not written: %v", masked(rec))
+	}
+	// Without Save: the commit error handler answers 500, no Set-Cookie.
+	rec = do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("blob", randomText(9000)))
+		w.WriteHeader(http.StatusCreated)
+		if _, err := fmt.Fprint(w, "secret body"); !errors.Is(err, ErrNotSaved) {
+			t.Errorf("Write after failed commit = %v", err)
+		}
+	})
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "secret") || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
+		t.Errorf("got %d %q %v", rec.Code, rec.Body, rec.Result().Header)
+	}
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], ErrNotSaved) || !errors.Is(errs[0], codec.ErrTooLarge) {
+		t.Errorf("reports = %v", errs)
+	}
+	// Flask mode refuses a session over one cookie.
+	mf, err := NewFlask(flaskCodec(t, clk, "dev"), WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	rec = do(t, mf, setBlob(5000))
+	if rec.Code != http.StatusInternalServerError || len(rec.Result().Header.Values("Set-Cookie")) != 0 || !log.has(codec.ErrTooLarge) {
+		t.Errorf("Flask mode over 4 KB: %d %v", rec.Code, rec.Result().Header)
+	}
+}
+
+// TestSplitBudget checks that every chunk stays within CookieBudget at the
+// boundaries.
+func TestSplitBudget(t *testing.T) {
+	for _, name := range []string{"s", "session", "__Host-session"} {
+		for _, size := range []int{CookieBudget - len(name), CookieBudget - len(name) + 1, capacity(name, 2), capacity(name, 2) + 1, capacity(name, 4)} {
+			v := strings.Repeat("A", size)
+			parts := splitValue(name, v, 4)
+			if parts == nil {
+				t.Errorf("%s %d: did not fit", name, size)
+				continue
+			}
+			var joined strings.Builder
+			for i, p := range parts {
+				n := name
+				if i > 0 {
+					n = chunkName(name, i+1)
+				} else if len(parts) > 1 {
+					p = p[len(chunkHeader(len(parts))):]
+				}
+				if len(n)+len(parts[i]) > CookieBudget {
+					t.Errorf("%s %d: chunk %d is %d bytes", name, size, i+1, len(n)+len(parts[i]))
+				}
+				joined.WriteString(p)
+			}
+			if joined.String() != v {
+				t.Errorf("%s %d: parts do not join back", name, size)
+			}
+		}
+		if splitValue(name, strings.Repeat("A", capacity(name, 4)+1), 4) != nil {
+			t.Errorf("%s: over capacity accepted", name)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package cookiesession
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConfigRefused checks that misconfigurations are refused at
+// construction with a message saying how to fix them.
+func TestConfigRefused(t *testing.T) {
+	clk := newClock()
+	native := nativeCodec(t, clk, testKey(t, "00000001"))
+	flask := flaskCodec(t, clk, "dev")
+	tests := []struct {
+		name  string
+		flask bool
+		nilC  bool
+		opts  []Option
+		hint  string
+	}{
+		{name: "no codec, no keys", nilC: true, hint: "codec.NewKeyRing"},
+		{name: "__Host- with Domain", opts: []Option{WithName("__Host-s"), WithDomain("example.com")}, hint: "drop WithDomain"},
+		{name: "__Host- with Path", opts: []Option{WithName("__Host-s"), WithPath("/app")}, hint: "Path \"/\""},
+		{name: "__Host- insecure", opts: []Option{WithName("__Host-s"), WithSecure(false)}, hint: "drop WithSecure(false)"},
+		{name: "__Secure- insecure", opts: []Option{WithName("__Secure-s"), WithSecure(false)}, hint: "drop WithSecure(false)"},
+		{name: "SameSite=None insecure", opts: []Option{WithSameSite(http.SameSiteNoneMode), WithSecure(false)}, hint: "SameSite=None requires Secure"},
+		{name: "Partitioned insecure", opts: []Option{WithPartitioned(true), WithSecure(false)}, hint: "Partitioned cookie must be Secure"},
+		{name: "unknown SameSite", opts: []Option{WithSameSite(http.SameSite(9))}, hint: "http.SameSite constants"},
+		{name: "bad name", opts: []Option{WithName("my session")}, hint: "not a valid token"},
+		{name: "empty name", opts: []Option{WithName("")}, hint: "not a valid token"},
+		{name: "relative path", opts: []Option{WithPath("app")}, hint: "must start with /"},
+		{name: "path with ;", opts: []Option{WithPath("/a;b")}, hint: "must start with /"},
+		{name: "domain with a port", opts: []Option{WithDomain("example.com:8080")}, hint: "not a host name"},
+		{name: "zero chunks", opts: []Option{WithMaxChunks(0)}, hint: "between 1 and 16"},
+		{name: "too many chunks", opts: []Option{WithMaxChunks(17)}, hint: "between 1 and 16"},
+		{name: "negative lifetime", opts: []Option{WithLifetime(-time.Hour)}, hint: "must be positive"},
+		{name: "sub-second idle", opts: []Option{WithIdleTimeout(time.Millisecond)}, hint: "at least one second"},
+		{name: "lifetime beyond browsers", opts: []Option{WithLifetime(500 * 24 * time.Hour)}, hint: "400 days"},
+		{name: "refresh fraction", opts: []Option{WithRefresh(RefreshAfter(1.5))}, hint: "(0, 1]"},
+		{name: "Flask chunks", flask: true, opts: []Option{WithMaxChunks(2)}, hint: "Flask cannot read a session split"},
+		{name: "Flask idle", flask: true, opts: []Option{WithIdleTimeout(time.Hour)}, hint: "use WithLifetime"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m *Manager
+			var err error
+			switch {
+			case tt.nilC:
+				m, err = New(nil, tt.opts...)
+			case tt.flask:
+				m, err = NewFlask(flask, tt.opts...)
+			default:
+				m, err = New(native, tt.opts...)
+			}
+			if m != nil || !errors.Is(err, ErrConfig) {
+				t.Fatalf("got %v, %v; want ErrConfig", m, err)
+			}
+			if !strings.Contains(err.Error(), tt.hint) {
+				t.Errorf("error %q does not contain the hint %q", err, tt.hint)
+			}
+		})
+	}
+	// And the valid neighbours are accepted.
+	for _, opts := range [][]Option{
+		{WithName("__Host-session")},
+		{WithName("__Secure-s"), WithDomain("example.com")},
+		{WithSameSite(http.SameSiteNoneMode), WithPartitioned(true)},
+		{WithSecure(false), WithMaxChunks(1), WithIdleTimeout(0), WithRefresh(RefreshNever)},
+	} {
+		if _, err := New(native, opts...); err != nil {
+			t.Errorf("refused a valid configuration: %v", err)
+		}
+	}
+	if _, err := NewFlask(flask, WithLifetime(time.Hour), WithRefresh(RefreshNever)); err != nil {
+		t.Errorf("refused a valid Flask configuration: %v", err)
+	}
+}

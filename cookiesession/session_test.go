@@ -1,0 +1,417 @@
+package cookiesession
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/serializer"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestLifecycle walks one session through login, use, renew and logout.
+func TestLifecycle(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log)
+
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if !s.IsNew() || s.Len() != 0 || s.Modified() {
+			t.Errorf("fresh session: new=%v len=%d modified=%v", s.IsNew(), s.Len(), s.Modified())
+		}
+		must(t, s.Set("user", "alice"))
+		must(t, s.Set("n", 1))
+		must(t, s.Set("prefs", map[string]any{"theme": "dark"}))
+		if !s.Modified() || !s.Accessed() {
+			t.Error("Set did not mark the session modified and accessed")
+		}
+	})
+	cookies := cookiesOf(rec)
+	var firstID codec.SessionID
+	clk.advance(time.Minute)
+	rec = do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.IsNew() {
+			t.Fatal("session lost")
+		}
+		if got := s.Keys(); !cmp.Equal(got, []string{"n", "prefs", "user"}) {
+			t.Errorf("Keys = %v", got)
+		}
+		if n, ok := Get[int](s, "n"); !ok || n != 1 {
+			t.Errorf("Get[int] n = %v, %v", n, ok)
+		}
+		if u, _ := Get[string](s, "user"); u != "alice" {
+			t.Errorf("user = %q", u)
+		}
+		info, ok := s.Info()
+		if !ok || info.Format != "native" || info.SessionID.IsZero() || !info.Created.Equal(t0) || !info.Issued.Equal(t0) || info.Chunks != 1 || info.VerifiedWithFallback() {
+			t.Errorf("Info = %+v, %v", info, ok)
+		}
+		firstID = info.SessionID
+		// Nested mutation is invisible until marked.
+		prefs := s.Get("prefs").(map[string]any)
+		prefs["theme"] = "light"
+		if s.Modified() {
+			t.Error("nested mutation marked the session modified")
+		}
+		must(t, s.MarkModified())
+	}, cookies...)
+	if len(cookiesOf(rec)) != 1 {
+		t.Fatalf("MarkModified did not write: %v", masked(rec))
+	}
+	cookies = cookiesOf(rec)
+	clk.advance(time.Minute)
+	rec = do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if p, _ := Get[map[string]any](s, "prefs"); p["theme"] != "light" {
+			t.Errorf("nested change lost: %v", p)
+		}
+		info, _ := s.Info()
+		if info.SessionID != firstID || !info.Created.Equal(t0) {
+			t.Errorf("id or created changed without Renew: %+v", info)
+		}
+		must(t, s.Renew())
+	}, cookies...)
+	cookies = cookiesOf(rec)
+	rec = do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		info, _ := s.Info()
+		if info.SessionID == firstID || !info.Created.Equal(t0.Add(2*time.Minute)) {
+			t.Errorf("Renew kept id or created: %+v", info)
+		}
+		if u, _ := Get[string](s, "user"); u != "alice" {
+			t.Errorf("Renew lost data: user = %q", u)
+		}
+		must(t, s.Destroy())
+		if s.Len() != 0 {
+			t.Error("Destroy left data")
+		}
+	}, cookies...)
+	if got := masked(rec); !cmp.Equal(got, []string{delLine}) {
+		t.Errorf("Destroy wrote %v", got)
+	}
+	if errs := log.take(); len(errs) > 0 {
+		t.Errorf("reports: %v", errs)
+	}
+}
+
+// TestAbsoluteLifetime checks that refreshes do not extend the absolute
+// lifetime.
+func TestAbsoluteLifetime(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log, WithLifetime(3*time.Hour), WithIdleTimeout(time.Hour))
+	cookies := cookiesOf(do(t, m, setUser))
+	for i := range 5 {
+		clk.advance(50 * time.Minute)
+		var isNew bool
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { isNew = s.IsNew() }, cookies...)
+		if elapsed := time.Duration(i+1) * 50 * time.Minute; elapsed < 3*time.Hour {
+			if isNew {
+				t.Fatalf("session lost after %v", elapsed)
+			}
+			if c := cookiesOf(rec); len(c) == 1 {
+				cookies = c
+			} else {
+				t.Fatalf("not refreshed after %v: %v", elapsed, masked(rec))
+			}
+		} else if !isNew {
+			t.Fatalf("session alive after %v, past its 3h absolute lifetime", elapsed)
+		}
+	}
+	if !log.has(codec.ErrExpired) {
+		t.Error("expiry not reported")
+	}
+}
+
+// TestFallbackKeyReissue checks that a cookie verified by a fallback key is
+// re-issued under the primary even when the handler only reads it.
+func TestFallbackKeyReissue(t *testing.T) {
+	clk := newClock()
+	old, cur := testKey(t, "00000001"), testKey(t, "00000002")
+	log := &errLog{}
+	mOld, err := New(nativeCodec(t, clk, old), WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	mNew, err := New(nativeCodec(t, clk, cur, old), WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	cookies := cookiesOf(do(t, mOld, setUser))
+	rec := do(t, mNew, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		info, ok := s.Info()
+		if !ok || !info.VerifiedWithFallback() || info.KeyID != "00000001" {
+			t.Errorf("Info = %+v", info)
+		}
+	}, cookies...)
+	re := cookiesOf(rec)
+	if len(re) != 1 {
+		t.Fatalf("not re-issued: %v", masked(rec))
+	}
+	do(t, mNew, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		info, _ := s.Info()
+		if info.VerifiedWithFallback() || info.KeyID != "00000002" || s.Get("user") != "bob" {
+			t.Errorf("after re-issue: %+v user=%v", info, s.Get("user"))
+		}
+	}, re...)
+	// The Flask format reports fallbacks the same way.
+	mf, err := NewFlask(flaskCodec(t, clk, "new", "old"), WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	mfOld, err := NewFlask(flaskCodec(t, clk, "old"), WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	rec = do(t, mf, readUser, cookiesOf(do(t, mfOld, setUser))...)
+	if len(cookiesOf(rec)) != 1 {
+		t.Errorf("Flask fallback not re-issued: %v", masked(rec))
+	}
+	if errs := log.take(); len(errs) > 0 {
+		t.Errorf("reports: %v", errs)
+	}
+}
+
+// TestDiscardedCookies checks that bad cookies start an empty session, the
+// reason goes to the hook and nothing reaches the client.
+func TestDiscardedCookies(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log)
+	good := cookiesOf(do(t, m, setUser))[0]
+	other := newNative(t, clk, log, WithName("other"))
+	copied := "session=" + strings.TrimPrefix(cookiesOf(do(t, other, setUser))[0], "other=")
+	flipped := []byte(good)
+	if flipped[len(flipped)-5] == 'A' {
+		flipped[len(flipped)-5] = 'B'
+	} else {
+		flipped[len(flipped)-5] = 'A'
+	}
+	tests := []struct {
+		name   string
+		cookie string
+		want   error
+	}{
+		{"tampered", string(flipped), codec.ErrSignature},
+		{"truncated (malformed or bad signature, depending on the last character)", good[:len(good)-4], ErrInvalidCookie},
+		{"copied from another cookie name", copied, codec.ErrSignature},
+		{"garbage", "session=not-a-cookie", codec.ErrMalformed},
+		{"one MiB", "session=" + strings.Repeat("A", 1<<20), codec.ErrTooLarge},
+		{"absurd chunk count", "session=~99~AAAA", ErrChunks},
+		{"chunk count over the maximum", "session=~5~AAAA", ErrChunks},
+		{"malformed chunk header", "session=~x~AAAA", ErrChunks},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+				if !s.IsNew() || s.Len() != 0 {
+					t.Error("bad cookie gave a non-empty session")
+				}
+				_, _ = w.Write([]byte("page"))
+			}, tt.cookie)
+			errs := log.take()
+			if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidCookie) || !errors.Is(errs[0], tt.want) {
+				t.Errorf("reports = %v, want ErrInvalidCookie wrapping %v", errs, tt.want)
+			}
+			if rec.Body.String() != "page" || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
+				t.Errorf("response changed: %q %v", rec.Body, rec.Result().Header)
+			}
+		})
+	}
+	// Empty cookie = no cookie, nothing reported.
+	do(t, m, readUser, "session=")
+	if errs := log.take(); len(errs) != 0 {
+		t.Errorf("empty cookie reported: %v", errs)
+	}
+}
+
+// TestDuplicateNames checks the policy for several cookies with the same
+// name: each candidate in header order, the first that verifies wins.
+func TestDuplicateNames(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log)
+	real := cookiesOf(do(t, m, setUser))[0]
+	attacker := newNative(t, clk, log)
+	attacker.codec = nativeCodec(t, clk, testKey(t, "0000000a"))
+	tossed := cookiesOf(do(t, attacker, func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("user", "mallory") }))[0]
+	for _, order := range [][]string{{real, tossed}, {tossed, real}, {"session=junk", real, "session=junk2"}} {
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			if s.Get("user") != "bob" {
+				t.Errorf("order %d: user = %v", len(order), s.Get("user"))
+			}
+		}, order...)
+	}
+	// Two valid sessions: the first in the header wins.
+	other := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("user", "carol") }))[0]
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.Get("user") != "carol" {
+			t.Errorf("user = %v, want the first valid candidate", s.Get("user"))
+		}
+	}, other, real)
+	log.take()
+}
+
+// TestNullSession checks Flask's NullSession behaviour outside the
+// middleware.
+func TestNullSession(t *testing.T) {
+	clk := newClock()
+	m := newNative(t, clk, &errLog{})
+	other := newNative(t, clk, &errLog{})
+	for _, s := range []*Session{
+		m.Session(httptest.NewRequest("GET", "/", nil)),
+		m.FromContext(t.Context()),
+	} {
+		if s.Get("x") != nil || s.Has("x") || s.Len() != 0 || s.Keys() != nil || s.Permanent() || !s.IsNew() || s.Modified() || s.Accessed() || s.Flashes() != nil {
+			t.Error("null session reads are not empty")
+		}
+		if _, ok := s.Info(); ok {
+			t.Error("null session has Info")
+		}
+		if v, ok := Get[int](s, "x"); ok || v != 0 {
+			t.Error("Get on null session")
+		}
+		for name, err := range map[string]error{
+			"Set": s.Set("x", 1), "Delete": s.Delete("x"), "Clear": s.Clear(), "Renew": s.Renew(),
+			"Destroy": s.Destroy(), "SetPermanent": s.SetPermanent(true), "MarkModified": s.MarkModified(),
+			"AddFlash": s.AddFlash("", "hi"), "Save": s.Save(),
+		} {
+			if !errors.Is(err, ErrNoMiddleware) || !strings.Contains(err.Error(), "LoadAndSave") {
+				t.Errorf("%s = %v, want ErrNoMiddleware naming the fix", name, err)
+			}
+		}
+	}
+	// The session of another manager is not m's.
+	rec := httptest.NewRecorder()
+	other.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := m.Session(r).Set("x", 1); !errors.Is(err, ErrNoMiddleware) {
+			t.Errorf("wrong manager: %v", err)
+		}
+	})).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+}
+
+// TestCommitted checks that writes after the response started fail.
+func TestCommitted(t *testing.T) {
+	clk := newClock()
+	m := newNative(t, clk, &errLog{})
+	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("a", 1))
+		_, _ = w.Write([]byte("x"))
+		if err := s.Set("b", 2); !errors.Is(err, ErrCommitted) {
+			t.Errorf("Set after Write = %v", err)
+		}
+	})
+	if len(cookiesOf(rec)) != 1 {
+		t.Errorf("cookie not written before the body: %v", masked(rec))
+	}
+}
+
+// TestNestedMiddleware checks that wrapping twice writes one cookie.
+func TestNestedMiddleware(t *testing.T) {
+	clk := newClock()
+	m := newNative(t, clk, &errLog{})
+	h := m.LoadAndSave(m.LoadAndSave(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { _ = m.Session(r).Set("a", 1) })))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if got := rec.Result().Header.Values("Set-Cookie"); len(got) != 1 {
+		t.Errorf("Set-Cookie = %v", got)
+	}
+	if got := rec.Result().Header.Values("Vary"); len(got) != 1 {
+		t.Errorf("Vary = %v", got)
+	}
+}
+
+// TestFlashes checks Flask-compatible flashes with category filtering.
+func TestFlashes(t *testing.T) {
+	clk := newClock()
+	m := newNative(t, clk, &errLog{})
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.AddFlash("", "plain"))
+		must(t, s.AddFlash("error", "bad"))
+		must(t, s.AddFlash("info", "fyi"))
+		want := []any{serializer.Tuple{"message", "plain"}, serializer.Tuple{"error", "bad"}, serializer.Tuple{"info", "fyi"}}
+		if diff := cmp.Diff(want, s.Get("_flashes")); diff != "" {
+			t.Errorf("_flashes layout (-want +got):\n%s", diff)
+		}
+	})
+	cookies := cookiesOf(rec)
+	rec = do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		got := s.Flashes("error", "info")
+		if diff := cmp.Diff([]Flash{{"error", "bad"}, {"info", "fyi"}}, got); diff != "" {
+			t.Errorf("filtered (-want +got):\n%s", diff)
+		}
+		if all := s.Flashes(); len(all) != 3 {
+			t.Errorf("second call in the same request = %v", all)
+		}
+		if s.Has("_flashes") || !s.Modified() {
+			t.Error("flashes not consumed")
+		}
+	}, cookies...)
+	// Consuming every flash emptied the session: the cookie is deleted.
+	if got := masked(rec); !cmp.Equal(got, []string{delLine}) {
+		t.Errorf("Set-Cookie = %v", got)
+	}
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if f := s.Flashes(); len(f) != 0 {
+			t.Errorf("flashes without cookie: %v", f)
+		}
+		if s.Modified() {
+			t.Error("Flashes on an empty session marked it modified")
+		}
+	})
+}
+
+// TestGetConversions checks Get[T]'s numeric conversions.
+func TestGetConversions(t *testing.T) {
+	clk := newClock()
+	m := newNative(t, clk, &errLog{})
+	big1 := new(big.Int).Lsh(big.NewInt(1), 70)
+	values := map[string]any{
+		"i": int64(42), "neg": int64(-1), "f": 3.0, "frac": 3.5, "huge": 1e300, "big": big1,
+		"max": int64(math.MaxInt64), "s": "x", "b": true, "l": []any{int64(1)}, "p53": int64(1<<53 + 1),
+	}
+	cookies := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		for k, v := range values {
+			must(t, s.Set(k, v))
+		}
+	}))
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		check := func(name string, got any, ok, wantOK bool, want any) {
+			t.Helper()
+			if ok != wantOK || (ok && got != want) {
+				t.Errorf("%s = %v, %v; want %v, %v", name, got, ok, want, wantOK)
+			}
+		}
+		v1, ok := Get[int](s, "i")
+		check("int(i)", v1, ok, true, 42)
+		v2, ok := Get[float64](s, "i")
+		check("float64(i)", v2, ok, true, 42.0)
+		v3, ok := Get[int](s, "f")
+		check("int(3.0)", v3, ok, true, 3)
+		v4, ok := Get[int](s, "frac")
+		check("int(3.5)", v4, ok, false, 0)
+		v5, ok := Get[int64](s, "huge")
+		check("int64(1e300)", v5, ok, false, int64(0))
+		v6, ok := Get[uint](s, "neg")
+		check("uint(-1)", v6, ok, false, uint(0))
+		v7, ok := Get[int8](s, "i")
+		check("int8(42)", v7, ok, true, int8(42))
+		v8, ok := Get[uint8](s, "max")
+		check("uint8(max)", v8, ok, false, uint8(0))
+		v9, ok := Get[int64](s, "big")
+		check("int64(2^70)", v9, ok, false, int64(0))
+		v10, ok := Get[float64](s, "big")
+		check("float64(2^70)", v10, ok, true, math.Ldexp(1, 70))
+		v11, ok := Get[float64](s, "p53")
+		check("float64(2^53+1)", v11, ok, false, 0.0)
+		v12, ok := Get[string](s, "s")
+		check("string", v12, ok, true, "x")
+		v13, ok := Get[int](s, "s")
+		check("int(string)", v13, ok, false, 0)
+		v14, ok := Get[bool](s, "b")
+		check("bool", v14, ok, true, true)
+		v15, ok := Get[string](s, "missing")
+		check("missing", v15, ok, false, "")
+		v16, ok := Get[float32](s, "frac")
+		check("float32(3.5)", v16, ok, true, float32(3.5))
+		if l, ok := Get[[]any](s, "l"); !ok || len(l) != 1 {
+			t.Errorf("[]any = %v, %v", l, ok)
+		}
+	}, cookies...)
+}
