@@ -1,0 +1,389 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// maxWordlistLine bounds one wordlist line; longer lines are skipped (and
+// counted), their entry numbers still used.
+const maxWordlistLine = 64 << 10
+
+// auditBatch is a run of consecutive list entries.
+type auditBatch struct {
+	list    int // 0 built-in, 1 wordlist
+	first   int // 1-based entry number of words[0]
+	words   [][]byte
+	params  []codec.Params
+	changes [][]string
+}
+
+// auditMatch is a found secret: where it is, never what it is beyond its
+// first and last character.
+type auditMatch struct {
+	list    int
+	entry   int
+	first   string
+	last    string
+	params  codec.Params
+	changes []string
+}
+
+// auditReport is the --json object of audit.
+type auditReport struct {
+	Format  string       `json:"format"`
+	Weak    bool         `json:"weak"`
+	Match   *auditFound  `json:"match"`
+	Checked int64        `json:"checked"`
+	Error   *resultError `json:"error"`
+	Hints   []string     `json:"hints"`
+}
+
+type auditFound struct {
+	List          string `json:"list"` // "built-in" or "wordlist"
+	Entry         int    `json:"entry"`
+	First         string `json:"first"`
+	Last          string `json:"last"`
+	Salt          string `json:"salt"`
+	KeyDerivation string `json:"key_derivation"`
+	Digest        string `json:"digest"`
+}
+
+func (c *cli) audit() (int, error) {
+	rep := &auditReport{Format: formatFlask, Hints: []string{}}
+	fail := func(kind, msg string) (int, error) {
+		rep.Error = &resultError{Kind: kind, Message: msg}
+		if c.opts.json {
+			c.printJSON(rep)
+		} else {
+			c.errorf("%s", msg)
+			for _, h := range rep.Hints {
+				c.hintf("%s", h)
+			}
+		}
+		return exitFailed, nil
+	}
+	p, err := c.flaskParams()
+	if err != nil {
+		return 0, err
+	}
+	workers := c.opts.workers
+	if workers < 0 {
+		return 0, usagef("--workers %d: want a positive number", workers)
+	}
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	var wordlist *os.File
+	if c.opts.wordlist != "" {
+		f, err := os.Open(c.opts.wordlist)
+		if err != nil {
+			return 0, fmt.Errorf("--wordlist: %w", err)
+		}
+		defer f.Close()
+		wordlist = f
+	}
+	in, err := c.readCookie()
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 0, err
+		}
+		return fail(errorKind(err), err.Error())
+	}
+	if c.opts.format != "auto" && c.opts.format != formatFlask {
+		return 0, usagef("audit checks Flask and itsdangerous cookies: --format auto or flask")
+	}
+	if f := detectFormat(in.Value); c.opts.format == "auto" && f != formatFlask {
+		if f == "" {
+			return fail("malformed", "not a Flask or itsdangerous cookie (no '.' separator)")
+		}
+		return fail("malformed", fmt.Sprintf("this looks like a %s cookie; audit checks Flask and itsdangerous cookies, whose secrets can be guessed offline", f))
+	}
+	if i := lastDot(in.Value); i >= 0 && !c.opts.set["digest"] {
+		if d, ok := digestBySigLen[len(in.Value)-i-1]; ok && d != p.Digest {
+			p.Digest = d
+			rep.Hints = append(rep.Hints, fmt.Sprintf("digest %s, from the signature's length", d))
+		}
+	}
+	parsed, err := codec.ParseSigned(in.Value, p)
+	if err != nil {
+		return fail(errorKind(err), err.Error())
+	}
+	_ = parsed
+
+	// The built-in list is tried under the given parameters and, unless the
+	// user fixed them, every known salt and key derivation; a wordlist only
+	// under the given parameters (it may be large).
+	builtinParams := []codec.Params{p}
+	builtinChanges := [][]string{nil}
+	if !c.opts.set["salt"] && !c.opts.set["key-derivation"] {
+		for _, pc := range paramCandidates(p, -1) {
+			if pc.p != p {
+				builtinParams = append(builtinParams, pc.p)
+				builtinChanges = append(builtinChanges, pc.changes)
+			}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batches := make(chan auditBatch, workers*2)
+	var checked atomic.Int64
+	var mu sync.Mutex
+	var found *auditMatch
+	var skipped int
+	var readErr error
+	go func() {
+		defer close(batches)
+		words := make([][]byte, len(builtinSecrets))
+		for i, s := range builtinSecrets {
+			words[i] = []byte(s)
+		}
+		for start := 0; start < len(words); start += 16 {
+			end := min(start+16, len(words))
+			select {
+			case batches <- auditBatch{list: 0, first: start + 1, words: words[start:end], params: builtinParams, changes: builtinChanges}:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if wordlist != nil {
+			skipped, readErr = streamWordlist(ctx, wordlist, p, batches)
+		}
+	}()
+	stopProgress := c.auditProgress(&checked)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			checkers := map[codec.Params]*codec.Checker{}
+			for b := range batches {
+				for pi, bp := range b.params {
+					chk := checkers[bp]
+					if chk == nil {
+						ps, err := codec.ParseSigned(in.Value, bp)
+						if err != nil {
+							continue
+						}
+						if chk, err = codec.NewChecker(bp, ps); err != nil {
+							continue
+						}
+						checkers[bp] = chk
+					}
+					for i, w := range b.words {
+						if !chk.Check(w) {
+							continue
+						}
+						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi]}
+						m.first, m.last = firstLast(w)
+						mu.Lock()
+						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {
+							found = m
+						}
+						mu.Unlock()
+						cancel()
+					}
+					checked.Add(int64(len(b.words)))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := stopProgress()
+	if readErr != nil {
+		return fail("malformed", fmt.Sprintf("--wordlist: %v", readErr))
+	}
+	rep.Checked = checked.Load()
+	if skipped > 0 {
+		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes were skipped", skipped, maxWordlistLine))
+	}
+	if found != nil {
+		list := "built-in"
+		if found.list == 1 {
+			list = "wordlist"
+		}
+		rep.Weak = true
+		rep.Match = &auditFound{List: list, Entry: found.entry, First: found.first, Last: found.last,
+			Salt: found.params.Salt, KeyDerivation: string(found.params.Derivation), Digest: string(found.params.Digest)}
+		if len(found.changes) > 0 {
+			rep.Hints = append(rep.Hints, "found with "+joinAnd(found.changes)+": the app does not use Flask's defaults")
+		}
+		rep.Hints = append(rep.Hints, "anyone who tries this list can forge sessions for the app: replace the key with a new random one (python3 -c 'import secrets; print(secrets.token_hex())') and do not keep the weak one even as a fallback, which would still accept forged cookies")
+	}
+	if c.opts.json {
+		c.printJSON(rep)
+	} else if found != nil {
+		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with entry %d of the %s list (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
+			rep.Match.Entry, rep.Match.List, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
+		for _, h := range rep.Hints {
+			c.hintf("%s", h)
+		}
+	} else {
+		fmt.Fprintf(c.stdout, "no match: %d candidate secrets checked in %s; this does not prove the secret is strong\n", rep.Checked, elapsed.Round(time.Millisecond))
+		for _, h := range rep.Hints {
+			c.hintf("%s", h)
+		}
+	}
+	if found != nil {
+		return exitFailed, nil
+	}
+	return exitOK, nil
+}
+
+// streamWordlist sends the lines of r as batches: raw bytes without the
+// line ending ("\n" or "\r\n"), numeric and non-UTF-8 lines included. A
+// line longer than maxWordlistLine is skipped but keeps its entry number.
+func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<- auditBatch) (skipped int, err error) {
+	br := bufio.NewReaderSize(r, maxWordlistLine)
+	const batchSize = 4096
+	entry, first := 0, 0
+	var words [][]byte
+	flush := func() bool {
+		if len(words) == 0 {
+			return true
+		}
+		select {
+		case out <- auditBatch{list: 1, first: first, words: words, params: []codec.Params{p}, changes: [][]string{nil}}:
+		case <-ctx.Done():
+			return false
+		}
+		words = nil
+		return true
+	}
+	for {
+		line, rerr := br.ReadSlice('\n')
+		switch {
+		case errors.Is(rerr, bufio.ErrBufferFull):
+			// Keep batches consecutive: entry numbers are first+i.
+			if !flush() {
+				return skipped, nil
+			}
+			entry++
+			skipped++
+			for errors.Is(rerr, bufio.ErrBufferFull) {
+				_, rerr = br.ReadSlice('\n')
+			}
+		case len(line) > 0:
+			entry++
+			w := line
+			if n := len(w); w[n-1] == '\n' {
+				w = w[:n-1]
+				if n := len(w); n > 0 && w[n-1] == '\r' {
+					w = w[:n-1]
+				}
+			}
+			if len(words) == 0 {
+				first = entry
+			}
+			words = append(words, append([]byte(nil), w...))
+			if len(words) == batchSize && !flush() {
+				return skipped, nil
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return skipped, rerr
+		}
+	}
+	flush()
+	return skipped, nil
+}
+
+// auditProgress reports progress on stderr: a line rewritten in place on
+// a terminal, else a line every 5 s. The returned function stops it and
+// returns the elapsed time.
+func (c *cli) auditProgress(checked *atomic.Int64) func() time.Duration {
+	start := time.Now()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	tty := isTerminal(c.stderr)
+	every := 5 * time.Second
+	if tty {
+		every = 200 * time.Millisecond
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				n := checked.Load()
+				rate := float64(n) / time.Since(start).Seconds()
+				if tty {
+					fmt.Fprintf(c.stderr, "\rcookiecodec: audit: %d checked (%.0f/s)", n, rate)
+				} else {
+					fmt.Fprintf(c.stderr, "cookiecodec: audit: %d checked (%.0f/s)\n", n, rate)
+				}
+			}
+		}
+	}()
+	return func() time.Duration {
+		close(done)
+		wg.Wait()
+		if tty {
+			fmt.Fprint(c.stderr, "\r\x1b[K")
+		}
+		return time.Since(start)
+	}
+}
+
+// firstLast returns the first and last character of a secret for the
+// report, quoted; bytes that are not UTF-8 are shown as \xNN.
+func firstLast(w []byte) (string, string) {
+	if len(w) == 0 {
+		return "(empty)", "(empty)"
+	}
+	show := func(r rune, size int, b byte) string {
+		if r == utf8.RuneError && size <= 1 {
+			return fmt.Sprintf("'\\x%02x'", b)
+		}
+		return fmt.Sprintf("%q", r)
+	}
+	r1, s1 := utf8.DecodeRune(w)
+	r2, s2 := utf8.DecodeLastRune(w)
+	return show(r1, s1, w[0]), show(r2, s2, w[len(w)-1])
+}
+
+func (c *cli) printJSON(v any) {
+	b, _ := json.Marshal(v)
+	fmt.Fprintf(c.stdout, "%s\n", b)
+}
+
+func lastDot(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '.' {
+			return i
+		}
+	}
+	return -1
+}
+
+func joinAnd(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += " and "
+		}
+		out += s
+	}
+	return out
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+)
+
+// common reads --now and --max-age.
+func (c *cli) common() (now time.Time, maxAge time.Duration, err error) {
+	now, err = parseNow(c.opts.now)
+	if err != nil {
+		return
+	}
+	maxAge = codec.NoMaxAge
+	if c.opts.maxAge != "" {
+		maxAge, err = parseMaxAge(c.opts.maxAge)
+	}
+	return
+}
+
+// inputFailure reports an INPUT that could not be parsed: exit 1 with a
+// result (for --json), or a usage error for too many arguments.
+func (c *cli) inputFailure(r *result, err error, now time.Time) (int, error) {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 0, err
+	}
+	if errors.Is(err, cliinput.ErrTooLarge) {
+		r.Error = &resultError{Kind: "too_large", Message: err.Error()}
+	} else {
+		r.Error = &resultError{Kind: "malformed", Message: err.Error()}
+	}
+	if errors.Is(err, cliinput.ErrNotFound) {
+		r.hint("pick the cookie with --name NAME")
+	}
+	return c.emit(r, now, exitFailed), nil
+}
+
+func (c *cli) decode() (int, error) {
+	now, maxAge, err := c.common()
+	if err != nil {
+		return 0, err
+	}
+	r := &result{Verified: boolPtr(false)}
+	in, err := c.readCookie()
+	if err != nil {
+		return c.inputFailure(r, err, now)
+	}
+	r.name, r.input = in.Name, inputText(in)
+	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 0, err
+		}
+		r.setError(err)
+		return c.emit(r, now, exitFailed), nil
+	}
+	r.Format, r.detected = format, detected
+	var code int
+	switch format {
+	case formatFlask:
+		if !c.opts.set["max-age"] {
+			maxAge = codec.DefaultFlaskMaxAge
+		}
+		code = c.decodeFlask(r, in.Value, now, maxAge)
+	case formatNative:
+		code = c.decodeNative(r, in.Value, now)
+	case formatGorilla:
+		code = c.decodeGorilla(r, in.Value, now)
+	}
+	return c.emit(r, now, code), nil
+}
+
+func (c *cli) verify() (int, error) {
+	now, maxAge, err := c.common()
+	if err != nil {
+		return 0, err
+	}
+	ks, err := c.loadKeys()
+	if err != nil {
+		return 0, err
+	}
+	r := &result{Valid: boolPtr(false)}
+	in, err := c.readCookie()
+	if err != nil {
+		return c.inputFailure(r, err, now)
+	}
+	r.name, r.input = in.Name, inputText(in)
+	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 0, err
+		}
+		r.setError(err)
+		return c.emit(r, now, exitFailed), nil
+	}
+	r.Format, r.detected = format, detected
+	if in.Duplicates > 0 {
+		r.hint("the header holds %d cookies named %q; the first was checked (as Flask and Werkzeug do): a second one may be a cookie set for a parent domain", in.Duplicates+1, in.Name)
+	}
+	var code int
+	switch format {
+	case formatFlask:
+		if !c.opts.set["max-age"] {
+			maxAge = codec.DefaultFlaskMaxAge
+		}
+		code, err = c.verifyFlask(r, in.Value, ks, now, maxAge)
+	case formatNative:
+		code, err = c.verifyNative(r, in, ks, now)
+	case formatGorilla:
+		code, err = c.verifyGorilla(r, in, ks, now, maxAge)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return c.emit(r, now, code), nil
+}
+
+func (c *cli) sign() (int, error) {
+	now, maxAge, err := c.common()
+	if err != nil {
+		return 0, err
+	}
+	ks, err := c.loadKeys()
+	if err != nil {
+		return 0, err
+	}
+	text, err := c.readText("JSON")
+	if err != nil {
+		return 0, err
+	}
+	format := c.opts.format
+	if format == "auto" {
+		format = c.signFormat(ks)
+	}
+	r := &result{Format: format, name: c.opts.name}
+	var code int
+	switch format {
+	case formatFlask:
+		if !c.opts.set["max-age"] {
+			maxAge = codec.DefaultFlaskMaxAge
+		}
+		code, err = c.signFlask(r, []byte(text), ks, now, maxAge)
+	case formatNative:
+		code, err = c.signNative(r, []byte(text), ks, now)
+	case formatGorilla:
+		code, err = c.signGorilla(r, []byte(text), ks, now)
+	default:
+		return 0, usagef("--format %q: want auto, flask, native or gorilla", c.opts.format)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !c.opts.json {
+		// Human output of sign is the cookie alone, for scripts.
+		fmt.Fprintln(c.stdout, r.Cookie)
+		for _, h := range r.Hints {
+			c.hintf("%s", h)
+		}
+		return code, nil
+	}
+	return c.emit(r, now, code), nil
+}
+
+// signFormat picks the format of sign --format auto: gorilla with
+// --hash-key-file, native when the key parses as a native key, else Flask.
+func (c *cli) signFormat(ks keySet) string {
+	if ks.hashKey != nil {
+		return formatGorilla
+	}
+	if ks.hasPrimary {
+		if _, err := codec.ParseKey(string(ks.primary)); err == nil {
+			return formatNative
+		}
+	}
+	return formatFlask
+}
+
+func (c *cli) keygen() (int, error) {
+	if len(c.args) > 0 {
+		return 0, usagef("keygen takes no arguments")
+	}
+	k, err := codec.GenerateKey()
+	if err != nil {
+		return 0, err
+	}
+	if c.opts.json {
+		b, _ := json.Marshal(struct {
+			Key   string `json:"key"`
+			KeyID string `json:"key_id"`
+		}{k.String(), k.ID()})
+		fmt.Fprintf(c.stdout, "%s\n", b)
+		return exitOK, nil
+	}
+	fmt.Fprintln(c.stdout, k.String())
+	return exitOK, nil
+}

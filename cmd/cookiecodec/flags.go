@@ -1,0 +1,145 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// options holds every flag of every command; each command's FlagSet
+// registers only the ones it takes.
+type options struct {
+	set map[string]bool // flags given on the command line
+
+	format string
+	name   string
+
+	keyFile          string
+	fallbackKeyFiles stringList
+	keyEnv           string
+	secret           string
+	hashKeyFile      string
+	blockKeyFile     string
+
+	salt       string
+	digest     string
+	derivation string
+	maxAge     string
+
+	purpose string
+	skew    string
+
+	now    string
+	json   bool
+	redact bool
+
+	timestamp string
+	compress  string
+	lifetime  string
+	idle      string
+
+	wordlist string
+	workers  int
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
+
+// Flag groups, so that each command registers what it uses.
+const (
+	gInput  = 1 << iota // --format, --name
+	gKeys               // --key-file, --fallback-key-file, --key-env, --secret, gorilla keys
+	gFlask              // --salt, --digest, --key-derivation
+	gMaxAge             // --max-age
+	gNative             // --purpose, --skew
+	gTime               // --now
+	gOutput             // --json
+	gRedact             // --redact
+	gSign               // --timestamp, --compress, --lifetime, --idle
+	gAudit              // --wordlist, --workers
+)
+
+var verbGroups = map[string]int{
+	"decode": gInput | gMaxAge | gNative | gTime | gOutput | gRedact,
+	"verify": gInput | gKeys | gFlask | gMaxAge | gNative | gTime | gOutput | gRedact,
+	"sign":   gInput | gKeys | gFlask | gMaxAge | gNative | gTime | gOutput | gSign,
+	"keygen": gOutput,
+	"audit":  gInput | gFlask | gOutput | gAudit,
+}
+
+var verbSynopsis = map[string]string{
+	"decode": "decode [flags] [INPUT | -]\n\nShow what a cookie holds WITHOUT verifying it. The output is marked UNVERIFIED:\nanyone can forge what it shows.",
+	"verify": "verify [flags] [INPUT | -]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.",
+	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood). Prints the cookie value.",
+	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
+	"audit":  "audit [flags] [INPUT | -]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. Runs on all cores;\nprogress goes to stderr. Exit 0 no match, 1 a weak secret was found or the\naudit failed.",
+}
+
+// newFlagSet returns the FlagSet of verb and the options it fills.
+func newFlagSet(verb string) (*flag.FlagSet, *options) {
+	o := &options{set: map[string]bool{}}
+	fs := flag.NewFlagSet("cookiecodec "+verb, flag.ContinueOnError)
+	fs.SetOutput(discard{})
+	g := verbGroups[verb]
+	if g&gInput != 0 {
+		formats := "auto|flask|native|gorilla"
+		if verb == "audit" {
+			formats = "auto|flask"
+		}
+		fs.StringVar(&o.format, "format", "auto", "cookie format: "+formats+" (auto detects it and says what it found)")
+		fs.StringVar(&o.name, "name", "session", "cookie `NAME`: picks the cookie out of a header; bound in native and gorilla cookies")
+	}
+	if g&gKeys != 0 {
+		fs.StringVar(&o.keyFile, "key-file", "", "primary key: the file's exact bytes (native: keygen output)")
+		fs.Var(&o.fallbackKeyFiles, "fallback-key-file", "fallback key file that only verifies (repeatable)")
+		fs.StringVar(&o.keyEnv, "key-env", "", "read the primary key from environment variable `VAR`")
+		fs.StringVar(&o.secret, "secret", "", "primary key as `TEXT` (visible to other users: prefer --key-file)")
+		fs.StringVar(&o.hashKeyFile, "hash-key-file", "", "gorilla/securecookie hash key file (exact bytes)")
+		fs.StringVar(&o.blockKeyFile, "block-key-file", "", "gorilla/securecookie block key file (exact bytes; 16, 24 or 32 bytes)")
+	}
+	if g&gFlask != 0 {
+		fs.StringVar(&o.salt, "salt", "cookie-session", "Flask/itsdangerous salt")
+		fs.StringVar(&o.digest, "digest", "sha1", "Flask/itsdangerous digest: sha1|sha224|sha256|sha384|sha512|md5")
+		fs.StringVar(&o.derivation, "key-derivation", "hmac", "Flask/itsdangerous key derivation: hmac|django-concat|concat|none")
+	}
+	if g&gMaxAge != 0 {
+		fs.StringVar(&o.maxAge, "max-age", "31d", "Flask max-age: `SECONDS|DURATION|none` (e.g. 2678400, 31d, 12h30m)")
+	}
+	if g&gNative != 0 {
+		fs.StringVar(&o.purpose, "purpose", "", "native: purpose string bound into the cookie")
+		fs.StringVar(&o.skew, "skew", "", "allowed clock skew for future timestamps (default: native 60s, Flask 0s as in Flask)")
+	}
+	if g&gTime != 0 {
+		fs.StringVar(&o.now, "now", "", "fix the clock: `UNIX|RFC3339` (default: the current time)")
+	}
+	if g&gOutput != 0 {
+		fs.BoolVar(&o.json, "json", false, "print exactly one JSON object on stdout")
+	}
+	if g&gRedact != 0 {
+		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
+	}
+	if g&gSign != 0 {
+		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time `UNIX` (default: --now or the current time)")
+		fs.StringVar(&o.compress, "compress", "auto", "Flask: auto|always|never (auto is Flask's rule: when it saves 2+ bytes)")
+		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime `DURATION` (default 30d)")
+		fs.StringVar(&o.idle, "idle", "", "native: idle timeout `DURATION` (default none)")
+	}
+	if g&gAudit != 0 {
+		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file (raw bytes; numeric and non-UTF-8 lines are fine)")
+		fs.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: cookiecodec %s\n\nFlags:\n", verbSynopsis[verb])
+		fs.PrintDefaults()
+	}
+	return fs, o
+}
+
+// discard swallows the flag package's own messages; run reports errors in
+// the "cookiecodec: error: ..." form.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

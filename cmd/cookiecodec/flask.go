@@ -1,0 +1,292 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+// flaskParams returns the itsdangerous parameters the flags select.
+func (c *cli) flaskParams() (codec.Params, error) {
+	o := c.opts
+	p := codec.Params{Salt: o.salt, Derivation: codec.Derivation(o.derivation), Digest: codec.Digest(o.digest), Separator: '.'}
+	if p.Digest.Size() == 0 {
+		return p, usagef("--digest %q: want sha1, sha224, sha256, sha384, sha512 or md5", o.digest)
+	}
+	switch p.Derivation {
+	case codec.DeriveHMAC, codec.DeriveDjangoConcat, codec.DeriveConcat, codec.DeriveNone:
+	default:
+		return p, usagef("--key-derivation %q: want hmac, django-concat, concat or none", o.derivation)
+	}
+	return p, nil
+}
+
+// flaskSkew is --skew for the Flask format: 0 (Flask's own behaviour)
+// unless given.
+func (c *cli) flaskSkew() (time.Duration, error) {
+	if !c.opts.set["skew"] {
+		return 0, nil
+	}
+	d, err := parseDuration(c.opts.skew)
+	if err != nil {
+		return 0, usagef("--skew %q: want SECONDS or a DURATION such as 60s", c.opts.skew)
+	}
+	return d, nil
+}
+
+// digestBySigLen maps a signature segment length to the digest that
+// produces it (itsdangerous: base64url of the MAC without padding).
+var digestBySigLen = map[int]codec.Digest{
+	22: codec.MD5, 27: codec.SHA1, 38: codec.SHA224, 43: codec.SHA256, 64: codec.SHA384, 86: codec.SHA512,
+}
+
+// flaskParts is an unverified split of a Flask cookie.
+type flaskParts struct {
+	payloadSeg, tsSeg, sigSeg string
+	hasTS, tsOK               bool
+	ts                        uint64
+	compressed                bool
+}
+
+// splitFlask splits value like itsdangerous (from the right) without
+// verifying anything.
+func splitFlask(value string) (flaskParts, error) {
+	var fp flaskParts
+	i := strings.LastIndexByte(value, '.')
+	if i < 0 {
+		return fp, fmt.Errorf("%w: no '.' separator", codec.ErrMalformed)
+	}
+	signed := value[:i]
+	fp.sigSeg = value[i+1:]
+	fp.payloadSeg = signed
+	if j := strings.LastIndexByte(signed, '.'); j >= 0 {
+		fp.payloadSeg, fp.tsSeg, fp.hasTS = signed[:j], signed[j+1:], true
+		if b, err := lenientB64(fp.tsSeg); err == nil && len(b) <= 8 {
+			for _, x := range b {
+				fp.ts = fp.ts<<8 | uint64(x)
+			}
+			fp.tsOK = true
+		}
+	}
+	fp.compressed = strings.HasPrefix(fp.payloadSeg, ".")
+	return fp, nil
+}
+
+// flaskPayload decodes an (unverified) payload segment to its bytes.
+func flaskPayload(seg string) ([]byte, error) {
+	compressed := strings.HasPrefix(seg, ".")
+	raw, err := lenientB64(strings.TrimPrefix(seg, "."))
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload is not base64url", codec.ErrPayload)
+	}
+	if !compressed {
+		return raw, nil
+	}
+	return inflate(raw)
+}
+
+// decodeFlask shows a Flask cookie without verifying it.
+func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Duration) int {
+	if len(value) > 64<<10 {
+		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: 64 << 10})
+		return exitFailed
+	}
+	fp, err := splitFlask(value)
+	if err != nil {
+		r.setError(err)
+		return exitFailed
+	}
+	r.Compressed = boolPtr(fp.compressed)
+	if fp.tsOK {
+		issued := time.Unix(int64(min(fp.ts, 1<<40)), 0)
+		var expires time.Time
+		if maxAge >= 0 {
+			expires = issued.Add(maxAge + time.Second)
+			r.maxAge = maxAge
+		}
+		r.setTimes(issued, expires, now, int64(min(fp.ts, 1<<40)), true)
+		if fp.ts < 1293840000/2 && fp.ts > 0 {
+			r.hint("the timestamp is small: if this cookie comes from itsdangerous < 1.0, it counts from 2011-01-01 and means %s", timeText(time.Unix(int64(fp.ts)+legacyEpoch, 0)))
+		}
+	} else if fp.hasTS {
+		r.hint("the timestamp segment %q is not a valid itsdangerous timestamp", fp.tsSeg)
+	} else {
+		r.hint("no timestamp segment: this was signed by a plain itsdangerous Signer, not Flask's timed serializer")
+	}
+	if d, ok := digestBySigLen[len(fp.sigSeg)]; ok {
+		r.notes = append(r.notes, "signature: "+string(d)+" HMAC by its length ("+fmt.Sprint(len(fp.sigSeg))+" characters)")
+	} else {
+		r.notes = append(r.notes, fmt.Sprintf("signature: %d characters, not the length of any itsdangerous digest", len(fp.sigSeg)))
+	}
+	data, err := flaskPayload(fp.payloadSeg)
+	if err != nil {
+		r.setError(err)
+		return exitFailed
+	}
+	r.setPayload(data, c.opts.redact)
+	if r.node == nil {
+		r.setError(fmt.Errorf("%w: payload is not JSON", codec.ErrPayload))
+		return exitFailed
+	}
+	return exitOK
+}
+
+// legacyEpoch is itsdangerous < 1.0's epoch, 2011-01-01T00:00:00Z.
+const legacyEpoch = 1293840000
+
+// verifyFlask verifies a Flask cookie with the keys and explains a failure.
+func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, maxAge time.Duration) (int, error) {
+	p, err := c.flaskParams()
+	if err != nil {
+		return 0, err
+	}
+	skew, err := c.flaskSkew()
+	if err != nil {
+		return 0, err
+	}
+	if !ks.hasPrimary {
+		return 0, usagef("verify needs a key: --key-file, --key-env or --secret")
+	}
+	signer, err := codec.NewSigner(p, ks.primary, ks.fallbacks...)
+	if err != nil {
+		return 0, usagef("%v", err)
+	}
+	if maxAge >= 0 {
+		r.maxAge = maxAge
+	}
+	limits := codec.PayloadLimits{}
+	if len(value) > codec.DefaultMaxCookieSize {
+		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: codec.DefaultMaxCookieSize})
+		r.hint("browsers drop cookies over 4096 bytes and this tool refuses them before any crypto")
+		return exitFailed, nil
+	}
+	data, compressed, u, err := signer.UnsignPayload(value, limits)
+	signatureOK := err == nil || errors.Is(err, codec.ErrPayload) || errors.Is(err, codec.ErrTooLarge)
+	if !signatureOK {
+		r.setError(err)
+		if errors.Is(err, codec.ErrSignature) {
+			flaskSignatureHints(r, value, p, ks, now, maxAge)
+		} else if errors.Is(err, codec.ErrMalformed) && strings.Contains(err.Error(), "timestamp missing") {
+			r.hint("the signature is valid, but there is no timestamp: this was signed by a plain itsdangerous Signer, not Flask's timed serializer")
+		}
+		return exitFailed, nil
+	}
+	payloadErr := err
+	r.Key = keyLabel(u.KeyIndex)
+	r.Compressed = boolPtr(compressed || strings.HasPrefix(u.Value, "."))
+	issued := u.Issued()
+	var expires time.Time
+	if maxAge >= 0 {
+		expires = time.Unix(int64(min(u.Timestamp, 1<<40))+int64(maxAge/time.Second)+1, 0)
+	}
+	r.setTimes(issued, expires, now, int64(min(u.Timestamp, 1<<40)), true)
+	if u.KeyIndex > 0 {
+		r.hint("verified with fallback key %d (--fallback-key-file), not the primary: an app re-issues it under the primary key. If the app issued it just now, the app signs with what you gave as a fallback: the keys may be swapped (or it runs Flask 3.1.0, which signed with the last fallback, GHSA-4grg-w6v8-c28g)", u.KeyIndex)
+	}
+	if err := codec.CheckAge(u.Timestamp, now, maxAge, skew); err != nil {
+		r.setError(err)
+		ageHints(r, err, u.Timestamp, now, maxAge)
+		return exitFailed, nil
+	}
+	if payloadErr != nil {
+		r.setError(payloadErr)
+		r.hint("the signature is valid but the payload cannot be decoded: Flask answers such a cookie with HTTP 500")
+		return exitFailed, nil
+	}
+	if _, err := serializer.Unmarshal(data); err != nil {
+		r.setError(fmt.Errorf("%w: %w", codec.ErrPayload, err))
+		r.hint("the signature is valid but the payload is not Flask's tagged JSON: Flask answers such a cookie with HTTP 500")
+		return exitFailed, nil
+	}
+	r.setPayload(data, c.opts.redact)
+	r.Valid = boolPtr(true)
+	return exitOK, nil
+}
+
+// ageHints explains an expired or future cookie whose signature is valid.
+func ageHints(r *result, err error, ts uint64, now time.Time, maxAge time.Duration) {
+	var ee *codec.ExpiredError
+	var fe *codec.FutureError
+	switch {
+	case errors.As(err, &ee):
+		r.hint("valid signature, expired %s ago (max-age %s)", formatDuration(ee.Now.Sub(ee.At)+time.Second), formatDuration(maxAge))
+		if legacy := int64(ts) + legacyEpoch; ts < legacyEpoch && legacy <= now.Unix() {
+			age := time.Duration(now.Unix()-legacy) * time.Second
+			verdict := "which is within max-age"
+			if age > maxAge {
+				verdict = "still older than max-age"
+			}
+			r.hint("if this cookie comes from itsdangerous < 1.0 (Flask <= 1.0), its timestamp counts from 2011-01-01: it was issued %s (%s ago), %s", timeText(time.Unix(legacy, 0)), formatDuration(age), verdict)
+		}
+	case errors.As(err, &fe):
+		r.hint("valid signature, issued %s in the future (now %s): the signing server's clock is ahead or --now is wrong; Flask allows no skew, --skew DURATION allows some", formatDuration(fe.At.Sub(fe.Now)), timeText(fe.Now))
+	}
+}
+
+// signFlask signs tagged JSON as Flask would.
+func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, maxAge time.Duration) (int, error) {
+	p, err := c.flaskParams()
+	if err != nil {
+		return 0, err
+	}
+	if !ks.hasPrimary {
+		return 0, usagef("sign needs a key: --key-file, --key-env or --secret")
+	}
+	var comp codec.Compression
+	switch c.opts.compress {
+	case "auto":
+		comp = codec.CompressWhenSmaller()
+	case "always":
+		comp = codec.CompressAlways()
+	case "never":
+		comp = codec.CompressNever()
+	default:
+		return 0, usagef("--compress %q: want auto, always or never", c.opts.compress)
+	}
+	issued := now
+	if c.opts.set["timestamp"] {
+		t, err := parseNow(c.opts.timestamp)
+		if err != nil {
+			return 0, usagef("--timestamp %q: want Unix seconds", c.opts.timestamp)
+		}
+		issued = t
+	}
+	v, err := serializer.Unmarshal(jsonText)
+	if err != nil {
+		return 0, fmt.Errorf("the JSON to sign: %w", err)
+	}
+	data, err := serializer.Marshal(v)
+	if err != nil {
+		return 0, fmt.Errorf("the JSON to sign: %w", err)
+	}
+	signer, err := codec.NewSigner(p, ks.primary)
+	if err != nil {
+		return 0, usagef("%v", err)
+	}
+	cookie, err := signer.SignPayload(data, issued, comp)
+	if err != nil {
+		return 0, err
+	}
+	r.Cookie = cookie
+	r.Key = "primary"
+	r.Compressed = boolPtr(strings.HasPrefix(cookie, "."))
+	ts := issued.Unix()
+	var expires time.Time
+	if maxAge >= 0 {
+		expires = time.Unix(ts+int64(maxAge/time.Second)+1, 0)
+		r.maxAge = maxAge
+	}
+	r.setTimes(time.Unix(ts, 0), expires, now, ts, true)
+	r.setPayload(data, false)
+	if len(cookie) > codec.DefaultMaxCookieSize-len(c.opts.name)-1 {
+		r.hint("the cookie is %d bytes: with its name it exceeds the 4096 bytes browsers keep, and they would drop it silently", len(cookie))
+	}
+	if *r.Compressed && c.opts.compress == "auto" {
+		r.hint("compressed with Go's zlib: Flask reads it, but the bytes differ from Python's zlib output")
+	}
+	return exitOK, nil
+}

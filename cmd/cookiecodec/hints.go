@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// knownSalts are the default salts people use with itsdangerous-style
+// signers, tried when a signature does not verify:
+//
+//   - "cookie-session": Flask's session interface;
+//   - "itsdangerous.Signer": itsdangerous' Signer default;
+//   - "itsdangerous": the default of itsdangerous' Serializer classes
+//     (URLSafeTimedSerializer and friends);
+//   - "django.core.signing": django.core.signing.dumps/loads;
+//   - "django.core.signing.Signer" / "django.core.signing.TimestampSigner":
+//     Django's Signer classes without a salt (module + class name);
+//   - "django.contrib.sessions.backends.signed_cookies": Django's
+//     signed-cookie session backend;
+//   - "" : no salt at all.
+var knownSalts = []string{
+	"cookie-session",
+	"itsdangerous.Signer",
+	"itsdangerous",
+	"django.core.signing",
+	"django.core.signing.Signer",
+	"django.core.signing.TimestampSigner",
+	"django.contrib.sessions.backends.signed_cookies",
+	"",
+}
+
+var allDerivations = []codec.Derivation{codec.DeriveHMAC, codec.DeriveDjangoConcat, codec.DeriveConcat, codec.DeriveNone}
+
+// keyCandidate is one key to try, with what it changes from the keys the
+// user gave.
+type keyCandidate struct {
+	key    []byte
+	label  string // "" for a key as given
+	source string // "the primary key", "fallback key 2"
+	index  int    // 0 primary, i fallback
+}
+
+// keyCandidates lists every given key as is, then the variants a mistake
+// could explain: a key file ending in a newline (or spaces), and each line
+// of a multi-line key file.
+func keyCandidates(ks keySet) []keyCandidate {
+	var out []keyCandidate
+	all := append([][]byte{ks.primary}, ks.fallbacks...)
+	for i, k := range all {
+		src := "the primary key"
+		if i > 0 {
+			src = fmt.Sprintf("fallback key %d", i)
+		}
+		out = append(out, keyCandidate{key: k, source: src, index: i})
+	}
+	for i, k := range all {
+		src := out[i].source
+		if t := bytes.TrimRight(k, "\r\n"); len(t) != len(k) {
+			out = append(out, keyCandidate{key: t, label: "without the trailing newline of " + src + " (a key file is used as its exact bytes: write it with printf '%s', not echo)", source: src, index: i})
+		}
+		if t := bytes.TrimSpace(k); len(t) != len(k) && !bytes.Equal(t, bytes.TrimRight(k, "\r\n")) {
+			out = append(out, keyCandidate{key: t, label: "with the surrounding whitespace of " + src + " removed", source: src, index: i})
+		}
+		if lines := bytes.Split(bytes.TrimRight(k, "\r\n"), []byte("\n")); len(lines) > 1 {
+			for j, l := range lines {
+				out = append(out, keyCandidate{key: bytes.TrimRight(l, "\r"), label: fmt.Sprintf("using only line %d of %s (a key file holds one key)", j+1, src), source: src, index: i})
+			}
+		}
+	}
+	return out
+}
+
+// paramCandidate is a Params variant with the number of flags it changes.
+type paramCandidate struct {
+	p       codec.Params
+	changes []string
+}
+
+// paramCandidates lists parameter variants, fewest changes first: the
+// digest the signature length implies, every known salt and every key
+// derivation.
+func paramCandidates(p codec.Params, sigLen int) []paramCandidate {
+	digests := []codec.Digest{p.Digest}
+	if d, ok := digestBySigLen[sigLen]; ok && d != p.Digest {
+		digests = []codec.Digest{d}
+	}
+	salts := append([]string{p.Salt}, knownSalts...)
+	derivs := append([]codec.Derivation{p.Derivation}, allDerivations...)
+	seen := map[codec.Params]bool{}
+	var out []paramCandidate
+	for _, d := range digests {
+		for _, s := range salts {
+			for _, kd := range derivs {
+				q := codec.Params{Salt: s, Derivation: kd, Digest: d, Separator: p.Separator}
+				if seen[q] {
+					continue
+				}
+				seen[q] = true
+				var ch []string
+				if s != p.Salt {
+					ch = append(ch, fmt.Sprintf("--salt %s", shellQuote(s)))
+				}
+				if kd != p.Derivation {
+					ch = append(ch, "--key-derivation "+string(kd))
+				}
+				if d != p.Digest {
+					ch = append(ch, "--digest "+string(d))
+				}
+				out = append(out, paramCandidate{p: q, changes: ch})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].changes) < len(out[j].changes) })
+	return out
+}
+
+// shellQuote quotes s for a shell command line.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// flaskSignatureHints explains a Flask signature failure: it reports the
+// first cheap variant of the configuration that verifies the cookie, or
+// says that none did. Only the keys the user gave are tried, so this is a
+// few hundred HMACs, not a search.
+func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now time.Time, maxAge time.Duration) {
+	i := strings.LastIndexByte(value, '.')
+	if i < 0 {
+		return
+	}
+	sig := value[i+1:]
+	if d, ok := digestBySigLen[len(sig)]; ok && d != p.Digest {
+		r.hint("the signature is %d characters long, the length of a %s HMAC, not %s: try --digest %s", len(sig), d, p.Digest, d)
+	} else if !ok {
+		if canon, ok := canonicalSig(sig); ok && canon != sig {
+			if s, err := codec.NewSigner(p, ks.primary, ks.fallbacks...); err == nil {
+				if _, err := s.Unsign(value[:i] + "." + canon); err == nil {
+					r.hint("the signature matches once its spelling is made canonical (it has '=' padding, '+' or '/', or junk characters): Python's lenient base64 accepts it, this tool does not on purpose")
+					return
+				}
+			}
+		}
+		r.hint("the signature is %d characters long, which no itsdangerous digest produces: the cookie is truncated or was altered", len(sig))
+		return
+	}
+	if canon, ok := canonicalSig(sig); ok && canon != sig {
+		if s, err := codec.NewSigner(p, ks.primary, ks.fallbacks...); err == nil {
+			if _, err := s.Unsign(value[:i] + "." + canon); err == nil {
+				r.hint("the signature matches once its last character is made canonical (its unused low bits are set): Python's lenient base64 accepts it, this tool does not on purpose")
+				return
+			}
+		}
+	}
+	keys := keyCandidates(ks)
+	params := paramCandidates(p, len(sig))
+	tried := 0
+	for _, pc := range params {
+		parsed, err := codec.ParseSigned(value, pc.p)
+		if err != nil {
+			continue
+		}
+		chk, err := codec.NewChecker(pc.p, parsed)
+		if err != nil {
+			continue
+		}
+		for _, kc := range keys {
+			tried++
+			if !chk.Check(kc.key) {
+				continue
+			}
+			var parts []string
+			if len(pc.changes) > 0 {
+				parts = append(parts, "with "+strings.Join(pc.changes, " and "))
+			}
+			if kc.label != "" {
+				parts = append(parts, kc.label)
+			} else if kc.index > 0 || len(ks.fallbacks) > 0 {
+				parts = append(parts, "using "+kc.source)
+			}
+			msg := "signature matches " + strings.Join(parts, ", ")
+			if parsed.TimestampOK {
+				msg += fmt.Sprintf(" (issued %s, %s)", timeText(time.Unix(int64(min(parsed.Timestamp, 1<<40)), 0)), ageVerdict(parsed.Timestamp, now, maxAge))
+			}
+			r.hint("%s", msg)
+			return
+		}
+	}
+	r.hint("no variant matched (%d tried: the digest the signature length implies, salts %s, key derivations hmac, django-concat, concat and none, key files without their trailing newline): the cookie was signed with another key, or altered", tried, strings.Join(quoteAll(knownSalts), ", "))
+}
+
+// ageVerdict says whether a timestamp would pass the max-age check now.
+func ageVerdict(ts uint64, now time.Time, maxAge time.Duration) string {
+	err := codec.CheckAge(ts, now, maxAge, 0)
+	if err == nil {
+		return "within max-age"
+	}
+	if fe, ok := err.(*codec.FutureError); ok {
+		return "in the future by " + formatDuration(fe.At.Sub(fe.Now))
+	}
+	if ee, ok := err.(*codec.ExpiredError); ok {
+		return "expired " + formatDuration(ee.Now.Sub(ee.At)+time.Second) + " ago"
+	}
+	return err.Error()
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = shellQuote(s)
+	}
+	return out
+}
+
+// canonicalSig re-spells a signature segment as canonical unpadded
+// base64url, reading it as Python would ('=' dropped, '+' '/' mapped, slack
+// bits ignored). ok is false when even Python could not read it.
+func canonicalSig(sig string) (string, bool) {
+	cleaned := strings.Map(func(r rune) rune {
+		switch {
+		case r == '+':
+			return '-'
+		case r == '/':
+			return '_'
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return -1
+	}, sig)
+	raw, err := base64.RawURLEncoding.DecodeString(cleaned)
+	if err != nil {
+		return "", false
+	}
+	return base64.RawURLEncoding.EncodeToString(raw), true
+}

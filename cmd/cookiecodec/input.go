@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+)
+
+// readText returns the single positional argument, or standard input when
+// there is none or it is "-".
+func (c *cli) readText(what string) (string, error) {
+	switch len(c.args) {
+	case 0:
+	case 1:
+		if c.args[0] != "-" {
+			return c.args[0], nil
+		}
+	default:
+		return "", usagef("%s takes one %s argument, got %d (quote a header line)", c.verb, what, len(c.args))
+	}
+	return cliinput.Read(c.stdin)
+}
+
+// readCookie reads and parses the INPUT of decode, verify and audit.
+func (c *cli) readCookie() (cliinput.Input, error) {
+	text, err := c.readText("INPUT")
+	if err != nil {
+		return cliinput.Input{}, err
+	}
+	return cliinput.Parse(text, cliinput.Options{Name: c.opts.name, NameSet: c.opts.set["name"]})
+}
+
+// inputText describes where the cookie came from, for the header block.
+func inputText(in cliinput.Input) string {
+	s := in.Form.String()
+	if in.Form != cliinput.FormValue {
+		s += fmt.Sprintf(", cookie %q", in.Name)
+	}
+	if in.Chunked {
+		s += ", reassembled from chunks"
+	}
+	if in.Duplicates > 0 {
+		s += fmt.Sprintf(" (first of %d with this name)", in.Duplicates+1)
+	}
+	return s
+}
+
+// Formats.
+const (
+	formatFlask   = "flask"
+	formatNative  = "native"
+	formatGorilla = "gorilla"
+)
+
+// detectFormat guesses the format of a cookie value: a value that parses
+// as a native envelope header is native; the base64 of "digits|...|..." is
+// gorilla; anything with a '.' is Flask/itsdangerous. It returns "" when
+// nothing fits.
+func detectFormat(v string) string {
+	if _, err := codec.Inspect(v); err == nil {
+		return formatNative
+	}
+	if looksGorilla(v) {
+		return formatGorilla
+	}
+	if strings.Contains(v, ".") {
+		return formatFlask
+	}
+	return ""
+}
+
+// resolveFormat applies --format to a cookie value.
+func (c *cli) resolveFormat(v string, allowed ...string) (string, bool, error) {
+	f := c.opts.format
+	if f != "auto" {
+		for _, a := range allowed {
+			if f == a {
+				return f, false, nil
+			}
+		}
+		return "", false, usagef("--format %q: want auto, %s", f, strings.Join(allowed, ", "))
+	}
+	d := detectFormat(v)
+	if d == "" {
+		return "", true, fmt.Errorf("%w: not a Flask, native or gorilla cookie (no '.', not a native envelope, not gorilla's base64)", codec.ErrMalformed)
+	}
+	for _, a := range allowed {
+		if d == a {
+			return d, true, nil
+		}
+	}
+	return "", true, fmt.Errorf("%w: this looks like a %s cookie; %s handles %s", codec.ErrMalformed, d, c.verb, strings.Join(allowed, ", "))
+}
+
+// looksGorilla reports whether v is base64url (padded) of
+// "timestamp|value|mac", gorilla/securecookie's layout.
+func looksGorilla(v string) bool {
+	if len(v) > 64<<10 {
+		return false
+	}
+	raw, err := base64.URLEncoding.DecodeString(v)
+	if err != nil {
+		return false
+	}
+	ts, rest, ok := bytes.Cut(raw, []byte("|"))
+	if !ok || len(ts) == 0 || len(ts) > 19 || bytes.Count(rest, []byte("|")) < 1 {
+		return false
+	}
+	for _, d := range ts {
+		if d < '0' || d > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// maxInflate bounds what decode inflates from an unverified payload.
+const maxInflate = codec.DefaultMaxDecompressed
+
+// inflate decompresses a zlib stream, at most maxInflate bytes.
+func inflate(z []byte) ([]byte, error) {
+	r, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return nil, fmt.Errorf("%w: zlib: %v", codec.ErrPayload, err)
+	}
+	defer r.Close()
+	out, err := io.ReadAll(io.LimitReader(r, maxInflate+1))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%w: zlib: %v", codec.ErrPayload, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: zlib stream is truncated", codec.ErrPayload)
+	}
+	if len(out) > maxInflate {
+		return nil, &codec.TooLargeError{What: "decompressed payload", Size: len(out), Limit: maxInflate}
+	}
+	return out, nil
+}
+
+// lenientB64 decodes base64url the way Python's decoder mostly does:
+// '=' padding is ignored and '+' '/' are read as '-' '_'.
+func lenientB64(s string) ([]byte, error) {
+	s = strings.TrimRight(s, "=")
+	s = strings.NewReplacer("+", "-", "/", "_").Replace(s)
+	return base64.RawURLEncoding.DecodeString(s)
+}

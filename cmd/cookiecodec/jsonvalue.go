@@ -1,0 +1,291 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// jnode is a parsed tagged-JSON value, kept in source order with numbers
+// as their literal text, for display. It is only used to show a payload the
+// codec has already accepted (verify) or one that anyone could forge
+// (decode); the codecs' own parsers decide validity.
+type jnode struct {
+	kind byte // 'o' object, 'a' array, 's' string, 'n' number, 'b' bool, 'z' null
+	text string
+	keys []string
+	vals []*jnode
+}
+
+// maxDisplayDepth bounds the nesting parseJSON accepts, as the serializer
+// does (256 levels).
+const maxDisplayDepth = 256
+
+var errJSON = errors.New("payload is not JSON")
+
+// parseJSON parses data as Python's json module reads it: standard JSON
+// plus the NaN, Infinity and -Infinity tokens Flask writes.
+func parseJSON(data []byte) (*jnode, error) {
+	p := &jparser{s: string(data)}
+	n, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.i != len(p.s) {
+		return nil, errJSON
+	}
+	return n, nil
+}
+
+type jparser struct {
+	s string
+	i int
+}
+
+func (p *jparser) space() {
+	for p.i < len(p.s) && strings.IndexByte(" \t\r\n", p.s[p.i]) >= 0 {
+		p.i++
+	}
+}
+
+func (p *jparser) value(depth int) (*jnode, error) {
+	if depth > maxDisplayDepth {
+		return nil, errJSON
+	}
+	p.space()
+	if p.i >= len(p.s) {
+		return nil, errJSON
+	}
+	switch c := p.s[p.i]; {
+	case c == '{':
+		p.i++
+		n := &jnode{kind: 'o'}
+		p.space()
+		if p.i < len(p.s) && p.s[p.i] == '}' {
+			p.i++
+			return n, nil
+		}
+		for {
+			p.space()
+			k, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			p.space()
+			if p.i >= len(p.s) || p.s[p.i] != ':' {
+				return nil, errJSON
+			}
+			p.i++
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.keys, n.vals = append(n.keys, k), append(n.vals, v)
+			p.space()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.s) && p.s[p.i] == '}' {
+				p.i++
+				return n, nil
+			}
+			return nil, errJSON
+		}
+	case c == '[':
+		p.i++
+		n := &jnode{kind: 'a'}
+		p.space()
+		if p.i < len(p.s) && p.s[p.i] == ']' {
+			p.i++
+			return n, nil
+		}
+		for {
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.vals = append(n.vals, v)
+			p.space()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.s) && p.s[p.i] == ']' {
+				p.i++
+				return n, nil
+			}
+			return nil, errJSON
+		}
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return &jnode{kind: 's', text: s}, nil
+	case strings.HasPrefix(p.s[p.i:], "true"):
+		p.i += 4
+		return &jnode{kind: 'b', text: "true"}, nil
+	case strings.HasPrefix(p.s[p.i:], "false"):
+		p.i += 5
+		return &jnode{kind: 'b', text: "false"}, nil
+	case strings.HasPrefix(p.s[p.i:], "null"):
+		p.i += 4
+		return &jnode{kind: 'z', text: "null"}, nil
+	case strings.HasPrefix(p.s[p.i:], "NaN"):
+		p.i += 3
+		return &jnode{kind: 'n', text: "NaN"}, nil
+	case strings.HasPrefix(p.s[p.i:], "Infinity"):
+		p.i += 8
+		return &jnode{kind: 'n', text: "Infinity"}, nil
+	case strings.HasPrefix(p.s[p.i:], "-Infinity"):
+		p.i += 9
+		return &jnode{kind: 'n', text: "-Infinity"}, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.i
+		if c == '-' {
+			p.i++
+		}
+		for p.i < len(p.s) && strings.IndexByte("0123456789.eE+-", p.s[p.i]) >= 0 {
+			p.i++
+		}
+		lit := p.s[start:p.i]
+		if !json.Valid([]byte(lit)) {
+			return nil, errJSON
+		}
+		return &jnode{kind: 'n', text: lit}, nil
+	}
+	return nil, errJSON
+}
+
+// str reads a JSON string at p.i with encoding/json, which validates the
+// escapes. Lone surrogates become U+FFFD, as far as display goes.
+func (p *jparser) str() (string, error) {
+	if p.i >= len(p.s) || p.s[p.i] != '"' {
+		return "", errJSON
+	}
+	j := p.i + 1
+	for j < len(p.s) {
+		switch p.s[j] {
+		case '\\':
+			j += 2
+			continue
+		case '"':
+			var out string
+			if err := json.Unmarshal([]byte(p.s[p.i:j+1]), &out); err != nil {
+				return "", errJSON
+			}
+			if !utf8.ValidString(p.s[p.i : j+1]) {
+				return "", errJSON
+			}
+			p.i = j + 1
+			return out, nil
+		}
+		j++
+	}
+	return "", errJSON
+}
+
+// isFloatText reports whether a number literal is a float for Python.
+func isFloatText(s string) bool { return strings.ContainsAny(s, ".eEIN") }
+
+// tagOf returns the tag key and content of a one-key object whose key is
+// one of Flask's tags (or the native time tag), else "".
+func tagOf(n *jnode) (string, *jnode) {
+	if n.kind != 'o' || len(n.keys) != 1 {
+		return "", nil
+	}
+	switch k := n.keys[0]; k {
+	case " t", " b", " m", " u", " d", " di", " dn":
+		return k, n.vals[0]
+	}
+	return "", nil
+}
+
+// appendJSON appends n as standard JSON. JSON has no NaN or infinities:
+// they are written as the strings "NaN", "Infinity" and "-Infinity" and
+// *lossy is set. With redact, every scalar value (not object keys, not tag
+// keys) is replaced by a string naming its type, such as "<str>".
+func appendJSON(b []byte, n *jnode, redact bool, lossy *bool) []byte {
+	switch n.kind {
+	case 'o':
+		if tag, _ := tagOf(n); redact && tag != "" && tag != " t" && tag != " di" {
+			b = append(b, '{')
+			b = strconv.AppendQuote(b, tag)
+			b = append(b, ':')
+			return append(appendJSONString(b, "<"+tagTypeName(tag)+">"), '}')
+		}
+		b = append(b, '{')
+		for i, k := range n.keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSON(b, n.vals[i], redact, lossy)
+		}
+		return append(b, '}')
+	case 'a':
+		b = append(b, '[')
+		for i, v := range n.vals {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, v, redact, lossy)
+		}
+		return append(b, ']')
+	case 's':
+		if redact {
+			return appendJSONString(b, "<str>")
+		}
+		return appendJSONString(b, n.text)
+	case 'n':
+		if redact {
+			if isFloatText(n.text) {
+				return appendJSONString(b, "<float>")
+			}
+			return appendJSONString(b, "<int>")
+		}
+		switch n.text {
+		case "NaN", "Infinity", "-Infinity":
+			*lossy = true
+			return appendJSONString(b, n.text)
+		}
+		return append(b, n.text...)
+	case 'b':
+		if redact {
+			return appendJSONString(b, "<bool>")
+		}
+		return append(b, n.text...)
+	}
+	return append(b, "null"...)
+}
+
+// appendJSONString appends s as a JSON string without HTML escaping.
+func appendJSONString(b []byte, s string) []byte {
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a Go string always encodes
+	return append(b, strings.TrimRight(sb.String(), "\n")...)
+}
+
+// tagTypeName names a tag's type for redaction and display.
+func tagTypeName(tag string) string {
+	switch tag {
+	case " t":
+		return "tuple"
+	case " b":
+		return "bytes"
+	case " m":
+		return "markup"
+	case " u":
+		return "uuid"
+	case " d", " dn":
+		return "datetime"
+	}
+	return "dict"
+}

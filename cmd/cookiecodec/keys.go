@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// maxKeyFile bounds a key file: 64 KiB is far more than any secret.
+const maxKeyFile = 64 << 10
+
+// keySet is the key material of one invocation. It is never printed.
+type keySet struct {
+	primary       []byte
+	primarySource string // "--key-file", "--key-env VAR" or "--secret": for messages
+	hasPrimary    bool
+	fallbacks     [][]byte
+	hashKey       []byte // gorilla
+	blockKey      []byte // gorilla
+}
+
+// loadKeys reads the keys the flags name. At most one of --key-file,
+// --key-env and --secret may give the primary key. --secret warns on
+// stderr. The key file is used as its exact bytes: a trailing newline is
+// part of the key (verify hints when removing it would match).
+func (c *cli) loadKeys() (keySet, error) {
+	o := c.opts
+	var ks keySet
+	sources := 0
+	if o.set["key-file"] {
+		b, err := readKeyFile("--key-file", o.keyFile)
+		if err != nil {
+			return ks, err
+		}
+		ks.primary, ks.primarySource = b, "--key-file"
+		sources++
+	}
+	if o.set["key-env"] {
+		if o.keyEnv == "" {
+			return ks, usagef("--key-env needs the name of an environment variable")
+		}
+		v, ok := os.LookupEnv(o.keyEnv)
+		if !ok {
+			return ks, usagef("--key-env %s: the environment variable is not set", o.keyEnv)
+		}
+		ks.primary, ks.primarySource = []byte(v), "--key-env "+o.keyEnv
+		sources++
+	}
+	if o.set["secret"] {
+		c.warnf("--secret puts the key on the command line, where other users can see it (ps, shell history); prefer --key-file or --key-env")
+		ks.primary, ks.primarySource = []byte(o.secret), "--secret"
+		sources++
+	}
+	if sources > 1 {
+		return ks, usagef("give the primary key once: --key-file, --key-env or --secret")
+	}
+	ks.hasPrimary = sources == 1
+	for _, p := range o.fallbackKeyFiles {
+		b, err := readKeyFile("--fallback-key-file", p)
+		if err != nil {
+			return ks, err
+		}
+		ks.fallbacks = append(ks.fallbacks, b)
+	}
+	if o.set["hash-key-file"] {
+		b, err := readKeyFile("--hash-key-file", o.hashKeyFile)
+		if err != nil {
+			return ks, err
+		}
+		ks.hashKey = b
+	}
+	if o.set["block-key-file"] {
+		b, err := readKeyFile("--block-key-file", o.blockKeyFile)
+		if err != nil {
+			return ks, err
+		}
+		ks.blockKey = b
+	}
+	return ks, nil
+}
+
+// readKeyFile returns the exact bytes of a key file, at most maxKeyFile.
+// Errors name the flag and the path, never the content.
+func readKeyFile(flagName, path string) ([]byte, error) {
+	if path == "" {
+		return nil, usagef("%s needs a file name", flagName)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flagName, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flagName, path, err)
+	}
+	if len(b) > maxKeyFile {
+		return nil, fmt.Errorf("%s %s: larger than %d bytes; a key file holds one key", flagName, path, maxKeyFile)
+	}
+	return b, nil
+}

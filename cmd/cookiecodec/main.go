@@ -1,0 +1,31 @@
+// Command cookiecodec shows, verifies, signs and audits session cookies:
+// Flask's default session (itsdangerous), the native cookiecodec envelope and
+// gorilla/securecookie.
+//
+//	cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying
+//	cookiecodec verify [flags] [INPUT | -]   verify with keys; explain a failure
+//	cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON
+//	cookiecodec keygen [flags]               print a new native key
+//	cookiecodec audit  [flags] [INPUT | -]   is the cookie signed with a known weak secret?
+//
+// INPUT is a raw cookie value, name=value, a whole Cookie: or Set-Cookie:
+// header line, or chunked cookies in one Cookie: header; it is read from
+// standard input when absent or "-". Results go to standard output,
+// diagnostics ("cookiecodec: error: ...", "cookiecodec: hint: ...") to
+// standard error. With --json, exactly one JSON object is printed.
+//
+// Exit status: 0 valid or done, 1 rejected or failed, 2 usage error.
+//
+// # Security
+//
+// Key material is never printed: not in results, errors, hints or audit
+// reports (an audit match is shown as its list entry number and its first
+// and last character). --secret is accepted for convenience but puts the
+// key where other users can see it (ps, shell history); a warning says so.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK     = 0 // valid, or done
+	exitFailed = 1 // rejected, or failed
+	exitUsage  = 2 // usage error
+)
+
+const usageText = `cookiecodec: show, verify, sign and audit session cookies
+(Flask/itsdangerous, the native cookiecodec format, gorilla/securecookie)
+
+Usage:
+  cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying (marked UNVERIFIED)
+  cookiecodec verify [flags] [INPUT | -]   verify with keys; print the contents only when valid
+  cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON (plain JSON is tagged JSON)
+  cookiecodec keygen [flags]               print a new native key (text, one line)
+  cookiecodec audit  [flags] [INPUT | -]   is this cookie signed with a publicly known or weak secret?
+
+INPUT is a raw cookie value, name=value, a whole "Cookie:" or "Set-Cookie:"
+header line, or chunked cookies in one "Cookie:" header; it is read from
+standard input when absent or "-". Surrounding whitespace and quotes are
+ignored.
+
+Run "cookiecodec COMMAND --help" for the flags of a command.
+
+Exit status: 0 valid or done, 1 rejected or failed (audit: a weak secret
+was found), 2 usage error.
+`
+
+// cli is one invocation: the streams and the parsed options.
+type cli struct {
+	verb   string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	opts   *options
+	args   []string // positional arguments after flag parsing
+}
+
+// usageError marks errors that are the caller's mistake: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// run is the whole program: it parses args (without the program name),
+// runs the command and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitUsage
+	}
+	verb := args[0]
+	switch verb {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case "decode", "verify", "sign", "keygen", "audit":
+	default:
+		fmt.Fprintf(stderr, "cookiecodec: error: unknown command %q\n", verb)
+		fmt.Fprintf(stderr, "cookiecodec: hint: the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"\n")
+		return exitUsage
+	}
+	c := &cli{verb: verb, stdin: stdin, stdout: stdout, stderr: stderr}
+	fs, o := newFlagSet(verb)
+	c.opts = o
+	positional, err := parseInterspersed(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return exitOK
+	}
+	if err != nil {
+		c.errorf("%v", err)
+		c.hintf("run \"cookiecodec %s --help\" for its flags", verb)
+		return exitUsage
+	}
+	c.args = positional
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	var code int
+	switch verb {
+	case "decode":
+		code, err = c.decode()
+	case "verify":
+		code, err = c.verify()
+	case "sign":
+		code, err = c.sign()
+	case "keygen":
+		code, err = c.keygen()
+	case "audit":
+		code, err = c.audit()
+	}
+	if err != nil {
+		c.errorf("%v", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		return exitFailed
+	}
+	return code
+}
+
+// parseInterspersed parses flags anywhere among the arguments, so that
+// "verify COOKIE --key-file k" works as well as "verify --key-file k
+// COOKIE". A lone "-" is a positional argument (standard input); "--" ends
+// the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func (c *cli) errorf(format string, a ...any) {
+	fmt.Fprintf(c.stderr, "cookiecodec: error: %s\n", oneLine(fmt.Sprintf(format, a...)))
+}
+
+func (c *cli) hintf(format string, a ...any) {
+	fmt.Fprintf(c.stderr, "cookiecodec: hint: %s\n", oneLine(fmt.Sprintf(format, a...)))
+}
+
+func (c *cli) warnf(format string, a ...any) {
+	fmt.Fprintf(c.stderr, "cookiecodec: warning: %s\n", oneLine(fmt.Sprintf(format, a...)))
+}
+
+// oneLine keeps a diagnostic on one line.
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " ") }
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// useColor reports whether output to w gets ANSI colours: only on a
+// terminal, never when NO_COLOR is set to a non-empty value
+// (https://no-color.org) or TERM is "dumb".
+func useColor(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isTerminal(w)
+}
