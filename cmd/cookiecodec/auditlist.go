@@ -10,8 +10,8 @@ package main
 // this list, so new entries are appended at the end.
 var builtinSecrets = []string{
 	// Flask documentation and tutorials.
-	"dev",                      // Flask tutorial (flaskr): SECRET_KEY='dev'
-	"_5#y2L\"F4Q8z\n\xec]/",    // Flask quickstart: app.secret_key = b'_5#y2L"F4Q8z\n\xec]/'
+	"dev",                   // Flask tutorial (flaskr): SECRET_KEY='dev'
+	"_5#y2L\"F4Q8z\n\xec]/", // Flask quickstart: app.secret_key = b'_5#y2L"F4Q8z\n\xec]/'
 	"192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf", // Flask quickstart: sample output of secrets.token_hex()
 	"development key",                // Flask 0.x flaskr example
 	"A0Zr98j/3yX R~XHH!jmN]LWX/,?RT", // Flask 0.x documentation example key
@@ -30,9 +30,9 @@ var builtinSecrets = []string{
 	"change-this-secret-key",
 	// Framework defaults shipped in configuration files.
 	"\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h", // Flask-AppBuilder / Apache Superset default
-	"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET",        // Apache Superset default
-	"temporary_key",                               // Apache Airflow webserver default
-	"keyboard cat",                                // express-session documentation
+	"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET",         // Apache Superset default
+	"temporary_key",                                // Apache Airflow webserver default
+	"keyboard cat",                                 // express-session documentation
 	"not-so-secret",
 	"notsecret",
 	"not secret",
