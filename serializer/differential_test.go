@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/internal/flaskvectors"
 	"github.com/cookiecodec/cookiecodec/internal/pyflask"
@@ -288,4 +289,89 @@ func genSession(r *rand.Rand) map[string]any {
 		m[genString(r, 10)] = genValue(r, 4)
 	}
 	return m
+}
+
+// TestDecodeCasesAgainstFlask sends the hand-written decode cases through
+// real Flask: Python must accept every valueCases input and read the same
+// value (except the documented pyDiffers), and write the same text Go writes
+// for it; Python must reject every rejectCases input except the deliberate
+// ones, which it accepts (proving each is a real, documented deviation).
+func TestDecodeCasesAgainstFlask(t *testing.T) {
+	o := pyflask.Require(t)
+	type result struct {
+		Text  string          `json:"text"`
+		Desc  json.RawMessage `json:"desc"`
+		Error string          `json:"error"`
+	}
+	run := func(texts []string) []result {
+		reqs := make([]map[string]any, len(texts))
+		for i, s := range texts {
+			reqs[i] = map[string]any{"op": "roundtrip", "text": s}
+		}
+		var resp struct {
+			Results []result `json:"results"`
+		}
+		if err := o.Call(map[string]any{"op": "batch", "requests": reqs}, &resp); err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Results) != len(texts) {
+			t.Fatalf("%d results for %d requests", len(resp.Results), len(texts))
+		}
+		return resp.Results
+	}
+	var ins []string
+	for _, c := range valueCases {
+		ins = append(ins, c.in)
+	}
+	for i, res := range run(ins) {
+		c := valueCases[i]
+		if res.Error != "" {
+			t.Errorf("Flask rejects %s: %s", c.in, res.Error)
+			continue
+		}
+		if pyDiffers[c.in] {
+			continue
+		}
+		var pyDesc flaskvectors.Desc
+		if err := json.Unmarshal(res.Desc, &pyDesc); err != nil {
+			t.Fatal(err)
+		}
+		goDesc, err := flaskvectors.Describe(c.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := flaskvectors.Diff(pyDesc, goDesc); d != "" {
+			t.Errorf("%s: Flask reads another value: %s", c.in, d)
+		}
+		if out, err := serializer.Marshal(c.want); err != nil || string(out) != res.Text {
+			t.Errorf("%s: Flask writes %s, Go %s (%v)", c.in, res.Text, out, err)
+		}
+	}
+	// The oracle's JSON-lines transport cannot carry invalid UTF-8 (it
+	// arrives as U+FFFD); itsdangerous decodes the payload as strict UTF-8
+	// before json.loads (spec §2.5), so those cases are Go-only.
+	ins = ins[:0]
+	for _, c := range rejectCases {
+		if !utf8.ValidString(c.in) {
+			c.in = "[" // keeps the indexes aligned; Flask rejects it too
+		}
+		ins = append(ins, c.in)
+	}
+	extra := []string{"[" + strings.Repeat("7", 5000) + "]"}
+	ins = append(ins, extra...)
+	for i, res := range run(ins) {
+		if i >= len(rejectCases) {
+			if res.Error == "" {
+				t.Errorf("Flask accepts %.40s...", ins[i])
+			}
+			continue
+		}
+		c := rejectCases[i]
+		switch {
+		case c.deliberate && res.Error != "":
+			t.Errorf("%q is listed as a deliberate deviation but Flask rejects it too: %s", c.in, res.Error)
+		case !c.deliberate && res.Error == "":
+			t.Errorf("Flask accepts %q (reads %s) but Go rejects it", c.in, res.Text)
+		}
+	}
 }
