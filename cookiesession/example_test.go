@@ -1,0 +1,136 @@
+package cookiesession_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/cookiesession"
+)
+
+// client sends requests to h with a cookie jar of its own.
+type client struct {
+	h       http.Handler
+	cookies map[string]string
+}
+
+func (c *client) get(path string) string {
+	req := httptest.NewRequest("GET", "https://example.com"+path, nil)
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, req)
+	for _, sc := range rec.Result().Cookies() {
+		if sc.MaxAge < 0 {
+			delete(c.cookies, sc.Name)
+		} else {
+			c.cookies[sc.Name] = sc.Value
+		}
+	}
+	b, _ := io.ReadAll(rec.Body)
+	return strings.TrimSpace(string(b))
+}
+
+func ExampleManager_LoadAndSave() {
+	key, _ := codec.GenerateKey() // in production: codec.ParseKey(os.Getenv("SESSION_KEY"))
+	ring, _ := codec.NewKeyRing(key)
+	c, _ := codec.NewNative(ring, codec.NativeOptions{})
+	sessions, _ := cookiesession.New(c)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Session(r)
+		n, _ := cookiesession.Get[int](s, "visits")
+		_ = s.Set("visits", n+1)
+		fmt.Fprintf(w, "visit %d\n", n+1)
+	})
+	handler := sessions.LoadAndSave(mux)
+
+	browser := &client{h: handler, cookies: map[string]string{}}
+	fmt.Println(browser.get("/"))
+	fmt.Println(browser.get("/"))
+	fmt.Println(browser.get("/"))
+	// Output:
+	// visit 1
+	// visit 2
+	// visit 3
+}
+
+// Example_logOutEverywhere revokes every session of a user without
+// storing sessions: the server keeps one time per user, and the validate
+// hook refuses sessions created before it.
+func Example_logOutEverywhere() {
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+
+	var mu sync.Mutex
+	validAfter := map[string]time.Time{} // user -> sessions created earlier are void
+
+	key, _ := codec.DeriveKey([]byte("example secret, at least thirty-two bytes long"), "00000001")
+	ring, _ := codec.NewKeyRing(key)
+	c, _ := codec.NewNative(ring, codec.NativeOptions{Clock: clock})
+	sessions, _ := cookiesession.New(c,
+		cookiesession.WithClock(clock),
+		cookiesession.WithValidate(func(r *http.Request, info cookiesession.Info, data map[string]any) error {
+			user, _ := data["user"].(string)
+			mu.Lock()
+			defer mu.Unlock()
+			if t, ok := validAfter[user]; ok && info.Created.Before(t) {
+				return errors.New("session predates the user's last log-out-everywhere")
+			}
+			return nil
+		}),
+		cookiesession.WithErrorHook(func(r *http.Request, err error) {
+			fmt.Println("refused:", errors.Is(err, cookiesession.ErrRejected))
+		}),
+	)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Session(r)
+		_ = s.Renew()
+		_ = s.Set("user", r.URL.Query().Get("user"))
+	})
+	mux.HandleFunc("/whoami", func(w http.ResponseWriter, r *http.Request) {
+		user, ok := cookiesession.Get[string](sessions.Session(r), "user")
+		if !ok {
+			user = "anonymous"
+		}
+		fmt.Fprintln(w, user)
+	})
+	mux.HandleFunc("/logout-everywhere", func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Session(r)
+		user, _ := cookiesession.Get[string](s, "user")
+		mu.Lock()
+		validAfter[user] = now
+		mu.Unlock()
+		_ = s.Destroy()
+	})
+	h := sessions.LoadAndSave(mux)
+
+	laptop := &client{h: h, cookies: map[string]string{}}
+	phone := &client{h: h, cookies: map[string]string{}}
+	laptop.get("/login?user=alice")
+	phone.get("/login?user=alice")
+	fmt.Println("phone:", phone.get("/whoami"))
+
+	now = now.Add(time.Hour)
+	laptop.get("/logout-everywhere")
+	fmt.Println("phone:", phone.get("/whoami"))
+
+	phone.get("/login?user=alice") // still sends the revoked cookie once
+	fmt.Println("phone after a new login:", phone.get("/whoami"))
+	// Output:
+	// phone: alice
+	// refused: true
+	// phone: anonymous
+	// refused: true
+	// phone after a new login: alice
+}

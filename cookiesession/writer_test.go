@@ -1,0 +1,112 @@
+package cookiesession
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serve runs m.LoadAndSave(h) on a real 127.0.0.1 server.
+func serve(t *testing.T, m *Manager, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(m.LoadAndSave(h))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestFlushCommitsFirst checks that the cookie is on the wire before the
+// first body byte: the client sees Set-Cookie while the handler is still
+// blocked after Flush.
+func TestFlushCommitsFirst(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	release := make(chan struct{})
+	srv := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		must(t, m.Session(r).Set("user", "alice"))
+		if err := http.NewResponseController(w).Flush(); err != nil {
+			t.Errorf("Flush: %v", err)
+		}
+		<-release
+		_, _ = io.WriteString(w, "done")
+	})
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if got := resp.Header.Values("Set-Cookie"); len(got) != 1 || resp.Header.Get("Vary") != "Cookie" {
+		t.Errorf("headers at flush: %v", resp.Header)
+	}
+	close(release)
+	if b, _ := io.ReadAll(resp.Body); string(b) != "done" {
+		t.Errorf("body %q", b)
+	}
+}
+
+// TestResponseWriterInterfaces checks Hijack, ResponseController through
+// Unwrap, io.ReaderFrom, http.Flusher and informational responses.
+func TestResponseWriterInterfaces(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	srv := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		s := m.Session(r)
+		rc := http.NewResponseController(w)
+		switch r.URL.Path {
+		case "/hijack":
+			_ = s.Set("lost", true)
+			conn, buf, err := rc.Hijack()
+			if err != nil {
+				t.Errorf("Hijack: %v", err)
+				return
+			}
+			defer conn.Close()
+			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+			_ = buf.Flush()
+		case "/deadline":
+			if err := rc.SetWriteDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				t.Errorf("SetWriteDeadline through Unwrap: %v", err)
+			}
+			if err := rc.EnableFullDuplex(); err != nil {
+				t.Errorf("EnableFullDuplex through Unwrap: %v", err)
+			}
+			_ = s.Set("a", 1)
+		case "/readfrom":
+			_ = s.Set("a", 1)
+			if _, ok := w.(io.ReaderFrom); !ok {
+				t.Error("not an io.ReaderFrom")
+			}
+			_, _ = io.Copy(w, strings.NewReader("copied"))
+		case "/flusher":
+			_ = s.Set("a", 1)
+			w.(http.Flusher).Flush()
+			_, _ = io.WriteString(w, "x")
+		case "/early-hints":
+			w.Header().Set("Link", "</style.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			_ = s.Set("a", 1) // still allowed: 103 does not commit
+			w.WriteHeader(http.StatusOK)
+		}
+	})
+	for _, tc := range []struct {
+		path    string
+		cookies int
+		body    string
+	}{
+		{"/hijack", 0, "hi"},
+		{"/deadline", 1, ""},
+		{"/readfrom", 1, "copied"},
+		{"/flusher", 1, "x"},
+		{"/early-hints", 1, ""},
+	} {
+		resp, err := http.Get(srv.URL + tc.path)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.path, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := len(resp.Header.Values("Set-Cookie")); got != tc.cookies || string(b) != tc.body {
+			t.Errorf("%s: %d cookies, body %q", tc.path, got, b)
+		}
+	}
+}
