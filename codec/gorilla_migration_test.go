@@ -1,0 +1,244 @@
+package codec
+
+import (
+	"errors"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+)
+
+var (
+	oldHash  = []byte("the app's old 32-byte hash key!!")
+	oldBlock = []byte("the app's old AES-256 block key!")
+)
+
+// TestGorillaMigrationSecurecookie: cookies made by real securecookie (gob
+// and JSON, signed-only and encrypted) are read through a Native codec's
+// Legacy reader with KeyIndex past the ring, and re-issued natively.
+func TestGorillaMigrationSecurecookie(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		json  bool
+		block []byte
+	}{{"gob+aes", false, oldBlock}, {"json+aes", true, oldBlock}, {"gob signed only", false, nil}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := securecookie.New(oldHash, tc.block)
+			var value any = map[any]any{"user_id": 7, "name": "bob"}
+			want := map[string]any{"user_id": int64(7), "name": "bob"}
+			if tc.json {
+				sc.SetSerializer(securecookie.JSONEncoder{})
+				value = map[string]any{"user_id": 7, "name": "bob"}
+			}
+			old, err := sc.Encode("session", value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{[]byte("a newer hash key that is unused!"), nil, oldHash, tc.block}, JSON: tc.json, Clock: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Legacy: []LegacyReader{mig}, Clock: func() time.Time { return now }}, fixedKey(t, 1), fixedKey(t, 2))
+			v, m, err := n.DecodeSession("session", old, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := v.(map[string]any)
+			if tc.json { // encoding/json numbers come back as float64
+				got["user_id"] = int64(got["user_id"].(float64))
+			} else {
+				got["user_id"] = int64(got["user_id"].(int))
+			}
+			if got["user_id"] != want["user_id"] || got["name"] != want["name"] {
+				t.Fatalf("value %v", got)
+			}
+			if m.Format != "gorilla" || m.KeyIndex != 2 || !m.VerifiedWithFallback() || now.Sub(m.Issued) > 5*time.Second {
+				t.Fatalf("meta %+v", m)
+			}
+			// Re-issue: the result is a native cookie under the primary.
+			c, m2, err := n.EncodeSession("session", got, Meta{}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Inspect(c); err != nil || m2.Format != "native" || m2.KeyIndex != 0 {
+				t.Fatalf("re-issued %v %+v", err, m2)
+			}
+			// The old cookie for another name, with a wrong key, expired or
+			// from the future.
+			if _, _, err := n.DecodeSession("other", old, 0); !errors.Is(err, ErrSignature) {
+				t.Errorf("other name: %v", err)
+			}
+			wrong, _ := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{[]byte("a wrong hash key of 32 bytes !!!"), tc.block}, JSON: tc.json})
+			if _, _, err := wrong.DecodeSession("session", old, 0); !errors.Is(err, ErrSignature) {
+				t.Errorf("wrong key: %v", err)
+			}
+			late, _ := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, tc.block}, JSON: tc.json, MaxAge: time.Hour, Clock: func() time.Time { return now.Add(2 * time.Hour) }})
+			var ee *ExpiredError
+			if _, _, err := late.DecodeSession("session", old, 0); !errors.As(err, &ee) || ee.Reason != "max-age" {
+				t.Errorf("expired: %v", err)
+			}
+			early, _ := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, tc.block}, JSON: tc.json, Clock: func() time.Time { return now.Add(-time.Hour) }})
+			if _, _, err := early.DecodeSession("session", old, 0); !errors.Is(err, ErrFuture) {
+				t.Errorf("future: %v", err)
+			}
+			// Native cookies and garbage are not gorilla cookies.
+			if _, _, err := mig.DecodeSession("session", c, 0); !errors.Is(err, ErrMalformed) {
+				t.Errorf("native cookie through the gorilla reader: %v", err)
+			}
+			if _, err := mig.Encode("session", value); err == nil {
+				t.Error("migration reader encoded")
+			}
+		})
+	}
+	if _, err := NewGorillaMigration(GorillaOptions{}); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("no keys: %v", err)
+	}
+	if _, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, []byte("bad block key")}}); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("bad block key: %v", err)
+	}
+}
+
+// TestGorillaSessionsMigration runs a real gorilla/sessions CookieStore app
+// over HTTP: users log in under the old securecookie configuration, the app
+// switches store.Codecs to {native, migration}, and the next request reads
+// the old cookie and re-issues it natively, without logging anyone out.
+func TestGorillaSessionsMigration(t *testing.T) {
+	store := sessions.NewCookieStore(oldHash, oldBlock)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		s, _ := store.Get(r, "app")
+		s.Values["user"] = "carol"
+		s.Values["visits"] = 1
+		if err := s.Save(r, w); err != nil {
+			http.Error(w, err.Error(), 500)
+		}
+	})
+	mux.HandleFunc("/visit", func(w http.ResponseWriter, r *http.Request) {
+		s, err := store.Get(r, "app")
+		if err != nil || s.IsNew {
+			http.Error(w, "logged out", http.StatusUnauthorized)
+			return
+		}
+		// Values decoded natively carry int64, gob values int.
+		switch v := s.Values["visits"].(type) {
+		case int:
+			s.Values["visits"] = int64(v) + 1
+		case int64:
+			s.Values["visits"] = v + 1
+		}
+		if err := s.Save(r, w); err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Write([]byte(s.Values["user"].(string) + " " + itoa(int(s.Values["visits"].(int64)))))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	get := func(path string) (int, string) {
+		resp, err := client.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		buf := make([]byte, 512)
+		for {
+			k, err := resp.Body.Read(buf)
+			b.Write(buf[:k])
+			if err != nil {
+				break
+			}
+		}
+		return resp.StatusCode, b.String()
+	}
+	cookie := func() string {
+		u, _ := url.Parse(srv.URL)
+		for _, c := range jar.Cookies(u) {
+			if c.Name == "app" {
+				return c.Value
+			}
+		}
+		t.Fatal("no cookie")
+		return ""
+	}
+	if code, _ := get("/login"); code != 200 {
+		t.Fatalf("login: %d", code)
+	}
+	old := cookie()
+	if _, err := Inspect(old); err == nil {
+		t.Fatal("the old cookie already looks native")
+	}
+
+	// Deploy: native first, the old keys as a migration reader after it.
+	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Clock: time.Now})
+	mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, oldBlock}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Codecs = []securecookie.Codec{n, mig}
+
+	if code, body := get("/visit"); code != 200 || body != "carol 2" {
+		t.Fatalf("first visit after the switch: %d %q", code, body)
+	}
+	migrated := cookie()
+	h, err := Inspect(migrated)
+	if err != nil || h.Mode != "xchacha20poly1305" {
+		t.Fatalf("re-issued cookie is not native: %v", err)
+	}
+	if code, body := get("/visit"); code != 200 || body != "carol 3" {
+		t.Fatalf("second visit: %d %q", code, body)
+	}
+	// Dropping the migration reader later: native cookies keep working, a
+	// leftover gorilla cookie no longer does.
+	store.Codecs = []securecookie.Codec{n}
+	if err := n.Decode("app", cookie(), new(map[any]any)); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Decode("app", old, new(map[any]any)); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("gorilla cookie without migration: %v", err)
+	}
+}
+
+// TestNativeAsSecurecookieCodec: Native works in gorilla's own helpers.
+func TestNativeAsSecurecookieCodec(t *testing.T) {
+	n, _ := newTestNative(t, AES256GCM, NativeOptions{Clock: time.Now})
+	vals := map[any]any{"a": "b", "n": 3}
+	c, err := securecookie.EncodeMulti("s", vals, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[any]any
+	if err := securecookie.DecodeMulti("s", c, &back, n); err != nil {
+		t.Fatal(err)
+	}
+	if back["a"] != "b" || back["n"] != int64(3) {
+		t.Fatalf("back %v", back)
+	}
+	if _, err := n.Encode("s", map[any]any{1: "x"}); !errors.Is(err, ErrPayload) {
+		t.Fatalf("non-string key: %v", err)
+	}
+	type user struct {
+		Name string `json:"name"`
+	}
+	c, _ = n.Encode("s", user{"dora"})
+	var u user
+	if err := n.Decode("s", c, &u); err != nil || u.Name != "dora" {
+		t.Fatalf("struct: %v %v", u, err)
+	}
+	var anyv any
+	if err := n.Decode("s", c, &anyv); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Decode("s", c+"x", &anyv); err == nil {
+		t.Fatal("tampered cookie decoded")
+	}
+}
