@@ -63,7 +63,9 @@ func TestNativeRoundTripValues(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%v %s: %v", mode, tc.name, err)
 				}
-				if diff := cmp.Diff(tc.out, v, cmp.Comparer(func(a, b *big.Int) bool { return a.Cmp(b) == 0 }), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) && a.Format(time.RFC3339Nano) == b.Format(time.RFC3339Nano) })); diff != "" {
+				if diff := cmp.Diff(tc.out, v, cmp.Comparer(func(a, b *big.Int) bool { return a.Cmp(b) == 0 }), cmp.Comparer(func(a, b time.Time) bool {
+					return a.Equal(b) && a.Format(time.RFC3339Nano) == b.Format(time.RFC3339Nano)
+				})); diff != "" {
 					t.Errorf("%v %s (-want +got):\n%s", mode, tc.name, diff)
 				}
 				if m != m2 {
