@@ -91,8 +91,8 @@ func flaskPayload(seg string) ([]byte, error) {
 
 // decodeFlask shows a Flask cookie without verifying it.
 func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Duration) int {
-	if len(value) > 64<<10 {
-		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: 64 << 10})
+	if len(value) > maxVerifySize {
+		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: maxVerifySize})
 		return exitFailed
 	}
 	fp, err := splitFlask(value)
@@ -135,6 +135,9 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 	return exitOK
 }
 
+// maxVerifySize bounds the Flask cookies verify and decode read: 64 KiB.
+const maxVerifySize = 64 << 10
+
 // legacyEpoch is itsdangerous < 1.0's epoch, 2011-01-01T00:00:00Z.
 const legacyEpoch = 1293840000
 
@@ -158,11 +161,16 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 	if maxAge >= 0 {
 		r.maxAge = maxAge
 	}
-	limits := codec.PayloadLimits{}
-	if len(value) > codec.DefaultMaxCookieSize {
-		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: codec.DefaultMaxCookieSize})
-		r.hint("browsers drop cookies over 4096 bytes and this tool refuses them before any crypto")
+	// Flask itself reads cookies of any size (Werkzeug only warns above
+	// 4093 bytes of header); the tool reads up to maxVerifySize so that it
+	// can explain oversized cookies, which browsers drop.
+	limits := codec.PayloadLimits{MaxSize: maxVerifySize}
+	if len(value) > maxVerifySize {
+		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: maxVerifySize})
 		return exitFailed, nil
+	}
+	if len(value) > codec.DefaultMaxCookieSize {
+		r.hint("the cookie value is %d bytes: browsers drop cookies whose name and value exceed 4096 bytes, silently", len(value))
 	}
 	data, compressed, u, err := signer.UnsignPayload(value, limits)
 	signatureOK := err == nil || errors.Is(err, codec.ErrPayload) || errors.Is(err, codec.ErrTooLarge)

@@ -191,7 +191,11 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 			return
 		}
 	}
-	r.hint("no variant matched (%d tried: the digest the signature length implies, salts %s, key derivations hmac, django-concat, concat and none, key files without their trailing newline): the cookie was signed with another key, or altered", tried, strings.Join(quoteAll(knownSalts), ", "))
+	if tried == 0 {
+		r.hint("the signature segment is not base64url (only A-Z a-z 0-9 - _ are allowed): the cookie was altered, or mangled on the way (URL-encoded? cut?)")
+		return
+	}
+	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline): the cookie was signed with another key, or altered", tried, len(knownSalts))
 }
 
 // ageVerdict says whether a timestamp would pass the max-age check now.
@@ -207,14 +211,6 @@ func ageVerdict(ts uint64, now time.Time, maxAge time.Duration) string {
 		return "expired " + formatDuration(ee.Now.Sub(ee.At)+time.Second) + " ago"
 	}
 	return err.Error()
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = shellQuote(s)
-	}
-	return out
 }
 
 // canonicalSig re-spells a signature segment as canonical unpadded
