@@ -105,6 +105,7 @@ func scalingChart(s stats) ([]byte, error) {
 		YLabel:   "time per operation",
 		LogX:     true,
 		LogY:     true,
+		Width:    860,
 		Height:   480,
 		XFormat:  formatBytes,
 		YFormat:  func(ns float64) string { return formatNS(ns) },

@@ -32,9 +32,15 @@ func goals(sizeRatio float64) []goal {
 	add(both("native", "XChaCha20", "vs gorilla gob+AES", faster, "NativeXChaCha20", "GorillaGob", 6, 3)...)
 	add(both("native", "AES-GCM", "vs gorilla JSON+AES", info, "NativeAESGCM", "GorillaJSON", 0, 0)...)
 	add(both("native", "HMAC", "vs gorilla JSON+AES", info, "NativeHMAC", "GorillaJSON", 0, 0)...)
-	add(both("native vs floor", "XChaCha20", "vs its floor", atMost, "NativeXChaCha20", "FloorXChaCha20", 1.6, 3.2)...)
-	add(both("native vs floor", "AES-GCM", "vs its floor", atMost, "NativeAESGCM", "FloorAESGCM", 1.6, 3.2)...)
-	add(both("native vs floor", "HMAC", "vs its floor", atMost, "NativeHMAC", "FloorHMAC", 1.6, 3.2)...)
+	for _, m := range []struct{ mode, name string }{{"XChaCha20", "XChaCha20"}, {"AES-GCM", "AESGCM"}, {"HMAC", "HMAC"}} {
+		fl := both("native vs floor", m.mode, "vs its floor", atMost, "Native"+m.name, "Floor"+m.name, 1.6, 3.2)
+		// The floor's decode only opens the envelope, while the codec's
+		// also parses the JSON into a map, which alone costs about three
+		// floors on S; the decode guard therefore sits at 2x what that
+		// structure implies (~4x), not at 2x the goal.
+		fl[1].Guard = 8
+		add(fl...)
+	}
 	add(goal{Area: "native", What: "XChaCha20 encode allocations", Kind: maxCount, Ours: "NativeXChaCha20/S/encode", Unit: "allocs/op", Target: 4})
 	add(goal{Area: "native", What: "XChaCha20 cookie length vs gorilla JSON+AES", Kind: shorter, Ours: "NativeXChaCha20/S/encode", Peer: "GorillaJSON/S/encode", Unit: "cookie-bytes", Target: 0.25})
 	add(goal{Area: "native", What: "AES-GCM cookie length vs gorilla JSON+AES", Kind: shorter, Ours: "NativeAESGCM/S/encode", Peer: "GorillaJSON/S/encode", Unit: "cookie-bytes", Target: 0.25})
