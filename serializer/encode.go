@@ -62,6 +62,7 @@ type encoder struct {
 	pairs    []kv // scratch stack of map entries being sorted
 	depth    int
 	maxDepth int
+	skipUser bool // the next value is a user tag's ToJSON result
 }
 
 var encoderPool = sync.Pool{New: func() any {
@@ -74,6 +75,7 @@ func getEncoder(s *Serializer) *encoder {
 	e.buf = e.buf[:0]
 	e.depth = 0
 	e.maxDepth = s.maxDepth()
+	e.skipUser = false
 	return e
 }
 
@@ -101,7 +103,9 @@ func unsupported(v any, reason string) error {
 // encode writes v. The fast path is a type switch over the value model;
 // other types go to user tags and then to reflection.
 func (e *encoder) encode(v any) error {
-	if len(e.s.tags) > 0 && !builtinTagged(v) {
+	if e.skipUser {
+		e.skipUser = false
+	} else if len(e.s.tags) > 0 && !builtinTagged(v) {
 		if handled, err := e.encodeUserTag(v); handled {
 			return err
 		}
@@ -244,6 +248,7 @@ func (e *encoder) encodeUserTag(v any) (bool, error) {
 		e.buf = append(e.buf, '{')
 		e.buf = pyjson.AppendString(e.buf, t.Key())
 		e.buf = append(e.buf, ':')
+		e.skipUser = true
 		if err := e.encode(j); err != nil {
 			return true, prependPath(err, keySeg(t.Key()))
 		}

@@ -59,9 +59,12 @@ type Serializer struct {
 //
 // When encoding, a value that no built-in tag matches is offered to the user
 // tags in registration order; the first whose Check returns true writes
-// {Key(): ToJSON(v)}, where the result of ToJSON is itself encoded with
-// tagging. Built-in tags come first, as in Flask: map[string]any, []any,
-// Tuple, []byte, Markup, UUID and time.Time never reach a user tag.
+// {Key(): ToJSON(v)}. The result of ToJSON is encoded like any value, with
+// the built-in tags and, for the values inside it, the user tags (Flask's
+// tags call serializer.tag on their items by hand); the result itself is
+// not offered to the user tags again. Built-in tags come first, as in Flask:
+// map[string]any, []any, Tuple, []byte, Markup, UUID and time.Time never
+// reach a user tag.
 //
 // When decoding, every object with exactly one key equal to Key() is replaced
 // by ToValue of its (already decoded) content; ToValue's errors are reported

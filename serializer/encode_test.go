@@ -1,0 +1,209 @@
+package serializer_test
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+type role string
+
+type address struct {
+	City string `json:"city"`
+	Zip  string `json:"zip,omitempty"`
+}
+
+type base struct {
+	ID      int `json:"id"`
+	Created time.Time
+}
+
+type user struct {
+	base
+	Name    string            `json:"name"`
+	Roles   []role            `json:"roles"`
+	Addr    *address          `json:"addr,omitempty"`
+	Tags    map[string]string `json:"tags,omitempty"`
+	Avatar  []byte            `json:"avatar"`
+	Skip    string            `json:"-"`
+	Score   float32           `json:"score"`
+	Zero    time.Time         `json:"zero,omitzero"`
+	private int
+}
+
+func TestMarshalValues(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	huge, _ := new(big.Int).SetString("-123456789012345678901234567890", 10)
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{nil, `null`},
+		{map[string]any{}, `{}`},
+		{[]any{}, `[]`},
+		{map[string]any{"b": 1, "a": 2, "B": 3, "_": 4, " ": 5, "é": 6, "😀": 7, "\uffff": 8},
+			`{" ":5,"B":3,"_":4,"a":2,"b":1,"\u00e9":6,"\uffff":8,"\ud83d\ude00":7}`},
+		{[]any{int8(-8), int16(-16), int32(-32), int64(-64), uint(1), uint8(8), uint16(16), uint32(32), uint64(math.MaxUint64), uintptr(7)},
+			`[-8,-16,-32,-64,1,8,16,32,18446744073709551615,7]`},
+		{[]any{1.0, negZero, float32(0.1), 1e16, 1e-5, math.NaN(), math.Inf(1), math.Inf(-1)},
+			`[1.0,-0.0,0.1,1e+16,1e-05,NaN,Infinity,-Infinity]`},
+		{huge, `-123456789012345678901234567890`},
+		{big.NewInt(5), `5`},
+		{(*big.Int)(nil), `null`},
+		{[]string{"a", "b"}, `["a","b"]`},
+		{[]string(nil), `[]`},
+		{map[string]string{"z": "1", "a": "2"}, `{"a":"2","z":"1"}`},
+		{map[string]int{"n": 1}, `{"n":1}`},
+		{map[role]role{"admin": "x"}, `{"admin":"x"}`},
+		{map[string]any(nil), `{}`},
+		{[]int{1, 2}, `[1,2]`},
+		{[2]bool{true, false}, `[true,false]`},
+		{[]role{"a"}, `["a"]`},
+		{[]map[string]any{{"a": 1}, {}}, `[{"a":1},{}]`},
+		{[]byte(nil), `{" b":""}`},
+		{[]byte{0xfb, 0xff}, `{" b":"+/8="}`},
+		{serializer.Tuple{}, `{" t":[]}`},
+		{serializer.Markup("<i>&amp;</i>"), `{" m":"<i>&amp;</i>"}`},
+		{serializer.UUID{0: 0xab, 15: 0x01}, `{" u":"ab000000000000000000000000000001"}`},
+		{time.Date(2020, 1, 1, 0, 30, 0, 999999999, time.FixedZone("", 19800)), `{" d":"Tue, 31 Dec 2019 19:00:00 GMT"}`},
+		{time.Time{}, `{" d":"Mon, 01 Jan 0001 00:00:00 GMT"}`},
+		{ptr(time.Date(2024, 2, 29, 23, 59, 58, 0, time.UTC)), `{" d":"Thu, 29 Feb 2024 23:59:58 GMT"}`},
+		{(*time.Time)(nil), `null`},
+		{ptr("x"), `"x"`},
+		{(*int)(nil), `null`},
+		{ptr(ptr(3)), `3`},
+		{[]any{ptr(serializer.Tuple{1})}, `[{" t":[1]}]`},
+		// The " di" escape, at the top and nested, for every tag key.
+		{map[string]any{" t": 1}, `{" di":{" t__":1}}`},
+		{map[string]any{" di": 1}, `{" di":{" di__":1}}`},
+		{map[string]any{" b": "x"}, `{" di":{" b__":"x"}}`},
+		{map[string]any{" m": "x"}, `{" di":{" m__":"x"}}`},
+		{map[string]any{" u": "x"}, `{" di":{" u__":"x"}}`},
+		{map[string]any{" d": "x"}, `{" di":{" d__":"x"}}`},
+		{map[string]any{" di": map[string]any{" di": []any{1}}}, `{" di":{" di__":{" di":{" di__":[1]}}}}`},
+		{map[string]string{" t": "x"}, `{" di":{" t__":"x"}}`},
+		{map[string]any{" t": 1, " u": 2}, `{" t":1," u":2}`},
+		{map[string]any{" x": 1}, `{" x":1}`},
+		{map[string]any{" t__": 1}, `{" t__":1}`},
+		{map[string]any{" dn": 1}, `{" dn":1}`},
+		{struct {
+			T int `json:" t"`
+		}{1}, `{" di":{" t__":1}}`},
+		// Structs use json-style names, sorted like any map.
+		{user{base: base{ID: 7, Created: time.Unix(0, 0)}, Name: "ann", Roles: []role{"admin"}, Avatar: []byte{1}, Skip: "no", Score: 0.5, private: 1},
+			`{"Created":{" d":"Thu, 01 Jan 1970 00:00:00 GMT"},"avatar":{" b":"AQ=="},"id":7,"name":"ann","roles":["admin"],"score":0.5}`},
+		{&user{Addr: &address{City: "Köln"}, Tags: map[string]string{"k": "v"}},
+			`{"Created":{" d":"Mon, 01 Jan 0001 00:00:00 GMT"},"addr":{"city":"K\u00f6ln"},"avatar":{" b":""},"id":0,"name":"","roles":[],"score":0.0,"tags":{"k":"v"}}`},
+	}
+	for _, c := range cases {
+		got, err := serializer.Marshal(c.v)
+		if err != nil || string(got) != c.want {
+			t.Errorf("Marshal(%#v)\n got %s (%v)\nwant %s", c.v, got, err, c.want)
+		}
+		app, err := serializer.AppendMarshal([]byte("pre"), c.v)
+		if err != nil || string(app) != "pre"+c.want {
+			t.Errorf("AppendMarshal(%#v) = %s, %v", c.v, app, err)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestMarshalUnsupported(t *testing.T) {
+	type item struct {
+		Price complex128 `json:"price"`
+	}
+	cases := []struct {
+		v    any
+		path string
+	}{
+		{make(chan int), "$"},
+		{map[string]any{"cart": []any{1, 2, 3, item{}}}, "$.cart[3].price"},
+		{map[string]any{"f": func() {}}, "$.f"},
+		{map[string]any{"a b": map[int]string{1: "x"}}, `$["a b"]`},
+		{[]any{serializer.Tuple{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}, "$[0][0]"},
+		{map[string]any{" t": struct{ C chan int }{}}, `$[" t"].C`},
+	}
+	for _, c := range cases {
+		_, err := serializer.Marshal(c.v)
+		var ue *serializer.UnsupportedTypeError
+		if !errors.Is(err, serializer.ErrUnsupportedType) || !errors.As(err, &ue) || ue.Path != c.path {
+			t.Errorf("Marshal(%#v): err = %v, want ErrUnsupportedType at %s", c.v, err, c.path)
+		}
+		out, err := serializer.AppendMarshal([]byte("keep"), c.v)
+		if err == nil || string(out) != "keep" {
+			t.Errorf("AppendMarshal on error = %q, %v", out, err)
+		}
+	}
+	_, err := serializer.Marshal(map[string]any{"cart": []any{1, 2, 3, item{}}})
+	if got := err.Error(); got != "serializer: unsupported type complex128 at $.cart[3].price" {
+		t.Errorf("message = %q", got)
+	}
+}
+
+func TestMarshalLimits(t *testing.T) {
+	// A cyclic value stops at the depth limit.
+	cyc := map[string]any{}
+	cyc["self"] = cyc
+	if _, err := serializer.Marshal(cyc); !errors.Is(err, serializer.ErrTooDeep) {
+		t.Errorf("cycle: err = %v, want ErrTooDeep", err)
+	}
+	l := []any{nil}
+	l[0] = l
+	if _, err := serializer.Marshal(l); !errors.Is(err, serializer.ErrTooDeep) {
+		t.Errorf("list cycle: err = %v, want ErrTooDeep", err)
+	}
+	type node struct{ Next *node }
+	n := &node{}
+	n.Next = n
+	if _, err := serializer.Marshal(n); !errors.Is(err, serializer.ErrTooDeep) {
+		t.Errorf("pointer cycle: err = %v, want ErrTooDeep", err)
+	}
+	// Depth is exact: MaxDepth nested lists encode, one more does not.
+	s := &serializer.Serializer{MaxDepth: 3}
+	if out, err := s.Marshal([]any{[]any{[]any{}}}); err != nil || string(out) != "[[[]]]" {
+		t.Errorf("depth 3 = %s, %v", out, err)
+	}
+	if _, err := s.Marshal([]any{[]any{[]any{[]any{}}}}); !errors.Is(err, serializer.ErrTooDeep) {
+		t.Errorf("depth 4: err = %v", err)
+	}
+	if _, err := s.Marshal(map[string]any{"a": map[string]any{" t": serializer.Tuple{}}}); !errors.Is(err, serializer.ErrTooDeep) {
+		t.Errorf("escape and tuple count as levels: err = %v", err)
+	}
+	// CPython refuses to write ints of more than 4300 digits; so does Go.
+	z, _ := new(big.Int).SetString(strings.Repeat("9", 4300), 10)
+	if out, err := serializer.Marshal(z); err != nil || len(out) != 4300 {
+		t.Errorf("4300 digits: %d bytes, %v", len(out), err)
+	}
+	z.Mul(z, big.NewInt(10))
+	if _, err := serializer.Marshal(z); !errors.Is(err, serializer.ErrTooLarge) {
+		t.Errorf("4301 digits: err = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestRoundTripModel(t *testing.T) {
+	v := map[string]any{
+		"t": serializer.Tuple{int64(1), "two", 3.0, serializer.Tuple{}},
+		"b": []byte("bytes"), "m": serializer.Markup("<b>"), "u": serializer.UUID{1, 2, 3},
+		"d":   time.Date(2024, 2, 29, 23, 59, 58, 0, time.UTC),
+		" t":  map[string]any{" di": []any{nil, true, false}},
+		"big": big64, "nan": math.NaN(), "neg0": math.Copysign(0, -1),
+		"s": "Jürgen \u2028 😀 \x00\x7f",
+	}
+	text, err := serializer.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := serializer.Unmarshal(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameValue(back, v) {
+		t.Errorf("round trip:\n got %#v\nwant %#v", back, v)
+	}
+}

@@ -1,0 +1,118 @@
+package serializer_test
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+type session struct {
+	UserID   int64                      `json:"user_id"`
+	Name     string                     `json:"username"`
+	Roles    []string                   `json:"roles"`
+	Prefs    map[string]string          `json:"prefs"`
+	Fresh    bool                       `json:"_fresh"`
+	Login    time.Time                  `json:"login"`
+	Avatar   []byte                     `json:"avatar"`
+	ID       serializer.UUID            `json:"id"`
+	Pair     [2]int                     `json:"pair"`
+	Note     serializer.Markup          `json:"note"`
+	Ratio    float64                    `json:"ratio"`
+	Small    uint8                      `json:"small"`
+	Big      *big.Int                   `json:"big"`
+	Any      any                        `json:"any"`
+	Ptr      *address                   `json:"ptr"`
+	Nested   []map[string]any           `json:"nested"`
+	Tuple    serializer.Tuple           `json:"tuple"`
+	ByTag    map[string]*address        `json:"by_tag"`
+	CaseFold string                     // matched case-insensitively
+	Skipped  string                     `json:"-"`
+	Untyped  map[string]serializer.UUID `json:"untyped,omitempty"`
+}
+
+func TestUnmarshalInto(t *testing.T) {
+	text := `{"_fresh":true,"any":{" t":[1]},"avatar":{" b":"AQI="},"big":18446744073709551616,` +
+		`"by_tag":{"home":{"city":"Berlin","zip":"10115"}},"casefold":"yes","id":{" u":"000102030405060708090a0b0c0d0e0f"},` +
+		`"login":{" d":"Thu, 29 Feb 2024 23:59:58 GMT"},"nested":[{"a":1}],"note":"plain","pair":{" t":[1,2]},` +
+		`"prefs":{"lang":"en"},"ptr":{"city":"Rome"},"ratio":2,"roles":["admin","editor"],"small":255,` +
+		`"tuple":{" t":["x"]},"unknown":1,"user_id":12345,"username":"alice","-":"no"}`
+	var s session
+	s.Skipped = "kept"
+	if err := serializer.UnmarshalInto([]byte(text), &s); err != nil {
+		t.Fatal(err)
+	}
+	want := session{
+		UserID: 12345, Name: "alice", Roles: []string{"admin", "editor"}, Prefs: map[string]string{"lang": "en"},
+		Fresh: true, Login: time.Date(2024, 2, 29, 23, 59, 58, 0, time.UTC), Avatar: []byte{1, 2},
+		ID: serializer.UUID{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, Pair: [2]int{1, 2},
+		Note: "plain", Ratio: 2, Small: 255, Big: big64, Any: serializer.Tuple{int64(1)},
+		Ptr: &address{City: "Rome"}, Nested: []map[string]any{{"a": int64(1)}}, Tuple: serializer.Tuple{"x"},
+		ByTag: map[string]*address{"home": {City: "Berlin", Zip: "10115"}}, CaseFold: "yes", Skipped: "kept",
+	}
+	if got, err := serializer.Marshal(s); err != nil {
+		t.Fatal(err)
+	} else if w, _ := serializer.Marshal(want); string(got) != string(w) {
+		t.Errorf("UnmarshalInto:\n got %s\nwant %s", got, w)
+	}
+	if s.Skipped != "kept" || !s.Login.Equal(want.Login) || s.Big.Cmp(big64) != 0 {
+		t.Errorf("got %+v", s)
+	}
+
+	var m map[string]int
+	if err := serializer.UnmarshalInto([]byte(`{"a":1,"b":-2}`), &m); err != nil || m["a"] != 1 || m["b"] != -2 {
+		t.Errorf("map = %v, %v", m, err)
+	}
+	var a any
+	if err := serializer.UnmarshalInto([]byte(`{" b":"AA=="}`), &a); err != nil || string(a.([]byte)) != "\x00" {
+		t.Errorf("any = %#v, %v", a, err)
+	}
+	p := &address{City: "x"}
+	if err := serializer.UnmarshalInto([]byte(`null`), &p); err != nil || p != nil {
+		t.Errorf("null into pointer = %v, %v", p, err)
+	}
+	n := 5
+	if err := serializer.UnmarshalInto([]byte(`null`), &n); err != nil || n != 5 {
+		t.Errorf("null into int = %v, %v", n, err)
+	}
+}
+
+func TestUnmarshalIntoMismatch(t *testing.T) {
+	cases := []struct {
+		text string
+		dst  any
+		path string
+	}{
+		{`{"roles":["a",1]}`, new(session), "$.roles[1]"},
+		{`{"user_id":1.5}`, new(session), "$.user_id"},
+		{`{"small":256}`, new(session), "$.small"},
+		{`{"small":-1}`, new(session), "$.small"},
+		{`{"login":"yesterday"}`, new(session), "$.login"},
+		{`{"pair":[1,2,3]}`, new(session), "$.pair"},
+		{`{"avatar":"AQI="}`, new(session), "$.avatar"},
+		{`{"by_tag":{"x y":{"city":5}}}`, new(session), `$.by_tag["x y"].city`},
+		{`[1]`, new(session), "$"},
+		{`{"a":"b"}`, new(map[string]int), "$.a"},
+		{`99999999999999999999`, new(int64), "$"},
+		{`1`, new(string), "$"},
+	}
+	for _, c := range cases {
+		err := serializer.UnmarshalInto([]byte(c.text), c.dst)
+		var me *serializer.TypeMismatchError
+		if !errors.Is(err, serializer.ErrTypeMismatch) || !errors.As(err, &me) || me.Path != c.path {
+			t.Errorf("UnmarshalInto(%s, %T): err = %v, want mismatch at %s", c.text, c.dst, err, c.path)
+		}
+	}
+	if err := serializer.UnmarshalInto([]byte(`1`), nil); !errors.Is(err, serializer.ErrTypeMismatch) {
+		t.Errorf("nil dst: err = %v", err)
+	}
+	var x int
+	if err := serializer.UnmarshalInto([]byte(`1`), x); !errors.Is(err, serializer.ErrTypeMismatch) {
+		t.Errorf("non-pointer dst: err = %v", err)
+	}
+	if err := serializer.UnmarshalInto([]byte(`{`), &x); !errors.Is(err, serializer.ErrSyntax) {
+		t.Errorf("syntax: err = %v", err)
+	}
+}
