@@ -27,8 +27,8 @@ var safe = func() (t [256]bool) {
 // json.dumps(s, ensure_ascii=True) writes it: '"' and '\\' escaped, the short
 // escapes \b \t \n \f \r, every other code point below U+0020 or from U+007F
 // up as \uXXXX with lowercase hex, code points above U+FFFF as a UTF-16
-// surrogate pair. '/', '<', '>', '&' and '\” are not escaped, so the result
-// is pure ASCII.
+// surrogate pair. The slash, '<', '>', '&' and the apostrophe are not
+// escaped. The result is pure ASCII.
 //
 // Python strings cannot hold invalid UTF-8; each byte of s that is not part of
 // a valid UTF-8 sequence is written as \ufffd (as encoding/json does).

@@ -2,7 +2,11 @@ package pyjson
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/internal/pyflask"
 )
 
 func TestAppendFloat(t *testing.T) {
@@ -97,5 +101,63 @@ func TestAppendNoAlloc(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("allocs = %v, want 0", n)
+	}
+}
+
+// TestAgainstPython has CPython's json (inside real Flask, via the oracle)
+// re-write a list of random floats and strings that Go wrote: the texts must
+// be identical, which checks float repr and ensure_ascii escaping on values
+// no table lists.
+func TestAgainstPython(t *testing.T) {
+	o := pyflask.Require(t)
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	for round := 0; round < 4; round++ {
+		buf := []byte{'['}
+		for i := 0; i < 5000; i++ {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			var f float64
+			switch i % 4 {
+			case 0:
+				f = math.Float64frombits(r.Uint64())
+			case 1:
+				f = float64(r.Int64N(1<<53)) * math.Pow(10, float64(r.IntN(50)-25))
+			case 2:
+				f = float64(float32(r.NormFloat64()))
+			default:
+				f = r.Float64() * math.Pow(10, float64(r.IntN(40)-20))
+			}
+			buf = AppendFloat(buf, f)
+			buf = append(buf, ',')
+			rs := make([]rune, r.IntN(8))
+			for j := range rs {
+				switch r.IntN(4) {
+				case 0:
+					rs[j] = rune(r.IntN(0x80))
+				case 1:
+					rs[j] = rune(r.IntN(0x800))
+				case 2:
+					rs[j] = rune(0x10000 + r.IntN(0x100000))
+				default:
+					rs[j] = rune(r.IntN(0xd800))
+				}
+			}
+			buf = AppendString(buf, string(rs))
+		}
+		buf = append(buf, ']')
+		got, err := o.Roundtrip(string(buf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Text != string(buf) {
+			a, b := string(buf), got.Text
+			i := 0
+			for i < len(a) && i < len(b) && a[i] == b[i] {
+				i++
+			}
+			lo := max(0, i-40)
+			t.Fatalf("Python writes differently at byte %d:\n  go: %.80s\npython: %.80s", i, a[lo:], b[lo:])
+		}
 	}
 }
