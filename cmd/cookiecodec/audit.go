@@ -363,9 +363,16 @@ func firstLast(w []byte) (string, string) {
 	return show(r1, s1, w[0]), show(r2, s2, w[len(w)-1])
 }
 
+// printJSON prints v as one JSON object on a line, without HTML escaping
+// (payloads show "<" as "<", not "\u003c"). v is one of this package's
+// result types, whose payload member is already valid JSON, so encoding
+// cannot fail.
 func (c *cli) printJSON(v any) {
-	b, _ := json.Marshal(v)
-	fmt.Fprintf(c.stdout, "%s\n", b)
+	enc := json.NewEncoder(c.stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		c.errorf("encoding the JSON result: %v", err)
+	}
 }
 
 func lastDot(s string) int {

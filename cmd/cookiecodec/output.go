@@ -127,12 +127,7 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		r.Hints = []string{}
 	}
 	if c.opts.json {
-		b, err := json.Marshal(r)
-		if err != nil { // only RawMessage could fail, and it is produced by appendJSON
-			c.errorf("encoding the JSON result: %v", err)
-			return exitFailed
-		}
-		fmt.Fprintf(c.stdout, "%s\n", b)
+		c.printJSON(r)
 		return code
 	}
 	if r.Error != nil && r.Valid != nil {
