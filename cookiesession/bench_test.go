@@ -1,0 +1,102 @@
+package cookiesession
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// sessionS is the typical session S of ../shared/bench/sessions.md.
+func sessionS() map[string]any {
+	return map[string]any{
+		"user_id": 12345, "username": "alice.example", "roles": []any{"admin", "editor", "viewer"},
+		"csrf_token": "9f86d081884c7d659a2feaa0c55ad015", "login_time": "2024-05-01T12:34:56Z", "remember": true,
+		"prefs": map[string]any{"theme": "dark", "lang": "en-US", "tz": "Europe/Berlin"}, "_fresh": true,
+	}
+}
+
+// benchWriter is a ResponseWriter that keeps nothing, so that the
+// benchmarks measure the middleware and not a recorder.
+type benchWriter struct{ h http.Header }
+
+func (w *benchWriter) Header() http.Header         { return w.h }
+func (w *benchWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *benchWriter) WriteHeader(int)             {}
+
+type benchSetup struct {
+	name  string
+	codec codec.SessionCodec
+	m     *Manager
+}
+
+func benchSetups(b *testing.B) []benchSetup {
+	clk := newClock()
+	nat := nativeCodec(b, clk, testKey(b, "00000001"))
+	fl := flaskCodec(b, clk, "bench secret")
+	mn, err := New(nat, WithClock(clk.now))
+	must(b, err)
+	mf, err := NewFlask(fl, WithClock(clk.now), WithRefresh(RefreshNever))
+	must(b, err)
+	return []benchSetup{{"native", nat, mn}, {"flask", fl, mf}}
+}
+
+// BenchmarkSessionS compares, on session S, the codec's decode plus
+// encode with a request through the middleware that reads and writes the
+// session (goal: at most 1.3x), and a request that does not touch the
+// session with the bare handler (goal: no measurable cost).
+func BenchmarkSessionS(b *testing.B) {
+	for _, st := range benchSetups(b) {
+		cookie, _, err := st.codec.EncodeSession(st.m.cfg.name, sessionS(), codec.Meta{}, 0)
+		must(b, err)
+		b.Run(st.name+"/codec-decode+encode", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				v, meta, err := st.codec.DecodeSession(st.m.cfg.name, cookie, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := st.codec.EncodeSession(st.m.cfg.name, v, codec.Meta{SessionID: meta.SessionID, Created: meta.Created}, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Cookie", "theme=dark; "+st.m.cfg.name+"="+cookie+"; _ga=GA1.2.3")
+		w := &benchWriter{h: http.Header{}}
+		readWrite := st.m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s := st.m.Session(r)
+			n, _ := Get[int](s, "user_id")
+			_ = s.Set("user_id", n)
+		}))
+		b.Run(st.name+"/middleware-read+write", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				readWrite.ServeHTTP(w, req)
+				if len(w.h["Set-Cookie"]) != 1 {
+					b.Fatal("no cookie written")
+				}
+			}
+		})
+	}
+	st := benchSetups(b)[0]
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Cookie", "theme=dark; session=whatever")
+	w := &benchWriter{h: http.Header{}}
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	b.Run("untouched/bare-handler", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			bare.ServeHTTP(w, req)
+		}
+	})
+	wrapped := st.m.LoadAndSave(bare)
+	b.Run("untouched/middleware", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			wrapped.ServeHTTP(w, req)
+		}
+	})
+}
