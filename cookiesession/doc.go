@@ -1,0 +1,83 @@
+// Package cookiesession keeps a web session entirely in a signed or
+// encrypted cookie: net/http middleware, the session object, chunking over
+// 4 KB, revocation and a Flask-compatible mode. The server stores nothing.
+//
+// Start with [New] and [Manager.LoadAndSave]:
+//
+//	key, _ := codec.ParseKey(os.Getenv("SESSION_KEY")) // made by codec.GenerateKey
+//	ring, _ := codec.NewKeyRing(key)
+//	c, _ := codec.NewNative(ring, codec.NativeOptions{})
+//	sessions, err := cookiesession.New(c)
+//	...
+//	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+//		s := sessions.Session(r)
+//		n, _ := cookiesession.Get[int](s, "visits")
+//		s.Set("visits", n+1)
+//	})
+//	http.ListenAndServe(addr, sessions.LoadAndSave(mux))
+//
+// To share a session with a Flask app, build the manager with [NewFlask]
+// over codec.NewFlask and the app's SECRET_KEY.
+//
+// # When the cookie is written
+//
+// The session is decoded on first use. The cookie is written just before
+// the response starts, at most once, and only when the session was
+// modified, renewed or destroyed, when it was verified with a fallback key
+// (it is then re-issued under the primary key), or when the refresh policy
+// says it is due ([WithRefresh]). An empty session is never written: if it
+// became empty in this request the cookie is deleted. See
+// [Session.MarkModified] for changes made inside nested values.
+//
+// # Caching
+//
+// A response that set, refreshed or deleted the cookie, or whose handler
+// read the session, gets "Vary: Cookie" (as Flask 2.2.5+, against
+// CVE-2023-30861). A response that sets or deletes the cookie also gets
+// the cache policy `Cache-Control: private, no-cache="Set-Cookie"`, so
+// that no shared cache stores one user's cookie and hands it to another:
+// a handler's own Cache-Control is kept if it already says private or
+// no-store; otherwise "public" and "s-maxage" are removed and the policy
+// is put in front of the remaining directives. Pages meant for shared
+// caches must not touch the session.
+//
+// # Chunking
+//
+// A session larger than one cookie ([CookieBudget], 4096 bytes of name
+// and value, the limit past which browsers drop a cookie silently) is
+// split over up to [WithMaxChunks] cookies named NAME, NAME.2, NAME.3, ...
+// The first holds "~n~" and the first part; the codec's MAC over the
+// reassembled value protects the whole, so a missing, swapped, stale,
+// truncated or extra chunk makes the session invalid (fail closed), and a
+// chunk count outside 2..MaxChunks is refused before anything is decoded.
+// Chunks no longer needed are deleted when the session shrinks. A session
+// that needs more than MaxChunks cookies is not written at all: the
+// request's error hook gets an error wrapping [ErrNotSaved] and
+// codec.ErrTooLarge, and the commit error handler answers (500 by
+// default). [Session.Save] lets a handler detect this while it can still
+// answer. Each chunk travels in every request's Cookie header: proxies
+// often refuse request headers over 8 to 16 KB.
+//
+// # Duplicate cookies
+//
+// A request may carry several cookies with the session's name (a parent
+// domain's cookie, a tossed cookie from a sibling subdomain). Each is tried
+// in the order of the Cookie header and the first that verifies and passes
+// the checks wins; at most 8 candidates are tried. Use a "__Host-" name on
+// HTTPS sites to make tossing impossible.
+//
+// # Errors
+//
+// Nothing in a request panics. A cookie that cannot be used (tampered,
+// expired, revoked, malformed) starts an empty session, as in Flask; the
+// reason goes to [WithErrorHook] or is logged with log/slog, never to the
+// client. A session used without the middleware reads empty and its writes
+// return [ErrNoMiddleware], like Flask's NullSession.
+//
+// # Revocation
+//
+// A stateless cookie stays valid until it expires, even after logout, if
+// someone kept a copy. [WithValidate] runs after verification and can
+// refuse a session, for example one created before the user's last
+// "log out everywhere": see the example.
+package cookiesession
