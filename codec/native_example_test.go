@@ -1,0 +1,99 @@
+package codec_test
+
+import (
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// exampleOptions fixes the clock and the randomness so that the examples
+// print the same output on every run. Applications leave Clock and Rand
+// nil (time.Now and crypto/rand); a predictable Rand destroys
+// confidentiality.
+func exampleOptions(now *time.Time) codec.NativeOptions {
+	return codec.NativeOptions{
+		Clock: func() time.Time { return *now },
+		Rand:  mrand.NewChaCha8([32]byte{}),
+	}
+}
+
+func ExampleNewNative() {
+	// In an application: key, err := codec.ParseKey(os.Getenv("SESSION_KEY")),
+	// with the text made once by codec.GenerateKey (or the keygen command).
+	key, err := codec.DeriveKey([]byte("an existing secret of at least 32 bytes"), "00000001")
+	if err != nil {
+		panic(err)
+	}
+	ring, err := codec.NewKeyRing(key)
+	if err != nil {
+		panic(err)
+	}
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	opts := exampleOptions(&now)
+	opts.IdleTimeout = 30 * time.Minute
+	n, err := codec.NewNative(ring, opts)
+	if err != nil {
+		panic(err)
+	}
+
+	cookie, meta, err := n.EncodeSession("session", map[string]any{"user_id": 42}, codec.Meta{}, 0)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(cookie), "bytes, key", meta.KeyID, "expires", meta.Expires.UTC().Format(time.RFC3339))
+
+	value, meta, err := n.DecodeSession("session", cookie, 0)
+	fmt.Println(value, meta.SessionID, err)
+
+	// The cookie is bound to its name.
+	_, _, err = n.DecodeSession("other", cookie, 0)
+	fmt.Println(errors.Is(err, codec.ErrSignature))
+
+	// 31 idle minutes later it has expired.
+	now = now.Add(31 * time.Minute)
+	_, _, err = n.DecodeSession("session", cookie, 0)
+	fmt.Println(err)
+	// Output:
+	// 119 bytes, key 00000001 expires 2026-05-01T12:30:00Z
+	// map[user_id:42] d9877ece6d368aac1a6f419ec627c76b <nil>
+	// true
+	// codec: expired: idle limit passed 1m0s ago
+}
+
+func Example_keyRotation() {
+	secret := []byte("an existing secret of at least 32 bytes")
+	oldKey, _ := codec.DeriveKey(secret, "00000001")
+	newKey, _ := codec.DeriveKey(secret, "00000002")
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
+	// Before the rotation: oldKey is the primary.
+	ring, _ := codec.NewKeyRing(oldKey)
+	before, _ := codec.NewNative(ring, exampleOptions(&now))
+	cookie, _, _ := before.EncodeSession("session", "alice", codec.Meta{}, 0)
+
+	// After: newKey seals, oldKey only opens.
+	ring, _ = codec.NewKeyRing(newKey, oldKey)
+	after, _ := codec.NewNative(ring, exampleOptions(&now))
+	value, meta, err := after.DecodeSession("session", cookie, 0)
+	fmt.Println(value, meta.KeyID, meta.KeyIndex, meta.VerifiedWithFallback(), err)
+
+	if meta.VerifiedWithFallback() {
+		// Re-issue under the primary, keeping the session's identity.
+		meta.Expires = time.Time{}
+		cookie, meta, _ = after.EncodeSession("session", value, meta, 0)
+		fmt.Println("re-issued under", meta.KeyID)
+	}
+
+	// Once every old cookie has had the chance to be re-issued, retire the
+	// old key (or drop it from the configuration).
+	_ = ring.Retire(oldKey.ID())
+	_, meta, err = after.DecodeSession("session", cookie, 0)
+	fmt.Println(meta.KeyID, err)
+	// Output:
+	// alice 00000001 1 true <nil>
+	// re-issued under 00000002
+	// 00000002 <nil>
+}
