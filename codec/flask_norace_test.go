@@ -1,0 +1,6 @@
+//go:build !race
+
+package codec
+
+// raceEnabled: see flask_race_test.go.
+const raceEnabled = false
