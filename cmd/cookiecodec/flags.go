@@ -58,14 +58,15 @@ const (
 	gTime               // --now
 	gOutput             // --json
 	gRedact             // --redact
-	gSign               // --timestamp, --compress, --lifetime, --idle
+	gSign               // --timestamp, --compress
+	gLifetime           // --lifetime, --idle
 	gAudit              // --wordlist, --workers
 )
 
 var verbGroups = map[string]int{
 	"decode": gInput | gMaxAge | gNative | gTime | gOutput | gRedact,
-	"verify": gInput | gKeys | gFlask | gMaxAge | gNative | gTime | gOutput | gRedact,
-	"sign":   gInput | gKeys | gFlask | gMaxAge | gNative | gTime | gOutput | gSign,
+	"verify": gInput | gKeys | gFlask | gMaxAge | gNative | gLifetime | gTime | gOutput | gRedact,
+	"sign":   gInput | gKeys | gFlask | gMaxAge | gNative | gLifetime | gTime | gOutput | gSign,
 	"keygen": gOutput,
 	"audit":  gInput | gFlask | gOutput | gAudit,
 }
@@ -124,8 +125,10 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	if g&gSign != 0 {
 		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time `UNIX` (default: --now or the current time)")
 		fs.StringVar(&o.compress, "compress", "auto", "Flask: auto|always|never (auto is Flask's rule: when it saves 2+ bytes)")
-		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime `DURATION` (default 30d)")
-		fs.StringVar(&o.idle, "idle", "", "native: idle timeout `DURATION` (default none)")
+	}
+	if g&gLifetime != 0 {
+		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime `DURATION` from creation (default 30d)")
+		fs.StringVar(&o.idle, "idle", "", "native: idle timeout `DURATION` from the last issue (default none)")
 	}
 	if g&gAudit != 0 {
 		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file (raw bytes; numeric and non-UTF-8 lines are fine)")

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// signFlask makes a Flask-format cookie with the CLI's sign.
+func signFlask(t *testing.T, key []byte, payload string, extra ...string) string {
+	t.Helper()
+	args := append([]string{"sign", "--format", "flask", "--key-file", writeFile(t, "k", key), "--now", devNow}, extra...)
+	code, stdout, stderr := runCLI(t, payload, args...)
+	if code != exitOK {
+		t.Fatalf("sign: %s", stderr)
+	}
+	return strings.TrimSpace(stdout)
+}
+
+func builtinIndex(t *testing.T, s string) int {
+	t.Helper()
+	i := slices.Index(builtinSecrets, s)
+	if i < 0 {
+		t.Fatalf("%q is not in the built-in list", s)
+	}
+	return i + 1
+}
+
+func TestAuditBuiltin(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		flags  []string
+		hint   string
+	}{
+		{name: "flask default", secret: "changeme"},
+		{name: "flask docs key", secret: "_5#y2L\"F4Q8z\n\xec]/"},
+		{name: "superset default", secret: "\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h"},
+		{name: "sha256", secret: "secret", flags: []string{"--digest", "sha256"}},
+		{name: "itsdangerous defaults", secret: "password", flags: []string{"--salt", "itsdangerous", "--key-derivation", "django-concat"}, hint: "--salt 'itsdangerous' and --key-derivation django-concat"},
+		{name: "empty key", secret: "", flags: []string{"--key-derivation", "none"}, hint: "--key-derivation none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cookie := signFlask(t, []byte(tt.secret), `{"user":"eve"}`, tt.flags...)
+			code, stdout, _ := runCLI(t, "", "audit", "--json", "session="+cookie)
+			m := jsonOut(t, stdout)
+			match, _ := m["match"].(map[string]any)
+			if code != exitFailed || m["weak"] != true || match == nil {
+				t.Fatalf("exit %d %v", code, m)
+			}
+			if got, want := match["entry"], float64(builtinIndex(t, tt.secret)); got != want || match["list"] != "built-in" {
+				t.Errorf("entry %v of %v, want %v of built-in", got, match["list"], want)
+			}
+			if tt.secret != "" {
+				first, last := firstLast([]byte(tt.secret))
+				if match["first"] != first || match["last"] != last {
+					t.Errorf("first/last %v %v, want %s %s", match["first"], match["last"], first, last)
+				}
+			}
+			if tt.hint != "" && !strings.Contains(hintsOf(m), tt.hint) {
+				t.Errorf("hints %q lack %q", hintsOf(m), tt.hint)
+			}
+			if len(tt.secret) > 3 && tt.secret != "secret" && strings.Contains(stdout, tt.secret) { // "secret" is in the hint text
+				t.Errorf("audit printed the secret")
+			}
+		})
+	}
+	t.Run("strong key", func(t *testing.T) {
+		cookie := signFlask(t, []byte("9f2c1a7e4b6d8e0f1a3c5b7d9e1f3a5c"), `{"user":"eve"}`)
+		code, stdout, _ := runCLI(t, "", "audit", cookie)
+		if code != exitOK || !strings.Contains(stdout, "no match") {
+			t.Fatalf("exit %d %s", code, stdout)
+		}
+	})
+}
+
+// TestAuditWordlist: a wordlist is read as raw lines; numeric lines,
+// non-UTF-8 lines, CRLF endings and overlong lines are all fine.
+func TestAuditWordlist(t *testing.T) {
+	var wl bytes.Buffer
+	for i := range 20000 {
+		fmt.Fprintf(&wl, "%d\n", i) // numeric lines crash flask-unsign; not here
+	}
+	wl.WriteString("\xff\xfe\x00binary\n")                             // 20001
+	wl.WriteString(strings.Repeat("x", maxWordlistLine+10) + "\n") // 20002, skipped
+	wl.WriteString("windows-line\r\n")                             // 20003
+	wl.WriteString("Tr0ub4dor&3\n")                                // 20004
+	wl.WriteString("last-line-without-newline")                    // 20005
+	path := writeFile(t, "words.txt", wl.Bytes())
+	tests := []struct {
+		secret string
+		entry  float64
+		first  string
+		last   string
+	}{
+		{"1234567", 0, "", ""}, // not in the list: no match
+		{"19999", 20000, "'1'", "'9'"},
+		{"\xff\xfe\x00binary", 20001, `'\xff'`, "'y'"},
+		{"windows-line", 20003, "'w'", "'e'"},
+		{"Tr0ub4dor&3", 20004, "'T'", "'3'"},
+		{"last-line-without-newline", 20005, "'l'", "'e'"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("entry %v", tt.entry), func(t *testing.T) {
+			cookie := signFlask(t, []byte(tt.secret), `{"user":"eve"}`)
+			code, stdout, stderr := runCLI(t, "", "audit", "--json", "--wordlist", path, cookie)
+			m := jsonOut(t, stdout)
+			if !strings.Contains(hintsOf(m), "1 wordlist lines longer than") {
+				t.Errorf("the overlong line was not reported: %q", hintsOf(m))
+			}
+			if tt.entry == 0 {
+				if code != exitOK || m["weak"] != false || m["checked"].(float64) < 20000 {
+					t.Fatalf("no-match: exit %d %v %s", code, m, stderr)
+				}
+				return
+			}
+			match, _ := m["match"].(map[string]any)
+			if code != exitFailed || match == nil || match["list"] != "wordlist" || match["entry"] != tt.entry || match["first"] != tt.first || match["last"] != tt.last {
+				t.Fatalf("exit %d %v %s", code, m, stderr)
+			}
+		})
+	}
+}
+
+// TestAuditRealItsdangerous audits a cookie made by the real itsdangerous
+// with its own defaults (salt "itsdangerous", django-concat derivation).
+func TestAuditRealItsdangerous(t *testing.T) {
+	py := "/usr/bin/python3"
+	out, err := exec.CommandContext(context.Background(), py, "-c",
+		"from itsdangerous import URLSafeTimedSerializer as S; print(S('changeme').dumps({'user': 'eve'}))").Output()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("real itsdangerous is required in CI (%s): %v", py, err)
+		}
+		t.Skipf("real itsdangerous not available (%s): %v", py, err)
+	}
+	cookie := strings.TrimSpace(string(out))
+	code, stdout, _ := runCLI(t, "", "audit", "--json", cookie)
+	m := jsonOut(t, stdout)
+	match, _ := m["match"].(map[string]any)
+	if code != exitFailed || match == nil || match["entry"] != float64(builtinIndex(t, "changeme")) ||
+		match["salt"] != "itsdangerous" || match["key_derivation"] != string(codec.DeriveDjangoConcat) {
+		t.Fatalf("exit %d %v", code, m)
+	}
+	// verify with Flask's defaults explains which settings would match.
+	code, stdout, _ = runCLI(t, "", "verify", "--json", "--max-age", "none", "--secret", "changeme", cookie)
+	if m = jsonOut(t, stdout); code != exitFailed || !strings.Contains(hintsOf(m), "--salt 'itsdangerous' and --key-derivation django-concat") {
+		t.Fatalf("verify hint: exit %d %v", code, m)
+	}
+}
+
+// TestAuditCancels: with many workers the first match stops the search
+// and the lowest entry number wins.
+func TestAuditCancels(t *testing.T) {
+	var wl bytes.Buffer
+	for range 3 {
+		wl.WriteString("not-it\n")
+	}
+	wl.WriteString("dup\ndup\n")
+	path := writeFile(t, "w", wl.Bytes())
+	cookie := signFlask(t, []byte("dup"), `{}`)
+	for _, workers := range []string{"1", "2", "8"} {
+		code, stdout, _ := runCLI(t, "", "audit", "--json", "--workers", workers, "--wordlist", path, cookie)
+		m := jsonOut(t, stdout)
+		if match, _ := m["match"].(map[string]any); code != exitFailed || match["entry"] != 4.0 {
+			t.Fatalf("workers %s: exit %d %v", workers, code, m)
+		}
+	}
+}
