@@ -89,7 +89,7 @@ func TestAuditWordlist(t *testing.T) {
 	for i := range 20000 {
 		fmt.Fprintf(&wl, "%d\n", i) // numeric lines crash flask-unsign; not here
 	}
-	wl.WriteString("\xff\xfe\x00binary\n")                             // 20001
+	wl.WriteString("\xff\xfe\x00binary\n")                         // 20001
 	wl.WriteString(strings.Repeat("x", maxWordlistLine+10) + "\n") // 20002, skipped
 	wl.WriteString("windows-line\r\n")                             // 20003
 	wl.WriteString("Tr0ub4dor&3\n")                                // 20004

@@ -50,17 +50,17 @@ func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
 // Flag groups, so that each command registers what it uses.
 const (
-	gInput  = 1 << iota // --format, --name
-	gKeys               // --key-file, --fallback-key-file, --key-env, --secret, gorilla keys
-	gFlask              // --salt, --digest, --key-derivation
-	gMaxAge             // --max-age
-	gNative             // --purpose, --skew
-	gTime               // --now
-	gOutput             // --json
-	gRedact             // --redact
-	gSign               // --timestamp, --compress
-	gLifetime           // --lifetime, --idle
-	gAudit              // --wordlist, --workers
+	gInput    = 1 << iota // --format, --name
+	gKeys                 // --key-file, --fallback-key-file, --key-env, --secret, gorilla keys
+	gFlask                // --salt, --digest, --key-derivation
+	gMaxAge               // --max-age
+	gNative               // --purpose, --skew
+	gTime                 // --now
+	gOutput               // --json
+	gRedact               // --redact
+	gSign                 // --timestamp, --compress
+	gLifetime             // --lifetime, --idle
+	gAudit                // --wordlist, --workers
 )
 
 var verbGroups = map[string]int{
