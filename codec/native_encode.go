@@ -78,10 +78,7 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 		h.Flags |= envelope.FlagCompressed
 	}
 	if n.padding > 0 {
-		env = append(env, 0x80)
-		for (len(env)-start)%n.padding != 0 {
-			env = append(env, 0)
-		}
+		env = envelope.Pad(env, start, n.padding)
 		h.Flags |= envelope.FlagPadded
 	}
 	env, h, err = n.sealEnvelope(buf, env, h, m.SessionID.IsZero(), name)

@@ -190,11 +190,12 @@ func AppendAssociatedData(dst, rawHeader []byte, purpose, name string) []byte {
 	return dst
 }
 
-// Pad appends ISO/IEC 7816-4 padding to b so that len(b) becomes a multiple
-// of bucket: one 0x80 byte, then zero bytes. bucket must be positive.
-func Pad(b []byte, bucket int) []byte {
+// Pad appends ISO/IEC 7816-4 padding to b so that len(b)-start, the length
+// of the payload that starts at b[start], becomes a multiple of bucket: one
+// 0x80 byte, then zero bytes. bucket must be positive.
+func Pad(b []byte, start, bucket int) []byte {
 	b = append(b, 0x80)
-	for len(b)%bucket != 0 {
+	for (len(b)-start)%bucket != 0 {
 		b = append(b, 0)
 	}
 	return b
