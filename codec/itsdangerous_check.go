@@ -156,3 +156,19 @@ func (m *rawHMAC) sum(dst, key, msg []byte) []byte {
 	m.outer.Write(m.innerSum)
 	return m.outer.Sum(dst)
 }
+
+// DecodePayload returns the payload's serialized bytes without verifying
+// anything: base64url-decoded, and inflated (up to maxDecompressed bytes;
+// 0 means [DefaultMaxDecompressed]) when compressed. Anyone can read a
+// Flask cookie this way; it is for inspection tools, never for trusting
+// the content. Errors wrap [ErrPayload] or [ErrTooLarge].
+func (p *Parsed) DecodePayload(maxDecompressed int) ([]byte, error) {
+	if maxDecompressed <= 0 {
+		maxDecompressed = DefaultMaxDecompressed
+	}
+	data, _, err := decodePayloadSegment(nil, p.Payload, maxDecompressed)
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}

@@ -308,3 +308,22 @@ func TestCheckerAllocations(t *testing.T) {
 		t.Errorf("Check allocates %v times", n)
 	}
 }
+
+func TestParsedDecodePayload(t *testing.T) {
+	s, _ := NewSigner(FlaskParams(), []byte("k"))
+	text := []byte(strings.Repeat(`{"cart":["sku-1","sku-2"]}`, 4))
+	for _, c := range []Compression{CompressNever(), CompressAlways()} {
+		cookie, _ := s.SignPayload(text, time.Unix(1700000000, 0), c)
+		p, err := ParseSigned(cookie, FlaskParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.DecodePayload(0)
+		if err != nil || !bytes.Equal(got, text) {
+			t.Errorf("%v: %q %v", c, got, err)
+		}
+		if _, err := p.DecodePayload(10); c == CompressAlways() && !errors.Is(err, ErrTooLarge) {
+			t.Errorf("limit: %v", err)
+		}
+	}
+}
