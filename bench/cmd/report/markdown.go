@@ -98,6 +98,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 		}
 		p("| %s | %s | %s | %s |\n", label(sub), count(cs, okS), count(cl, okL), cmp)
 	}
+	writeEnvelopeBudget(&b, s)
 	p("\n")
 
 	p("## Scaling\n\n")
@@ -247,5 +248,27 @@ func writeBreakdown(b *strings.Builder, s stats) {
 			wrote = true
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %.2fx |\n", m.label, formatNS(fl*1e9), formatNS(ser*1e9), formatNS((fl+ser)*1e9), formatNS(nat*1e9), nat/(fl+ser))
+	}
+}
+
+// writeEnvelopeBudget turns the cookie-length goal into bytes: how much of
+// each native cookie of S is envelope, and how much the goal allows.
+func writeEnvelopeBudget(b *strings.Builder, s stats) {
+	g, ok := s.value("GorillaJSON/S/encode", "cookie-bytes")
+	if !ok {
+		return
+	}
+	const payload = 255 // S as compact JSON
+	maxChars := math.Floor(g * 0.75)
+	budget := math.Floor(maxChars*6/8) - payload
+	fmt.Fprintf(b, "\nThe length goal (native ≥ 25%% shorter than gorilla JSON+AES's %.0f characters) allows at most %.0f characters, ", g, maxChars)
+	fmt.Fprintf(b, "that is %.0f raw bytes for the %d-byte payload plus at most %.0f bytes of envelope (nonce, tag, header, session id, times). Measured envelopes:\n\n", math.Floor(maxChars*6/8), payload, budget)
+	for _, m := range []struct{ name, label string }{{"XChaCha20", "XChaCha20"}, {"AESGCM", "AES-GCM"}, {"HMAC", "HMAC"}} {
+		c, ok := s.value("Native"+m.name+"/S/encode", "cookie-bytes")
+		if !ok {
+			continue
+		}
+		raw := math.Floor(c * 6 / 8)
+		fmt.Fprintf(b, "- native %s: %.0f characters = %.0f raw bytes = %d payload + %.0f envelope.\n", m.label, c, raw, payload, raw-payload)
 	}
 }
