@@ -3,7 +3,6 @@ package codec
 import (
 	"encoding/base64"
 	"errors"
-	mrand "math/rand/v2"
 	"testing"
 	"time"
 
@@ -33,15 +32,6 @@ func sealRaw(t testing.TB, n *Native, name string, flags envelope.Flags, body []
 		t.Fatal(err)
 	}
 	return base64.RawURLEncoding.EncodeToString(env)
-}
-
-// detRand is a deterministic randomness source for tests and examples.
-func detRand(seed uint64) *mrand.ChaCha8 {
-	var s [32]byte
-	for i := range 8 {
-		s[i] = byte(seed >> (8 * i))
-	}
-	return mrand.NewChaCha8(s)
 }
 
 // sentinels are the errors every decode failure must wrap (exactly one).

@@ -60,16 +60,6 @@ func (m Mode) wire() envelope.Mode {
 	return 0
 }
 
-func modeFromWire(m envelope.Mode) Mode {
-	switch m {
-	case envelope.ModeAES256GCM:
-		return AES256GCM
-	case envelope.ModeHMACSHA256:
-		return HMACSHA256
-	}
-	return XChaCha20Poly1305
-}
-
 // String returns "xchacha20poly1305", "aes256gcm" or "hmacsha256".
 func (m Mode) String() string {
 	if w := m.wire(); w != 0 {
