@@ -59,8 +59,9 @@
 //     Python strips the last two characters of the first key whatever they
 //     are and drops other keys.
 //   - " t" content must be an array (Python takes any iterable: a string
-//     becomes a tuple of characters); " m", " u", " d" and " b" content
-//     must be strings (Python's Markup takes any value).
+//     becomes a tuple of characters, an object the tuple of its keys);
+//     " m", " u", " d" and " b" content must be strings (Python's Markup
+//     takes any value).
 //   - " u" accepts 32 hex digits in either case, the dashed form, braces
 //     and a urn:uuid: prefix, as documented for Python's uuid.UUID.
 //   - A lone surrogate escape such as \ud800, which Python keeps in its str,
@@ -76,6 +77,11 @@
 // [DefaultMaxNumberDigits] (4300, CPython's own int_max_str_digits) digits
 // give [ErrTooLarge]. Decoding is linear in the input and recursion is
 // bounded by the depth limit. Every limit is a [Serializer] field.
+//
+// Two limits are stricter than Flask's: CPython accepts nesting up to its
+// recursion limit (about 1000 levels), and it applies the digit limit to
+// integers only, where here it also applies to the digits of a float
+// literal.
 //
 // # Native time
 //

@@ -19,7 +19,8 @@ import (
 // Infinity tokens, integers of any size, and the " di" escape for one-key
 // maps whose key is a tag key.
 //
-// Marshal makes one allocation, the result. Values it cannot write give an
+// For the value model Marshal makes one allocation, the result (values
+// reached through reflection may cost more). Values it cannot write give an
 // error wrapping [ErrUnsupportedType] that names the type and the path to it;
 // nesting deeper than MaxDepth (a cyclic value, for one) gives [ErrTooDeep].
 func (s *Serializer) Marshal(v any) ([]byte, error) {
@@ -35,8 +36,8 @@ func (s *Serializer) Marshal(v any) ([]byte, error) {
 }
 
 // AppendMarshal appends the tagged JSON text of v to dst and returns the
-// extended slice; on error it returns dst unchanged. It allocates only if
-// dst has to grow.
+// extended slice; on error it returns dst unchanged. For the value model it
+// allocates only if dst has to grow.
 func (s *Serializer) AppendMarshal(dst []byte, v any) ([]byte, error) {
 	e := getEncoder(s)
 	own := e.buf

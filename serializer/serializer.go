@@ -71,9 +71,13 @@ type Serializer struct {
 // wrapped in [ErrBadTag]. Like every registered key, Key() also triggers the
 // " di" escape of one-key maps.
 type Tag interface {
+	// Key is the tag key, such as " p"; Flask's keys start with a space.
 	Key() string
+	// Check reports whether the tag writes v.
 	Check(v any) bool
+	// ToJSON returns the content written under Key for v.
 	ToJSON(v any) (any, error)
+	// ToValue returns the value for decoded content j.
 	ToValue(j any) (any, error)
 }
 
