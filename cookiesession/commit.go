@@ -195,7 +195,7 @@ func (m *Manager) cookieLine(name, value string, expires, now time.Time) string 
 	b.WriteByte('=')
 	b.WriteString(value)
 	if !expires.IsZero() {
-		m.attrs(&b, expires, int64(expires.Sub(now)/time.Second), !m.cfg.flask)
+		m.attrs(&b, expires, expires.Unix()-now.Unix(), !m.cfg.flask)
 	} else {
 		m.attrs(&b, time.Time{}, 0, false)
 	}

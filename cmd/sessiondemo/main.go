@@ -1,0 +1,130 @@
+// Command sessiondemo is a small web app whose whole session lives in a
+// cookie managed by package cookiesession: log in and out, a counter, a
+// cart that can grow past 4 KB (the session is then split over several
+// cookies), flash messages, and a page showing the decoded envelope of
+// your own cookie.
+//
+// Usage:
+//
+//	go run ./cmd/sessiondemo [-addr 127.0.0.1:8080] [-key KEY]
+//
+// KEY is a native key as printed by `go run ./cmd/cookiecodec keygen`; it
+// can also come from the SESSIONDEMO_KEY environment variable. Without one
+// the demo generates a key and warns: sessions then end when it stops.
+//
+// The cookie is Secure: browsers accept Secure cookies from
+// http://127.0.0.1 and http://localhost, so the demo works over plain HTTP
+// there. Serving it on another address needs HTTPS in front, or
+// -insecure-cookie.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/cookiesession"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// run parses the flags, builds the app and serves it until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sessiondemo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
+	keyText := fs.String("key", "", "native session `key` (default $SESSIONDEMO_KEY, else a generated one)")
+	insecure := fs.Bool("insecure-cookie", false, "omit the Secure attribute (only for plain HTTP on a non-loopback address)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sessiondemo: error: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *keyText == "" {
+		*keyText = getenv("SESSIONDEMO_KEY")
+	}
+	key, generated, err := loadKey(*keyText)
+	if err != nil {
+		fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)
+		fmt.Fprintln(stderr, "sessiondemo: hint: make a key with: go run ./cmd/cookiecodec keygen")
+		return exitUsage
+	}
+	if generated {
+		fmt.Fprintln(stderr, "sessiondemo: warning: no -key or SESSIONDEMO_KEY given: using a generated key, so every session ends when the demo stops")
+		fmt.Fprintln(stderr, "sessiondemo: hint: make a lasting key with: go run ./cmd/cookiecodec keygen")
+	}
+	app, err := newApp(key, *insecure)
+	if err != nil {
+		fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)
+		return exitFail
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)
+		return exitFail
+	}
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	fmt.Fprintf(stdout, "sessiondemo: serving on http://%s/\n", ln.Addr())
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// loadKey parses text, or generates a key when text is empty.
+func loadKey(text string) (key codec.Key, generated bool, err error) {
+	if text == "" {
+		key, err = codec.GenerateKey()
+		return key, true, err
+	}
+	key, err = codec.ParseKey(text)
+	return key, false, err
+}
+
+// newApp builds the demo's handler around a native-format session manager.
+func newApp(key codec.Key, insecure bool) (http.Handler, error) {
+	ring, err := codec.NewKeyRing(key)
+	if err != nil {
+		return nil, err
+	}
+	c, err := codec.NewNative(ring, codec.NativeOptions{})
+	if err != nil {
+		return nil, err
+	}
+	m, err := cookiesession.New(c,
+		cookiesession.WithSecure(!insecure),
+		cookiesession.WithIdleTimeout(2*time.Hour),
+		cookiesession.WithLifetime(24*time.Hour),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return (&app{sessions: m}).routes(), nil
+}
