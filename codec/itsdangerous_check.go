@@ -172,3 +172,25 @@ func (p *Parsed) DecodePayload(maxDecompressed int) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// DigestOf returns the digest whose MAC length matches the signature
+// segment of signed (the text after the last sep; 0 means '.'), and false
+// when none does. The six digests have six different signature lengths
+// (md5 22, sha1 27, sha224 38, sha256 43, sha384 64, sha512 86 characters),
+// so a tool can tell which one to try without the key.
+func DigestOf(signed string, sep byte) (Digest, bool) {
+	if sep == 0 {
+		sep = '.'
+	}
+	i := strings.LastIndexByte(signed, sep)
+	if i < 0 {
+		return "", false
+	}
+	n := len(signed) - i - 1
+	for _, d := range []Digest{SHA1, SHA224, SHA256, SHA384, SHA512, MD5} {
+		if b64.EncodedLen(d.Size()) == n {
+			return d, true
+		}
+	}
+	return "", false
+}

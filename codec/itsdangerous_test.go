@@ -327,3 +327,19 @@ func TestParsedDecodePayload(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestOf(t *testing.T) {
+	for _, h := range allDigests {
+		s, _ := NewSigner(Params{Digest: h, Separator: ':'}, []byte("k"))
+		signed, _ := s.Sign("v", time.Unix(1700000000, 0))
+		if got, ok := DigestOf(signed, ':'); !ok || got != h {
+			t.Errorf("%s: got %s %v", h, got, ok)
+		}
+	}
+	if _, ok := DigestOf("a.b.abc", 0); ok {
+		t.Error("3-character signature matched a digest")
+	}
+	if _, ok := DigestOf("nosep", 0); ok {
+		t.Error("no separator matched")
+	}
+}
