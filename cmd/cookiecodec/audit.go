@@ -21,6 +21,10 @@ import (
 // counted), their entry numbers still used.
 const maxWordlistLine = 64 << 10
 
+// maxAuditSize bounds the cookies audit checks: 16 KiB, four times what a
+// browser keeps, so that each candidate costs a bounded HMAC.
+const maxAuditSize = 16 << 10
+
 // auditBatch is a run of consecutive list entries.
 type auditBatch struct {
 	list    int // 0 built-in, 1 wordlist
@@ -102,6 +106,9 @@ func (c *cli) audit() (int, error) {
 			return 0, err
 		}
 		return fail(errorKind(err), err.Error())
+	}
+	if len(in.Value) > maxAuditSize {
+		return fail("too_large", fmt.Sprintf("the cookie value is %d bytes; audit reads at most %d (browsers keep 4096), since every candidate costs an HMAC over the whole cookie", len(in.Value), maxAuditSize))
 	}
 	if c.opts.format != "auto" && c.opts.format != formatFlask {
 		return 0, usagef("audit checks Flask and itsdangerous cookies: --format auto or flask")

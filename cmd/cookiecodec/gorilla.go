@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/base64"
 	"encoding/gob"
 	"encoding/json"
@@ -39,6 +41,27 @@ func gorillaParts(v string) (ts int64, value []byte, ok bool) {
 	return ts, value, true
 }
 
+// gorillaPlaintext returns the serialized value inside an unverified
+// gorilla cookie: the value field itself, or with a block key its AES-CTR
+// decryption (securecookie's layout: IV of one block, then ciphertext).
+// The caller still verifies the MAC before trusting anything.
+func gorillaPlaintext(v string, block []byte) ([]byte, bool) {
+	_, body, ok := gorillaParts(v)
+	if !ok {
+		return nil, false
+	}
+	if block == nil {
+		return body, true
+	}
+	c, err := aes.NewCipher(block)
+	if err != nil || len(body) < c.BlockSize() {
+		return nil, false
+	}
+	out := make([]byte, len(body)-c.BlockSize())
+	cipher.NewCTR(c, body[:c.BlockSize()]).XORKeyStream(out, body[c.BlockSize():])
+	return out, true
+}
+
 // decodeGorilla shows a gorilla cookie without verifying it. A value
 // encrypted with a block key cannot be shown; JSON and gob values of basic
 // types can.
@@ -63,11 +86,13 @@ func (c *cli) decodeGorilla(r *result, value string, now time.Time) int {
 // gorillaPlain decodes an unencrypted gorilla value: JSON, or gob of a
 // map with basic types.
 func gorillaPlain(body []byte) (any, string, bool) {
-	var v any
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	if err := d.Decode(&v); err == nil && !d.More() {
-		return jsonNumbers(v), "json", true
+	if json.Valid(body) {
+		var v any
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.UseNumber()
+		if d.Decode(&v) == nil {
+			return jsonNumbers(v), "json", true
+		}
 	}
 	var m map[any]any
 	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&m); err == nil {
@@ -150,21 +175,21 @@ func (c *cli) verifyGorilla(r *result, in cliinput.Input, ks keySet, now time.Ti
 			opts.Skew = -1
 		}
 	}
-	var v any
-	var meta codec.Meta
-	for _, useJSON := range []bool{true, false} {
-		opts.JSON = useJSON
-		g, gerr := codec.NewGorillaMigration(opts)
-		if gerr != nil {
-			return 0, usagef("%v", gerr)
-		}
-		v, meta, err = g.DecodeSession(in.Name, in.Value, 0)
-		if err == nil || !errors.Is(err, codec.ErrPayload) {
-			if err == nil {
-				r.notes = append(r.notes, "encoding: "+map[bool]string{true: "json", false: "gob"}[useJSON])
-			}
-			break
-		}
+	// Pick the encoding from the whole plaintext: gorilla's JSONEncoder
+	// reads the first JSON value and ignores what follows, so gob bytes or
+	// a ciphertext read without the block key that happen to start with a
+	// digit would otherwise "decode" as a number.
+	opts.JSON = false
+	if plain, ok := gorillaPlaintext(in.Value, block); ok && json.Valid(plain) {
+		opts.JSON = true
+	}
+	g, err := codec.NewGorillaMigration(opts)
+	if err != nil {
+		return 0, usagef("%v", err)
+	}
+	v, meta, err := g.DecodeSession(in.Name, in.Value, 0)
+	if err == nil {
+		r.notes = append(r.notes, "encoding: "+map[bool]string{true: "json", false: "gob"}[opts.JSON])
 	}
 	if err != nil {
 		r.setError(err)
