@@ -48,7 +48,7 @@ func Inspect(cookie string) (Header, error) {
 		return Header{}, &TooLargeError{What: "cookie", Size: len(cookie), Limit: maxInspect}
 	}
 	raw, err := nativeB64.DecodeString(cookie)
-	if err != nil {
+	if err != nil || hasLineBreak(cookie) {
 		return Header{}, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
 	}
 	env, err := envelope.Parse(raw)

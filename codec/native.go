@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -260,10 +261,15 @@ func (n *Native) Mode() Mode { return n.mode }
 // Purpose returns the codec's purpose string.
 func (n *Native) Purpose() string { return n.purpose }
 
-// nativeB64 rejects padding, line breaks and non-zero trailing bits, so that
-// every cookie string has exactly one decoding and no bit of it can change
-// without changing the decoded bytes.
+// nativeB64 rejects padding and non-zero trailing bits. encoding/base64
+// skips '\r' and '\n' even in Strict mode, so callers also refuse those
+// with hasLineBreak: together every cookie string has exactly one decoding
+// and no bit of it can change without changing the decoded bytes.
 var nativeB64 = base64.RawURLEncoding.Strict()
+
+// hasLineBreak reports whether s contains '\r' or '\n', which nativeB64
+// would silently skip.
+func hasLineBreak(s string) bool { return strings.ContainsAny(s, "\r\n") }
 
 // nativeBuf holds the scratch buffers of one encode or decode.
 type nativeBuf struct {

@@ -75,7 +75,7 @@ func (n *Native) open(buf *nativeBuf, name, value string, maxSize int) ([]byte, 
 	buf.aux = append(buf.aux[:0], value...)
 	raw, err := nativeB64.AppendDecode(buf.env[:0], buf.aux)
 	buf.env = raw
-	if err != nil {
+	if err != nil || hasLineBreak(value) {
 		return nil, Meta{}, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
 	}
 	env, err := envelope.Parse(raw)
