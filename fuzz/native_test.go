@@ -26,15 +26,18 @@ type nativeEnv struct {
 	c       *codec.Native
 	name    string          // the cookie name
 	genuine map[string]bool // cookies that may be accepted
-	cookies []string        // the same, in a fixed order
+	cookies []string        // cookies it sealed itself, which must be accepted
 }
 
-func (e *nativeEnv) addGenuine(cookie string) {
-	if !e.genuine[cookie] {
-		e.genuine[cookie] = true
-		e.cookies = append(e.cookies, cookie)
-	}
+// addOwn records a cookie that e sealed itself.
+func (e *nativeEnv) addOwn(cookie string) {
+	e.cookies = append(e.cookies, cookie)
+	e.genuine[cookie] = true
 }
+
+// addGenuine records a cookie sealed with e's keys elsewhere, which e may
+// accept.
+func (e *nativeEnv) addGenuine(cookie string) { e.genuine[cookie] = true }
 
 // nativeNow is the clock of the configurations this package makes.
 var nativeNow = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -105,7 +108,7 @@ func nativeEnvs(tb testing.TB) []*nativeEnv {
 			if err != nil {
 				tb.Fatalf("%s: sealing %#v: %v", cfg.desc, p, err)
 			}
-			e.addGenuine(cookie)
+			e.addOwn(cookie)
 		}
 		// A cookie of the fallback key, which the ring still opens.
 		oldOpts := cfg.opts
@@ -118,7 +121,7 @@ func nativeEnvs(tb testing.TB) []*nativeEnv {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		e.addGenuine(cookie)
+		e.addOwn(cookie)
 		envs = append(envs, e)
 	}
 	// Configurations that differ only in how they seal (compression,
@@ -126,7 +129,7 @@ func nativeEnvs(tb testing.TB) []*nativeEnv {
 	for _, a := range envs {
 		for _, b := range envs {
 			if a.c.Mode() == b.c.Mode() && a.c.Purpose() == b.c.Purpose() && a.name == b.name {
-				for _, c := range b.cookies {
+				for c := range b.genuine {
 					a.addGenuine(c)
 				}
 			}
@@ -276,7 +279,7 @@ func vectorEnv(v nativeVector) (*nativeEnv, error) {
 		return nil, err
 	}
 	e := &nativeEnv{desc: filepath.Base(v.path), c: c, name: v.get("name"), genuine: map[string]bool{}}
-	e.addGenuine(v.get("cookie"))
+	e.addOwn(v.get("cookie"))
 	return e, nil
 }
 
