@@ -175,18 +175,26 @@ func (d *decoder) enter() error {
 	return nil
 }
 
+// smallArray is how many items an array collects in a local array before
+// spilling to the shared stack.
+const smallArray = 8
+
 func (d *decoder) array() (any, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
 	}
 	d.i++ // '['
-	base := len(d.stack)
 	d.ws()
 	if d.i < len(d.in) && d.in[d.i] == ']' {
 		d.i++
 		d.depth--
 		return []any{}, nil
 	}
+	// Items go to a local array first (direct stores to the stack need no
+	// GC write barriers), then to d.stack when there are more.
+	var local [smallArray]any
+	n := 0
+	base := len(d.stack)
 	for {
 		d.ws()
 		v, err := d.value()
@@ -194,7 +202,16 @@ func (d *decoder) array() (any, error) {
 			d.stack = d.stack[:base]
 			return nil, err
 		}
-		d.stack = append(d.stack, v)
+		switch {
+		case n < smallArray:
+			local[n] = v
+		case n == smallArray:
+			d.stack = append(d.stack, local[:]...)
+			fallthrough
+		default:
+			d.stack = append(d.stack, v)
+		}
+		n++
 		d.ws()
 		if d.i >= len(d.in) {
 			d.stack = d.stack[:base]
@@ -211,10 +228,14 @@ func (d *decoder) array() (any, error) {
 			return nil, d.syntax("expected ',' or ']' in array")
 		}
 	}
-	out := make([]any, len(d.stack)-base)
-	copy(out, d.stack[base:])
-	clear(d.stack[base:])
-	d.stack = d.stack[:base]
+	out := make([]any, n)
+	if n <= smallArray {
+		copy(out, local[:n])
+	} else {
+		copy(out, d.stack[base:])
+		clear(d.stack[base:])
+		d.stack = d.stack[:base]
+	}
 	d.depth--
 	return out, nil
 }

@@ -64,6 +64,8 @@ type encoder struct {
 	depth    int
 	maxDepth int
 	skipUser bool // the next value is a user tag's ToJSON result
+	// pairsHigh is the most entries pairs held, to clear before pooling.
+	pairsHigh int
 }
 
 var encoderPool = sync.Pool{New: func() any {
@@ -84,7 +86,8 @@ func putEncoder(e *encoder) {
 	if cap(e.buf) > 64<<10 || cap(e.pairs) > 4096 {
 		return
 	}
-	clear(e.pairs[:cap(e.pairs)])
+	clear(e.pairs[:e.pairsHigh])
+	e.pairsHigh = 0
 	e.s = nil
 	encoderPool.Put(e)
 }
@@ -346,12 +349,51 @@ func (e *encoder) encodeMap(m map[string]any) error {
 			return e.encodeOne(k, v)
 		}
 	}
+	if len(m) <= smallMap {
+		// Small maps sort on the stack. The entries go into a local array
+		// and only byte indexes move while sorting, so no pointer is
+		// written through a slice: no GC write barriers on the hot path.
+		var arr [smallMap]kv
+		var idx [smallMap]uint8
+		n := 0
+		for k, v := range m {
+			arr[n] = kv{k, v}
+			idx[n] = uint8(n)
+			n++
+		}
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && arr[idx[j]].k < arr[idx[j-1]].k; j-- {
+				idx[j], idx[j-1] = idx[j-1], idx[j]
+			}
+		}
+		if err := e.enter(); err != nil {
+			return err
+		}
+		e.buf = append(e.buf, '{')
+		for i := range n {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			p := &arr[idx[i]]
+			e.buf = pyjson.AppendString(e.buf, p.k)
+			e.buf = append(e.buf, ':')
+			if err := e.encode(p.v); err != nil {
+				return prependPath(err, keySeg(p.k))
+			}
+		}
+		e.buf = append(e.buf, '}')
+		e.depth--
+		return nil
+	}
 	base := len(e.pairs)
 	for k, v := range m {
 		e.pairs = append(e.pairs, kv{k, v})
 	}
 	return e.encodePairs(base)
 }
+
+// smallMap is the largest map sorted in a stack array.
+const smallMap = 16
 
 // encodeOne writes a one-entry object, escaping a tag key as Flask's TagDict.
 func (e *encoder) encodeOne(k string, v any) error {
@@ -387,6 +429,7 @@ func (e *encoder) encodeOne(k string, v any) error {
 // encodePairs sorts and writes e.pairs[base:], then pops them.
 func (e *encoder) encodePairs(base int) error {
 	n := len(e.pairs) - base
+	e.pairsHigh = max(e.pairsHigh, len(e.pairs))
 	if n == 1 {
 		p := e.pairs[base]
 		e.pairs = e.pairs[:base]
