@@ -76,7 +76,7 @@ var verbSynopsis = map[string]string{
 	"verify": "verify [flags] [INPUT | -]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.",
 	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood). Prints the cookie value.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
-	"audit":  "audit [flags] [INPUT | -]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. Runs on all cores;\nprogress goes to stderr. Exit 0 no match, 1 a weak secret was found or the\naudit failed.",
+	"audit":  "audit [flags] [INPUT | -]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. The digest is read\nfrom the signature's length unless --digest is given; the built-in list is also\ntried with the usual salts and key derivations unless --salt or\n--key-derivation is given. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found or the audit failed.",
 }
 
 // newFlagSet returns the FlagSet of verb and the options it fills.
@@ -86,35 +86,31 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	fs.SetOutput(discard{})
 	g := verbGroups[verb]
 	if g&gInput != 0 {
-		formats := "auto|flask|native|gorilla"
-		if verb == "audit" {
-			formats = "auto|flask"
-		}
-		fs.StringVar(&o.format, "format", "auto", "cookie format: "+formats+" (auto detects it and says what it found)")
-		fs.StringVar(&o.name, "name", "session", "cookie `NAME`: picks the cookie out of a header; bound in native and gorilla cookies")
+		fs.StringVar(&o.format, "format", "auto", "cookie format; auto detects it and says what it found")
+		fs.StringVar(&o.name, "name", "session", "cookie name: picks the cookie out of a header; bound in native and gorilla cookies")
 	}
 	if g&gKeys != 0 {
-		fs.StringVar(&o.keyFile, "key-file", "", "primary key: the file's exact bytes (native: keygen output)")
-		fs.Var(&o.fallbackKeyFiles, "fallback-key-file", "fallback key file that only verifies (repeatable)")
-		fs.StringVar(&o.keyEnv, "key-env", "", "read the primary key from environment variable `VAR`")
-		fs.StringVar(&o.secret, "secret", "", "primary key as `TEXT` (visible to other users: prefer --key-file)")
-		fs.StringVar(&o.hashKeyFile, "hash-key-file", "", "gorilla/securecookie hash key file (exact bytes)")
-		fs.StringVar(&o.blockKeyFile, "block-key-file", "", "gorilla/securecookie block key file (exact bytes; 16, 24 or 32 bytes)")
+		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
+		fs.Var(&o.fallbackKeyFiles, "fallback-key-file", "fallback key file, only verifies; repeat for more")
+		fs.StringVar(&o.keyEnv, "key-env", "", "read the primary key from this environment variable")
+		fs.StringVar(&o.secret, "secret", "", "primary key as text (warns: other users can see command lines; prefer --key-file)")
+		fs.StringVar(&o.hashKeyFile, "hash-key-file", "", "gorilla/securecookie hash key file, exact bytes (default: the --key-file key)")
+		fs.StringVar(&o.blockKeyFile, "block-key-file", "", "gorilla/securecookie block key file (16, 24 or 32 bytes), if the app encrypted")
 	}
 	if g&gFlask != 0 {
 		fs.StringVar(&o.salt, "salt", "cookie-session", "Flask/itsdangerous salt")
-		fs.StringVar(&o.digest, "digest", "sha1", "Flask/itsdangerous digest: sha1|sha224|sha256|sha384|sha512|md5")
-		fs.StringVar(&o.derivation, "key-derivation", "hmac", "Flask/itsdangerous key derivation: hmac|django-concat|concat|none")
+		fs.StringVar(&o.digest, "digest", "sha1", "Flask/itsdangerous HMAC digest")
+		fs.StringVar(&o.derivation, "key-derivation", "hmac", "Flask/itsdangerous key derivation")
 	}
 	if g&gMaxAge != 0 {
-		fs.StringVar(&o.maxAge, "max-age", "31d", "Flask max-age: `SECONDS|DURATION|none` (e.g. 2678400, 31d, 12h30m)")
+		fs.StringVar(&o.maxAge, "max-age", "31d", "oldest cookie accepted: seconds, a duration such as 31d or 12h30m, or none (Flask 31d, gorilla 30d)")
 	}
 	if g&gNative != 0 {
-		fs.StringVar(&o.purpose, "purpose", "", "native: purpose string bound into the cookie")
-		fs.StringVar(&o.skew, "skew", "", "allowed clock skew for future timestamps (default: native 60s, Flask 0s as in Flask)")
+		fs.StringVar(&o.purpose, "purpose", "", "native: purpose bound into the cookie (default \"session\")")
+		fs.StringVar(&o.skew, "skew", "", "allowed clock skew for future timestamps (default: Flask 0s as in Flask, native and gorilla 60s)")
 	}
 	if g&gTime != 0 {
-		fs.StringVar(&o.now, "now", "", "fix the clock: `UNIX|RFC3339` (default: the current time)")
+		fs.StringVar(&o.now, "now", "", "fix the clock, for reproducible checks (default: the current time)")
 	}
 	if g&gOutput != 0 {
 		fs.BoolVar(&o.json, "json", false, "print exactly one JSON object on stdout")
@@ -123,22 +119,70 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
 	}
 	if g&gSign != 0 {
-		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time `UNIX` (default: --now or the current time)")
-		fs.StringVar(&o.compress, "compress", "auto", "Flask: auto|always|never (auto is Flask's rule: when it saves 2+ bytes)")
+		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time (default: --now, or the current time)")
+		fs.StringVar(&o.compress, "compress", "auto", "Flask compression; auto is Flask's rule: compress when it saves 2 bytes or more")
 	}
 	if g&gLifetime != 0 {
-		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime `DURATION` from creation (default 30d)")
-		fs.StringVar(&o.idle, "idle", "", "native: idle timeout `DURATION` from the last issue (default none)")
+		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime from creation (default 30d)")
+		fs.StringVar(&o.idle, "idle", "", "native: idle timeout from the last issue (default none)")
 	}
 	if g&gAudit != 0 {
-		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file (raw bytes; numeric and non-UTF-8 lines are fine)")
-		fs.IntVar(&o.workers, "workers", 0, "number of parallel workers (default: all cores)")
+		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file (raw bytes: numeric and non-UTF-8 lines are fine)")
+		fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: all cores)")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: cookiecodec %s\n\nFlags:\n", verbSynopsis[verb])
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	return fs, o
+}
+
+// flagArgs names the argument of each flag in the help text.
+var flagArgs = map[string]string{
+	"format":            "auto|flask|native|gorilla",
+	"name":              "NAME",
+	"key-file":          "PATH",
+	"fallback-key-file": "PATH",
+	"key-env":           "VAR",
+	"secret":            "TEXT",
+	"hash-key-file":     "PATH",
+	"block-key-file":    "PATH",
+	"salt":              "SALT",
+	"digest":            "sha1|sha224|sha256|sha384|sha512|md5",
+	"key-derivation":    "hmac|django-concat|concat|none",
+	"max-age":           "SECONDS|DURATION|none",
+	"purpose":           "PURPOSE",
+	"skew":              "DURATION",
+	"now":               "UNIX|RFC3339",
+	"timestamp":         "UNIX",
+	"compress":          "auto|always|never",
+	"lifetime":          "DURATION",
+	"idle":              "DURATION",
+	"wordlist":          "PATH",
+	"workers":           "N",
+}
+
+// printFlags lists the flags of fs GNU-style ("--name VALUE"), which is
+// how the documentation writes them; the flag package accepts both one and
+// two dashes.
+func printFlags(fs *flag.FlagSet) {
+	w := fs.Output()
+	fs.VisitAll(func(f *flag.Flag) {
+		_, usage := flag.UnquoteUsage(f)
+		arg := flagArgs[f.Name]
+		if f.Name == "format" && fs.Name() == "cookiecodec audit" {
+			arg = "auto|flask"
+		}
+		head := "  --" + f.Name
+		if arg != "" {
+			head += " " + arg
+		}
+		fmt.Fprintf(w, "%s\n      %s", head, usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // discard swallows the flag package's own messages; run reports errors in
