@@ -30,6 +30,8 @@ type requestCookies struct {
 	mains  []string
 	chunks []chunkCookie
 	maxIdx int // highest chunk index present, 0 if none
+
+	mainsBuf [2]string // backing store for the usual one or two mains
 }
 
 type chunkCookie struct {
@@ -37,13 +39,11 @@ type chunkCookie struct {
 	value string
 }
 
-// present reports whether the request carried any cookie of the manager.
-func (rc *requestCookies) present() bool { return len(rc.mains) > 0 || len(rc.chunks) > 0 }
-
 // scanCookies extracts NAME and NAME.k cookies from the Cookie header
 // lines without building the full cookie list. Quoted values are unquoted
 // as net/http does.
 func scanCookies(h http.Header, name string, rc *requestCookies) {
+	rc.mains = rc.mainsBuf[:0]
 	for _, line := range h["Cookie"] {
 		for len(line) > 0 {
 			var part string
@@ -127,12 +127,13 @@ func capacity(name string, n int) int {
 	return total
 }
 
-// splitValue splits a cookie value into the fewest chunk values that fit,
-// or returns nil if maxChunks cookies are not enough. The first element
-// carries the chunk header when there is more than one.
-func splitValue(name, value string, maxChunks int) []string {
+// splitValue splits a cookie value into the fewest chunk values that fit.
+// It returns nil, true when the value fits in one cookie, and nil, false
+// when maxChunks cookies are not enough. The first element carries the
+// chunk header.
+func splitValue(name, value string, maxChunks int) (parts []string, ok bool) {
 	if len(name)+len(value) <= CookieBudget {
-		return []string{value}
+		return nil, true
 	}
 	for n := 2; n <= maxChunks; n++ {
 		if capacity(name, n) < len(value) {
@@ -148,9 +149,9 @@ func splitValue(name, value string, maxChunks int) []string {
 			parts[i-1] = rest[:c]
 			rest = rest[c:]
 		}
-		return parts
+		return parts, true
 	}
-	return nil
+	return nil, false
 }
 
 // assembler enumerates reassembled values for one chunk header candidate.

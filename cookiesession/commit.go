@@ -14,7 +14,8 @@ import (
 // encoded is a session sealed and split into cookie values.
 type encoded struct {
 	gen     int
-	parts   []string
+	value   string   // the whole cookie value
+	parts   []string // the chunk values, nil when value fits in one cookie
 	meta    codec.Meta
 	now     time.Time
 	expires time.Time // cookie Expires; zero for a browser-session cookie
@@ -70,22 +71,27 @@ func (s *Session) commit(h http.Header) error {
 	if !s.modified && !s.renewed && !(s.fromCookie && (s.info.VerifiedWithFallback() || s.refreshDue(now))) {
 		return nil
 	}
-	enc := s.saved
-	if enc == nil || enc.gen != s.gen {
+	var enc encoded
+	if s.saved != nil && s.saved.gen == s.gen {
+		enc = *s.saved
+	} else {
 		var err error
 		if enc, err = s.encode(now); err != nil {
 			return err
 		}
 	}
 	name := cfg.name
+	if enc.parts == nil {
+		h["Set-Cookie"] = append(h["Set-Cookie"], s.m.cookieLine(name, enc.value, enc.expires, enc.now))
+	}
 	for i, p := range enc.parts {
 		n := name
 		if i > 0 {
 			n = chunkName(name, i+1)
 		}
-		h.Add("Set-Cookie", s.m.cookieLine(n, p, enc.expires, enc.now))
+		h["Set-Cookie"] = append(h["Set-Cookie"], s.m.cookieLine(n, p, enc.expires, enc.now))
 	}
-	s.deleteCookies(h, len(enc.parts))
+	s.deleteCookies(h, max(len(enc.parts), 1))
 	addVary(h)
 	applyCachePolicy(h)
 	return nil
@@ -114,7 +120,7 @@ func (s *Session) refreshDue(now time.Time) bool {
 
 // encode seals the session and splits it into chunks. The caller holds the
 // lock.
-func (s *Session) encode(now time.Time) (*encoded, error) {
+func (s *Session) encode(now time.Time) (encoded, error) {
 	m := s.m
 	cfg := &m.cfg
 	var meta codec.Meta
@@ -144,19 +150,19 @@ func (s *Session) encode(now time.Time) (*encoded, error) {
 	meta = out
 	if err != nil {
 		if errors.Is(err, codec.ErrTooLarge) {
-			return nil, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
+			return encoded{}, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
 		}
-		return nil, fmt.Errorf("%w: %w", ErrNotSaved, err)
+		return encoded{}, fmt.Errorf("%w: %w", ErrNotSaved, err)
 	}
 	if !validValue(value) {
-		return nil, fmt.Errorf("%w: codec produced bytes that are not allowed in a cookie value", ErrNotSaved)
+		return encoded{}, fmt.Errorf("%w: codec produced bytes that are not allowed in a cookie value", ErrNotSaved)
 	}
-	parts := splitValue(cfg.name, value, cfg.maxChunks)
-	if parts == nil {
+	parts, ok := splitValue(cfg.name, value, cfg.maxChunks)
+	if !ok {
 		err := &codec.TooLargeError{What: "session cookie", Size: len(cfg.name) + len(value), Limit: budget}
-		return nil, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
+		return encoded{}, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
 	}
-	enc := &encoded{gen: s.gen, parts: parts, meta: meta, now: now}
+	enc := encoded{gen: s.gen, value: value, parts: parts, meta: meta, now: now}
 	if s.permanent() {
 		if cfg.flask {
 			// Flask: Expires = now + PERMANENT_SESSION_LIFETIME, no Max-Age.
@@ -176,12 +182,12 @@ func (s *Session) encode(now time.Time) (*encoded, error) {
 func (s *Session) deleteCookies(h http.Header, keep int) {
 	m := s.m
 	if keep == 0 {
-		h.Add("Set-Cookie", m.deletionLine(m.cfg.name))
+		h["Set-Cookie"] = append(h["Set-Cookie"], m.deletionLine(m.cfg.name))
 		keep = 1
 	}
 	last := max(s.rc.maxIdx, s.info.Chunks)
 	for i := keep + 1; i <= last; i++ {
-		h.Add("Set-Cookie", m.deletionLine(chunkName(m.cfg.name, i)))
+		h["Set-Cookie"] = append(h["Set-Cookie"], m.deletionLine(chunkName(m.cfg.name, i)))
 	}
 }
 

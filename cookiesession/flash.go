@@ -48,18 +48,23 @@ func (s *Session) AddFlash(category, message string) error {
 // request takes them all out of the session (marking it modified if there
 // were any) and later calls in the same request return the same list.
 // With categories, only messages in those categories are returned; as in
-// Flask, the others are consumed too.
+// Flask, the others are consumed too. Called after the response started,
+// it returns the messages but cannot remove them.
 func (s *Session) Flashes(categories ...string) []Flash {
 	if !s.begin() {
 		return nil
 	}
 	defer s.mu.Unlock()
-	if !s.flashesTaken && !s.committed {
+	if !s.flashesTaken {
 		s.flashesTaken = true
 		if raw, ok := s.values[flashesKey]; ok {
-			delete(s.values, flashesKey)
-			s.changed()
 			s.flashes = parseFlashes(raw)
+			// After the response started the removal could not be saved:
+			// the messages are returned and stay queued.
+			if !s.committed {
+				delete(s.values, flashesKey)
+				s.changed()
+			}
 		}
 	}
 	if len(categories) == 0 {

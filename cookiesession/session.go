@@ -319,7 +319,7 @@ func (s *Session) Save() error {
 	if err != nil {
 		return err
 	}
-	s.saved = enc
+	s.saved = &enc
 	return nil
 }
 
