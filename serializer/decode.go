@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"sync"
@@ -118,10 +119,11 @@ func (d *decoder) literal(word string, v any) (any, error) {
 	return nil, d.syntax("invalid value")
 }
 
+// Boxed once, so that decoding the tokens does not allocate.
 var (
-	posInf = any(inf(1))
-	negInf = any(inf(-1))
-	nan    = any(nanValue())
+	posInf = any(math.Inf(1))
+	negInf = any(math.Inf(-1))
+	nan    = any(math.NaN())
 )
 
 func (d *decoder) value() (any, error) {
