@@ -1,0 +1,48 @@
+package cliinput
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzParse checks Parse's invariants on any input: no panic, one of the
+// sentinel errors on failure, and on success a non-empty value that was
+// taken from the input (or joined from chunks that were).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		flaskCookie,
+		"session=" + flaskCookie,
+		"Cookie: a=1; session=" + flaskCookie,
+		"Set-Cookie: session=" + flaskCookie + "; HttpOnly; Path=/",
+		"Cookie: session=~2~abc; session.2=def",
+		"Cookie: session=~3~abc; session.2=def",
+		"a=1; session=abc",
+		"> Cookie: x=1\r\n< Set-Cookie: session=abc; Path=/",
+		`"'abc'"`,
+		"MTcwMDAwMDAwMHxhYg==",
+		"", ";", "=", "Cookie:", "\xff=\xfe",
+	} {
+		f.Add(s, "session", false)
+	}
+	f.Fuzz(func(t *testing.T, text, name string, nameSet bool) {
+		in, err := Parse(text, Options{Name: name, NameSet: nameSet})
+		if err != nil {
+			for _, sentinel := range []error{ErrEmpty, ErrTooLarge, ErrNotFound, ErrSyntax, ErrChunks} {
+				if errors.Is(err, sentinel) {
+					return
+				}
+			}
+			t.Fatalf("error %v wraps no sentinel", err)
+		}
+		if in.Value == "" {
+			t.Fatal("success with an empty value")
+		}
+		if !in.Chunked && !strings.Contains(text, in.Value) {
+			t.Fatalf("value %q is not part of the input", in.Value)
+		}
+		if in.Name == "" {
+			t.Fatal("empty name")
+		}
+	})
+}
