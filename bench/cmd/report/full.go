@@ -51,15 +51,19 @@ func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "report: go benchmarks -bench %q -count %d -benchtime %s\n", pattern, o.count, o.benchtime)
-	goOut, err := runBenchmarks(ctx, root, bin, pattern, o.count, o.benchtime, stderr, stderr)
-	if err != nil {
-		return err
-	}
-	raw := append([]byte{}, goOut...)
-	if !o.noPython {
-		fmt.Fprintf(stderr, "report: Python Flask timings with %s\n", o.python)
-		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S", "L"}, o.count, o.benchtime, "", stderr, stderr)
+	var raw []byte
+	for round := 1; round <= o.count; round++ {
+		fmt.Fprintf(stderr, "report: round %d of %d: go benchmarks -bench %q -benchtime %s\n", round, o.count, pattern, o.benchtime)
+		goOut, err := runBenchmarks(ctx, root, bin, pattern, 1, o.benchtime, stderr, stderr)
+		if err != nil {
+			return err
+		}
+		raw = append(raw, goOut...)
+		if o.noPython {
+			continue
+		}
+		fmt.Fprintf(stderr, "report: round %d of %d: Python Flask timings with %s\n", round, o.count, o.python)
+		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S", "L"}, 1, o.benchtime, "", stderr, stderr)
 		if err != nil {
 			return fmt.Errorf("%w (use -no-python to skip the Flask comparison)", err)
 		}
@@ -150,7 +154,9 @@ func rel(root, path string) string {
 
 // runGuard is the CI regression guard: it measures the session-S
 // benchmarks of the guarded goals and fails when one falls past its guard
-// threshold. It writes no files.
+// threshold. A comparison that fails is measured a second time, alone, and
+// fails the guard only if it fails again, so that a burst of load on a
+// shared machine does not fail CI. It writes no files.
 func runGuard(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	root, err := moduleRoot(ctx)
 	if err != nil {
@@ -163,13 +169,58 @@ func runGuard(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	defer os.RemoveAll(tmp)
 
 	var guarded []goal
-	var names []string
-	python := false
 	for _, g := range goals(sizeRatio()) {
 		if g.Guard == 0 || (o.noPython && strings.HasPrefix(g.Peer, "Python")) {
 			continue
 		}
 		guarded = append(guarded, g)
+	}
+	bin, err := buildBench(ctx, root, tmp, stderr)
+	if err != nil {
+		return err
+	}
+	var failing []result
+	for attempt := 1; attempt <= 2; attempt++ {
+		s, err := measureGuard(ctx, o, root, tmp, bin, guarded, stderr)
+		if err != nil {
+			return err
+		}
+		failing = failing[:0]
+		fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", "area", "comparison (session S)", "measured", "guard", "verdict")
+		for _, g := range guarded {
+			r := evaluate(g, s)
+			verdict := "ok"
+			if len(r.Missing) > 0 {
+				verdict = "FAIL: not measured: " + strings.Join(r.Missing, ", ")
+			} else if !r.GuardOK {
+				verdict = "FAIL"
+			}
+			if verdict != "ok" {
+				failing = append(failing, r)
+			}
+			fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", g.Area, g.What, r.measured(), g.threshold(g.Guard), verdict)
+		}
+		if len(failing) == 0 {
+			fmt.Fprintf(stdout, "report: guard: all %d comparisons against peers within bounds\n", len(guarded))
+			return nil
+		}
+		if attempt == 1 {
+			fmt.Fprintf(stdout, "report: guard: %d comparisons failed; measuring them again\n", len(failing))
+			guarded = guarded[:0]
+			for _, r := range failing {
+				guarded = append(guarded, r.goal)
+			}
+		}
+	}
+	return fmt.Errorf("guard: %d comparisons against peers failed twice", len(failing))
+}
+
+// measureGuard runs the benchmarks of goals on S in interleaved rounds and
+// summarizes them with benchstat.
+func measureGuard(ctx context.Context, o options, root, tmp, bin string, goals []goal, stderr io.Writer) (stats, error) {
+	var names []string
+	python := false
+	for _, g := range goals {
 		names = append(names, g.benchmarks()...)
 		python = python || strings.HasPrefix(g.Peer, "Python")
 	}
@@ -177,47 +228,27 @@ func runGuard(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if pattern == "" {
 		pattern = benchPattern(names)
 	}
-	bin, err := buildBench(ctx, root, tmp, stderr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "report: guard: -bench %q -count %d -benchtime %s\n", pattern, o.count, o.benchtime)
-	raw, err := runBenchmarks(ctx, root, bin, pattern, o.count, o.benchtime, nil, stderr)
-	if err != nil {
-		return err
-	}
-	if python {
-		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S"}, o.count, o.benchtime, "PythonFlask/", nil, stderr)
+	fmt.Fprintf(stderr, "report: guard: -bench %q, %d rounds, -benchtime %s\n", pattern, o.count, o.benchtime)
+	var raw []byte
+	for range o.count {
+		goOut, err := runBenchmarks(ctx, root, bin, pattern, 1, o.benchtime, nil, stderr)
 		if err != nil {
-			return fmt.Errorf("%w (use -no-python to leave the Flask comparison out of the guard)", err)
+			return nil, err
+		}
+		raw = append(raw, goOut...)
+		if !python {
+			continue
+		}
+		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S"}, 1, o.benchtime, "PythonFlask/", nil, stderr)
+		if err != nil {
+			return nil, fmt.Errorf("%w (use -no-python to leave the Flask comparison out of the guard)", err)
 		}
 		raw = append(raw, pyOut...)
 	}
 	file := filepath.Join(tmp, "guard.txt")
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
-		return err
+		return nil, err
 	}
 	s, _, err := benchstat(ctx, root, file, io.Discard)
-	if err != nil {
-		return err
-	}
-	failed := 0
-	fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", "area", "comparison (session S)", "measured", "guard", "verdict")
-	for _, g := range guarded {
-		r := evaluate(g, s)
-		verdict := "ok"
-		if len(r.Missing) > 0 {
-			verdict = "FAIL: not measured: " + strings.Join(r.Missing, ", ")
-			failed++
-		} else if !r.GuardOK {
-			verdict = "FAIL"
-			failed++
-		}
-		fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", g.Area, g.What, r.measured(), g.threshold(g.Guard), verdict)
-	}
-	if failed > 0 {
-		return fmt.Errorf("guard: %d of %d comparisons against peers failed", failed, len(guarded))
-	}
-	fmt.Fprintf(stdout, "report: guard: all %d comparisons against peers within bounds\n", len(guarded))
-	return nil
+	return s, err
 }

@@ -7,10 +7,12 @@
 //	go run ./bench/cmd/report -guard         # CI regression guard: short run, writes nothing
 //	go run ./bench/cmd/report -count 10 -benchtime 1s
 //
-// A full run builds the bench package's test binary, runs every benchmark
-// -count times, runs bench/python/flask_timeit.py with Debian's
-// /usr/bin/python3 (real Flask 2.2) for the same number of samples, merges
-// both outputs into bench/results.txt, summarizes it with `go tool
+// A full run builds the bench package's test binary and runs -count rounds;
+// each round runs every benchmark once and then bench/python/flask_timeit.py
+// with Debian's /usr/bin/python3 (real Flask 2.2) once. Interleaving the
+// samples this way spreads any change in machine load over all benchmarks
+// alike, so ratios stay fair even when absolute times drift. It merges all
+// output into bench/results.txt, summarizes it with `go tool
 // benchstat`, evaluates the goals of issue 7 on the medians, and writes
 // bench/RESULTS.md, bench/ratios.svg and bench/scaling.svg. When a goal is
 // missed it also records a CPU profile of our side of the comparison and
@@ -59,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	fs.IntVar(&o.count, "count", 0, "samples per benchmark (default 6, or 4 with -guard)")
+	fs.IntVar(&o.count, "count", 0, "samples per benchmark, taken in interleaved rounds (default 6, or 4 with -guard)")
 	fs.StringVar(&o.benchtime, "benchtime", "", "go test -benchtime per sample (default 300ms, or 100ms with -guard)")
 	fs.StringVar(&o.bench, "bench", "", "go test -bench pattern (default: every benchmark, or the guarded ones with -guard)")
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python interpreter with Flask 2.2 (Debian's, not a pyenv shim)")
