@@ -233,8 +233,12 @@ func (c *cli) audit() (int, error) {
 	if c.opts.json {
 		c.printJSON(rep)
 	} else if found != nil {
-		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with entry %d of the %s list (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
-			rep.Match.Entry, rep.Match.List, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
+		where := fmt.Sprintf("entry %d of the built-in list", rep.Match.Entry)
+		if rep.Match.List == "wordlist" {
+			where = fmt.Sprintf("line %d of the wordlist", rep.Match.Entry)
+		}
+		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with %s (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
+			where, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
 		for _, h := range rep.Hints {
 			c.hintf("%s", h)
 		}

@@ -74,7 +74,7 @@ func TestRun(t *testing.T) {
 		{name: "decode max-age none", args: []string{"decode", "--json", "--max-age", "none", devCookie}, code: exitOK, notStdout: []string{"expires_at"}},
 
 		// verify: keys and outcomes.
-		{name: "verify key-file", args: []string{"verify", "--key-file", devKey, "--now", devNow, devCookie}, code: exitOK, stdout: []string{"VALID, signed with the primary key", `"user": "alice"`}},
+		{name: "verify key-file", args: []string{"verify", "--key-file", devKey, "--now", devNow, devCookie}, code: exitOK, stdout: []string{"VALID, verified with the primary key", `"user": "alice"`}},
 		{name: "verify key-env", args: []string{"verify", "--key-env", "COOKIE_KEY", "--now", devNow, devCookie}, code: exitOK, stdout: []string{"VALID"}},
 		{name: "verify secret warns", args: []string{"verify", "--secret", "dev", "--now", devNow, devCookie}, code: exitOK, stdout: []string{"VALID"}, stderr: []string{"cookiecodec: warning: --secret puts the key on the command line"}},
 		{name: "verify flags after input", args: []string{"verify", devCookie, "--key-file", devKey, "--now", devNow}, code: exitOK, stdout: []string{"VALID"}},

@@ -175,7 +175,7 @@ func (c *cli) header(b *strings.Builder, r *result, now time.Time, pt painter) {
 	case r.Verified != nil:
 		line("status", pt.bad("UNVERIFIED")+" (decode does not check the signature: anyone can forge this)")
 	case r.Valid != nil && *r.Valid:
-		line("status", pt.good("VALID")+", signed with the "+r.Key+" key")
+		line("status", pt.good("VALID")+", verified with the "+r.Key+" key")
 	}
 	if r.KeyID != "" {
 		line("key id", r.KeyID)
