@@ -97,6 +97,7 @@ func TestRun(t *testing.T) {
 		{name: "verify truncated", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie[:len(devCookie)-3]}, code: exitFailed, stdout: []string{`"kind":"signature"`, "truncated"}},
 		{name: "verify no separator", args: []string{"verify", "--json", "--format", "flask", "--key-file", devKey, "abc"}, code: exitFailed, stdout: []string{`"kind":"malformed"`}},
 		{name: "verify duplicates", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, "Cookie: session=" + devCookie + "; session=junk"}, code: exitOK, stdout: []string{"the first was checked"}},
+		{name: "verify shadowed duplicate", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, "Cookie: session=e30.ZVPxAA.8p29ZjHuPx2KsvbY4dJGCnVYb0M; session=" + devCookie}, code: exitFailed, stdout: []string{"cookie 2 of the 2 named", "in the header is valid: the first one shadows it"}},
 		{name: "verify compressed", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCompressed}, code: exitOK, stdout: []string{`"compressed":true`, `"sku-0"`}},
 		{name: "verify legacy epoch", args: []string{"verify", "--key-file", devKey, "--now", devNow, legacyCookie(t)}, code: exitFailed, stderr: []string{"itsdangerous < 1.0", "2023-11-14 21:13:20 UTC"}},
 

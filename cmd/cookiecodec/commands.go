@@ -120,7 +120,50 @@ func (c *cli) verify() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if code != exitOK && in.Duplicates > 0 {
+		c.tryDuplicates(r, in, ks, now, maxAge)
+	}
 	return c.emit(r, now, code), nil
+}
+
+// tryDuplicates verifies the other cookies of the header that carry the
+// wanted name, and hints at the first that is valid: a cookie set for a
+// parent domain (or by an attacker, "cookie tossing") can shadow the app's
+// own, since browsers send both and servers read the first.
+func (c *cli) tryDuplicates(r *result, in cliinput.Input, ks keySet, now time.Time, maxAge time.Duration) {
+	seen := 0
+	for _, ck := range in.Cookies {
+		if ck.Name != in.Name {
+			continue
+		}
+		seen++
+		if seen == 1 {
+			continue
+		}
+		format := detectFormat(ck.Value)
+		if c.opts.format != "auto" {
+			format = c.opts.format
+		}
+		scratch := &result{}
+		other := in
+		other.Value, other.Duplicates = ck.Value, 0
+		var code int
+		var err error
+		switch format {
+		case formatFlask:
+			code, err = c.verifyFlask(scratch, ck.Value, ks, now, maxAge)
+		case formatNative:
+			code, err = c.verifyNative(scratch, other, ks, now)
+		case formatGorilla:
+			code, err = c.verifyGorilla(scratch, other, ks, now, maxAge)
+		default:
+			continue
+		}
+		if err == nil && code == exitOK {
+			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
+			return
+		}
+	}
 }
 
 func (c *cli) sign() (int, error) {
