@@ -76,7 +76,15 @@ func (s *Session) commit(h http.Header) error {
 		enc = *s.saved
 	} else {
 		var err error
-		if enc, err = s.encode(now); err != nil {
+		if enc, err = s.encode(now); errors.Is(err, ErrRejected) {
+			// The session's lifetime ended while the request ran: it ends
+			// here, the response goes on.
+			s.m.report(s.r, fmt.Errorf("%w: %w", ErrInvalidCookie, err))
+			s.deleteCookies(h, 0)
+			addVary(h)
+			applyCachePolicy(h)
+			return nil
+		} else if err != nil {
 			return err
 		}
 	}
@@ -132,8 +140,9 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		}
 		exp := created.Add(cfg.lifetime)
 		if !exp.After(now) {
-			// The absolute lifetime ran out during this request: start over.
-			meta.SessionID, created, exp = codec.SessionID{}, now, now.Add(cfg.lifetime)
+			// The absolute lifetime ran out during this request. Carrying
+			// the data into a new session would defeat the lifetime.
+			return encoded{}, fmt.Errorf("%w: %w", ErrRejected, &codec.ExpiredError{Reason: "absolute", At: exp, Now: now})
 		}
 		if cfg.idle > 0 && now.Add(cfg.idle).Before(exp) {
 			exp = now.Add(cfg.idle)
@@ -141,13 +150,11 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		meta.Created, meta.Expires = created, exp
 	}
 	budget := m.budget()
-	value, out, err := m.codec.EncodeSession(cfg.name, s.values, meta, budget)
-	if errors.Is(err, codec.ErrExpired) && !meta.Created.IsZero() {
-		// The codec's own lifetime is shorter and has run out: start a new
-		// session rather than fail the response.
-		value, out, err = m.codec.EncodeSession(cfg.name, s.values, codec.Meta{}, budget)
+	value, meta, err := m.codec.EncodeSession(cfg.name, s.values, meta, budget)
+	if errors.Is(err, codec.ErrExpired) {
+		// The codec's own (shorter) lifetime ran out during this request.
+		return encoded{}, fmt.Errorf("%w: %w", ErrRejected, err)
 	}
-	meta = out
 	if err != nil {
 		if errors.Is(err, codec.ErrTooLarge) {
 			return encoded{}, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)

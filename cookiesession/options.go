@@ -203,8 +203,10 @@ func WithCommitErrorHandler(h func(w http.ResponseWriter, r *http.Request, err e
 // WithValidate registers a hook that runs after a cookie verified and
 // before its session is used. Returning an error discards the session (the
 // request continues with an empty one and the error goes to the error hook
-// wrapped in [ErrRejected]). data must not be modified. The hook is how a
-// stateless session is revoked: see the "log out everywhere" example.
+// wrapped in [ErrRejected]). data must not be modified, and the hook must
+// not call methods of the request's [Session] (it runs while the session
+// loads). It must be safe for concurrent use. The hook is how a stateless
+// session is revoked: see the "log out everywhere" example.
 func WithValidate(validate func(r *http.Request, info Info, data map[string]any) error) Option {
 	return func(c *config) { c.validate = validate }
 }

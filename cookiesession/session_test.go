@@ -415,3 +415,27 @@ func TestGetConversions(t *testing.T) {
 		}
 	}, cookies...)
 }
+
+// TestLifetimeEndsDuringRequest checks that data is not carried into a new
+// session when the absolute lifetime runs out while a request runs.
+func TestLifetimeEndsDuringRequest(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log, WithLifetime(time.Hour), WithIdleTimeout(0))
+	cookies := cookiesOf(do(t, m, setUser))
+	clk.advance(59 * time.Minute)
+	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.Get("user") != "bob" {
+			t.Fatal("session not loaded")
+		}
+		clk.advance(2 * time.Minute) // a slow handler
+		must(t, s.Set("user", "eve"))
+		_, _ = w.Write([]byte("ok"))
+	}, cookies...)
+	if got := masked(rec); rec.Code != 200 || !cmp.Equal(got, []string{delLine}) {
+		t.Errorf("status %d, Set-Cookie %v", rec.Code, got)
+	}
+	if !log.has(codec.ErrExpired) {
+		t.Error("expiry not reported")
+	}
+}
