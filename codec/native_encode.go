@@ -8,7 +8,8 @@ import (
 
 // EncodeSession serializes value and seals it under the primary key for the
 // cookie called name. From m it takes SessionID (zero: a fresh random id),
-// Created (zero: now) and Expires (zero: derived); Issued is always now.
+// Created (zero: now; later than now: now) and Expires (zero: derived);
+// Issued is always now.
 // Expires is never later than Created+Lifetime nor, with an idle timeout,
 // Issued+IdleTimeout. A session whose absolute lifetime has already passed
 // is not re-sealed: that returns an *ExpiredError with Reason "absolute".
@@ -32,9 +33,10 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 		if created, ok = nativeSeconds(m.Created); !ok {
 			return "", Meta{}, errNativeTimeRange
 		}
-		if created > issued {
-			return "", Meta{}, fmt.Errorf("codec: session created at %v, after now (%v)", m.Created, now)
-		}
+		// A session decoded on a server whose clock runs ahead (within the
+		// skew) claims a creation time after this server's now. Clamping to
+		// now never lengthens the absolute lifetime.
+		created = min(created, issued)
 	}
 	expires := nativeAddSeconds(created, n.lifetime)
 	if expires <= issued {

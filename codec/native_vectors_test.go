@@ -36,7 +36,7 @@ func (v nativeVector) seconds(t *testing.T, k string) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-func readNativeVector(t *testing.T, path string) nativeVector {
+func readNativeVector(t testing.TB, path string) nativeVector {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
