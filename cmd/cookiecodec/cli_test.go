@@ -111,6 +111,8 @@ func TestRun(t *testing.T) {
 		{name: "sign compress always", args: []string{"sign", "--key-file", devKey, "--compress", "always", `{"a":1}`}, code: exitOK, stdout: []string{"."}},
 		{name: "sign tags", args: []string{"sign", "--json", "--key-file", devKey, `{"t":{" t":[1,2]},"b":{" b":"AAE="}}`}, code: exitOK, stdout: []string{`"payload":{"b":{" b":"AAE="},"t":{" t":[1,2]}}`}},
 		{name: "sign bad json", args: []string{"sign", "--key-file", devKey, `{"a":`}, code: exitFailed, stderr: []string{"the JSON to sign"}},
+		{name: "sign bad json json", args: []string{"sign", "--json", "--key-file", devKey, `[1,`}, code: exitFailed, stdout: []string{`"error":{"kind":"malformed","message":"the JSON to sign`}},
+		{name: "verify missing key file json", args: []string{"verify", "--json", "--key-file", "/nonexistent/key", devCookie}, code: exitFailed, stdout: []string{`"valid":false`, `--key-file: open /nonexistent/key`}},
 		{name: "sign no key", args: []string{"sign", `{}`}, code: exitUsage, stderr: []string{"sign needs a key"}},
 		{name: "sign other salt", args: []string{"sign", "--key-file", devKey, "--salt", "x", "--key-derivation", "concat", "--digest", "sha256", `{}`}, code: exitOK},
 

@@ -103,10 +103,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		code, err = c.audit()
 	}
 	if err != nil {
-		c.errorf("%v", err)
 		var ue usageError
 		if errors.As(err, &ue) {
+			c.errorf("%v", err)
 			return exitUsage
+		}
+		if c.opts.json {
+			// --json promises one object for every outcome but a usage
+			// error, failures outside the cookie included (an unreadable
+			// key file, JSON to sign that does not parse).
+			r := &result{Hints: []string{}}
+			switch verb {
+			case "verify":
+				r.Valid = boolPtr(false)
+			case "decode":
+				r.Verified = boolPtr(false)
+			}
+			r.setError(err)
+			c.printJSON(r)
+		} else {
+			c.errorf("%v", err)
 		}
 		return exitFailed
 	}
