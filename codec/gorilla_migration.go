@@ -3,11 +3,13 @@ package codec
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/serializer"
 	"github.com/gorilla/securecookie"
 )
 
@@ -67,6 +69,9 @@ type GorillaMigration struct {
 	clock  Clock
 	json   bool
 }
+
+// gorillaJSON parses the JSON of gorilla cookies made with JSONEncoder.
+var gorillaJSON = &serializer.Serializer{}
 
 // errGorillaEncode is returned by GorillaMigration.Encode.
 var errGorillaEncode = errors.New("codec: the gorilla migration reader only decodes; encode with the native codec")
@@ -128,14 +133,25 @@ func (g *GorillaMigration) Decode(name, value string, dst any) error {
 }
 
 // DecodeSession implements [LegacyReader]. The value is a map[string]any
-// (gob maps with non-string keys are rejected with ErrPayload); Meta has
-// Format "gorilla" and Issued set to gorilla's timestamp.
+// (gob maps with non-string keys are rejected with ErrPayload); JSON
+// payloads are parsed by package serializer, so integers are int64 as in
+// native cookies. Meta has Format "gorilla", and Issued and Created set to
+// gorilla's timestamp.
 func (g *GorillaMigration) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
 	var v any
 	var err error
 	var issued time.Time
 	if g.json {
-		issued, err = g.decode(name, value, maxSize, &v)
+		// Take the JSON text and parse it with the serializer, so that
+		// integers come back as int64 (as from native cookies) rather than
+		// encoding/json's float64.
+		var raw json.RawMessage
+		issued, err = g.decode(name, value, maxSize, &raw)
+		if err == nil {
+			if v, err = gorillaJSON.Unmarshal(raw); err != nil {
+				err = fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
+			}
+		}
 	} else {
 		var m map[any]any
 		issued, err = g.decode(name, value, maxSize, &m)
