@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,8 +157,121 @@ func flaskLoss(v any) any {
 			out[k] = flaskLoss(e)
 		}
 		return out
+	// The other Go kinds come back as the value model's types.
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	case uint8:
+		return int64(x)
+	case uint16:
+		return int64(x)
+	case uint32:
+		return int64(x)
+	case uint64:
+		if x > math.MaxInt64 {
+			return new(big.Int).SetUint64(x)
+		}
+		return int64(x)
+	case float32:
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return f
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out
+	case map[string]string:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = e
+		}
+		return out
+	case []int32:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = int64(e)
+		}
+		return out
+	case shade:
+		return string(x)
+	case *string:
+		return *x
+	case diffStruct:
+		m := map[string]any{"a": int64(x.A), "t": flaskLoss(x.T), "u": nil}
+		if len(x.B) > 0 {
+			m["b"] = flaskLoss(x.B)
+		}
+		if x.U != nil {
+			m["u"] = *x.U
+		}
+		return m
 	}
 	return v
+}
+
+// shade is a named string type, encoded through reflection.
+type shade string
+
+// diffStruct is a struct with json-style tags, encoded as an object.
+type diffStruct struct {
+	A int8             `json:"a"`
+	B []string         `json:"b,omitempty"`
+	T time.Time        `json:"t"`
+	U *serializer.UUID `json:"u"`
+	x int
+}
+
+// genOtherKind returns a value of a Go type outside the decoded value
+// model, which Marshal accepts.
+func genOtherKind(r *rand.Rand) any {
+	switch r.IntN(14) {
+	case 0:
+		return int8(r.Uint32())
+	case 1:
+		return int16(r.Uint32())
+	case 2:
+		return int32(r.Uint32())
+	case 3:
+		return int(r.Int64())
+	case 4:
+		return uint8(r.Uint32())
+	case 5:
+		return uint16(r.Uint32())
+	case 6:
+		return uint32(r.Uint32())
+	case 7:
+		return r.Uint64()
+	case 8:
+		return float32(r.NormFloat64() * math.Pow(10, float64(r.IntN(60)-30)))
+	case 9:
+		return []string{genString(r, 5), genString(r, 5)}
+	case 10:
+		return map[string]string{genString(r, 4): genString(r, 6), genString(r, 4): genString(r, 6)}
+	case 11:
+		return []int32{int32(r.Uint32()), -1}
+	case 12:
+		s := genString(r, 8)
+		if r.IntN(2) == 0 {
+			return &s
+		}
+		return shade(s)
+	}
+	d := diffStruct{A: int8(r.Uint32()), T: genScalarTime(r), x: 1}
+	if r.IntN(2) == 0 {
+		d.B = []string{genString(r, 3)}
+	}
+	if r.IntN(2) == 0 {
+		var u serializer.UUID
+		u[r.IntN(16)] = byte(r.Uint32())
+		d.U = &u
+	}
+	return d
 }
 
 var tagKeys = []string{" t", " b", " m", " u", " d", " di"}
@@ -182,7 +296,7 @@ var specialFloats = []float64{0, math.Copysign(0, -1), 1, -1.5, 0.1, 1e16, 1e15,
 var specialInts = []int64{0, 1, -1, 255, 256, math.MaxInt32, math.MinInt32, 1 << 53, 1<<53 + 1, math.MaxInt64, math.MinInt64}
 
 func genScalar(r *rand.Rand) any {
-	switch r.IntN(13) {
+	switch r.IntN(14) {
 	case 0:
 		return nil
 	case 1:
@@ -233,20 +347,27 @@ func genScalar(r *rand.Rand) any {
 		return u
 	case 10:
 		return int64(r.Uint64())
+	case 11:
+		return genOtherKind(r)
 	default:
-		// Years 100..9999: Python reads years below 100 as two-digit
-		// years, a quirk this package deliberately does not copy.
-		lo := time.Date(100, 1, 2, 0, 0, 0, 0, time.UTC).Unix()
-		hi := time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
-		t := time.Unix(lo+r.Int64N(hi-lo), int64(r.IntN(1e9)))
-		switch r.IntN(3) {
-		case 0:
-			return t.UTC()
-		case 1:
-			return t.In(time.FixedZone("", (r.IntN(28*60)-14*60)*60))
-		}
-		return t.UTC().Truncate(time.Second)
+		return genScalarTime(r)
 	}
+}
+
+// genScalarTime returns a time of years 100..9999: Python reads years
+// below 100 as two-digit years, a quirk this package deliberately does not
+// copy.
+func genScalarTime(r *rand.Rand) time.Time {
+	lo := time.Date(100, 1, 2, 0, 0, 0, 0, time.UTC).Unix()
+	hi := time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
+	t := time.Unix(lo+r.Int64N(hi-lo), int64(r.IntN(1e9)))
+	switch r.IntN(3) {
+	case 0:
+		return t.UTC()
+	case 1:
+		return t.In(time.FixedZone("", (r.IntN(28*60)-14*60)*60))
+	}
+	return t.UTC().Truncate(time.Second)
 }
 
 func genValue(r *rand.Rand, depth int) any {
