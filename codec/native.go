@@ -160,12 +160,13 @@ type nativeKey struct {
 	sealer nativeSealer
 }
 
-// Compile-time checks of the interfaces Native promises.
+// Compile-time checks of the interfaces Native and GorillaMigration promise.
 var (
 	_ SessionCodec       = (*Native)(nil)
 	_ securecookie.Codec = (*Native)(nil)
 	_ LegacyReader       = (*Native)(nil)
-	_                    = envelope.HeaderSize // the envelope package is the byte layout
+	_ securecookie.Codec = (*GorillaMigration)(nil)
+	_ LegacyReader       = (*GorillaMigration)(nil)
 )
 
 // NewNative returns a native codec that seals with ring's primary key and

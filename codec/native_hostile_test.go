@@ -30,6 +30,8 @@ func TestNativeHostileCookies(t *testing.T) {
 		{"padded base64", valid + "=", ErrMalformed},
 		{"standard base64 alphabet", strings.ReplaceAll(strings.ReplaceAll(valid, "-", "+"), "_", "/") + "+", ErrMalformed},
 		{"space", " " + valid, ErrMalformed},
+		{"line feed inside", valid[:20] + "\n" + valid[20:], ErrMalformed},
+		{"carriage return at the end", valid + "\r", ErrMalformed},
 		{"only header", valid[:47], ErrMalformed},
 		{"flask cookie", ".eJyrVkrLz1eyUkpKLFKqBQAbmQQZ.ZjI0AA.abc", ErrMalformed},
 		{"gorilla cookie", "MTcxNDU2Nzg5MHxEdi1CQkFFQ180SUFBUkFCRUFBQUJmX2dnQUF8", ErrMalformed},
