@@ -207,3 +207,43 @@ func TestRoundTripModel(t *testing.T) {
 		t.Errorf("round trip:\n got %#v\nwant %#v", back, v)
 	}
 }
+
+// TestConcurrentUse runs Marshal and Unmarshal from several goroutines on
+// one Serializer (run it with -race): the pooled encoders and decoders must
+// not share state.
+func TestConcurrentUse(t *testing.T) {
+	s := &serializer.Serializer{NativeTime: true}
+	v := sessionL()
+	want, err := s.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 50; i++ {
+				out, err := s.Marshal(v)
+				if err == nil && string(out) != string(want) {
+					err = errors.New("different text")
+				}
+				if err == nil {
+					var back any
+					back, err = s.Unmarshal(out)
+					if err == nil && len(back.(map[string]any)) != len(v) {
+						err = errors.New("different value")
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
