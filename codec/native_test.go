@@ -82,3 +82,30 @@ func TestNativeRoundTripModes(t *testing.T) {
 		})
 	}
 }
+
+// TestNewNativeRejectsBadOptions: configuration mistakes fail at
+// construction, not on the first cookie.
+func TestNewNativeRejectsBadOptions(t *testing.T) {
+	ring, _ := NewKeyRing(fixedKey(t, 1))
+	for name, opts := range map[string]NativeOptions{
+		"unknown mode":      {Mode: 7},
+		"long purpose":      {Purpose: string(make([]byte, 256))},
+		"negative lifetime": {Lifetime: -time.Second},
+		"negative idle":     {IdleTimeout: -time.Second},
+		"negative padding":  {Padding: -1},
+		"huge padding":      {Padding: MaxPadding + 1},
+		"negative max size": {MaxCookieSize: -1},
+		"negative max zlib": {MaxDecompressed: -1},
+	} {
+		if _, err := NewNative(ring, opts); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := NewNative(nil, NativeOptions{}); !errors.Is(err, ErrInvalidKey) {
+		t.Errorf("nil ring: %v", err)
+	}
+	n, err := NewNative(ring, NativeOptions{})
+	if err != nil || n.Mode() != XChaCha20Poly1305 || n.Purpose() != "session" || n.lifetime != DefaultLifetime || n.skew != DefaultSkew || n.maxCookie != DefaultMaxCookieSize {
+		t.Fatalf("defaults: %+v %v", n, err)
+	}
+}
