@@ -31,27 +31,13 @@ func (p painter) bad(s string) string  { return p.paint("1;31", s) } // bold red
 // Markup) and " di" escapes undone. With redact, values become their type
 // names and keys stay.
 func renderPayload(b *strings.Builder, n *jnode, indent int, redact bool, pt painter) {
-	pad := strings.Repeat("  ", indent)
 	if tag, inner := tagOf(n); tag != "" {
 		renderTag(b, tag, inner, indent, redact, pt)
 		return
 	}
 	switch n.kind {
 	case 'o':
-		if len(n.keys) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{\n")
-		for i, k := range n.keys {
-			b.WriteString(pad + "  " + pt.key(string(appendJSONString(nil, k))) + ": ")
-			renderPayload(b, n.vals[i], indent+1, redact, pt)
-			if i < len(n.keys)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString(pad + "}")
+		renderObject(b, n, indent, redact, pt)
 	case 'a':
 		renderSeq(b, "[", "]", n.vals, indent, redact, pt)
 	case 's':
@@ -79,6 +65,26 @@ func renderPayload(b *strings.Builder, n *jnode, indent int, redact bool, pt pai
 	default:
 		b.WriteString(pt.num("null"))
 	}
+}
+
+// renderObject writes an object's members; its own one-key shape is not
+// read as a tag (the caller decided that).
+func renderObject(b *strings.Builder, n *jnode, indent int, redact bool, pt painter) {
+	if len(n.keys) == 0 {
+		b.WriteString("{}")
+		return
+	}
+	pad := strings.Repeat("  ", indent)
+	b.WriteString("{\n")
+	for i, k := range n.keys {
+		b.WriteString(pad + "  " + pt.key(string(appendJSONString(nil, k))) + ": ")
+		renderPayload(b, n.vals[i], indent+1, redact, pt)
+		if i < len(n.keys)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(pad + "}")
 }
 
 // renderSeq writes a list or tuple: on one line when every item is a
@@ -132,7 +138,7 @@ func renderTag(b *strings.Builder, tag string, inner *jnode, indent int, redact 
 		if len(k) >= 2 {
 			k = k[:len(k)-2]
 		}
-		renderPayload(b, &jnode{kind: 'o', keys: []string{k}, vals: inner.vals[:1]}, indent, redact, pt)
+		renderObject(b, &jnode{kind: 'o', keys: []string{k}, vals: inner.vals[:1]}, indent, redact, pt)
 		return
 	}
 	if redact {
