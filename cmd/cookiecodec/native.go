@@ -123,7 +123,7 @@ func (c *cli) verifyNative(r *result, in cliinput.Input, ks keySet, now time.Tim
 	if err != nil {
 		return 0, usagef("%v", err)
 	}
-	v, meta, err := n.DecodeSession(in.Name, in.Value, 0)
+	v, meta, err := n.DecodeSession(in.Name, in.Value, sizeLimit(in))
 	if err != nil {
 		r.setError(err)
 		c.nativeHints(r, err, in, ring, keys, opts, h)
@@ -146,6 +146,16 @@ func (c *cli) verifyNative(r *result, in cliinput.Input, ks keySet, now time.Tim
 		r.hint("verified with fallback key %d (key id %s), not the primary: an app re-issues it under the primary key", meta.KeyIndex, meta.KeyID)
 	}
 	return exitOK, nil
+}
+
+// sizeLimit is the maxSize given to a codec: its default (4096, what one
+// browser cookie holds) unless the value was joined from chunk cookies,
+// whose sum may be larger (cliinput bounds it at 1 MiB).
+func sizeLimit(in cliinput.Input) int {
+	if in.Chunked {
+		return len(in.Name) + len(in.Value)
+	}
+	return 0
 }
 
 // commonPurposes are purposes tried when a native cookie fails for the
@@ -193,7 +203,7 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 			if nerr != nil {
 				continue
 			}
-			_, _, derr := n.DecodeSession(name, in.Value, 0)
+			_, _, derr := n.DecodeSession(name, in.Value, sizeLimit(in))
 			if derr != nil && (errors.Is(derr, codec.ErrSignature) || errors.Is(derr, codec.ErrMalformed)) {
 				continue
 			}

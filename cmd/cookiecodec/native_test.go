@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/codec"
 )
 
 // newNativeKey runs keygen and stores the key in a file.
@@ -157,4 +161,51 @@ func TestNativeRoundTrip(t *testing.T) {
 			t.Fatalf("a non-native key: exit %d %s", code, stderr)
 		}
 	})
+}
+
+// TestNativeChunked verifies a native session split over chunk cookies in
+// one Cookie header, in cookiesession's layout (NAME=~n~PART1, NAME.k).
+func TestNativeChunked(t *testing.T) {
+	keyFile, _ := newNativeKey(t)
+	text, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := codec.ParseKey(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := codec.NewKeyRing(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := codec.NewNative(ring, codec.NativeOptions{MaxCookieSize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("x", 9000)
+	value, _, err := n.EncodeSession("session", map[string]any{"blob": big}, codec.Meta{}, 64<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	third := len(value) / 3
+	header := fmt.Sprintf("Cookie: theme=dark; session.3=%s; session=~3~%s; session.2=%s", value[2*third:], value[:third], value[third:2*third])
+	code, stdout, stderr := runCLI(t, header, "verify", "--json", "--key-file", keyFile)
+	m := jsonOut(t, stdout)
+	p, _ := m["payload"].(map[string]any)
+	if code != exitOK || p["blob"] != big {
+		t.Fatalf("chunked verify: exit %d %v %s", code, m["error"], stderr)
+	}
+	// A missing chunk fails closed, before any decoding.
+	missing := fmt.Sprintf("Cookie: session=~3~%s; session.2=%s", value[:third], value[third:2*third])
+	code, stdout, _ = runCLI(t, missing, "verify", "--json", "--key-file", keyFile)
+	if m = jsonOut(t, stdout); code != exitFailed || errKind(m) != "malformed" || !strings.Contains(m["error"].(map[string]any)["message"].(string), "chunk 3 of 3 is missing") {
+		t.Fatalf("missing chunk: exit %d %v", code, m)
+	}
+	// Swapped chunks fail verification.
+	swapped := fmt.Sprintf("Cookie: session=~3~%s; session.2=%s; session.3=%s", value[:third], value[2*third:], value[third:2*third])
+	code, stdout, _ = runCLI(t, swapped, "verify", "--json", "--key-file", keyFile)
+	if m = jsonOut(t, stdout); code != exitFailed || m["valid"] != false {
+		t.Fatalf("swapped chunks: exit %d %v", code, m)
+	}
 }
