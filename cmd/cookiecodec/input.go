@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/cookiecodec/cookiecodec/codec"
@@ -24,6 +25,9 @@ func (c *cli) readText(what string) (string, error) {
 		}
 	default:
 		return "", usagef("%s takes one %s argument, got %d (quote a header line)", c.verb, what, len(c.args))
+	}
+	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+		c.hintf("reading %s from standard input; end it with Ctrl-D", what)
 	}
 	return cliinput.Read(c.stdin)
 }
