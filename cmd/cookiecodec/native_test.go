@@ -53,6 +53,11 @@ func TestNativeRoundTrip(t *testing.T) {
 		if code != exitOK || m["valid"] != true || m["format"] != "native" || m["key"] != "primary" || m["key_id"] != id {
 			t.Fatalf("verify: exit %d %v %s", code, m, stderr)
 		}
+		keyText, _ := os.ReadFile(key)
+		material := strings.TrimSpace(string(keyText))[len("cookiecodec-key-1.xxxxxxxx."):]
+		if strings.Contains(stdout+stderr, material) {
+			t.Error("verify printed the key material")
+		}
 		if sid, _ := m["session_id"].(string); len(sid) != 32 {
 			t.Errorf("session_id %q", sid)
 		}
