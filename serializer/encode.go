@@ -25,12 +25,13 @@ import (
 // nesting deeper than MaxDepth (a cyclic value, for one) gives [ErrTooDeep].
 func (s *Serializer) Marshal(v any) ([]byte, error) {
 	e := getEncoder(s)
-	err := e.encode(v)
+	buf, err := e.encode(e.buf[:0], v)
 	var out []byte
 	if err == nil {
-		out = make([]byte, len(e.buf))
-		copy(out, e.buf)
+		out = make([]byte, len(buf))
+		copy(out, buf)
 	}
+	e.buf = buf[:0] // keep the grown buffer for the next call
 	putEncoder(e)
 	return out, err
 }
@@ -40,11 +41,7 @@ func (s *Serializer) Marshal(v any) ([]byte, error) {
 // allocates only if dst has to grow.
 func (s *Serializer) AppendMarshal(dst []byte, v any) ([]byte, error) {
 	e := getEncoder(s)
-	own := e.buf
-	e.buf = dst
-	err := e.encode(v)
-	out := e.buf
-	e.buf = own
+	out, err := e.encode(dst, v)
 	putEncoder(e)
 	if err != nil {
 		return dst, err
@@ -106,123 +103,125 @@ func unsupported(v any, reason string) error {
 
 // encode writes v. The fast path is a type switch over the value model;
 // other types go to user tags and then to reflection.
-func (e *encoder) encode(v any) error {
+func (e *encoder) encode(b []byte, v any) ([]byte, error) {
 	if e.skipUser {
 		e.skipUser = false
 	} else if len(e.s.tags) > 0 && !builtinTagged(v) {
-		if handled, err := e.encodeUserTag(v); handled {
-			return err
+		if out, handled, err := e.encodeUserTag(b, v); handled {
+			return out, err
 		}
 	}
 	switch x := v.(type) {
 	case nil:
-		e.buf = append(e.buf, "null"...)
+		b = append(b, "null"...)
 	case string:
-		e.buf = pyjson.AppendString(e.buf, x)
+		b = pyjson.AppendString(b, x)
 	case bool:
 		if x {
-			e.buf = append(e.buf, "true"...)
+			b = append(b, "true"...)
 		} else {
-			e.buf = append(e.buf, "false"...)
+			b = append(b, "false"...)
 		}
 	case int64:
-		e.buf = pyjson.AppendInt(e.buf, x)
+		b = pyjson.AppendInt(b, x)
 	case int:
-		e.buf = pyjson.AppendInt(e.buf, int64(x))
+		b = pyjson.AppendInt(b, int64(x))
 	case float64:
-		e.buf = pyjson.AppendFloat(e.buf, x)
+		b = pyjson.AppendFloat(b, x)
 	case map[string]any:
-		return e.encodeMap(x)
+		return e.encodeMap(b, x)
 	case []any:
-		return e.encodeList(x)
+		return e.encodeList(b, x)
 	case Tuple:
 		if err := e.enter(); err != nil {
-			return err
+			return b, err
 		}
-		e.buf = append(e.buf, `{" t":`...)
-		if err := e.encodeList(x); err != nil {
-			return err
+		b = append(b, `{" t":`...)
+		var err error
+		if b, err = e.encodeList(b, x); err != nil {
+			return b, err
 		}
-		e.buf = append(e.buf, '}')
+		b = append(b, '}')
 		e.depth--
 	case []byte:
-		e.buf = append(e.buf, `{" b":"`...)
-		e.buf = base64.StdEncoding.AppendEncode(e.buf, x)
-		e.buf = append(e.buf, `"}`...)
+		b = append(b, `{" b":"`...)
+		b = base64.StdEncoding.AppendEncode(b, x)
+		b = append(b, `"}`...)
 	case Markup:
-		e.buf = append(e.buf, `{" m":`...)
-		e.buf = pyjson.AppendString(e.buf, string(x))
-		e.buf = append(e.buf, '}')
+		b = append(b, `{" m":`...)
+		b = pyjson.AppendString(b, string(x))
+		b = append(b, '}')
 	case UUID:
-		e.buf = append(e.buf, `{" u":"`...)
-		e.buf = x.appendHex(e.buf)
-		e.buf = append(e.buf, `"}`...)
+		b = append(b, `{" u":"`...)
+		b = x.appendHex(b)
+		b = append(b, `"}`...)
 	case time.Time:
-		return e.encodeTime(x)
+		return e.encodeTime(b, x)
 	case *time.Time:
 		if x == nil {
-			e.buf = append(e.buf, "null"...)
-			return nil
+			b = append(b, "null"...)
+			return b, nil
 		}
-		return e.encodeTime(*x)
+		return e.encodeTime(b, *x)
 	case *big.Int:
 		if x == nil {
-			e.buf = append(e.buf, "null"...)
-			return nil
+			b = append(b, "null"...)
+			return b, nil
 		}
-		return e.encodeBig(x)
+		return e.encodeBig(b, x)
 	case int8:
-		e.buf = pyjson.AppendInt(e.buf, int64(x))
+		b = pyjson.AppendInt(b, int64(x))
 	case int16:
-		e.buf = pyjson.AppendInt(e.buf, int64(x))
+		b = pyjson.AppendInt(b, int64(x))
 	case int32:
-		e.buf = pyjson.AppendInt(e.buf, int64(x))
+		b = pyjson.AppendInt(b, int64(x))
 	case uint:
-		e.buf = appendUint(e.buf, uint64(x))
+		b = appendUint(b, uint64(x))
 	case uint8:
-		e.buf = appendUint(e.buf, uint64(x))
+		b = appendUint(b, uint64(x))
 	case uint16:
-		e.buf = appendUint(e.buf, uint64(x))
+		b = appendUint(b, uint64(x))
 	case uint32:
-		e.buf = appendUint(e.buf, uint64(x))
+		b = appendUint(b, uint64(x))
 	case uint64:
-		e.buf = appendUint(e.buf, x)
+		b = appendUint(b, x)
 	case float32:
-		e.buf = pyjson.AppendFloat32(e.buf, x)
+		b = pyjson.AppendFloat32(b, x)
 	case []string:
 		if err := e.enter(); err != nil {
-			return err
+			return b, err
 		}
-		e.buf = append(e.buf, '[')
+		b = append(b, '[')
 		for i, s := range x {
 			if i > 0 {
-				e.buf = append(e.buf, ',')
+				b = append(b, ',')
 			}
-			e.buf = pyjson.AppendString(e.buf, s)
+			b = pyjson.AppendString(b, s)
 		}
-		e.buf = append(e.buf, ']')
+		b = append(b, ']')
 		e.depth--
 	case map[string]string:
-		return encodeSortedMap(e, x)
+		return encodeSortedMap(e, b, x)
 	case []map[string]any:
 		if err := e.enter(); err != nil {
-			return err
+			return b, err
 		}
-		e.buf = append(e.buf, '[')
+		b = append(b, '[')
 		for i, m := range x {
 			if i > 0 {
-				e.buf = append(e.buf, ',')
+				b = append(b, ',')
 			}
-			if err := e.encodeMap(m); err != nil {
-				return prependPath(err, indexSeg(i))
+			var err error
+			if b, err = e.encodeMap(b, m); err != nil {
+				return b, prependPath(err, indexSeg(i))
 			}
 		}
-		e.buf = append(e.buf, ']')
+		b = append(b, ']')
 		e.depth--
 	default:
-		return e.encodeReflect(reflect.ValueOf(v))
+		return e.encodeReflect(b, reflect.ValueOf(v))
 	}
-	return nil
+	return b, nil
 }
 
 // builtinTagged reports whether v is matched by one of Flask's own taggers
@@ -237,30 +236,30 @@ func builtinTagged(v any) bool {
 	return false
 }
 
-func (e *encoder) encodeUserTag(v any) (bool, error) {
+func (e *encoder) encodeUserTag(b []byte, v any) ([]byte, bool, error) {
 	for _, t := range e.s.tags {
 		if !t.Check(v) {
 			continue
 		}
 		j, err := t.ToJSON(v)
 		if err != nil {
-			return true, &UnsupportedTypeError{Type: reflect.TypeOf(v), Path: "$", Reason: "tag " + t.Key() + ": " + err.Error()}
+			return b, true, &UnsupportedTypeError{Type: reflect.TypeOf(v), Path: "$", Reason: "tag " + t.Key() + ": " + err.Error()}
 		}
 		if err := e.enter(); err != nil {
-			return true, err
+			return b, true, err
 		}
-		e.buf = append(e.buf, '{')
-		e.buf = pyjson.AppendString(e.buf, t.Key())
-		e.buf = append(e.buf, ':')
+		b = append(b, '{')
+		b = pyjson.AppendString(b, t.Key())
+		b = append(b, ':')
 		e.skipUser = true
-		if err := e.encode(j); err != nil {
-			return true, prependPath(err, keySeg(t.Key()))
+		if b, err = e.encode(b, j); err != nil {
+			return b, true, prependPath(err, keySeg(t.Key()))
 		}
-		e.buf = append(e.buf, '}')
+		b = append(b, '}')
 		e.depth--
-		return true, nil
+		return b, true, nil
 	}
-	return false, nil
+	return b, false, nil
 }
 
 func appendUint(dst []byte, u uint64) []byte {
@@ -276,17 +275,17 @@ func appendUint(dst []byte, u uint64) []byte {
 	return append(dst, b[i:]...)
 }
 
-func (e *encoder) encodeBig(x *big.Int) error {
+func (e *encoder) encodeBig(b []byte, x *big.Int) ([]byte, error) {
 	if x.IsInt64() {
-		e.buf = pyjson.AppendInt(e.buf, x.Int64())
-		return nil
+		b = pyjson.AppendInt(b, x.Int64())
+		return b, nil
 	}
 	// Cheap upper bound on the decimal digits before formatting.
 	if limit := e.s.maxDigits(); x.BitLen() > limit*3+limit/3 || digitsOf(x) > limit {
-		return &LimitError{What: "number length", Limit: limit, Offset: -1}
+		return b, &LimitError{What: "number length", Limit: limit, Offset: -1}
 	}
-	e.buf = x.Append(e.buf, 10)
-	return nil
+	b = x.Append(b, 10)
+	return b, nil
 }
 
 func digitsOf(x *big.Int) int {
@@ -303,50 +302,51 @@ func digitsOf(x *big.Int) int {
 	return len(s)
 }
 
-func (e *encoder) encodeTime(t time.Time) error {
+func (e *encoder) encodeTime(b []byte, t time.Time) ([]byte, error) {
 	if e.s.NativeTime {
 		if y := t.Year(); y < 0 || y > 9999 {
-			return unsupported(t, "year outside 0..9999")
+			return b, unsupported(t, "year outside 0..9999")
 		}
-		e.buf = append(e.buf, `{" dn":"`...)
-		e.buf = t.AppendFormat(e.buf, time.RFC3339Nano)
-		e.buf = append(e.buf, `"}`...)
-		return nil
+		b = append(b, `{" dn":"`...)
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `"}`...)
+		return b, nil
 	}
-	e.buf = append(e.buf, `{" d":"`...)
+	b = append(b, `{" d":"`...)
 	var err error
-	e.buf, err = appendHTTPDate(e.buf, t)
+	b, err = appendHTTPDate(b, t)
 	if err != nil {
-		return unsupported(t, err.Error())
+		return b, unsupported(t, err.Error())
 	}
-	e.buf = append(e.buf, `"}`...)
-	return nil
+	b = append(b, `"}`...)
+	return b, nil
 }
 
-func (e *encoder) encodeList(x []any) error {
+func (e *encoder) encodeList(b []byte, x []any) ([]byte, error) {
 	if err := e.enter(); err != nil {
-		return err
+		return b, err
 	}
-	e.buf = append(e.buf, '[')
+	b = append(b, '[')
 	for i, item := range x {
 		if i > 0 {
-			e.buf = append(e.buf, ',')
+			b = append(b, ',')
 		}
-		if err := e.encode(item); err != nil {
-			return prependPath(err, indexSeg(i))
+		var err error
+		if b, err = e.encode(b, item); err != nil {
+			return b, prependPath(err, indexSeg(i))
 		}
 	}
-	e.buf = append(e.buf, ']')
+	b = append(b, ']')
 	e.depth--
-	return nil
+	return b, nil
 }
 
 // encodeMap writes m with sorted keys, or with the " di" escape when its only
 // key is a tag key.
-func (e *encoder) encodeMap(m map[string]any) error {
+func (e *encoder) encodeMap(b []byte, m map[string]any) ([]byte, error) {
 	if len(m) == 1 {
 		for k, v := range m {
-			return e.encodeOne(k, v)
+			return e.encodeOne(b, k, v)
 		}
 	}
 	if len(m) <= smallMap {
@@ -367,111 +367,114 @@ func (e *encoder) encodeMap(m map[string]any) error {
 			}
 		}
 		if err := e.enter(); err != nil {
-			return err
+			return b, err
 		}
-		e.buf = append(e.buf, '{')
+		b = append(b, '{')
 		for i := range n {
 			if i > 0 {
-				e.buf = append(e.buf, ',')
+				b = append(b, ',')
 			}
 			p := &arr[idx[i]]
-			e.buf = pyjson.AppendString(e.buf, p.k)
-			e.buf = append(e.buf, ':')
-			if err := e.encode(p.v); err != nil {
-				return prependPath(err, keySeg(p.k))
+			b = pyjson.AppendString(b, p.k)
+			b = append(b, ':')
+			var err error
+			if b, err = e.encode(b, p.v); err != nil {
+				return b, prependPath(err, keySeg(p.k))
 			}
 		}
-		e.buf = append(e.buf, '}')
+		b = append(b, '}')
 		e.depth--
-		return nil
+		return b, nil
 	}
 	base := len(e.pairs)
 	for k, v := range m {
 		e.pairs = append(e.pairs, kv{k, v})
 	}
-	return e.encodePairs(base)
+	return e.encodePairs(b, base)
 }
 
 // smallMap is the largest map sorted in a stack array.
 const smallMap = 16
 
 // encodeOne writes a one-entry object, escaping a tag key as Flask's TagDict.
-func (e *encoder) encodeOne(k string, v any) error {
+func (e *encoder) encodeOne(b []byte, k string, v any) ([]byte, error) {
 	if err := e.enter(); err != nil {
-		return err
+		return b, err
 	}
 	esc := e.s.isTagKey(k)
 	if esc {
-		e.buf = append(e.buf, `{" di":`...)
+		b = append(b, `{" di":`...)
 		e.depth++
 		if e.depth > e.maxDepth {
-			return &LimitError{What: "depth", Limit: e.maxDepth, Offset: -1}
+			return b, &LimitError{What: "depth", Limit: e.maxDepth, Offset: -1}
 		}
-		e.buf = append(e.buf, '{')
-		e.buf = pyjson.AppendString(e.buf, k+"__")
+		b = append(b, '{')
+		b = pyjson.AppendString(b, k+"__")
 	} else {
-		e.buf = append(e.buf, '{')
-		e.buf = pyjson.AppendString(e.buf, k)
+		b = append(b, '{')
+		b = pyjson.AppendString(b, k)
 	}
-	e.buf = append(e.buf, ':')
-	if err := e.encode(v); err != nil {
-		return prependPath(err, keySeg(k))
+	b = append(b, ':')
+	var err error
+	if b, err = e.encode(b, v); err != nil {
+		return b, prependPath(err, keySeg(k))
 	}
-	e.buf = append(e.buf, '}')
+	b = append(b, '}')
 	if esc {
-		e.buf = append(e.buf, '}')
+		b = append(b, '}')
 		e.depth--
 	}
 	e.depth--
-	return nil
+	return b, nil
 }
 
 // encodePairs sorts and writes e.pairs[base:], then pops them.
-func (e *encoder) encodePairs(base int) error {
+func (e *encoder) encodePairs(b []byte, base int) ([]byte, error) {
 	n := len(e.pairs) - base
 	e.pairsHigh = max(e.pairsHigh, len(e.pairs))
 	if n == 1 {
 		p := e.pairs[base]
 		e.pairs = e.pairs[:base]
-		return e.encodeOne(p.k, p.v)
+		return e.encodeOne(b, p.k, p.v)
 	}
 	if err := e.enter(); err != nil {
 		e.pairs = e.pairs[:base]
-		return err
+		return b, err
 	}
 	slices.SortFunc(e.pairs[base:], func(a, b kv) int { return cmp.Compare(a.k, b.k) })
-	e.buf = append(e.buf, '{')
+	b = append(b, '{')
 	for i := base; i < len(e.pairs); i++ {
 		if i > base {
-			e.buf = append(e.buf, ',')
+			b = append(b, ',')
 		}
 		p := e.pairs[i]
-		e.buf = pyjson.AppendString(e.buf, p.k)
-		e.buf = append(e.buf, ':')
-		if err := e.encode(p.v); err != nil {
+		b = pyjson.AppendString(b, p.k)
+		b = append(b, ':')
+		var err error
+		if b, err = e.encode(b, p.v); err != nil {
 			e.pairs = e.pairs[:base]
-			return prependPath(err, keySeg(p.k))
+			return b, prependPath(err, keySeg(p.k))
 		}
 	}
-	e.buf = append(e.buf, '}')
+	b = append(b, '}')
 	e.pairs = e.pairs[:base]
 	e.depth--
-	return nil
+	return b, nil
 }
 
 // encodeSortedMap writes a map whose values are plain strings or numbers.
-func encodeSortedMap[V any](e *encoder, m map[string]V) error {
+func encodeSortedMap[V any](e *encoder, b []byte, m map[string]V) ([]byte, error) {
 	base := len(e.pairs)
 	for k, v := range m {
 		e.pairs = append(e.pairs, kv{k, v})
 	}
 	if len(m) == 0 {
 		if err := e.enter(); err != nil {
-			return err
+			return b, err
 		}
-		e.buf = append(e.buf, "{}"...)
+		b = append(b, "{}"...)
 		e.depth--
-		return nil
+		return b, nil
 	}
-	return e.encodePairs(base)
+	return e.encodePairs(b, base)
 }

@@ -12,51 +12,51 @@ import (
 // pointers, other slices, arrays and string-keyed maps, and structs (written
 // as objects with json-style field names, tagged like any map). A nil slice
 // is written as [] and a nil map as {}, since Python has no typed None.
-func (e *encoder) encodeReflect(rv reflect.Value) error {
+func (e *encoder) encodeReflect(b []byte, rv reflect.Value) ([]byte, error) {
 	switch rv.Kind() {
 	case reflect.Invalid:
-		e.buf = append(e.buf, "null"...)
-		return nil
+		b = append(b, "null"...)
+		return b, nil
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
-			e.buf = append(e.buf, "null"...)
-			return nil
+			b = append(b, "null"...)
+			return b, nil
 		}
 		if err := e.enter(); err != nil {
-			return err
+			return b, err
 		}
-		err := e.encode(rv.Elem().Interface())
+		b, err := e.encode(b, rv.Elem().Interface())
 		e.depth--
-		return err
+		return b, err
 	case reflect.String:
-		e.buf = pyjson.AppendString(e.buf, rv.String())
+		b = pyjson.AppendString(b, rv.String())
 	case reflect.Bool:
-		return e.encode(rv.Bool())
+		return e.encode(b, rv.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		e.buf = pyjson.AppendInt(e.buf, rv.Int())
+		b = pyjson.AppendInt(b, rv.Int())
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		e.buf = appendUint(e.buf, rv.Uint())
+		b = appendUint(b, rv.Uint())
 	case reflect.Float32:
-		e.buf = pyjson.AppendFloat32(e.buf, float32(rv.Float()))
+		b = pyjson.AppendFloat32(b, float32(rv.Float()))
 	case reflect.Float64:
-		e.buf = pyjson.AppendFloat(e.buf, rv.Float())
+		b = pyjson.AppendFloat(b, rv.Float())
 	case reflect.Slice:
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			return e.encode(rv.Bytes())
+			return e.encode(b, rv.Bytes())
 		}
-		return e.encodeReflectList(rv)
+		return e.encodeReflectList(b, rv)
 	case reflect.Array:
-		return e.encodeReflectList(rv)
+		return e.encodeReflectList(b, rv)
 	case reflect.Map:
 		if rv.Type().Key().Kind() != reflect.String {
-			return &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: "map keys must be strings"}
+			return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: "map keys must be strings"}
 		}
 		base := len(e.pairs)
 		it := rv.MapRange()
 		for it.Next() {
 			e.pairs = append(e.pairs, kv{it.Key().String(), it.Value().Interface()})
 		}
-		return e.encodePairs(base)
+		return e.encodePairs(b, base)
 	case reflect.Struct:
 		fields := structFields(rv.Type())
 		base := len(e.pairs)
@@ -70,29 +70,30 @@ func (e *encoder) encodeReflect(rv reflect.Value) error {
 			}
 			e.pairs = append(e.pairs, kv{f.name, fv.Interface()})
 		}
-		return e.encodePairs(base)
+		return e.encodePairs(b, base)
 	default:
-		return &UnsupportedTypeError{Type: rv.Type(), Path: "$"}
+		return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$"}
 	}
-	return nil
+	return b, nil
 }
 
-func (e *encoder) encodeReflectList(rv reflect.Value) error {
+func (e *encoder) encodeReflectList(b []byte, rv reflect.Value) ([]byte, error) {
 	if err := e.enter(); err != nil {
-		return err
+		return b, err
 	}
-	e.buf = append(e.buf, '[')
+	b = append(b, '[')
 	for i := 0; i < rv.Len(); i++ {
 		if i > 0 {
-			e.buf = append(e.buf, ',')
+			b = append(b, ',')
 		}
-		if err := e.encode(rv.Index(i).Interface()); err != nil {
-			return prependPath(err, indexSeg(i))
+		var err error
+		if b, err = e.encode(b, rv.Index(i).Interface()); err != nil {
+			return b, prependPath(err, indexSeg(i))
 		}
 	}
-	e.buf = append(e.buf, ']')
+	b = append(b, ']')
 	e.depth--
-	return nil
+	return b, nil
 }
 
 func isEmpty(v reflect.Value) bool {
