@@ -203,70 +203,90 @@ func (s *Session) deleteCookies(h http.Header, keep int) {
 // Expires and Max-Age; Flask-mode cookies only Expires, as Flask.
 func (m *Manager) cookieLine(name, value string, expires, now time.Time) string {
 	var b strings.Builder
-	b.Grow(len(name) + len(value) + 110)
+	b.Grow(len(name) + 1 + len(value) + len(m.attrPrefix) + len(m.attrSuffix) + 60)
 	b.WriteString(name)
 	b.WriteByte('=')
 	b.WriteString(value)
+	b.WriteString(m.attrPrefix)
 	if !expires.IsZero() {
-		m.attrs(&b, expires, expires.Unix()-now.Unix(), !m.cfg.flask)
-	} else {
-		m.attrs(&b, time.Time{}, 0, false)
+		var buf [40]byte
+		b.WriteString("; Expires=")
+		b.Write(appendHTTPDate(buf[:0], expires))
+		if !m.cfg.flask {
+			b.WriteString("; Max-Age=")
+			b.Write(strconv.AppendInt(buf[:0], max(expires.Unix()-now.Unix(), 0), 10))
+		}
 	}
+	b.WriteString(m.attrSuffix)
 	return b.String()
 }
 
 // deletionLine formats the Set-Cookie value that deletes a cookie.
 func (m *Manager) deletionLine(name string) string {
-	var b strings.Builder
-	b.Grow(len(name) + 120)
-	b.WriteString(name)
-	b.WriteByte('=')
-	m.attrs(&b, time.Unix(0, 0), 0, true)
-	return b.String()
+	const expired = "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"
+	return name + "=" + m.attrPrefix + expired + m.attrSuffix
 }
 
-func (m *Manager) attrs(b *strings.Builder, expires time.Time, maxAge int64, withMaxAge bool) {
-	cfg := &m.cfg
-	b.WriteString("; Path=")
-	b.WriteString(cfg.path)
-	if cfg.domain != "" {
-		b.WriteString("; Domain=")
-		b.WriteString(cfg.domain)
+// attributes returns the fixed cookie attributes before and after the
+// expiry ones.
+func (c *config) attributes() (prefix, suffix string) {
+	prefix = "; Path=" + c.path
+	if c.domain != "" {
+		prefix += "; Domain=" + c.domain
 	}
-	if !expires.IsZero() {
-		b.WriteString("; Expires=")
-		var buf [len(http.TimeFormat)]byte
-		b.Write(expires.UTC().AppendFormat(buf[:0], http.TimeFormat))
+	if c.httpOnly {
+		suffix += "; HttpOnly"
 	}
-	if withMaxAge {
-		b.WriteString("; Max-Age=")
-		var buf [20]byte
-		b.Write(strconv.AppendInt(buf[:0], max(maxAge, 0), 10))
+	if c.secure {
+		suffix += "; Secure"
 	}
-	if cfg.httpOnly {
-		b.WriteString("; HttpOnly")
-	}
-	if cfg.secure {
-		b.WriteString("; Secure")
-	}
-	switch cfg.sameSite {
+	switch c.sameSite {
 	case http.SameSiteLaxMode:
-		b.WriteString("; SameSite=Lax")
+		suffix += "; SameSite=Lax"
 	case http.SameSiteStrictMode:
-		b.WriteString("; SameSite=Strict")
+		suffix += "; SameSite=Strict"
 	case http.SameSiteNoneMode:
-		b.WriteString("; SameSite=None")
+		suffix += "; SameSite=None"
 	}
-	if cfg.partitioned {
-		b.WriteString("; Partitioned")
+	if c.partitioned {
+		suffix += "; Partitioned"
 	}
+	return prefix, suffix
 }
+
+// appendHTTPDate appends t in the IMF-fixdate form of http.TimeFormat,
+// e.g. "Wed, 15 Nov 2023 22:13:20 GMT", without time.Format's generality.
+func appendHTTPDate(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, http.TimeFormat)
+	}
+	const days = "SunMonTueWedThuFriSat"
+	const months = "JanFebMarAprMayJunJulAugSepOctNovDec"
+	wd := int(t.Weekday())
+	b = append(b, days[3*wd:3*wd+3]...)
+	b = append(b, ',', ' ', byte('0'+d/10), byte('0'+d%10), ' ')
+	b = append(b, months[3*(mo-1):3*mo]...)
+	b = append(b, ' ', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), ' ')
+	b = append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	return append(b, " GMT"...)
+}
+
+// cookieValueOK marks the bytes allowed in an unquoted cookie value
+// (RFC 6265 cookie-octet).
+var cookieValueOK = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = c != '"' && c != ',' && c != ';' && c != '\\'
+	}
+	return t
+}()
 
 // validValue reports whether v may be sent as a cookie value unquoted.
 func validValue(v string) bool {
 	for i := 0; i < len(v); i++ {
-		b := v[i]
-		if b <= 0x20 || b >= 0x7f || b == '"' || b == ',' || b == ';' || b == '\\' {
+		if !cookieValueOK[v[i]] {
 			return false
 		}
 	}

@@ -113,8 +113,8 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
 }
 
 // budget is the largest len(name)+len(value) of a session: what MaxChunks
-// cookies can carry.
-func (m *Manager) budget() int { return len(m.cfg.name) + capacity(m.cfg.name, m.cfg.maxChunks) }
+// cookies can carry. It is computed once, in build.
+func (m *Manager) budget() int { return m.maxSize }
 
 // checkTimes applies the manager's lifetimes to a verified cookie. The
 // codec has already checked the cookie's own expiry; this check makes a

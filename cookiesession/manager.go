@@ -17,6 +17,10 @@ import (
 type Manager struct {
 	cfg   config
 	codec codec.SessionCodec
+
+	maxSize    int    // len(name)+len(value) MaxChunks cookies can carry
+	attrPrefix string // "; Path=/[; Domain=d]"
+	attrSuffix string // "[; HttpOnly][; Secure][; SameSite=X][; Partitioned]"
 }
 
 // ctxKey finds a manager's session in a request context. It holds only a
@@ -80,7 +84,10 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	if cfg.errorHandler == nil {
 		cfg.errorHandler = defaultErrorHandler
 	}
-	return &Manager{cfg: cfg, codec: c}, nil
+	m := &Manager{cfg: cfg, codec: c}
+	m.maxSize = len(cfg.name) + capacity(cfg.name, cfg.maxChunks)
+	m.attrPrefix, m.attrSuffix = cfg.attributes()
+	return m, nil
 }
 
 func defaultErrorHandler(w http.ResponseWriter, _ *http.Request, _ error) {

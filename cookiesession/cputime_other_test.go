@@ -1,0 +1,5 @@
+//go:build !unix
+
+package cookiesession
+
+func processCPU() int64 { return -1 }
