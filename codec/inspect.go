@@ -47,8 +47,8 @@ func Inspect(cookie string) (Header, error) {
 	if len(cookie) > maxInspect {
 		return Header{}, &TooLargeError{What: "cookie", Size: len(cookie), Limit: maxInspect}
 	}
-	raw, err := nativeB64.DecodeString(cookie)
-	if err != nil || hasLineBreak(cookie) {
+	raw, ok := envelope.AppendDecode(nil, cookie)
+	if !ok {
 		return Header{}, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
 	}
 	env, err := envelope.Parse(raw)

@@ -2,12 +2,10 @@ package codec
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -261,16 +259,6 @@ func (n *Native) Mode() Mode { return n.mode }
 
 // Purpose returns the codec's purpose string.
 func (n *Native) Purpose() string { return n.purpose }
-
-// nativeB64 rejects padding and non-zero trailing bits. encoding/base64
-// skips '\r' and '\n' even in Strict mode, so callers also refuse those
-// with hasLineBreak: together every cookie string has exactly one decoding
-// and no bit of it can change without changing the decoded bytes.
-var nativeB64 = base64.RawURLEncoding.Strict()
-
-// hasLineBreak reports whether s contains '\r' or '\n', which nativeB64
-// would silently skip.
-func hasLineBreak(s string) bool { return strings.ContainsAny(s, "\r\n") }
 
 // nativeBuf holds the scratch buffers of one encode or decode.
 type nativeBuf struct {

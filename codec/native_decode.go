@@ -72,10 +72,11 @@ func (n *Native) open(buf *nativeBuf, name, value string, maxSize int) ([]byte, 
 	if value == "" {
 		return nil, Meta{}, fmt.Errorf("%w: empty cookie", ErrMalformed)
 	}
-	buf.aux = append(buf.aux[:0], value...)
-	raw, err := nativeB64.AppendDecode(buf.env[:0], buf.aux)
+	// Canonical base64url only: no padding, no line breaks, zero trailing
+	// bits, so that every change to the text changes the bytes.
+	raw, ok := envelope.AppendDecode(buf.env[:0], value)
 	buf.env = raw
-	if err != nil || hasLineBreak(value) {
+	if !ok {
 		return nil, Meta{}, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
 	}
 	env, err := envelope.Parse(raw)

@@ -90,10 +90,10 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 	buf.env = env
 
 	limit := n.limit(maxSize)
-	if size := len(name) + nativeB64.EncodedLen(len(env)); size > limit {
+	if size := len(name) + envelope.EncodedLen(len(env)); size > limit {
 		return "", Meta{}, &TooLargeError{What: "cookie", Size: size, Limit: limit}
 	}
-	buf.aux = nativeB64.AppendEncode(buf.aux[:0], env)
+	buf.aux = envelope.AppendEncode(buf.aux[:0], env)
 	out := string(buf.aux)
 	return out, Meta{
 		Format:     "native",

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -60,8 +61,8 @@ func TestNativeRefreshDrawsNewNonce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1, _ := nativeB64.DecodeString(c1)
-	r2, _ := nativeB64.DecodeString(c2)
+	r1, _ := base64.RawURLEncoding.DecodeString(c1)
+	r2, _ := base64.RawURLEncoding.DecodeString(c2)
 	if m2.SessionID != m.SessionID || string(r1[35:59]) == string(r2[35:59]) {
 		t.Fatal("refresh reused the nonce or lost the session id")
 	}
