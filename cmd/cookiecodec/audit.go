@@ -119,6 +119,14 @@ func (c *cli) audit() (int, error) {
 		}
 		return fail("malformed", fmt.Sprintf("this looks like a %s cookie; audit checks Flask and itsdangerous cookies, whose secrets can be guessed offline", f))
 	}
+	if i := lastDot(in.Value); i >= 0 {
+		// Python reads '=' padding, '+', '/' and slack bits in the
+		// signature; audit the canonical spelling of the same MAC.
+		if canon, ok := canonicalSig(in.Value[i+1:]); ok && canon != in.Value[i+1:] {
+			in.Value = in.Value[:i+1] + canon
+			rep.Hints = append(rep.Hints, "the signature is not canonical base64url; its canonical spelling was audited")
+		}
+	}
 	if i := lastDot(in.Value); i >= 0 && !c.opts.set["digest"] {
 		if d, ok := digestBySigLen[len(in.Value)-i-1]; ok && d != p.Digest {
 			p.Digest = d

@@ -124,6 +124,7 @@ func TestRun(t *testing.T) {
 		{name: "audit weak", args: []string{"audit", devCookie}, code: exitFailed, stdout: []string{"WEAK SECRET", "entry 1 of the built-in list", "first character 'd', last 'v'"}, notStdout: []string{"dev"}},
 		{name: "audit json", args: []string{"audit", "--json", "--workers", "1", devCookie}, code: exitFailed,
 			stdout: []string{`"weak":true`, `"match":{"list":"built-in","entry":1,"first":"'d'","last":"'v'","salt":"cookie-session","key_derivation":"hmac","digest":"sha1"}`}},
+		{name: "audit padded signature", args: []string{"audit", "--json", devCookie + "="}, code: exitFailed, stdout: []string{`"weak":true`, "canonical spelling"}},
 		{name: "audit native refused", args: []string{"audit", "--json", "AQEA8RYIwWVT8QBlU"}, code: exitFailed, stdout: []string{`"kind":"malformed"`}},
 		{name: "audit bad workers", args: []string{"audit", "--workers", "-1", devCookie}, code: exitUsage},
 	}

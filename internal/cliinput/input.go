@@ -4,6 +4,10 @@
 // leading "> " or "< "), or several such lines, with surrounding whitespace
 // and quotes ignored.
 //
+// A session that package cookiesession split over several cookies
+// (NAME=~n~PART1; NAME.2=PART2; ...) is joined back by [ReassembleChunks]
+// when it comes in a Cookie header.
+//
 // Start with [Parse]; [Read] reads standard input with a size limit.
 //
 // # Limits
