@@ -146,7 +146,10 @@ func WithPartitioned(partitioned bool) Option {
 // the session's creation and survives refreshes; the default is
 // [DefaultLifetime] (7 days). For [NewFlask] it is Flask's
 // PERMANENT_SESSION_LIFETIME, measured from the last issue (Flask's
-// max-age); the default is [FlaskLifetime] (31 days).
+// max-age); the default is [FlaskLifetime] (31 days). The codec applies
+// its own limits as well (codec.NativeOptions.Lifetime, 30 days by default;
+// codec.FlaskOptions.MaxAge, 31 days): the shorter one wins, so configure
+// the codec with at least this lifetime.
 func WithLifetime(d time.Duration) Option { return func(c *config) { c.lifetime = d } }
 
 // WithIdleTimeout sets the idle timeout of [New]: a session whose cookie
