@@ -1,0 +1,97 @@
+package cookiesession
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// TestDefaultLogging checks that without an error hook the reasons go to
+// slog at the documented levels and never to the client.
+func TestDefaultLogging(t *testing.T) {
+	clk := newClock()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m, err := New(nativeCodec(t, clk, testKey(t, "00000001")), WithClock(clk.now), WithLogger(logger), WithMaxChunks(1))
+	must(t, err)
+	good := cookiesOf(do(t, m, setUser))
+	rec := do(t, m, readUser, "session=forged")
+	if !strings.Contains(buf.String(), "level=INFO") || !strings.Contains(buf.String(), "malformed") {
+		t.Errorf("log: %s", buf.String())
+	}
+	if strings.Contains(rec.Body.String(), "malformed") || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
+		t.Error("reason leaked to the client")
+	}
+	buf.Reset()
+	clk.advance(25 * time.Hour)
+	do(t, m, readUser, good...)
+	if !strings.Contains(buf.String(), "level=DEBUG") || !strings.Contains(buf.String(), "expired") {
+		t.Errorf("expired cookie log: %s", buf.String())
+	}
+	buf.Reset()
+	rec = do(t, m, setBlob(5000))
+	if !strings.Contains(buf.String(), "level=ERROR") || rec.Code != 500 || strings.Contains(rec.Body.String(), "too large") {
+		t.Errorf("unsaved session: %d %q, log %s", rec.Code, rec.Body, buf.String())
+	}
+}
+
+// TestCommitErrorHandler checks a custom commit error handler.
+func TestCommitErrorHandler(t *testing.T) {
+	clk := newClock()
+	var got error
+	m, err := New(nativeCodec(t, clk, testKey(t, "00000001")), WithClock(clk.now), WithMaxChunks(1), WithErrorHook(func(*http.Request, error) {}),
+		WithCommitErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
+			got = err
+			http.Error(w, "cart too big", http.StatusRequestEntityTooLarge)
+		}))
+	must(t, err)
+	rec := do(t, m, setBlob(5000))
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "cart too big") {
+		t.Errorf("got %d %q", rec.Code, rec.Body)
+	}
+	var tl *codec.TooLargeError
+	if !errors.Is(got, ErrNotSaved) || !errors.As(got, &tl) || tl.Limit != CookieBudget {
+		t.Errorf("handler got %v", got)
+	}
+	// A value the serializer cannot encode fails the same way.
+	rec = do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("ch", make(chan int)) })
+	if rec.Code != http.StatusRequestEntityTooLarge || !errors.Is(got, ErrNotSaved) || !errors.Is(got, codec.ErrPayload) {
+		t.Errorf("unencodable value: %d, %v", rec.Code, got)
+	}
+}
+
+// TestFlaskMaxAge checks that Flask mode applies the lifetime as max-age to
+// every session, permanent or not, with age == max-age still valid.
+func TestFlaskMaxAge(t *testing.T) {
+	for _, permanent := range []bool{false, true} {
+		clk := newClock()
+		log := &errLog{}
+		m, err := NewFlask(flaskCodec(t, clk, "dev"), WithClock(clk.now), WithErrorHook(log.hook), WithRefresh(RefreshNever))
+		must(t, err)
+		cookies := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			_ = s.Set("user", "alice")
+			_ = s.SetPermanent(permanent)
+		}))
+		clk.advance(FlaskLifetime)
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			if s.IsNew() {
+				t.Errorf("permanent=%v: rejected at exactly max-age", permanent)
+			}
+		}, cookies...)
+		clk.advance(time.Second)
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			if !s.IsNew() {
+				t.Errorf("permanent=%v: accepted past max-age", permanent)
+			}
+		}, cookies...)
+		if !log.has(codec.ErrExpired) {
+			t.Errorf("permanent=%v: expiry not reported", permanent)
+		}
+	}
+}
