@@ -133,11 +133,9 @@ func (c *cli) audit() (int, error) {
 			rep.Hints = append(rep.Hints, fmt.Sprintf("digest %s, from the signature's length", d))
 		}
 	}
-	parsed, err := codec.ParseSigned(in.Value, p)
-	if err != nil {
+	if _, err := codec.ParseSigned(in.Value, p); err != nil {
 		return fail(errorKind(err), err.Error())
 	}
-	_ = parsed
 
 	// The built-in list is tried under the given parameters and, unless the
 	// user fixed them, every known salt and key derivation; a wordlist only
@@ -152,71 +150,30 @@ func (c *cli) audit() (int, error) {
 			}
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	batches := make(chan auditBatch, workers*2)
-	var checked atomic.Int64
-	var mu sync.Mutex
-	var found *auditMatch
 	var skipped int
-	var readErr error
-	go func() {
-		defer close(batches)
-		words := make([][]byte, len(builtinSecrets))
-		for i, s := range builtinSecrets {
-			words[i] = []byte(s)
-		}
-		for start := 0; start < len(words); start += 16 {
-			end := min(start+16, len(words))
+	produce := func(ctx context.Context, batches chan<- auditBatch) error {
+		for start := 0; start < len(builtinSecrets); start += 16 {
+			end := min(start+16, len(builtinSecrets))
+			words := make([][]byte, 0, end-start)
+			for _, s := range builtinSecrets[start:end] {
+				words = append(words, []byte(s))
+			}
 			select {
-			case batches <- auditBatch{list: 0, first: start + 1, words: words[start:end], params: builtinParams, changes: builtinChanges}:
+			case batches <- auditBatch{list: 0, first: start + 1, words: words, params: builtinParams, changes: builtinChanges}:
 			case <-ctx.Done():
-				return
+				return nil
 			}
 		}
-		if wordlist != nil {
-			skipped, readErr = streamWordlist(ctx, wordlist, p, batches)
+		if wordlist == nil {
+			return nil
 		}
-	}()
-	stopProgress := c.auditProgress(&checked)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			checkers := map[codec.Params]*codec.Checker{}
-			for b := range batches {
-				for pi, bp := range b.params {
-					chk := checkers[bp]
-					if chk == nil {
-						ps, err := codec.ParseSigned(in.Value, bp)
-						if err != nil {
-							continue
-						}
-						if chk, err = codec.NewChecker(bp, ps); err != nil {
-							continue
-						}
-						checkers[bp] = chk
-					}
-					for i, w := range b.words {
-						if !chk.Check(w) {
-							continue
-						}
-						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi]}
-						m.first, m.last = firstLast(w)
-						mu.Lock()
-						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {
-							found = m
-						}
-						mu.Unlock()
-						cancel()
-					}
-					checked.Add(int64(len(b.words)))
-				}
-			}
-		}()
+		var err error
+		skipped, err = streamWordlist(ctx, wordlist, p, batches)
+		return err
 	}
-	wg.Wait()
+	var checked atomic.Int64
+	stopProgress := c.auditProgress(&checked)
+	found, readErr := auditSearch(in.Value, workers, produce, &checked)
 	elapsed := stopProgress()
 	if readErr != nil {
 		return fail("malformed", fmt.Sprintf("--wordlist: %v", readErr))
@@ -260,6 +217,69 @@ func (c *cli) audit() (int, error) {
 		return exitFailed, nil
 	}
 	return exitOK, nil
+}
+
+// auditSearch checks the candidates produce sends on workers goroutines,
+// each with its own [codec.Checker] per parameter set, and returns the
+// match with the lowest (list, entry), or nil. The first match cancels the
+// rest: batches already taken are finished (so a lower entry in them still
+// wins), batches not yet taken are dropped; they hold higher entries,
+// since produce sends in order. checked counts the candidates tried.
+func auditSearch(value string, workers int, produce func(context.Context, chan<- auditBatch) error, checked *atomic.Int64) (*auditMatch, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	batches := make(chan auditBatch, workers*2)
+	var produceErr error
+	go func() {
+		defer close(batches)
+		produceErr = produce(ctx, batches)
+	}()
+	var mu sync.Mutex
+	var found *auditMatch
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			checkers := map[codec.Params]*codec.Checker{}
+			for b := range batches {
+				if ctx.Err() != nil {
+					continue // drain: a match was found
+				}
+				for pi, bp := range b.params {
+					chk := checkers[bp]
+					if chk == nil {
+						ps, err := codec.ParseSigned(value, bp)
+						if err != nil {
+							continue
+						}
+						if chk, err = codec.NewChecker(bp, ps); err != nil {
+							continue
+						}
+						checkers[bp] = chk
+					}
+					for i, w := range b.words {
+						if !chk.Check(w) {
+							continue
+						}
+						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi]}
+						m.first, m.last = firstLast(w)
+						mu.Lock()
+						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {
+							found = m
+						}
+						mu.Unlock()
+						cancel()
+					}
+					checked.Add(int64(len(b.words)))
+				}
+			}
+		}()
+	}
+	// produceErr is written before close(batches), which every worker
+	// observes before wg.Done: reading it after Wait is ordered.
+	wg.Wait()
+	return found, produceErr
 }
 
 // streamWordlist sends the lines of r as batches: raw bytes without the
