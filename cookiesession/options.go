@@ -184,7 +184,9 @@ func WithMaxChunks(n int) Option { return func(c *config) { c.maxChunks = n } }
 // package does not return to a caller: a discarded cookie (wrapping
 // [ErrInvalidCookie]) and a session that could not be saved (wrapping
 // [ErrNotSaved]). It replaces the default logging. It must be safe for
-// concurrent use. The reason is never sent to the client.
+// concurrent use and must not call methods of the request's [Session]
+// (it may run while the session loads). The reason is never sent to the
+// client.
 func WithErrorHook(hook func(r *http.Request, err error)) Option {
 	return func(c *config) { c.onError = hook }
 }
