@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/gorilla/securecookie"
 )
 
 // exampleOptions fixes the clock and the randomness so that the examples
@@ -96,4 +97,31 @@ func Example_keyRotation() {
 	// alice 00000001 1 true <nil>
 	// re-issued under 00000002
 	// 00000002 <nil>
+}
+
+func ExampleNewGorillaMigration() {
+	// The keys the application passed to sessions.NewCookieStore before.
+	hashKey := []byte("the app's old 32-byte hash key!!")
+	blockKey := []byte("the app's old AES-256 block key!")
+	old := securecookie.New(hashKey, blockKey)
+	oldCookie, _ := old.Encode("session", map[any]any{"user": "erin"})
+
+	migration, err := codec.NewGorillaMigration(codec.GorillaOptions{KeyPairs: [][]byte{hashKey, blockKey}})
+	if err != nil {
+		panic(err)
+	}
+	key, _ := codec.DeriveKey([]byte("an existing secret of at least 32 bytes"), "00000001")
+	ring, _ := codec.NewKeyRing(key)
+	native, _ := codec.NewNative(ring, codec.NativeOptions{Legacy: []codec.LegacyReader{migration}})
+
+	value, meta, err := native.DecodeSession("session", oldCookie, 0)
+	fmt.Println(value, meta.Format, meta.VerifiedWithFallback(), err)
+
+	// Re-issue natively: the old cookie is read once and replaced.
+	cookie, meta, _ := native.EncodeSession("session", value, codec.Meta{}, 0)
+	h, _ := codec.Inspect(cookie)
+	fmt.Println(meta.Format, h.Mode)
+	// Output:
+	// map[user:erin] gorilla true <nil>
+	// native xchacha20poly1305
 }
