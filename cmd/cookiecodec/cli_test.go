@@ -69,6 +69,7 @@ func TestRun(t *testing.T) {
 		{name: "decode json redact", args: []string{"decode", "--json", "--redact", devCookie}, code: exitOK, stdout: []string{`"payload":{"_fresh":"<bool>","user":"<str>"}`}},
 		{name: "decode garbage", args: []string{"decode", "not a cookie"}, code: exitFailed, stderr: []string{"not a Flask, native or gorilla cookie"}},
 		{name: "decode garbage json", args: []string{"decode", "--json", "abc"}, code: exitFailed, stdout: []string{`"kind":"malformed"`}},
+		{name: "decode url-encoded gorilla", args: []string{"decode", "--json", "MTcwMDAwMDAwMHxZUT09fHg%3D"}, code: exitFailed, stdout: []string{"URL-encoded", "gorilla cookie"}},
 		{name: "decode bad payload", args: []string{"decode", "--json", "!!!.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w"}, code: exitFailed, stdout: []string{`"kind":"payload"`}},
 		{name: "decode empty", args: []string{"decode", "--json"}, stdin: "\n", code: exitFailed, stdout: []string{`"kind":"malformed"`, "empty"}},
 		{name: "decode max-age none", args: []string{"decode", "--json", "--max-age", "none", devCookie}, code: exitOK, notStdout: []string{"expires_at"}},

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
@@ -21,6 +23,19 @@ func (c *cli) common() (now time.Time, maxAge time.Duration, err error) {
 		maxAge, err = parseMaxAge(c.opts.maxAge)
 	}
 	return
+}
+
+// encodingHints explains an unrecognised value that is a cookie once
+// URL-decoded (as some tools copy cookies).
+func encodingHints(r *result, v string) {
+	if !strings.Contains(v, "%") {
+		return
+	}
+	if u, err := url.PathUnescape(v); err == nil && u != v {
+		if f := detectFormat(u); f != "" {
+			r.hint("the value is URL-encoded (%%XX escapes): decoded, it is a %s cookie; pass the decoded value", f)
+		}
+	}
 }
 
 // inputFailure reports an INPUT that could not be parsed: exit 1 with a
@@ -59,6 +74,7 @@ func (c *cli) decode() (int, error) {
 			return 0, err
 		}
 		r.setError(err)
+		encodingHints(r, in.Value)
 		return c.emit(r, now, exitFailed), nil
 	}
 	r.Format, r.detected = format, detected
@@ -99,6 +115,7 @@ func (c *cli) verify() (int, error) {
 			return 0, err
 		}
 		r.setError(err)
+		encodingHints(r, in.Value)
 		return c.emit(r, now, exitFailed), nil
 	}
 	r.Format, r.detected = format, detected
