@@ -177,19 +177,49 @@ func (d *decoder) enter() error {
 	return nil
 }
 
+// open enters an array or object at its opening bracket and reports whether
+// it is empty (then it is already left again).
+func (d *decoder) open(close byte) (empty bool, err error) {
+	if err := d.enter(); err != nil {
+		return false, err
+	}
+	d.i++ // '[' or '{'
+	d.ws()
+	if d.i < len(d.in) && d.in[d.i] == close {
+		d.i++
+		d.depth--
+		return true, nil
+	}
+	return false, nil
+}
+
+// next reads what follows an item: ',' (done false) or the closing bracket
+// (done true).
+func (d *decoder) next(close byte) (done bool, err error) {
+	d.ws()
+	if d.i >= len(d.in) {
+		return false, d.syntax("unexpected end of input")
+	}
+	switch d.in[d.i] {
+	case ',':
+		d.i++
+		return false, nil
+	case close:
+		d.i++
+		return true, nil
+	}
+	return false, d.syntax("expected ',' or '" + string(close) + "'")
+}
+
 // smallArray is how many items an array collects in a local array before
 // spilling to the shared stack.
 const smallArray = 8
 
 func (d *decoder) array() (any, error) {
-	if err := d.enter(); err != nil {
-		return nil, err
-	}
-	d.i++ // '['
-	d.ws()
-	if d.i < len(d.in) && d.in[d.i] == ']' {
-		d.i++
-		d.depth--
+	if empty, err := d.open(']'); err != nil || empty {
+		if err != nil {
+			return nil, err
+		}
 		return []any{}, nil
 	}
 	// Items go to a local array first (direct stores to the stack need no
@@ -214,20 +244,13 @@ func (d *decoder) array() (any, error) {
 			d.stack = append(d.stack, v)
 		}
 		n++
-		d.ws()
-		if d.i >= len(d.in) {
+		done, err := d.next(']')
+		if err != nil {
 			d.stack = d.stack[:base]
-			return nil, d.syntax("unexpected end of input in array")
+			return nil, err
 		}
-		c := d.in[d.i]
-		d.i++
-		if c == ']' {
+		if done {
 			break
-		}
-		if c != ',' {
-			d.i--
-			d.stack = d.stack[:base]
-			return nil, d.syntax("expected ',' or ']' in array")
 		}
 	}
 	out := make([]any, n)
@@ -243,14 +266,10 @@ func (d *decoder) array() (any, error) {
 }
 
 func (d *decoder) object() (any, error) {
-	if err := d.enter(); err != nil {
-		return nil, err
-	}
-	d.i++ // '{'
-	d.ws()
-	if d.i < len(d.in) && d.in[d.i] == '}' {
-		d.i++
-		d.depth--
+	if empty, err := d.open('}'); err != nil || empty {
+		if err != nil {
+			return nil, err
+		}
 		return map[string]any{}, nil
 	}
 	var m map[string]any
@@ -287,18 +306,12 @@ func (d *decoder) object() (any, error) {
 		default:
 			m[k] = v
 		}
-		d.ws()
-		if d.i >= len(d.in) {
-			return nil, d.syntax("unexpected end of input in object")
+		done, err := d.next('}')
+		if err != nil {
+			return nil, err
 		}
-		c := d.in[d.i]
-		d.i++
-		if c == '}' {
+		if done {
 			break
-		}
-		if c != ',' {
-			d.i--
-			return nil, d.syntax("expected ',' or '}' in object")
 		}
 	}
 	d.depth--
