@@ -18,6 +18,8 @@ func TestRun(t *testing.T) {
 	devKey := writeFile(t, "dev.key", []byte("dev"))
 	devKeyNL := writeFile(t, "dev-nl.key", []byte("dev\n"))
 	otherKey := writeFile(t, "other.key", []byte("other"))
+	devKeyBOM := writeFile(t, "dev-bom.key", []byte("\xef\xbb\xbfdev\r\n"))
+	devKeyLines := writeFile(t, "dev-lines.key", []byte("old\ndev\n"))
 	t.Setenv("COOKIE_KEY", "dev")
 	t.Setenv("NO_COLOR", "")
 	tests := []struct {
@@ -85,6 +87,8 @@ func TestRun(t *testing.T) {
 		{name: "verify wrong key", args: []string{"verify", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"cookiecodec: error: codec: invalid signature", "cookiecodec: hint: no variant matched"}, notStdout: []string{"alice"}},
 		{name: "verify wrong key json", args: []string{"verify", "--json", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stdout: []string{`"valid":false`, `"payload":null`, `"kind":"signature"`}},
 		{name: "verify newline key file", args: []string{"verify", "--key-file", devKeyNL, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"without the trailing newline of the primary key"}},
+		{name: "verify bom key file", args: []string{"verify", "--key-file", devKeyBOM, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"without the UTF-8 byte order mark"}},
+		{name: "verify multi-line key file", args: []string{"verify", "--key-file", devKeyLines, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"using only line 2 of the primary key"}},
 		{name: "verify fallback given as primary", args: []string{"verify", "--key-file", otherKey, "--fallback-key-file", devKeyNL, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"without the trailing newline of fallback key 1"}},
 		{name: "verify expired", args: []string{"verify", "--key-file", devKey, "--now", "1702960000", devCookie}, code: exitFailed, stderr: []string{"valid signature, expired 3d6h ago (max-age 31d)"}},
 		{name: "verify expired json", args: []string{"verify", "--json", "--key-file", devKey, "--now", "1702960000", devCookie}, code: exitFailed, stdout: []string{`"kind":"expired"`}},

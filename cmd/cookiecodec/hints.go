@@ -47,8 +47,8 @@ type keyCandidate struct {
 }
 
 // keyCandidates lists every given key as is, then the variants a mistake
-// could explain: a key file ending in a newline (or spaces), and each line
-// of a multi-line key file.
+// could explain: a key file ending in a newline (or spaces), one starting
+// with a UTF-8 byte order mark, and each line of a multi-line key file.
 func keyCandidates(ks keySet) []keyCandidate {
 	var out []keyCandidate
 	all := append([][]byte{ks.primary}, ks.fallbacks...)
@@ -66,6 +66,9 @@ func keyCandidates(ks keySet) []keyCandidate {
 		}
 		if t := bytes.TrimSpace(k); len(t) != len(k) && !bytes.Equal(t, bytes.TrimRight(k, "\r\n")) {
 			out = append(out, keyCandidate{key: t, label: "with the surrounding whitespace of " + src + " removed", source: src, index: i})
+		}
+		if t, ok := bytes.CutPrefix(k, []byte("\xef\xbb\xbf")); ok {
+			out = append(out, keyCandidate{key: bytes.TrimRight(t, "\r\n"), label: "without the UTF-8 byte order mark (and line end) an editor put in " + src, source: src, index: i})
 		}
 		if lines := bytes.Split(bytes.TrimRight(k, "\r\n"), []byte("\n")); len(lines) > 1 {
 			for j, l := range lines {
