@@ -161,7 +161,7 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		}
 		return encoded{}, fmt.Errorf("%w: %w", ErrNotSaved, err)
 	}
-	if !validValue(value) {
+	if !m.trustedCodec && !validValue(value) {
 		return encoded{}, fmt.Errorf("%w: codec produced bytes that are not allowed in a cookie value", ErrNotSaved)
 	}
 	parts, ok := splitValue(cfg.name, value, cfg.maxChunks)

@@ -95,3 +95,26 @@ func TestFlaskMaxAge(t *testing.T) {
 		}
 	}
 }
+
+// badBytesCodec wraps the real codec and spoils its output, as a buggy
+// third-party codec might.
+type badBytesCodec struct{ codec.SessionCodec }
+
+func (c badBytesCodec) EncodeSession(name string, v any, m codec.Meta, maxSize int) (string, codec.Meta, error) {
+	s, meta, err := c.SessionCodec.EncodeSession(name, v, m, maxSize)
+	return s + "; Domain=evil.example", meta, err
+}
+
+// TestUntrustedCodecOutput checks that a value with bytes not allowed in a
+// cookie is refused rather than written (net/http would drop them
+// silently; here they would inject attributes).
+func TestUntrustedCodecOutput(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m, err := New(badBytesCodec{nativeCodec(t, clk, testKey(t, "00000001"))}, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	rec := do(t, m, setUser)
+	if rec.Code != 500 || len(rec.Result().Header.Values("Set-Cookie")) != 0 || !log.has(ErrNotSaved) {
+		t.Errorf("got %d %v", rec.Code, rec.Result().Header)
+	}
+}

@@ -18,9 +18,12 @@ type Manager struct {
 	cfg   config
 	codec codec.SessionCodec
 
-	maxSize    int    // len(name)+len(value) MaxChunks cookies can carry
-	attrPrefix string // "; Path=/[; Domain=d]"
-	attrSuffix string // "[; HttpOnly][; Secure][; SameSite=X][; Partitioned]"
+	maxSize int // len(name)+len(value) MaxChunks cookies can carry
+	// trustedCodec: the codec is one of this module's, whose values are
+	// base64url (and '.') by construction, so they are not re-checked.
+	trustedCodec bool
+	attrPrefix   string // "; Path=/[; Domain=d]"
+	attrSuffix   string // "[; HttpOnly][; Secure][; SameSite=X][; Partitioned]"
 }
 
 // ctxKey finds a manager's session in a request context. It holds only a
@@ -85,6 +88,10 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 		cfg.errorHandler = defaultErrorHandler
 	}
 	m := &Manager{cfg: cfg, codec: c}
+	switch c.(type) {
+	case *codec.Native, *codec.Flask:
+		m.trustedCodec = true
+	}
 	m.maxSize = len(cfg.name) + capacity(cfg.name, cfg.maxChunks)
 	m.attrPrefix, m.attrSuffix = cfg.attributes()
 	return m, nil
