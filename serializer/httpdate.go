@@ -57,20 +57,22 @@ func parseHTTPDate(s string) (time.Time, error) {
 		p.i = 4
 		p.space()
 	}
+	// Python splits the text on whitespace, so the space between day,
+	// month, year, time and zone is required: "13:01:13GMT" is None there.
 	day, ok1 := p.digits(1, 2)
-	p.space()
+	sp1 := p.byte(' ')
 	month, ok2 := p.month()
-	p.space()
+	sp2 := p.byte(' ')
 	year, ok3 := p.digits(4, 4)
-	p.space()
+	sp3 := p.byte(' ')
 	hour, ok4 := p.digits(2, 2)
 	ok5 := p.byte(':')
 	min, ok6 := p.digits(2, 2)
 	ok7 := p.byte(':')
 	sec, ok8 := p.digits(2, 2)
-	p.space()
+	sp4 := p.byte(' ')
 	off, ok9 := p.zone()
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9) || p.i != len(s) {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && sp1 && sp2 && sp3 && sp4) || p.i != len(s) {
 		return time.Time{}, errHTTPDate
 	}
 	if year < 1 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || min > 59 || sec > 59 {
