@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
 // TestNativeRejectsLineBreaks is the regression test of the first finding
@@ -28,6 +29,28 @@ func TestNativeRejectsLineBreaks(t *testing.T) {
 					t.Errorf("Inspect: %q inserted at %d: got %v, want ErrMalformed", ins, at, err)
 				}
 			}
+		}
+	}
+}
+
+// TestHTTPDateNeedsSpaces is the regression test of the first finding of
+// TestDifferentialFlask: the serializer read " d" text without the spaces
+// between its fields ("Thu, 18 Dec 1417 03:01:13GMT") as a datetime, where
+// Flask (werkzeug parse_date, which splits on whitespace) reads None. Such
+// text must be ErrBadTag, the serializer's documented answer to a " d" that
+// Python cannot parse; the spellings Python accepts still parse.
+func TestHTTPDateNeedsSpaces(t *testing.T) {
+	for _, s := range []string{
+		"Thu, 18 Dec 1417 03:01:13GMT", "18Dec 1417 03:01:13 GMT", "18 Dec1417 03:01:13 GMT", "18 Dec 141703:01:13 GMT",
+	} {
+		_, err := serializer.Unmarshal([]byte(`{"a":{" d":"` + s + `"}}`))
+		if !errors.Is(err, serializer.ErrBadTag) {
+			t.Errorf("%q: got %v, want ErrBadTag (Python: None)", s, err)
+		}
+	}
+	for _, s := range []string{"Thu, 18 Dec 1417 03:01:13 GMT", "Thu,18 Dec 1417 03:01:13 GMT", "18 Dec 1417 03:01:13 +0100"} {
+		if _, err := serializer.Unmarshal([]byte(`{"a":{" d":"` + s + `"}}`)); err != nil {
+			t.Errorf("%q: %v (Python parses it)", s, err)
 		}
 	}
 }
