@@ -226,6 +226,10 @@ var rejectCases = []struct {
 	{`{" d":"Thu, 29 Feb 2024 24:00:00 GMT"}`, serializer.ErrBadTag, true},
 	{`{" d":"Thu, 29 Feb 2024 23:59:58 +2400"}`, serializer.ErrBadTag, true},
 	{`{" d":"Thu, 29 Feb 2024 23:59:58 GMT "}`, serializer.ErrBadTag, true},
+	{`{" d":"Thu, 18 Dec 1417 03:01:13GMT"}`, serializer.ErrBadTag, true},
+	{`{" d":"18Dec 1417 03:01:13 GMT"}`, serializer.ErrBadTag, true},
+	{`{" d":"18 Dec1417 03:01:13 GMT"}`, serializer.ErrBadTag, true},
+	{`{" d":"18 Dec 141703:01:13 GMT"}`, serializer.ErrBadTag, true},
 }
 
 func TestUnmarshalRejects(t *testing.T) {

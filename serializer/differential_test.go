@@ -412,6 +412,14 @@ func genSession(r *rand.Rand) map[string]any {
 	return m
 }
 
+// pyReadsDate are the deliberate " d" rejections that Python reads as a
+// date (not None): the package only takes four-digit years and the single
+// spaces Flask writes.
+var pyReadsDate = map[string]bool{
+	`{" d":"Thu, 29 Feb 24 23:59:58 GMT"}`:    true,
+	`{" d":"Thu, 29 Feb 2024 23:59:58 GMT "}`: true,
+}
+
 // TestDecodeCasesAgainstFlask sends the hand-written decode cases through
 // real Flask: Python must accept every valueCases input and read the same
 // value (except the documented pyDiffers), and write the same text Go writes
@@ -493,6 +501,11 @@ func TestDecodeCasesAgainstFlask(t *testing.T) {
 			t.Errorf("%q is listed as a deliberate deviation but Flask rejects it too: %s", c.in, res.Error)
 		case !c.deliberate && res.Error == "":
 			t.Errorf("Flask accepts %q (reads %s) but Go rejects it", c.in, res.Text)
+		case c.deliberate && strings.HasPrefix(c.in, `{" d":`) && !pyReadsDate[c.in] && res.Text != "null":
+			// Werkzeug's parse_date answers None for text it cannot read;
+			// a " d" case listed here must be such text, not a date
+			// Python reads.
+			t.Errorf("Flask reads %q as %s, not None", c.in, res.Text)
 		}
 	}
 }

@@ -48,9 +48,12 @@
 // corrupted input from turning into surprising values:
 //
 //   - " d" text that is not an HTTP date is an error ([ErrBadTag]); Flask
-//     silently returns None. The year must have four digits and is taken
-//     literally: Python reads years 0000-0099 as two-digit years (0001 is
-//     2001), which breaks its own round trip; here 0001 is year 1.
+//     silently returns None. Only the layout Flask writes is read (weekday
+//     optional, one space between fields, zone GMT, UT, UTC, Z or ±hhmm);
+//     Python's email parser also takes two-digit years and looser spacing.
+//     The year must have four digits and is taken literally: Python reads
+//     years 0000-0099 as two-digit years (0001 is 2001), which breaks its
+//     own round trip; here 0001 is year 1.
 //   - " b" must be standard base64 with correct padding; Python's
 //     non-validating b64decode drops characters outside the alphabet. Line
 //     breaks are ignored and non-canonical trailing bits accepted, as in
