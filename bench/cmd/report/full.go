@@ -74,7 +74,9 @@ func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err := os.WriteFile(rawFile, raw, 0o644); err != nil {
 		return err
 	}
-	s, text, err := benchstat(ctx, root, rawFile, stderr)
+	// A path relative to the module root keeps the machine's directory
+	// layout out of the benchstat table in RESULTS.md.
+	s, text, err := benchstat(ctx, root, rel(root, rawFile), stderr)
 	if err != nil {
 		return err
 	}

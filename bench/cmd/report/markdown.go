@@ -48,7 +48,8 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 
 	met, total := tally(results)
 	p("## Goals\n\n")
-	p("The goals of issue 7, on session S (255 bytes) unless a row says otherwise. **%d of %d goals met.**\n\n", met, total)
+	p("The goals of issue 7, on session S (255 bytes) unless a row says otherwise. **%d of %d goals met.** ", met, total)
+	p("Times are medians with benchstat's 95%% confidence interval; a ratio whose two intervals are wide can change on a re-run.\n\n")
 	var missed, absent []result
 	for _, r := range results {
 		switch {
@@ -75,7 +76,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	}
 	p("| area | comparison | ours | peer | measured | goal | status |\n|---|---|---:|---:|---|---|---|\n")
 	for _, r := range results {
-		p("| %s | %s | %s | %s | %s | %s | %s |\n", r.Area, r.What, figure(r, r.OursValue, r.Missing, r.Ours), figure(r, r.PeerValue, r.Missing, r.Peer), r.measured(), r.target(), r.status())
+		p("| %s | %s | %s | %s | %s | %s | %s |\n", r.Area, r.What, figure(r, s, r.OursValue, r.Ours), figure(r, s, r.PeerValue, r.Peer), r.measured(), r.target(), r.status())
 	}
 	writeBreakdown(&b, s)
 	p("\nFor L vs S the limit is the size ratio len(L)/len(S) = 3115/255 = %.2f: cost may grow at most as fast as size.\n\n", sizeRatio())
@@ -132,17 +133,20 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	return b.String()
 }
 
-// figure formats the median behind one side of a goal.
-func figure(r result, v float64, missing []string, name string) string {
+// figure formats the median behind one side of a goal, with benchstat's
+// confidence interval for times.
+func figure(r result, s stats, v float64, name string) string {
 	if name == "" {
 		return ""
 	}
-	for _, m := range missing {
-		if m == name {
-			return "—"
-		}
+	st, ok := s[key{name, r.unit()}]
+	if !ok {
+		return "—"
 	}
 	if r.unit() == timeUnit {
+		if st.CI != "" {
+			return formatNS(v*1e9) + " " + st.CI
+		}
 		return formatNS(v * 1e9)
 	}
 	return fmt.Sprintf("%g", v)
