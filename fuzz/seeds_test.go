@@ -1,16 +1,12 @@
 package fuzz
 
 import (
-	"encoding/json"
 	"errors"
 	"go/scanner"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -75,69 +71,6 @@ func testStrings(tb testing.TB, dirs ...string) []string {
 		}
 	}
 	return out
-}
-
-// testdataStrings returns, for every file under dir (recursively), its
-// contents and, when it is JSON, every string inside it; for other text
-// files also every line. A missing dir gives nothing.
-func testdataStrings(tb testing.TB, dir string) []string {
-	tb.Helper()
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if s != "" && len(s) <= maxSeedLen && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
-			}
-			return err
-		}
-		if d.IsDir() {
-			if d.Name() == "fuzz" { // other packages' corpora are not vectors
-				return fs.SkipDir
-			}
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		add(string(b))
-		var j any
-		if json.Unmarshal(b, &j) == nil {
-			jsonStrings(j, add)
-			return nil
-		}
-		for line := range strings.SplitSeq(string(b), "\n") {
-			add(strings.TrimSpace(line))
-		}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func jsonStrings(v any, add func(string)) {
-	switch x := v.(type) {
-	case string:
-		add(x)
-	case []any:
-		for _, e := range x {
-			jsonStrings(e, add)
-		}
-	case map[string]any:
-		for _, e := range x {
-			jsonStrings(e, add)
-		}
-	}
 }
 
 // wrapsExactlyOne reports whether err wraps exactly one of sentinels.
