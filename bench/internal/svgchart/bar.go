@@ -166,11 +166,12 @@ func (ch BarChart) SVG() ([]byte, error) {
 	return c.bytes(), nil
 }
 
-// formatValue prints a bar's value with 2 significant digits below 10 and
-// whole numbers above, e.g. 0.62, 3.4, 27.
+// formatValue prints a bar's value with 3 significant digits below 10, so
+// that a value just short of its goal does not round up to it (2.46, not
+// 2.5), and whole numbers above, e.g. 0.625, 3.44, 27.
 func formatValue(v float64) string {
-	if math.Abs(v) >= 10 {
+	if math.Abs(v) >= 9.995 {
 		return trim(math.Round(v))
 	}
-	return strconv.FormatFloat(v, 'g', 2, 64)
+	return strconv.FormatFloat(v, 'g', 3, 64)
 }

@@ -142,7 +142,7 @@ func TestFormatNumber(t *testing.T) {
 			t.Errorf("formatNumber(%v) = %q, want %q", v, got, want)
 		}
 	}
-	for v, want := range map[float64]string{0.6249: "0.62", 3.44: "3.4", 27.4: "27", 112.6: "113"} {
+	for v, want := range map[float64]string{0.6249: "0.625", 3.44: "3.44", 2.4649: "2.46", 9.996: "10", 27.4: "27", 112.6: "113"} {
 		if got := formatValue(v); got != want {
 			t.Errorf("formatValue(%v) = %q, want %q", v, got, want)
 		}
