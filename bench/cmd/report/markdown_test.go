@@ -37,7 +37,7 @@ func TestMarkdownSaysMissedPlainly(t *testing.T) {
 		"### BenchmarkSerializer/S/encode",
 		"**Noise warning:**",
 		"benchstat text",
-		"| XChaCha20 | 1 µs | 1 µs | 2 µs | 3 µs | 1.50x |",
+		"| XChaCha20 | decode | 1 µs | 1 µs | 2 µs | 3 µs | 1.50x |",
 		"allows at most 408 characters, that is 306 raw bytes for the 255-byte payload plus at most 51 bytes of envelope",
 		"- native XChaCha20: 440 characters = 330 raw bytes = 255 payload + 75 envelope.",
 	} {
