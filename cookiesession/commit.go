@@ -56,15 +56,14 @@ func (s *Session) commit(h http.Header) error {
 		s.load()
 	}
 	if s.accessed {
-		addVary(h)
+		s.vary(h)
 	}
 	if len(s.values) == 0 {
 		if !s.modified {
 			return nil
 		}
 		s.deleteCookies(h, 0)
-		addVary(h)
-		applyCachePolicy(h)
+		s.cookieHeaders(h)
 		return nil
 	}
 	now := cfg.now()
@@ -81,8 +80,7 @@ func (s *Session) commit(h http.Header) error {
 			// here, the response goes on.
 			s.m.report(s.r, fmt.Errorf("%w: %w", ErrInvalidCookie, err))
 			s.deleteCookies(h, 0)
-			addVary(h)
-			applyCachePolicy(h)
+			s.cookieHeaders(h)
 			return nil
 		} else if err != nil {
 			return err
@@ -90,19 +88,52 @@ func (s *Session) commit(h http.Header) error {
 	}
 	name := cfg.name
 	if enc.parts == nil {
-		h["Set-Cookie"] = append(h["Set-Cookie"], s.m.cookieLine(name, enc.value, enc.expires, enc.now))
+		s.addHeader(h, "Set-Cookie", s.m.cookieLine(name, enc.value, enc.expires, enc.now))
 	}
 	for i, p := range enc.parts {
 		n := name
 		if i > 0 {
 			n = chunkName(name, i+1)
 		}
-		h["Set-Cookie"] = append(h["Set-Cookie"], s.m.cookieLine(n, p, enc.expires, enc.now))
+		s.addHeader(h, "Set-Cookie", s.m.cookieLine(n, p, enc.expires, enc.now))
 	}
 	s.deleteCookies(h, max(len(enc.parts), 1))
-	addVary(h)
-	applyCachePolicy(h)
+	s.cookieHeaders(h)
 	return nil
+}
+
+// addHeader appends v to h[key] (key in canonical form). The first value of
+// a header the response does not have yet goes into one of the session's
+// spare slots, saving an allocation per header; the slice has capacity 1,
+// so whoever appends later gets a copy.
+func (s *Session) addHeader(h http.Header, key, v string) {
+	old := h[key]
+	if len(old) > 0 || s.spare >= len(s.hdrBuf) {
+		h[key] = append(old, v)
+		return
+	}
+	i := s.spare
+	s.spare++
+	s.hdrBuf[i] = v
+	h[key] = s.hdrBuf[i : i+1 : i+1]
+}
+
+// vary adds Vary: Cookie unless the response already varies on it.
+func (s *Session) vary(h http.Header) {
+	if needVary(h) {
+		s.addHeader(h, "Vary", "Cookie")
+	}
+}
+
+// cookieHeaders adds what every response that sets or deletes the cookie
+// carries: Vary: Cookie and the cache policy of [applyCachePolicy].
+func (s *Session) cookieHeaders(h http.Header) {
+	s.vary(h)
+	if len(h["Cache-Control"]) == 0 {
+		s.addHeader(h, "Cache-Control", cachePolicyDefault)
+		return
+	}
+	applyCachePolicy(h)
 }
 
 // refreshDue applies the refresh policy to an unmodified session.
@@ -189,12 +220,12 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 func (s *Session) deleteCookies(h http.Header, keep int) {
 	m := s.m
 	if keep == 0 {
-		h["Set-Cookie"] = append(h["Set-Cookie"], m.deletionLine(m.cfg.name))
+		s.addHeader(h, "Set-Cookie", m.deletionLine(m.cfg.name))
 		keep = 1
 	}
 	last := max(s.rc.maxIdx, s.info.Chunks)
 	for i := keep + 1; i <= last; i++ {
-		h["Set-Cookie"] = append(h["Set-Cookie"], m.deletionLine(chunkName(m.cfg.name, i)))
+		s.addHeader(h, "Set-Cookie", m.deletionLine(chunkName(m.cfg.name, i)))
 	}
 }
 

@@ -5,17 +5,17 @@ import (
 	"strings"
 )
 
-// addVary adds Cookie to the Vary header unless it (or *) is already there.
-func addVary(h http.Header) {
+// needVary reports whether the Vary header lacks Cookie (and *).
+func needVary(h http.Header) bool {
 	for _, line := range h["Vary"] {
 		for tok := range strings.SplitSeq(line, ",") {
 			tok = strings.TrimSpace(tok)
 			if tok == "*" || strings.EqualFold(tok, "Cookie") {
-				return
+				return false
 			}
 		}
 	}
-	h.Add("Vary", "Cookie")
+	return true
 }
 
 // cachePolicyDefault is the Cache-Control of a response that sets or

@@ -25,6 +25,13 @@ func TestAppendHTTPDate(t *testing.T) {
 	}
 }
 
+// addVary adds Cookie to the Vary header as commit does.
+func addVary(h http.Header) {
+	if needVary(h) {
+		h.Add("Vary", "Cookie")
+	}
+}
+
 // TestHeaderMerging checks Vary and Cache-Control merging directly.
 func TestHeaderMerging(t *testing.T) {
 	for _, tc := range []struct {

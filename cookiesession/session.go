@@ -48,6 +48,9 @@ type Session struct {
 	flashes      []Flash
 	flashesTaken bool
 
+	hdrBuf [3]string // first values of Set-Cookie, Vary, Cache-Control
+	spare  int       // hdrBuf slots used
+
 	gen   int      // counts modifications, so Save's result can be reused
 	saved *encoded // result of Save, valid while saved.gen == gen
 }
