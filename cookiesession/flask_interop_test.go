@@ -90,7 +90,8 @@ func goFlaskApp(m *Manager) http.Handler {
 		}
 		user, _ := Get[string](s, "user")
 		counter, _ := Get[int](s, "counter")
-		_ = json.NewEncoder(w).Encode(shown{User: user, Permanent: s.Permanent(), Counter: counter, Flashes: flashes, Keys: s.Keys()})
+		notes, _ := Get[string](s, "notes")
+		_ = json.NewEncoder(w).Encode(shown{User: user, Permanent: s.Permanent(), Counter: counter, Flashes: flashes, Keys: s.Keys(), NotesLen: len(notes)})
 	})
 	mux.HandleFunc("/incr", func(w http.ResponseWriter, r *http.Request) {
 		s := m.Session(r)
@@ -111,6 +112,7 @@ type shown struct {
 	Counter   int        `json:"counter"`
 	Flashes   [][]string `json:"flashes"`
 	Keys      []string   `json:"keys"`
+	NotesLen  int        `json:"notes_len"`
 }
 
 // TestFlaskInterop runs a real Flask app and the Go app in Flask mode on
@@ -188,6 +190,21 @@ func TestFlaskInterop(t *testing.T) {
 	if got := show(goSrv.URL).Flashes; got != nil {
 		t.Errorf("Go still sees flashes: %v", got)
 	}
+
+	// Flask compresses a repetitive payload; Go reads it and writes back
+	// a (Go-compressed) cookie that Flask reads.
+	resp, _ = get(flaskURL, "/bulk")
+	if sc := resp.Header.Get("Set-Cookie"); !strings.HasPrefix(sc, "session=.") {
+		t.Fatalf("Flask did not compress: %.40s", sc)
+	}
+	if got := show(goSrv.URL); got.NotesLen != 760 || got.User != "alice" {
+		t.Errorf("Go reading Flask's compressed session: %+v", got)
+	}
+	get(goSrv.URL, "/incr")
+	if got := show(flaskURL); got.NotesLen != 760 || got.Counter != 3 {
+		t.Errorf("Flask reading Go's rewrite of a compressed session: %+v", got)
+	}
+	get(flaskURL, "/flashes")
 
 	// 4. Logout on the Go side: both see an empty session.
 	get(goSrv.URL, "/logout")

@@ -34,6 +34,7 @@ def show():
         counter=session.get("counter"),
         flashes=[list(f) for f in session.get("_flashes", [])],
         keys=sorted(session.keys()),
+        notes_len=len(session.get("notes", "")),
     )
 
 
@@ -45,6 +46,13 @@ def flashes():
 @app.route("/incr")
 def incr():
     session["counter"] = session.get("counter", 0) + 1
+    return "ok"
+
+
+@app.route("/bulk")
+def bulk():
+    # Repetitive text: Flask compresses the payload (a leading "." in the cookie).
+    session["notes"] = "remember the milk. " * 40
     return "ok"
 
 
