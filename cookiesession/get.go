@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/big"
+	"strconv"
 )
 
 // Get returns the value under key converted to T, and whether that
@@ -135,74 +136,59 @@ func convertNumber(v any, out any) bool {
 	if n.kind == 0 {
 		return false
 	}
-	signed := func(bits uint) (int64, bool) {
-		i, ok := n.toInt()
-		if !ok || bits < 64 && (i < -(1<<(bits-1)) || i >= 1<<(bits-1)) {
-			return 0, false
-		}
-		return i, true
-	}
-	unsigned := func(bits uint) (uint64, bool) {
-		u, ok := n.toUint()
-		if !ok || bits < 64 && u >= 1<<bits {
-			return 0, false
-		}
-		return u, true
-	}
 	switch p := out.(type) {
 	case *int:
-		i, ok := signed(strconvIntSize)
-		*p = int(i)
-		return ok
+		return setSigned(p, n, strconv.IntSize)
 	case *int8:
-		i, ok := signed(8)
-		*p = int8(i)
-		return ok
+		return setSigned(p, n, 8)
 	case *int16:
-		i, ok := signed(16)
-		*p = int16(i)
-		return ok
+		return setSigned(p, n, 16)
 	case *int32:
-		i, ok := signed(32)
-		*p = int32(i)
-		return ok
+		return setSigned(p, n, 32)
 	case *int64:
-		i, ok := signed(64)
-		*p = i
-		return ok
+		return setSigned(p, n, 64)
 	case *uint:
-		u, ok := unsigned(strconvIntSize)
-		*p = uint(u)
-		return ok
+		return setUnsigned(p, n, strconv.IntSize)
 	case *uint8:
-		u, ok := unsigned(8)
-		*p = uint8(u)
-		return ok
+		return setUnsigned(p, n, 8)
 	case *uint16:
-		u, ok := unsigned(16)
-		*p = uint16(u)
-		return ok
+		return setUnsigned(p, n, 16)
 	case *uint32:
-		u, ok := unsigned(32)
-		*p = uint32(u)
-		return ok
+		return setUnsigned(p, n, 32)
 	case *uint64:
-		u, ok := unsigned(64)
-		*p = u
-		return ok
+		return setUnsigned(p, n, 64)
 	case *float64:
 		f, ok := n.toFloat()
 		*p = f
 		return ok
 	case *float32:
 		f, ok := n.toFloat()
-		if ok && n.kind == 3 && float64(float32(f)) != f && !math.IsNaN(f) {
+		if !ok || (n.kind == 3 && float64(float32(f)) != f && !math.IsNaN(f)) {
 			return false
 		}
 		*p = float32(f)
-		return ok
+		return true
 	}
 	return false
 }
 
-const strconvIntSize = 32 << (^uint(0) >> 63)
+// setSigned stores n in *p if it is an integer that fits in bits bits.
+func setSigned[T ~int | ~int8 | ~int16 | ~int32 | ~int64](p *T, n number, bits uint) bool {
+	i, ok := n.toInt()
+	if !ok || bits < 64 && (i < -(1<<(bits-1)) || i >= 1<<(bits-1)) {
+		return false
+	}
+	*p = T(i)
+	return true
+}
+
+// setUnsigned stores n in *p if it is a non-negative integer that fits in
+// bits bits.
+func setUnsigned[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](p *T, n number, bits uint) bool {
+	u, ok := n.toUint()
+	if !ok || bits < 64 && u >= 1<<bits {
+		return false
+	}
+	*p = T(u)
+	return true
+}
