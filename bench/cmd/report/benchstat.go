@@ -20,7 +20,7 @@ type key struct {
 }
 
 // A stat is benchstat's summary of one figure: the median and the
-// confidence interval it printed ("±2%", or "∞" with too few runs).
+// confidence interval it printed, as "±2%" (or "∞" with too few runs).
 type stat struct {
 	Center float64
 	CI     string
@@ -78,6 +78,11 @@ func parseBenchstatCSV(r io.Reader) (stats, error) {
 			ci := ""
 			if len(rec) > 2 {
 				ci = rec[2]
+			}
+			// The CSV prints the interval as "4%" where the text format
+			// prints "± 4%"; keep the sign so that it reads as a range.
+			if strings.HasSuffix(ci, "%") && !strings.HasPrefix(ci, "±") {
+				ci = "±" + ci
 			}
 			name := procsSuffix.ReplaceAllString(rec[0], "")
 			out[key{name, unit}] = stat{Center: v, CI: ci}

@@ -7,23 +7,24 @@ import (
 )
 
 // sampleCSV is real output of `go tool benchstat -format csv -table ""` on a
-// run of Go and Python benchmarks, shortened.
+// run of Go and Python benchmarks, shortened; the CSV writes intervals
+// without the ± of the text format.
 const sampleCSV = `,/tmp/all.txt,
 ,sec/op,CI
-GorillaJSON/S/encode-2,6.163e-06,±3%
+GorillaJSON/S/encode-2,6.163e-06,3%
 GorillaJSON/S/decode-2,8.272000000000001e-06,∞
-PythonFlask/S/encode-2,3.584725e-05,±1%
+PythonFlask/S/encode-2,3.584725e-05,1%
 geomean,1.628672739692452e-05,
 
 ,/tmp/all.txt,
 ,cookie-bytes,CI
-GorillaJSON/S/encode-2,544,±0%
-PythonFlask/S/encode-2,375,±0%
+GorillaJSON/S/encode-2,544,0%
+PythonFlask/S/encode-2,375,0%
 geomean,544.6511809940911,
 
 ,/tmp/all.txt,
 ,allocs/op,CI
-GorillaJSON/S/encode-2,44,±0%
+GorillaJSON/S/encode-2,44,0%
 geomean,86.78720596034746,
 `
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/cookiecodec/cookiecodec/bench"
@@ -39,11 +40,16 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	p("| commit | %s |\n", orUnknown(m.Commit))
 	p("| date | %s |\n", m.Date.Format("2006-01-02 15:04:05 MST"))
 	p("| load average before / after | %s / %s |\n", orUnknown(m.LoadBefore), orUnknown(m.LoadAfter))
-	p("| run time | %s |\n\n", m.Duration)
-	if loadHigh(m) {
-		p("> **Noise warning:** the load average during the run exceeded the number of cores; other work shared the CPU, ")
-		p("so absolute times are inflated and ratios are less precise than on a quiet machine. Re-run on a quiet machine ")
-		p("before quoting these figures.\n\n")
+	p("| run time | %s |\n", m.Duration)
+	spread := medianCI(s)
+	p("| median confidence interval of the times | ±%.0f%% |\n\n", spread)
+	if loadHigh(m) || spread > 10 {
+		p("> **Noise warning:** ")
+		if loadHigh(m) {
+			p("the load average during the run exceeded the number of cores: other work shared the CPU. ")
+		}
+		p("The median 95%% confidence interval of the times is ±%.0f%%, so absolute times are inflated and ratios are ", spread)
+		p("less precise than on a quiet machine. Re-run on a quiet machine before quoting these figures.\n\n")
 	}
 
 	met, total := tally(results)
@@ -278,4 +284,29 @@ func writeEnvelopeBudget(b *strings.Builder, s stats) {
 		raw := math.Floor(c * 6 / 8)
 		fmt.Fprintf(b, "- native %s: %.0f characters = %.0f raw bytes = %d payload + %.0f envelope.\n", m.label, c, raw, payload, raw-payload)
 	}
+}
+
+// medianCI returns the median, over all timed benchmarks, of benchstat's
+// confidence interval in percent: a single figure for how noisy the run was.
+// Intervals benchstat could not compute count as 100%.
+func medianCI(s stats) float64 {
+	var cis []float64
+	for k, st := range s {
+		if k.Unit != timeUnit {
+			continue
+		}
+		ci := ciPercent(st.CI)
+		if math.IsInf(ci, 0) {
+			ci = 100
+		}
+		cis = append(cis, ci)
+	}
+	if len(cis) == 0 {
+		return 0
+	}
+	sort.Float64s(cis)
+	if n := len(cis); n%2 == 0 {
+		return (cis[n/2-1] + cis[n/2]) / 2
+	}
+	return cis[len(cis)/2]
 }

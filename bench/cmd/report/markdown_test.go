@@ -35,7 +35,8 @@ func TestMarkdownSaysMissedPlainly(t *testing.T) {
 		"![cost against payload size](scaling.svg)",
 		"| serializer | encode | 100 ns | — | 1 µs | — | 16 µs | 0.98 | 1.00 |",
 		"### BenchmarkSerializer/S/encode",
-		"**Noise warning:**",
+		"**Noise warning:** the load average during the run exceeded the number of cores",
+		"| median confidence interval of the times | ±",
 		"benchstat text",
 		"| XChaCha20 | decode | 1 µs | 1 µs | 2 µs | 3 µs | 1.50x |",
 		"allows at most 408 characters, that is 306 raw bytes for the 255-byte payload plus at most 51 bytes of envelope",
@@ -88,5 +89,18 @@ func TestScalingChartNeedsData(t *testing.T) {
 		if !strings.Contains(string(svg), want) {
 			t.Errorf("scaling chart lacks %q", want)
 		}
+	}
+}
+
+func TestMedianCI(t *testing.T) {
+	s := stats{
+		{"A", timeUnit}:    {CI: "±2%"},
+		{"B", timeUnit}:    {CI: "±4%"},
+		{"C", timeUnit}:    {CI: "∞"},
+		{"A", "allocs/op"}: {CI: "±90%"},
+		{"D", timeUnit}:    {CI: "±3%"},
+	}
+	if got := medianCI(s); got != 3.5 {
+		t.Errorf("medianCI = %v, want 3.5 (2, 3, 4, 100; allocs ignored)", got)
 	}
 }
