@@ -77,15 +77,14 @@ func (c Compression) orDefault(def Compression) Compression {
 	return c
 }
 
-// apply compresses payload according to c. It returns the bytes to use and
-// whether they are compressed. The default policy here means never; callers
-// resolve their own default with orDefault first. The result may alias an
-// internal pooled buffer only through dst: it is appended to dst[:0] when
-// compressed, and payload itself is returned when not.
-func (c Compression) apply(dst, payload []byte) ([]byte, bool) {
+// apply compresses payload with d according to c. It returns the bytes to
+// use and whether they are compressed. The default policy here means never;
+// callers resolve their own default with orDefault first. When compressed
+// the result is appended to dst[:0]; when not, payload itself is returned.
+func (c Compression) apply(d *deflater, dst, payload []byte) ([]byte, bool) {
 	switch c.kind {
 	case compressAlways:
-		return zlibCompress(dst[:0], payload), true
+		return d.compress(dst[:0], payload), true
 	case compressWhenSmaller:
 	case compressAbove:
 		if len(payload) <= c.above {
@@ -94,39 +93,57 @@ func (c Compression) apply(dst, payload []byte) ([]byte, bool) {
 	default:
 		return payload, false
 	}
-	z := zlibCompress(dst[:0], payload)
+	z := d.compress(dst[:0], payload)
 	if len(z) < len(payload)-1 {
 		return z, true
 	}
 	return payload, false
 }
 
-// zlibWriters pools zlib writers: a fresh one allocates about 1 MB of deflate
-// state and costs 100+ µs, Reset reuses it.
-//
-// The level is 6, as Python's zlib.compress. It is chosen for size, not for
-// byte-exactness (Go's deflate emits other bytes than C zlib at every level):
-// on session L of bench/sessions.md level 6 gives 744 bytes where level 1
-// gives 893, and in a 4 KB cookie budget bytes are scarcer than the ~30 µs a
-// level-6 Reset costs more than a level-1 one.
-var zlibWriters = sync.Pool{
-	New: func() any {
-		w, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression)
-		return w
-	},
+// deflater is a pool of zlib writers at one compression level. A fresh
+// writer allocates about 1 MB of deflate state and costs 100+ µs; Reset
+// reuses it.
+type deflater struct {
+	pool sync.Pool
 }
 
-// zlibCompress appends to dst the zlib stream (RFC 1950, level 6 as in
-// Python's zlib.compress) of src.
-func zlibCompress(dst, src []byte) []byte {
+func newDeflater(level int) *deflater {
+	d := &deflater{}
+	d.pool.New = func() any {
+		w, _ := zlib.NewWriterLevel(nil, level)
+		return w
+	}
+	return d
+}
+
+// The two levels in use, each chosen for its format.
+//
+// flaskDeflater is level 6, as Python's zlib.compress. It is chosen for
+// size, not byte-exactness (Go's deflate emits other bytes than C zlib at
+// every level): on session L of bench/sessions.md level 6 gives 744 bytes
+// where level 1 gives 893, and Flask cookies near the 4 KB limit need the
+// bytes more than the ~30 µs a level-6 Reset costs over level 1 (it clears
+// about 640 KB of hash tables).
+//
+// fastDeflater is level 1 (BestSpeed), for the native format, which owes
+// Python nothing: its Reset is nearly free, about 9 µs instead of 40 µs on
+// session L, for a few percent more bytes. Native compression is off by
+// default when encrypting and, in sign-only mode, only above a threshold.
+var (
+	flaskDeflater = newDeflater(zlib.DefaultCompression)
+	fastDeflater  = newDeflater(zlib.BestSpeed)
+)
+
+// compress appends to dst the zlib stream (RFC 1950) of src.
+func (d *deflater) compress(dst, src []byte) []byte {
 	buf := bytes.NewBuffer(dst)
-	w := zlibWriters.Get().(*zlib.Writer)
+	w := d.pool.Get().(*zlib.Writer)
 	w.Reset(buf)
 	// Writes to a bytes.Buffer cannot fail.
 	_, _ = w.Write(src)
 	_ = w.Close()
 	w.Reset(nil)
-	zlibWriters.Put(w)
+	d.pool.Put(w)
 	return buf.Bytes()
 }
 
@@ -193,4 +210,4 @@ func zlibDecompress(dst, src []byte, limit int, allowTrailing bool) ([]byte, err
 
 // emptyZlib is a valid zlib stream of no data, used to park pooled readers
 // so that they do not keep the last input alive.
-var emptyZlib = zlibCompress(nil, nil)
+var emptyZlib = fastDeflater.compress(nil, nil)

@@ -10,7 +10,7 @@ import (
 func TestZlibRoundTrip(t *testing.T) {
 	for _, size := range []int{0, 1, 100, 4096, 64 << 10} {
 		src := bytes.Repeat([]byte("session-data "), size/13+1)[:size]
-		z := zlibCompress(nil, src)
+		z := flaskDeflater.compress(nil, src)
 		if len(z) < 2 || z[0] != 0x78 {
 			t.Fatalf("size %d: not a zlib stream: % x", size, z[:min(len(z), 4)])
 		}
@@ -25,7 +25,7 @@ func TestZlibRoundTrip(t *testing.T) {
 }
 
 func TestZlibDecompressLimit(t *testing.T) {
-	bomb := zlibCompress(nil, make([]byte, 10<<20)) // 10 MiB of zeros, ~10 KB compressed
+	bomb := flaskDeflater.compress(nil, make([]byte, 10<<20)) // 10 MiB of zeros, ~10 KB compressed
 	if len(bomb) > 20<<10 {
 		t.Fatalf("bomb is %d bytes, expected a small stream", len(bomb))
 	}
@@ -39,7 +39,7 @@ func TestZlibDecompressLimit(t *testing.T) {
 	}
 
 	// Exactly at the limit passes; one byte over fails.
-	exact := zlibCompress(nil, make([]byte, 1000))
+	exact := flaskDeflater.compress(nil, make([]byte, 1000))
 	if out, err := zlibDecompress(nil, exact, 1000, false); err != nil || len(out) != 1000 {
 		t.Fatalf("at limit: len %d err %v", len(out), err)
 	}
@@ -49,7 +49,7 @@ func TestZlibDecompressLimit(t *testing.T) {
 }
 
 func TestZlibDecompressCorrupt(t *testing.T) {
-	good := zlibCompress(nil, []byte(`{"user":"alice","cart":["a","b","c","a","b","c"]}`))
+	good := flaskDeflater.compress(nil, []byte(`{"user":"alice","cart":["a","b","c","a","b","c"]}`))
 	badSum := bytes.Clone(good)
 	badSum[len(badSum)-1] ^= 1
 	raw := good[2 : len(good)-4] // raw deflate, no zlib container
@@ -70,7 +70,7 @@ func TestZlibDecompressCorrupt(t *testing.T) {
 }
 
 func TestZlibTrailingData(t *testing.T) {
-	z := append(zlibCompress(nil, []byte("payload")), "junk"...)
+	z := append(flaskDeflater.compress(nil, []byte("payload")), "junk"...)
 	got, err := zlibDecompress(nil, z, DefaultMaxDecompressed, true)
 	if err != nil || string(got) != "payload" {
 		t.Fatalf("allowTrailing: got %q, %v", got, err)
@@ -109,7 +109,7 @@ func TestCompressionPolicies(t *testing.T) {
 		{CompressAlways(), short, true},
 	}
 	for _, c := range cases {
-		out, compressed := c.policy.apply(nil, c.in)
+		out, compressed := c.policy.apply(flaskDeflater, nil, c.in)
 		if compressed != c.compressed {
 			t.Errorf("%v on %d bytes: compressed=%v, want %v", c.policy, len(c.in), compressed, c.compressed)
 			continue
@@ -136,8 +136,8 @@ func TestCompressionPolicies(t *testing.T) {
 func TestCompressWhenSmallerBoundary(t *testing.T) {
 	for n := 1; n < 200; n++ {
 		in := bytes.Repeat([]byte("a"), n)
-		z := zlibCompress(nil, in)
-		_, compressed := CompressWhenSmaller().apply(nil, in)
+		z := flaskDeflater.compress(nil, in)
+		_, compressed := CompressWhenSmaller().apply(flaskDeflater, nil, in)
 		want := len(z) < len(in)-1
 		if compressed != want {
 			t.Fatalf("n=%d zlen=%d: compressed=%v want %v", n, len(z), compressed, want)
@@ -147,8 +147,8 @@ func TestCompressWhenSmallerBoundary(t *testing.T) {
 
 func TestZlibReaderPoolReuse(t *testing.T) {
 	// A pooled reader must not carry state from one stream to the next.
-	a := zlibCompress(nil, []byte("first stream"))
-	b := zlibCompress(nil, []byte("second"))
+	a := flaskDeflater.compress(nil, []byte("first stream"))
+	b := flaskDeflater.compress(nil, []byte("second"))
 	for i := 0; i < 10; i++ {
 		for _, tc := range []struct {
 			z    []byte

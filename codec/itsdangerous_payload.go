@@ -41,7 +41,7 @@ func (s *Signer) SignPayload(data []byte, issued time.Time, c Compression) (stri
 func (s *Signer) appendSignedPayload(dst, data []byte, ts uint64, c Compression) []byte {
 	z := getBuf()
 	defer putBuf(z)
-	body, compressed := c.apply(*z, data)
+	body, compressed := c.apply(flaskDeflater, *z, data)
 	if compressed {
 		*z = body
 	}

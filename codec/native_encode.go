@@ -74,7 +74,7 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 		buf.env = env[:0]
 		return "", Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
 	}
-	if z, compressed := nativeCompress(n.compression, buf.aux, env[start:]); compressed {
+	if z, compressed := n.compression.apply(fastDeflater, buf.aux, env[start:]); compressed {
 		buf.aux = z
 		env = append(env[:start], z...)
 		h.Flags |= envelope.FlagCompressed
