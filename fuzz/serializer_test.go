@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"bytes"
+	"encoding/hex"
 	"testing"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
@@ -20,8 +21,9 @@ var (
 
 var serializerSentinels = []error{serializer.ErrSyntax, serializer.ErrTooDeep, serializer.ErrTooLarge, serializer.ErrBadTag}
 
-// serializerSeeds adds every tagged-JSON text of the public Flask vectors
-// and every string literal of serializer's unit tests.
+// serializerSeeds adds every tagged-JSON text of the public Flask vectors,
+// every payload of codec/testdata/native and every string literal of
+// serializer's unit tests.
 func serializerSeeds(f *testing.F) {
 	for _, v := range flaskVectors(f) {
 		if v.PayloadTaggedJSON != nil {
@@ -30,6 +32,12 @@ func serializerSeeds(f *testing.F) {
 	}
 	for _, s := range testStrings(f, "../serializer", "../internal/flaskvectors") {
 		f.Add([]byte(s))
+	}
+	// The serialized payloads of the native vectors (native time included).
+	for _, v := range readNativeVectors(f) {
+		if b, err := hex.DecodeString(v.get("payload-hex")); err == nil && len(b) > 0 {
+			f.Add(b)
+		}
 	}
 }
 
