@@ -88,6 +88,7 @@ func label(subject string) string {
 		"NativeXChaCha20": "native XChaCha20", "NativeAESGCM": "native AES-GCM", "NativeHMAC": "native HMAC",
 		"GorillaJSON": "gorilla JSON+AES", "GorillaGob": "gorilla gob+AES",
 		"FloorXChaCha20": "floor XChaCha20", "FloorAESGCM": "floor AES-GCM", "FloorHMAC": "floor HMAC",
+		"FloorSerXChaCha20": "floor + serializer XChaCha20", "FloorSerAESGCM": "floor + serializer AES-GCM", "FloorSerHMAC": "floor + serializer HMAC",
 	}
 	if n, ok := names[subject]; ok {
 		return n
