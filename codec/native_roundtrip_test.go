@@ -113,6 +113,9 @@ func isTooLarge(err error) bool { _, ok := err.(*TooLargeError); return ok }
 // TestNativeEncodeAllocs: encoding session S allocates at most 4 times
 // (the requirement); it is 1 today, the result string.
 func TestNativeEncodeAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector; CI runs this test without -race")
+	}
 	for _, mode := range allModes {
 		n, _ := newTestNative(t, mode, NativeOptions{})
 		v := sessionS()
@@ -130,8 +133,9 @@ func TestNativeEncodeAllocs(t *testing.T) {
 
 // TestNativeCookieShorterThanGorilla measures the encrypted cookie for
 // session S against gorilla/securecookie with hash and AES-256 block keys
-// and JSONEncoder. See the report in /work/notes for why the gap is about
-// 19%, short of the 25% goal.
+// and JSONEncoder. The gap is about 19%, short of the 25% goal of issue 4:
+// the 35-byte header (session id, three times, key id) is what gorilla does
+// not carry; bench/RESULTS.md and FORMAT.md give the arithmetic.
 func TestNativeCookieShorterThanGorilla(t *testing.T) {
 	sc := securecookie.New([]byte("hash key of 32 bytes for gorilla"), []byte("block key of 32 bytes for gorill"))
 	sc.SetSerializer(securecookie.JSONEncoder{})

@@ -2,5 +2,5 @@
 
 package codec
 
-// raceEnabled: see flask_race_test.go.
+// raceEnabled: see race_test.go.
 const raceEnabled = false
