@@ -56,29 +56,41 @@ func (c *cli) inputFailure(r *result, err error, now time.Time) (int, error) {
 	return c.emit(r, now, exitFailed), nil
 }
 
-func (c *cli) decode() (int, error) {
-	now, maxAge, err := c.common()
+// readAndDetect reads the cookie of decode and verify and resolves its
+// format, recording both in r. When done is set the command is over: code
+// and err are what it returns (an input or detection failure already
+// emitted, or a usage error).
+func (c *cli) readAndDetect(r *result, now time.Time) (in cliinput.Input, format string, code int, done bool, err error) {
+	in, err = c.readCookie()
 	if err != nil {
-		return 0, err
-	}
-	r := &result{Verified: boolPtr(false)}
-	in, err := c.readCookie()
-	if err != nil {
-		return c.inputFailure(r, err, now)
+		code, err = c.inputFailure(r, err, now)
+		return in, "", code, true, err
 	}
 	r.name, r.input = in.Name, inputText(in)
 	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			return 0, err
+			return in, "", 0, true, err
 		}
 		r.setError(err)
 		encodingHints(r, in.Value)
-		return c.emit(r, now, exitFailed), nil
+		return in, "", c.emit(r, now, exitFailed), true, nil
 	}
 	r.Format, r.detected = format, detected
-	var code int
+	return in, format, 0, false, nil
+}
+
+func (c *cli) decode() (int, error) {
+	now, maxAge, err := c.common()
+	if err != nil {
+		return 0, err
+	}
+	r := &result{Verified: boolPtr(false)}
+	in, format, code, done, err := c.readAndDetect(r, now)
+	if done {
+		return code, err
+	}
 	switch format {
 	case formatFlask:
 		if !c.opts.set["max-age"] {
@@ -103,26 +115,13 @@ func (c *cli) verify() (int, error) {
 		return 0, err
 	}
 	r := &result{Valid: boolPtr(false)}
-	in, err := c.readCookie()
-	if err != nil {
-		return c.inputFailure(r, err, now)
+	in, format, code, done, err := c.readAndDetect(r, now)
+	if done {
+		return code, err
 	}
-	r.name, r.input = in.Name, inputText(in)
-	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
-	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			return 0, err
-		}
-		r.setError(err)
-		encodingHints(r, in.Value)
-		return c.emit(r, now, exitFailed), nil
-	}
-	r.Format, r.detected = format, detected
 	if in.Duplicates > 0 {
 		r.hint("the header holds %d cookies named %q; the first was checked (as Flask and Werkzeug do): a second one may be a cookie set for a parent domain", in.Duplicates+1, in.Name)
 	}
-	var code int
 	switch format {
 	case formatFlask:
 		if !c.opts.set["max-age"] {
