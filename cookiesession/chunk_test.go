@@ -40,6 +40,21 @@ func chunkNames(cookies []string) []string {
 	return names
 }
 
+// errNotVerified, as an expected error, accepts either refusal of the codec
+// for a value reassembled in the wrong order: codec.ErrSignature, or
+// codec.ErrMalformed when the value's length is not a multiple of 4 and
+// the chunk moved to the end leaves non-zero trailing bits in the last
+// base64 character (which one happens depends on the length of the
+// codec's output).
+var errNotVerified = errors.New("codec.ErrSignature or codec.ErrMalformed")
+
+func isErr(err, want error) bool {
+	if want == errNotVerified {
+		return errors.Is(err, codec.ErrSignature) || errors.Is(err, codec.ErrMalformed)
+	}
+	return errors.Is(err, want)
+}
+
 // TestChunking checks splitting, reassembly, shrinking and the fail-closed
 // cases of chunked sessions.
 func TestChunking(t *testing.T) {
@@ -93,7 +108,7 @@ func TestChunking(t *testing.T) {
 	}{
 		{"missing chunk", []string{cookies[0], cookies[2]}, ErrChunks, 0},
 		{"missing first", []string{cookies[1], cookies[2]}, nil, 0},
-		{"swapped chunks", []string{cookies[0], swap(cookies[1], valueOf(cookies[2])), swap(cookies[2], valueOf(cookies[1]))}, codec.ErrSignature, 1},
+		{"swapped chunks", []string{cookies[0], swap(cookies[1], valueOf(cookies[2])), swap(cookies[2], valueOf(cookies[1]))}, errNotVerified, 1},
 		{"stale chunk", []string{cookies[0], older[1], cookies[2]}, codec.ErrSignature, 1},
 		{"extra chunk", append(append([]string{}, cookies...), "session.4=AAAA"), ErrChunks, 0},
 		{"chunk beside an unchunked cookie", []string{cookiesOf(do(t, m, setUser))[0], "session.2=AAAA"}, ErrChunks, 0},
@@ -113,7 +128,7 @@ func TestChunking(t *testing.T) {
 				if len(errs) != 0 {
 					t.Errorf("reports = %v", errs)
 				}
-			} else if len(errs) != 1 || !errors.Is(errs[0], tt.want) {
+			} else if len(errs) != 1 || !isErr(errs[0], tt.want) {
 				t.Errorf("reports = %v, want %v", errs, tt.want)
 			}
 			if d := cc.decodes.Load() - before; d > tt.decodes {
