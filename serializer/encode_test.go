@@ -2,12 +2,16 @@ package serializer_test
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"math/big"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
@@ -244,6 +248,41 @@ func TestConcurrentUse(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestMarshalKeyOrder checks the key order of maps of every size up to
+// past the stack-sorted ones, with keys built to defeat a prefix
+// comparison: long shared prefixes, lengths around seven and eight bytes,
+// NUL and DEL bytes, non-ASCII code points, and the empty key.
+func TestMarshalKeyOrder(t *testing.T) {
+	pool := []string{"", "a", "a\x00", "a\x00\x00", "abcdefg", "abcdefg\x00", "abcdefgh", "abcdefgh\x00",
+		"abcdefgi", "abcdefghij", "abcdefghi", "abcdefg\x7f", "abcdef", "abcdefgé", "abcdefg\u0100",
+		"abcdefgh😀", "abcdefgh\uffff", "b", "\x7f", "é", "😀", "\uffff", "user_id", "username", "user",
+		"csrf_token", "_fresh", "A", "Z", "zzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzy"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n <= 20; n++ {
+		for range 50 {
+			m := make(map[string]any, n)
+			for _, i := range r.Perm(len(pool))[:n] {
+				m[pool[i]] = i
+			}
+			keys := slices.Sorted(maps.Keys(m))
+			want := []byte{'{'}
+			for i, k := range keys {
+				if i > 0 {
+					want = append(want, ',')
+				}
+				want = pyjson.AppendString(want, k)
+				want = append(want, ':')
+				want = pyjson.AppendInt(want, int64(m[k].(int)))
+			}
+			want = append(want, '}')
+			got, err := serializer.Marshal(m)
+			if err != nil || string(got) != string(want) {
+				t.Fatalf("Marshal(%q)\n got %s (%v)\nwant %s", keys, got, err, want)
+			}
 		}
 	}
 }
