@@ -126,15 +126,48 @@ func (r result) measured() string {
 	}
 	switch r.Kind {
 	case faster, info:
-		return fmt.Sprintf("%.2fx faster", r.Value)
+		return speedPhrase(r.Value)
 	case atMost:
 		return fmt.Sprintf("%.2fx the cost", r.Value)
 	case maxCount:
 		return fmt.Sprintf("%g %s", r.Value, r.unit())
 	case shorter:
-		return fmt.Sprintf("%.0f%% shorter (%g vs %g bytes)", r.Value*100, r.OursValue, r.PeerValue)
+		return lengthPhrase(r.Value) + fmt.Sprintf(" (%g vs %g bytes)", r.OursValue, r.PeerValue)
 	}
 	return ""
+}
+
+// speedPhrase words a speed ratio v = peer time / our time: "3.70x
+// faster" when ours is faster, "3.70x slower" (the inverse ratio) when
+// ours is slower, and "as fast" when the two round to the same.
+func speedPhrase(v float64) string {
+	switch {
+	case v <= 0 || math.IsInf(v, 0) || math.IsNaN(v):
+		return fmt.Sprintf("peer/ours = %g", v) // a zero time: no ratio to word
+	case math.Abs(v-1) < 0.005:
+		return "as fast (1.00x)"
+	case v > 1:
+		return fmt.Sprintf("%.2fx faster", v)
+	}
+	return fmt.Sprintf("%.2fx slower", 1/v)
+}
+
+// lengthPhrase words v = 1 - ours/peer for lengths: "19% shorter", "5%
+// longer", "same length"; differences under 1% get one decimal, so that
+// they do not print as "0% shorter".
+func lengthPhrase(v float64) string {
+	word := "shorter"
+	if v < 0 {
+		v, word = -v, "longer"
+	}
+	switch pct := v * 100; {
+	case pct == 0:
+		return "same length"
+	case pct < 1:
+		return fmt.Sprintf("%.1f%% %s", pct, word)
+	default:
+		return fmt.Sprintf("%.0f%% %s", pct, word)
+	}
 }
 
 // target formats the goal's target for the table.

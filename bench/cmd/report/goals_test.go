@@ -111,3 +111,49 @@ func TestGoalTableNamesBenchmarks(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasuredWording checks that every kind of row reads naturally on
+// both sides of 1: a ratio below 1 is never "0.27x faster".
+func TestMeasuredWording(t *testing.T) {
+	for _, tc := range []struct {
+		kind       kind
+		ours, peer float64
+		unit       string
+		want       string
+	}{
+		{faster, 1e-6, 3e-6, "", "3.00x faster"},
+		{faster, 3.7e-6, 1e-6, "", "3.70x slower"},
+		{info, 2.85e-6, 756e-9, "", "3.77x slower"},
+		{info, 1.86e-6, 8.39e-6, "", "4.51x faster"},
+		{info, 1e-6, 1.004e-6, "", "as fast (1.00x)"},
+		{info, 1.004e-6, 1e-6, "", "as fast (1.00x)"},
+		{faster, 1e-6, 1.01e-6, "", "1.01x faster"},
+		{faster, 1.01e-6, 1e-6, "", "1.01x slower"},
+		{info, 1e-6, 0, "", "peer/ours = 0"},
+		{atMost, 1.29e-6, 1e-6, "", "1.29x the cost"},
+		{atMost, 0.8e-6, 1e-6, "", "0.80x the cost"},
+		{shorter, 440, 544, "cookie-bytes", "19% shorter (440 vs 544 bytes)"},
+		{shorter, 600, 544, "cookie-bytes", "10% longer (600 vs 544 bytes)"},
+		{shorter, 544, 544, "cookie-bytes", "same length (544 vs 544 bytes)"},
+		{shorter, 543, 544, "cookie-bytes", "0.2% shorter (543 vs 544 bytes)"},
+		{shorter, 545, 544, "cookie-bytes", "0.2% longer (545 vs 544 bytes)"},
+		{maxCount, 1, 0, "allocs/op", "1 allocs/op"},
+	} {
+		s := stats{{"Ours/S/op", orTime(tc.unit)}: {Center: tc.ours}}
+		g := goal{Kind: tc.kind, Ours: "Ours/S/op", Unit: tc.unit, Target: 1}
+		if tc.kind != maxCount {
+			g.Peer = "Peer/S/op"
+			s[key{"Peer/S/op", orTime(tc.unit)}] = stat{Center: tc.peer}
+		}
+		if got := evaluate(g, s).measured(); got != tc.want {
+			t.Errorf("kind %d, ours %g, peer %g: measured() = %q, want %q", tc.kind, tc.ours, tc.peer, got, tc.want)
+		}
+	}
+}
+
+func orTime(unit string) string {
+	if unit == "" {
+		return timeUnit
+	}
+	return unit
+}
