@@ -43,7 +43,13 @@ func command(ctx context.Context, dir string, progress, stderr io.Writer, name s
 		cmd.Stdout = io.MultiWriter(&out, progress)
 	}
 	cmd.Stderr = stderr
+	// After the context ends and the process is killed, stop waiting for
+	// its output even if a child it started still holds the pipes.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
+		if ctxErr := context.Cause(ctx); ctxErr != nil {
+			return out.Bytes(), fmt.Errorf("%s %s: %w (%v)", name, strings.Join(args, " "), ctxErr, err)
+		}
 		return out.Bytes(), fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
 	}
 	return out.Bytes(), nil

@@ -23,8 +23,11 @@
 // ratio against a peer of the same run falls past its guard threshold,
 // which is about half of the goal. It never looks at absolute times.
 //
-// Exit status: 0 on success, 1 when the run fails or the guard trips, 2 on
-// bad usage.
+// Every run has a time limit (-timeout: 40 minutes, 5 with -guard) after
+// which the benchmarks and tools it started are killed and it fails.
+//
+// Exit status: 0 on success, 1 when the run fails, times out or the guard
+// trips, 2 on bad usage.
 package main
 
 import (
@@ -69,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.guard, "guard", false, "CI regression guard: short run, no files written, exit 1 on a large slowdown relative to a peer")
 	fs.BoolVar(&o.profile, "profile", true, "profile our side of every missed goal and put the top into RESULTS.md")
 	fs.StringVar(&o.out, "out", "", "RESULTS.md to write; charts and results.txt go next to it (default bench/RESULTS.md)")
-	fs.DurationVar(&o.timeout, "timeout", 40*time.Minute, "give up after this long")
+	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long, stopping the benchmarks (default 40m, or 5m with -guard)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: go run ./bench/cmd/report [-guard] [-count n] [-benchtime d] [-bench regexp] [-no-python] [-out file]")
 		fs.PrintDefaults()
@@ -89,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "report: error: -count must be at least 1")
 		return 2
 	}
+	if o.timeout < 0 {
+		fmt.Fprintln(stderr, "report: error: -timeout must be positive")
+		return 2
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 
@@ -99,6 +106,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runFull(ctx, o, stdout, stderr)
 	}
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			fmt.Fprintf(stderr, "report: error: gave up after -timeout %v: %v\n", o.timeout, err)
+			return 1
+		}
 		fmt.Fprintf(stderr, "report: error: %v\n", err)
 		return 1
 	}
@@ -116,6 +127,16 @@ func (o *options) setDefaults() {
 		o.benchtime = "300ms"
 		if o.guard {
 			o.benchtime = "100ms"
+		}
+	}
+	if o.timeout == 0 {
+		// The guard takes about 20 s on 2 cores with a warm build cache
+		// (a minute more to build from scratch, and a second measurement
+		// of failing comparisons): 5 minutes means something hangs, and CI
+		// must not wait on it.
+		o.timeout = 40 * time.Minute
+		if o.guard {
+			o.timeout = 5 * time.Minute
 		}
 	}
 }
