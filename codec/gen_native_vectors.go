@@ -32,7 +32,8 @@
 //	skew:         allowed clock skew in seconds
 //	now:          the decoder's clock, RFC 3339
 //	key-index:    for success: 0 primary, i the i-th fallback
-//	payload-hex:  for success: the payload bytes after unpadding and decompression
+//	payload-hex:  for success: the binary payload (FORMAT.md, Payload) after unpadding and decompression
+//	payload-json: for success: the tagged JSON text that payload converts to
 //	cookie:       the cookie value
 //
 // Limits not listed are the defaults: 4096 bytes for name+value, 65536 bytes
@@ -59,6 +60,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/codec/internal/cborjson"
 	"github.com/cookiecodec/cookiecodec/serializer"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -99,6 +101,15 @@ type vector struct {
 	keyIndex  int
 	payload   []byte
 	cookie    string
+}
+
+// payloadJSON is the tagged JSON text of a payload in the binary form.
+func payloadJSON(p []byte) string {
+	text, err := cborjson.ToJSON(nil, p, cborjson.Limits{MaxDepth: 256, MaxOutput: 1 << 20, MaxBignumBytes: 1786})
+	if err != nil {
+		log.Fatalf("payload %x: %v", p, err)
+	}
+	return string(text)
 }
 
 // config is what a vector's decoder is configured with, before the cookie.
@@ -149,6 +160,7 @@ func (v vector) write(dir string) {
 	if v.expect == "success" {
 		line("key-index", fmt.Sprint(v.keyIndex))
 		line("payload-hex", hex.EncodeToString(v.payload))
+		line("payload-json", payloadJSON(v.payload))
 	}
 	line("cookie", v.cookie)
 	if err := os.WriteFile(filepath.Join(dir, v.file), []byte(b.String()), 0o644); err != nil {
@@ -276,10 +288,20 @@ func main() {
 	}
 	g := &gen{rng: mrand.NewChaCha8([32]byte([]byte("cookiecodec native vectors v1 !!")))}
 	ser := &serializer.Serializer{NativeTime: true}
-	sPayload, err := ser.Marshal(session)
-	if err != nil {
-		log.Fatal(err)
+	// binary is the payload form of FORMAT.md: tagged JSON converted to
+	// the CBOR subset.
+	binary := func(v any) []byte {
+		text, err := ser.Marshal(v)
+		if err != nil {
+			log.Fatal(err)
+		}
+		b, err := cborjson.FromJSON(nil, text, cborjson.Limits{MaxDepth: 256, MaxBignumBytes: 1786})
+		if err != nil {
+			log.Fatal(err)
+		}
+		return b
 	}
+	sPayload := binary(session)
 
 	// encode makes a valid cookie with the codec, encoding at time at, and
 	// checks that the codec reads it back at that time.
@@ -312,7 +334,7 @@ func main() {
 	}
 	{
 		big := map[string]any{"note": strings.Repeat("sign-only payloads above 256 bytes are compressed by default. ", 8)}
-		p, _ := ser.Marshal(big)
+		p := binary(big)
 		v := vector{file: "success-hmacsha256-compressed", expect: "success", comment: "sign-only default compression above 256 bytes", mode: codec.HMACSHA256}.withDefaults()
 		v.cookie = encode(v, big, now, codec.NativeOptions{})
 		v.payload = p
@@ -331,7 +353,7 @@ func main() {
 	{
 		v := vector{file: "success-purpose-and-time", expect: "success", comment: "another purpose, a native time value, decoded 1 s before expires-at", mode: codec.AES256GCM, purpose: "remember-me", name: "__Host-remember", lifetime: time.Hour}.withDefaults()
 		val := map[string]any{"at": time.Date(2026, 4, 30, 8, 1, 2, 345678900, time.FixedZone("", 2*3600))}
-		p, _ := ser.Marshal(val)
+		p := binary(val)
 		v.cookie = encode(v, val, now, codec.NativeOptions{})
 		v.now = now.Add(time.Hour - time.Second)
 		v.payload = p
@@ -340,7 +362,7 @@ func main() {
 	{
 		v := vector{file: "success-issued-exactly-skew-ahead", expect: "success", comment: "issued-at = now + skew is accepted", mode: codec.XChaCha20Poly1305}.withDefaults()
 		v.cookie = encode(v, 1, now.Add(v.skew), codec.NativeOptions{})
-		v.payload = []byte("1")
+		v.payload = binary(1)
 		add(v)
 	}
 
@@ -400,7 +422,11 @@ func main() {
 	neg("malformed-empty", "malformed", "empty cookie", "", nil)
 	neg("malformed-base64-char", "malformed", "a character outside base64url", valid[:10]+"+"+valid[11:], nil)
 	neg("malformed-base64-padding", "malformed", "padding characters are not allowed", valid+"=", nil)
-	neg("malformed-base64-length", "malformed", "a length no base64 encoding has", valid+"A", nil)
+	badLen := valid + "A"
+	for len(badLen)%4 != 1 {
+		badLen += "A"
+	}
+	neg("malformed-base64-length", "malformed", "a length no base64 encoding has (4k+1 characters)", badLen, nil)
 	short := encode(base, map[string]any{"a": 1}, now, codec.NativeOptions{})
 	neg("malformed-base64-noncanonical", "malformed", "non-zero trailing bits in the last character", nonCanonical(short), nil)
 	neg("malformed-version-0", "malformed", "version byte 0", flip(0, 1), nil)
@@ -426,13 +452,15 @@ func main() {
 	crafted := func(file, expect, comment string, h rawHeader, body []byte) {
 		neg(file, expect, comment, rawSeal(keyA, codec.XChaCha20Poly1305, "session", "session", h, nonce, body), nil)
 	}
-	crafted("malformed-created-after-issued", "malformed", "authentic, but created-at is after issued-at", hdr(0, t+1, t, t+3600), []byte("{}"))
-	crafted("malformed-bad-padding", "malformed", "authentic, padded flag, but no 0x80 marker", hdr(2, t, t, t+3600), []byte("{}\x00\x00"))
-	crafted("payload-not-json", "payload", "authentic, payload is not tagged JSON", hdr(0, t, t, t+3600), []byte("{not json"))
-	crafted("payload-not-zlib", "payload", "authentic, compressed flag, body is not a zlib stream", hdr(1, t, t, t+3600), []byte("{}"))
-	crafted("payload-too-deep", "payload", "authentic, nesting 1000 deep (limit 256)", hdr(1, t, t, t+3600), zlibOf([]byte(strings.Repeat("[", 1000)+strings.Repeat("]", 1000))))
+	crafted("malformed-created-after-issued", "malformed", "authentic, but created-at is after issued-at", hdr(0, t+1, t, t+3600), []byte{0xa0})
+	crafted("malformed-bad-padding", "malformed", "authentic, padded flag, but no 0x80 marker", hdr(2, t, t, t+3600), []byte{0xa0, 0x00, 0x00})
+	crafted("payload-not-binary", "payload", "authentic, payload is JSON text, not the binary form ('{' is the head of a 27-byte string)", hdr(0, t, t, t+3600), []byte(`{"a":1}`))
+	crafted("payload-noncanonical", "payload", "authentic, the integer 1 with a two-byte head (0x18 0x01): only the shortest head is accepted", hdr(0, t, t, t+3600), []byte{0x18, 0x01})
+	crafted("payload-bad-tag", "payload", "authentic, valid binary form, but the serializer rejects {\" u\": \"not a uuid\"}", hdr(0, t, t, t+3600), []byte("\xa1\x62 u\x6anot a uuid"))
+	crafted("payload-not-zlib", "payload", "authentic, compressed flag, body is not a zlib stream", hdr(1, t, t, t+3600), []byte{0xa0})
+	crafted("payload-too-deep", "payload", "authentic, nesting 1000 deep (limit 256)", hdr(1, t, t, t+3600), zlibOf(append(bytes.Repeat([]byte{0x81}, 1000), 0x00)))
 	crafted("too-large-zlib-bomb", "too large", "authentic, 1 MiB of zeros compressed to about 1 KiB (limit 65536 decompressed)", hdr(1, t, t, t+3600), zlibOf(make([]byte, 1<<20)))
-	crafted("expired-expires-before-issued", "expired", "authentic, expires-at equal to issued-at", hdr(0, t, t, t), []byte("{}"))
+	crafted("expired-expires-before-issued", "expired", "authentic, expires-at equal to issued-at", hdr(0, t, t, t), []byte{0xa0})
 	vs[len(vs)-1].reason = "expires"
 	neg("too-large-cookie", "too large", "name + value is 4097 bytes (checked before base64)", strings.Repeat("A", 4097-len("session")), nil)
 

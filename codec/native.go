@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/codec/internal/cborjson"
 	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
 	"github.com/cookiecodec/cookiecodec/serializer"
 	"github.com/gorilla/securecookie"
@@ -100,11 +101,14 @@ type NativeOptions struct {
 	// is DefaultMaxDecompressed (64 KiB).
 	MaxDecompressed int
 
-	// Serializer turns session values into payload bytes and back. The
-	// default is a serializer.Serializer with NativeTime set, so that
-	// time.Time values keep their nanoseconds and zone offset (the native
-	// format is read by this package, not by Flask). Set it to change the
-	// serializer's limits or register tags.
+	// Serializer turns session values into tagged JSON and back; the
+	// payload is that text converted to its compact binary form (a strict
+	// subset of CBOR, see codec/FORMAT.md), about 20% shorter. The default
+	// is a serializer.Serializer with NativeTime set, so that time.Time
+	// values keep their nanoseconds and zone offset (the native format is
+	// read by this package, not by Flask). Set it to change the
+	// serializer's limits or register tags; its MaxDepth, MaxInput and
+	// MaxNumberDigits also bound the binary payload.
 	Serializer *serializer.Serializer
 
 	// Legacy lists readers of older cookie formats, tried in order when a
@@ -147,6 +151,7 @@ type Native struct {
 	maxDecomp   int
 	legacy      []LegacyReader
 	ser         *serializer.Serializer
+	payloadLim  cborjson.Limits
 }
 
 // nativeKey is a ring key with its subkey derived once and its cipher
@@ -194,6 +199,7 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 	if n.ser == nil {
 		n.ser = &serializer.Serializer{NativeTime: true}
 	}
+	n.payloadLim = payloadLimits(n.ser)
 	if n.wireMode == 0 {
 		return nil, fmt.Errorf("codec: unknown mode %d", uint8(opts.Mode))
 	}
@@ -260,22 +266,43 @@ func (n *Native) Mode() Mode { return n.mode }
 // Purpose returns the codec's purpose string.
 func (n *Native) Purpose() string { return n.purpose }
 
+// payloadLimits bounds the binary payload's conversion by the serializer's
+// limits: the same nesting depth, JSON text no longer than the serializer
+// reads, and integers no longer than its digit limit (each digit is less
+// than 3.33 bits).
+func payloadLimits(s *serializer.Serializer) cborjson.Limits {
+	l := cborjson.Limits{MaxDepth: s.MaxDepth, MaxOutput: s.MaxInput}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = serializer.DefaultMaxDepth
+	}
+	if l.MaxOutput <= 0 {
+		l.MaxOutput = serializer.DefaultMaxInput
+	}
+	digits := s.MaxNumberDigits
+	if digits <= 0 {
+		digits = serializer.DefaultMaxNumberDigits
+	}
+	l.MaxBignumBytes = (digits*3322/1000)/8 + 1
+	return l
+}
+
 // nativeBuf holds the scratch buffers of one encode or decode.
 type nativeBuf struct {
-	env []byte // the envelope being built or opened
-	ad  []byte // associated data
-	aux []byte // compression output, base64 text
+	env  []byte // the envelope being built or opened
+	ad   []byte // associated data
+	aux  []byte // compression output, base64 text
+	text []byte // the payload as tagged JSON text
 }
 
 var nativeBufs = sync.Pool{New: func() any {
-	return &nativeBuf{env: make([]byte, 0, 1024), ad: make([]byte, 0, 128), aux: make([]byte, 0, 1024)}
+	return &nativeBuf{env: make([]byte, 0, 1024), ad: make([]byte, 0, 128), aux: make([]byte, 0, 1024), text: make([]byte, 0, 1024)}
 }}
 
 // nativeMaxPooled keeps one huge cookie from pinning memory in the pool.
 const nativeMaxPooled = 64 << 10
 
 func putNativeBuf(b *nativeBuf) {
-	if cap(b.env) > nativeMaxPooled || cap(b.aux) > nativeMaxPooled || cap(b.ad) > nativeMaxPooled {
+	if cap(b.env) > nativeMaxPooled || cap(b.aux) > nativeMaxPooled || cap(b.ad) > nativeMaxPooled || cap(b.text) > nativeMaxPooled {
 		return
 	}
 	nativeBufs.Put(b)

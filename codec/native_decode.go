@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/codec/internal/cborjson"
 	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
 )
 
@@ -24,7 +25,8 @@ import (
 //     and expires-at (*ExpiredError with Reason "absolute", "idle",
 //     "expires"), each expired when now >= the deadline;
 //  7. padding and decompression (ErrMalformed, ErrPayload, *TooLargeError);
-//  8. payload deserialization (ErrPayload).
+//  8. payload: the binary form converted to tagged JSON and parsed
+//     (ErrPayload).
 //
 // A cookie that fails step 2 or 3 is offered to the Legacy readers, if any.
 func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
@@ -37,11 +39,26 @@ func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, erro
 		}
 		return nil, Meta{}, err
 	}
-	v, err := n.ser.Unmarshal(payload)
+	text, err := n.payloadText(buf, payload)
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	v, err := n.ser.Unmarshal(text)
 	if err != nil {
 		return nil, Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
 	}
 	return v, meta, nil
+}
+
+// payloadText converts a verified binary payload to the tagged JSON text the
+// serializer reads, in buf.text.
+func (n *Native) payloadText(buf *nativeBuf, payload []byte) ([]byte, error) {
+	text, err := cborjson.ToJSON(buf.text[:0], payload, n.payloadLim)
+	buf.text = text[:0]
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrPayload, err)
+	}
+	return text, nil
 }
 
 func (n *Native) decodeLegacy(name, value string, maxSize int, nativeErr error) (any, Meta, error) {
@@ -157,6 +174,9 @@ func (n *Native) Decode(name, value string, dst any) error {
 	defer putNativeBuf(buf)
 	payload, _, err := n.open(buf, name, value, 0)
 	if err != nil {
+		return err
+	}
+	if payload, err = n.payloadText(buf, payload); err != nil {
 		return err
 	}
 	switch d := dst.(type) {

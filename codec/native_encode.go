@@ -3,10 +3,12 @@ package codec
 import (
 	"fmt"
 
+	"github.com/cookiecodec/cookiecodec/codec/internal/cborjson"
 	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
 )
 
-// EncodeSession serializes value and seals it under the primary key for the
+// EncodeSession serializes value (tagged JSON, converted to the compact
+// binary payload of codec/FORMAT.md) and seals it under the primary key for the
 // cookie called name. From m it takes SessionID (zero: a fresh random id),
 // Created (zero: now; later than now: now) and Expires (zero: derived);
 // Issued is always now.
@@ -69,7 +71,12 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 	defer putNativeBuf(buf)
 	ns := n.wireMode.NonceSize()
 	start := envelope.HeaderSize + ns
-	env, err := n.ser.AppendMarshal(buf.env[:start], value)
+	text, err := n.ser.AppendMarshal(buf.text[:0], value)
+	buf.text = text[:0]
+	if err != nil {
+		return "", Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
+	}
+	env, err := cborjson.FromJSON(buf.env[:start], text, n.payloadLim)
 	if err != nil {
 		buf.env = env[:0]
 		return "", Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)

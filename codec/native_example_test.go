@@ -58,7 +58,7 @@ func ExampleNewNative() {
 	_, _, err = n.DecodeSession("session", cookie, 0)
 	fmt.Println(err)
 	// Output:
-	// 119 bytes, key 00000001 expires 2026-05-01T12:30:00Z
+	// 115 bytes, key 00000001 expires 2026-05-01T12:30:00Z
 	// map[user_id:42] d9877ece6d368aac1a6f419ec627c76b <nil>
 	// true
 	// codec: expired: idle limit passed 1m0s ago

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/codec/internal/cborjson"
 	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
 )
 
@@ -73,10 +74,16 @@ func zlibBytes(t testing.TB, b []byte) []byte {
 
 // TestNativeHostilePayloads: validly sealed cookies (as after a key leak)
 // with hostile content get a typed error, or a value, never a panic, with
-// memory bounded by MaxDecompressed and the serializer's limits.
+// memory bounded by MaxDecompressed and the serializer's limits. Payloads
+// are in the binary form (codec/internal/cborjson), written byte by byte
+// where the converter would refuse to write them.
 func TestNativeHostilePayloads(t *testing.T) {
 	const C, P = envelope.FlagCompressed, envelope.FlagPadded
 	bomb := zlibBytes(t, bytes.Repeat([]byte{'a'}, 1<<20)) // 1 MiB of 'a', 16x the cap
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	rep := func(b byte, n int) []byte { return bytes.Repeat([]byte{b}, n) }
+	// A bignum of 2077 bytes: an integer of about 5000 digits (limit 4300).
+	bignum5000 := cat([]byte{0xc2, 0x59, 0x08, 0x1d}, rep(0xff, 2077))
 	for _, tc := range []struct {
 		name  string
 		flags envelope.Flags
@@ -85,25 +92,34 @@ func TestNativeHostilePayloads(t *testing.T) {
 	}{
 		{"zlib bomb 1 MiB", C, bomb, ErrTooLarge},
 		{"zlib garbage", C, []byte("not zlib at all"), ErrPayload},
-		{"zlib truncated", C, zlibBytes(t, []byte(`{"a":1}`))[:8], ErrPayload},
-		{"zlib trailing garbage", C, append(zlibBytes(t, []byte(`{"a":1}`)), "xx"...), ErrPayload},
-		{"nesting 30k deep (compressed)", C, zlibBytes(t, []byte(strings.Repeat("[", 30000)+strings.Repeat("]", 30000))), ErrPayload},
-		{"nesting 100k deep over the cap", C, zlibBytes(t, []byte(strings.Repeat("[", 100000))), ErrTooLarge},
-		{"5000-digit integer", C, zlibBytes(t, []byte(strings.Repeat("9", 5000))), ErrPayload},
-		{"1e999999", 0, []byte(`1e999999`), nil},
-		{"200k-element array", C, zlibBytes(t, []byte("["+strings.Repeat("0,", 200000)+"0]")), ErrTooLarge},
-		{"30k-element array", C, zlibBytes(t, []byte("["+strings.Repeat("0,", 30000)+"0]")), nil},
-		{"50k keys", C, zlibBytes(t, []byte(manyKeys(50000))), ErrTooLarge},
-		{"lone surrogate", 0, []byte(`{"a":"\ud800"}`), nil},
-		{"invalid utf-8", 0, []byte("{\"a\":\"\xff\xfe\"}"), ErrPayload},
-		{"raw control character", 0, []byte("{\"a\":\"\x01\"}"), ErrPayload},
-		{"trailing garbage", 0, []byte(`{"a":1} x`), ErrPayload},
-		{"bad tag content", 0, []byte(`{" u":"not a uuid"}`), ErrPayload},
-		{"bad date tag", 0, []byte(`{" d":12}`), ErrPayload},
+		{"zlib truncated", C, zlibBytes(t, binPayload(t, `{"a":1}`))[:8], ErrPayload},
+		{"zlib trailing garbage", C, append(zlibBytes(t, binPayload(t, `{"a":1}`)), "xx"...), ErrPayload},
+		{"nesting 30k deep (compressed)", C, zlibBytes(t, cat(rep(0x81, 30000), []byte{0})), ErrPayload},
+		{"nesting 100k deep over the cap", C, zlibBytes(t, rep(0x81, 100000)), ErrTooLarge},
+		{"5000-digit integer", C, zlibBytes(t, bignum5000), ErrPayload},
+		{"float64 infinity", 0, binPayload(t, `Infinity`), nil},
+		{"200k-element array", C, zlibBytes(t, cat([]byte{0x9a, 0x00, 0x03, 0x0d, 0x40}, rep(0, 200000))), ErrTooLarge},
+		{"30k-element array", C, zlibBytes(t, cat([]byte{0x99, 0x75, 0x30}, rep(0, 30000))), nil},
+		{"50k keys", C, zlibBytes(t, binPayload(t, manyKeys(50000))), ErrTooLarge},
+		{"count far beyond the payload", 0, []byte{0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0}, ErrPayload},
+		{"text longer than the payload", 0, []byte{0x7b, 0, 0, 0, 1, 0, 0, 0, 0, 'a'}, ErrPayload},
+		{"indefinite-length array", 0, []byte{0x9f, 0x01, 0xff}, ErrPayload},
+		{"head not in its shortest form", 0, []byte{0x18, 0x17}, ErrPayload},
+		{"tag other than a bignum", 0, []byte{0xc1, 0x1a, 0x66, 0x32, 0x34, 0x00}, ErrPayload},
+		{"float16", 0, []byte{0xf9, 0x3c, 0x00}, ErrPayload},
+		{"undefined", 0, []byte{0xf7}, ErrPayload},
+		{"byte string", 0, []byte{0x41, 0x61}, ErrPayload},
+		{"map key not a string", 0, []byte{0xa1, 0x01, 0x01}, ErrPayload},
+		{"UTF-8 of a lone surrogate", 0, []byte{0xa1, 0x61, 'a', 0x63, 0xed, 0xa0, 0x80}, ErrPayload},
+		{"invalid utf-8", 0, []byte{0xa1, 0x61, 'a', 0x62, 0xff, 0xfe}, ErrPayload},
+		{"control character in a string", 0, binPayload(t, `{"a":"\u0001"}`), nil},
+		{"trailing garbage", 0, append(binPayload(t, `{"a":1}`), 'x'), ErrPayload},
+		{"bad tag content", 0, binPayload(t, `{" u":"not a uuid"}`), ErrPayload},
+		{"bad date tag", 0, binPayload(t, `{" d":12}`), ErrPayload},
 		{"empty payload", 0, nil, ErrPayload},
-		{"bad padding", P, []byte(`{}` + "\x81\x00"), ErrMalformed},
-		{"padding without marker", P, []byte(`{}` + "\x00\x00"), ErrMalformed},
-		{"good padding", P, []byte(`{}` + "\x80\x00\x00"), nil},
+		{"bad padding", P, []byte{0xa0, 0x81, 0x00}, ErrMalformed},
+		{"padding without marker", P, []byte{0xa0, 0x00, 0x00}, ErrMalformed},
+		{"good padding", P, []byte{0xa0, 0x80, 0x00, 0x00}, nil},
 	} {
 		for _, mode := range allModes {
 			n, _ := newTestNative(t, mode, NativeOptions{})
@@ -126,6 +142,16 @@ func TestNativeHostilePayloads(t *testing.T) {
 			requireTyped(t, err, tc.name)
 		}
 	}
+}
+
+// binPayload converts JSON text to the binary payload form.
+func binPayload(t testing.TB, text string) []byte {
+	t.Helper()
+	b, err := cborjson.FromJSON(nil, []byte(text), cborjson.Limits{MaxDepth: 256, MaxBignumBytes: 1786})
+	if err != nil {
+		t.Fatalf("binPayload(%.40q): %v", text, err)
+	}
+	return b
 }
 
 func manyKeys(n int) string {

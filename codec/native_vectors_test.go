@@ -133,6 +133,10 @@ func TestNativeVectors(t *testing.T) {
 				if !bytes.Equal(payload, want) {
 					t.Fatalf("payload\n got %q\nwant %q", payload, want)
 				}
+				text, err := n.payloadText(buf, payload)
+				if err != nil || string(text) != v.one(t, "payload-json") {
+					t.Fatalf("payload as JSON\n got %s (%v)\nwant %s", text, err, v.one(t, "payload-json"))
+				}
 				if idx := v.one(t, "key-index"); strconv.Itoa(meta.KeyIndex) != idx {
 					t.Fatalf("key index %d, want %s", meta.KeyIndex, idx)
 				}

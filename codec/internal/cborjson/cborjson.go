@@ -29,6 +29,7 @@
 package cborjson
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -135,4 +136,39 @@ func headLen(n uint64) int {
 	default:
 		return 9
 	}
+}
+
+// Word-at-a-time scanning of string content: plainWord reports whether all
+// eight bytes of w (little-endian) are printable ASCII other than '"' and
+// '\\', that is 0x20..0x7e without 0x22 and 0x5c. Each test is exact about
+// whether some byte matches, which is all the scanners need: on false they
+// look at the word byte by byte.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+func plainWord(w uint64) bool {
+	below20 := (w - 0x20*ones) & ^w & highs
+	q := w ^ '"'*ones
+	quote := (q - ones) & ^q & highs
+	s := w ^ '\\'*ones
+	slash := (s - ones) & ^s & highs
+	atLeast7f := (w | (w + ones)) & highs
+	return below20|quote|slash|atLeast7f == 0
+}
+
+// skipPlain returns the index of the first byte of b at or after i that is
+// not printable ASCII or is '"' or '\\' (len(b) if none).
+func skipPlain(b []byte, i int) int {
+	for len(b)-i >= 8 && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+		i += 8
+	}
+	for i < len(b) {
+		if c := b[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return i
+		}
+		i++
+	}
+	return i
 }

@@ -42,6 +42,9 @@ type jsonReader struct {
 }
 
 func (r *jsonReader) skipSpace() {
+	if r.pos < len(r.text) && r.text[r.pos] > ' ' {
+		return // the serializer writes no whitespace
+	}
 	for r.pos < len(r.text) {
 		switch r.text[r.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -173,7 +176,7 @@ func widenHead(dst []byte, head int, major byte, n uint64) []byte {
 // str converts the JSON string at r.pos (its opening quote) to a text string.
 func (r *jsonReader) str(dst []byte) ([]byte, error) {
 	start := r.pos + 1
-	i := start
+	i := skipPlain(r.text, start)
 	ascii := true
 	for ; i < len(r.text); i++ {
 		c := r.text[i]

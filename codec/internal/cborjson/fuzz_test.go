@@ -3,6 +3,7 @@ package cborjson
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"testing"
 )
 
@@ -17,6 +18,10 @@ func FuzzToJSON(f *testing.F) {
 		lim := Limits{MaxDepth: 64, MaxOutput: 1 << 16, MaxBignumBytes: 64}
 		text, err := ToJSON(nil, data, lim)
 		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("ToJSON(%x): untyped error %v", data, err)
+			}
 			return
 		}
 		again, err := FromJSON(nil, text, lim)
