@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# campaign.sh: a long fuzzing campaign over every target of ./fuzz.
+# campaign.sh: a long fuzzing campaign over every fuzz target (those of ./fuzz
+# and those of ./codec/internal/cborjson, the binary payload converter).
 #
 # Usage: fuzz/campaign.sh [duration] [jobs]
 #   duration  -fuzztime per target (default 10m)
@@ -10,9 +11,9 @@
 # (default /tmp/cookiecodec-campaign-<UTC time>).
 #
 # Where things go:
-#   - the growing corpus: $(go env GOCACHE)/fuzz/github.com/cookiecodec/cookiecodec/fuzz/<Target>
+#   - the growing corpus: $(go env GOCACHE)/fuzz/github.com/cookiecodec/cookiecodec/<package>/<Target>
 #     (Go's fuzz cache; it survives between runs and is not committed);
-#   - crashers: fuzz/testdata/fuzz/<Target>/<hash> (commit each one with its
+#   - crashers: <package>/testdata/fuzz/<Target>/<hash> (commit each one with its
 #     fix: it then runs as a regression case in every go test);
 #   - logs: $LOGDIR/<Target>.log, and $LOGDIR/summary.md, the table that
 #     fuzz/CAMPAIGN.md records (execs, new interesting inputs, corpus size,
@@ -22,16 +23,24 @@ cd "$(dirname "$0")/.."
 
 duration="${1:-10m}"
 jobs="${2:-2}"
-all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput)
+all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzToJSON FuzzFromJSON)
 read -r -a targets <<<"${TARGETS:-${all_targets[*]}}"
+# pkg_of names the package of a target.
+pkg_of() {
+  case "$1" in
+  FuzzToJSON | FuzzFromJSON) echo codec/internal/cborjson ;;
+  *) echo fuzz ;;
+  esac
+}
 logdir="${LOGDIR:-/tmp/cookiecodec-campaign-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$logdir"
-cache="$(go env GOCACHE)/fuzz/github.com/cookiecodec/cookiecodec/fuzz"
+cache="$(go env GOCACHE)/fuzz/github.com/cookiecodec/cookiecodec"
 
-corpus_size() { find "$cache/$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
+corpus_size() { find "$cache/$(pkg_of "$1")/$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
 
 echo "campaign: ${targets[*]}, $duration each, $jobs at a time, logs in $logdir"
-go test -c -o /dev/null ./fuzz # fail early if the package does not build
+go test -c -o /dev/null ./fuzz # fail early if a package does not build
+go test -c -o /dev/null ./codec/internal/cborjson
 declare -A before
 for t in "${targets[@]}"; do before[$t]=$(corpus_size "$t"); done
 
@@ -39,7 +48,7 @@ run_one() {
   local t=$1
   local rc=0
   date -u +"%H:%M:%S start $t" >"$logdir/$t.log"
-  nice -n 10 go test ./fuzz -run='^$' -fuzz="^${t}\$" -fuzztime="$duration" -parallel=1 >>"$logdir/$t.log" 2>&1 || rc=$?
+  nice -n 10 go test "./$(pkg_of "$t")" -run='^$' -fuzz="^${t}\$" -fuzztime="$duration" -parallel=1 >>"$logdir/$t.log" 2>&1 || rc=$?
   date -u +"%H:%M:%S end $t rc=$rc" >>"$logdir/$t.log"
 }
 
@@ -66,6 +75,6 @@ wait
   done
 } | tee "$logdir/summary.md"
 if grep -q FAIL "$logdir/summary.md"; then
-  echo "crashers are under fuzz/testdata/fuzz/: fix them and commit each as a regression case"
+  echo "crashers are under <package>/testdata/fuzz/: fix them and commit each as a regression case"
   exit 1
 fi

@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"bytes"
-	"encoding/hex"
 	"testing"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
@@ -33,10 +32,11 @@ func serializerSeeds(f *testing.F) {
 	for _, s := range testStrings(f, "../serializer", "../internal/flaskvectors") {
 		f.Add([]byte(s))
 	}
-	// The serialized payloads of the native vectors (native time included).
+	// The payloads of the native vectors as tagged JSON (native time
+	// included).
 	for _, v := range readNativeVectors(f) {
-		if b, err := hex.DecodeString(v.get("payload-hex")); err == nil && len(b) > 0 {
-			f.Add(b)
+		if text := v.get("payload-json"); text != "" {
+			f.Add([]byte(text))
 		}
 	}
 }
