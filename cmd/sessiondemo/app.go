@@ -231,7 +231,7 @@ var envelopeTmpl = template.Must(template.Must(template.New("envelope").Parse(la
 </table>
 <h3>Cookies</h3>
 <table>{{range .Cookies}}<tr><td>{{.Name}}</td><td>{{.Size}} bytes</td></tr>{{end}}</table>
-<h3>Data (tagged JSON, as sealed)</h3>
+<h3>Data (as tagged JSON)</h3>
 <pre id="data">{{.Data}}</pre>
 {{else}}
 <p id="nosession">No valid session cookie in this request.</p>
