@@ -24,25 +24,68 @@ import (
 // Wrapping a handler twice with the same manager is harmless: the inner
 // middleware uses the outer one's session.
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := r.Context().Value(ctxKey{m}).(*Session); ok {
-			next.ServeHTTP(w, r)
-			return
-		}
-		st := &requestState{}
-		st.s.m = m
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{m}, &st.s))
-		st.s.r = r
-		st.w.ResponseWriter, st.w.s, st.w.r = w, &st.s, r
-		next.ServeHTTP(&st.w, r)
-		st.w.commit()
-	})
+	return &middleware{m: m, next: next}
 }
 
-// requestState puts the session and the response writer in one allocation.
+// middleware is the handler LoadAndSave returns. It is a type with a method
+// rather than a closure so that ServeHTTP is compiled once, here, where
+// http.Request.WithContext is inlined and its copy of the request needs no
+// allocation of its own (a closure can be recompiled inside the caller's
+// function, where it is not).
+type middleware struct {
+	m    *Manager
+	next http.Handler
+}
+
+func (h *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m := h.m
+	if _, ok := r.Context().Value(ctxKey{m}).(*Session); ok {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	st := &requestState{}
+	st.s.m = m
+	st.ctx.Context, st.ctx.s = r.Context(), &st.s
+	// WithContext's copy does not escape: it is copied into st, so the
+	// request, its context, the session and the writer are one allocation.
+	st.req = *r.WithContext(&st.ctx)
+	r = &st.req
+	st.s.r = r
+	st.w.ResponseWriter, st.w.s, st.w.r = w, &st.s, r
+	h.next.ServeHTTP(&st.w, r)
+	st.w.commit()
+}
+
+// requestState holds everything the middleware adds to a request, in one
+// allocation: the request passed on, its context, the session and the
+// response writer.
 type requestState struct {
-	s Session
-	w responseWriter
+	req http.Request
+	ctx sessionContext
+	s   Session
+	w   responseWriter
+}
+
+// sessionContext is the request's context with the session added: what
+// context.WithValue(parent, ctxKey{m}, s) gives, without an allocation of
+// its own. Every other key, and Done, Err and Deadline, go to the parent,
+// so the context package still finds the parent's cancellation.
+type sessionContext struct {
+	context.Context
+	s *Session
+}
+
+// Value returns the session for its manager's key.
+func (c *sessionContext) Value(key any) any {
+	if k, ok := key.(ctxKey); ok && k.m == c.s.m {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
+
+// String names the context as context.WithValue's would.
+func (c *sessionContext) String() string {
+	return fmt.Sprintf("%v.WithValue(cookiesession.Session)", c.Context)
 }
 
 // responseWriter commits the session before the response starts.
