@@ -107,7 +107,12 @@ func (s *Session) commit(h http.Header) error {
 // spare slots, saving an allocation per header; the slice has capacity 1,
 // so whoever appends later gets a copy.
 func (s *Session) addHeader(h http.Header, key, v string) {
-	old := h[key]
+	s.appendHeader(h, key, h[key], v)
+}
+
+// appendHeader is addHeader for a caller that has already looked up old,
+// the current h[key].
+func (s *Session) appendHeader(h http.Header, key string, old []string, v string) {
 	if len(old) > 0 || s.spare >= len(s.hdrBuf) {
 		h[key] = append(old, v)
 		return
@@ -118,10 +123,15 @@ func (s *Session) addHeader(h http.Header, key, v string) {
 	h[key] = s.hdrBuf[i : i+1 : i+1]
 }
 
-// vary adds Vary: Cookie unless the response already varies on it.
+// vary adds Vary: Cookie unless the response already varies on it. Only
+// the first call of a commit looks at the header.
 func (s *Session) vary(h http.Header) {
-	if needVary(h) {
-		s.addHeader(h, "Vary", "Cookie")
+	if s.varied {
+		return
+	}
+	s.varied = true
+	if old := h["Vary"]; needVary(old) {
+		s.appendHeader(h, "Vary", old, "Cookie")
 	}
 }
 
@@ -130,7 +140,7 @@ func (s *Session) vary(h http.Header) {
 func (s *Session) cookieHeaders(h http.Header) {
 	s.vary(h)
 	if len(h["Cache-Control"]) == 0 {
-		s.addHeader(h, "Cache-Control", cachePolicyDefault)
+		s.appendHeader(h, "Cache-Control", nil, cachePolicyDefault)
 		return
 	}
 	applyCachePolicy(h)

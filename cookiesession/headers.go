@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// needVary reports whether the Vary header lacks Cookie (and *).
-func needVary(h http.Header) bool {
-	for _, line := range h["Vary"] {
+// needVary reports whether the Vary header lines lack Cookie (and *).
+func needVary(lines []string) bool {
+	for _, line := range lines {
 		for tok := range strings.SplitSeq(line, ",") {
 			tok = strings.TrimSpace(tok)
 			if tok == "*" || strings.EqualFold(tok, "Cookie") {

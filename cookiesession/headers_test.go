@@ -27,7 +27,7 @@ func TestAppendHTTPDate(t *testing.T) {
 
 // addVary adds Cookie to the Vary header as commit does.
 func addVary(h http.Header) {
-	if needVary(h) {
+	if needVary(h["Vary"]) {
 		h.Add("Vary", "Cookie")
 	}
 }

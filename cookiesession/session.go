@@ -40,6 +40,7 @@ type Session struct {
 	renewed    bool // new id and times at commit
 	committed  bool
 	fromCookie bool // values came from a verified cookie
+	varied     bool // commit has seen to Vary: Cookie
 
 	values map[string]any
 	info   Info
