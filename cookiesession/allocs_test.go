@@ -55,3 +55,30 @@ func TestMiddlewareAllocations(t *testing.T) {
 		t.Errorf("read+write request: %v allocations, the codec alone %v: want at most 2 more", n, codecOnly)
 	}
 }
+
+// TestSetKeepsSmallMap checks that overwriting a key of a session of 8
+// keys, a full single-group map, does not make the runtime grow the map,
+// and that the value is replaced.
+func TestSetKeepsSmallMap(t *testing.T) {
+	mk := func() map[string]any {
+		m := make(map[string]any, 8)
+		for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+			m[k] = true
+		}
+		return m
+	}
+	made := testing.AllocsPerRun(100, func() { _ = mk() })
+	set := testing.AllocsPerRun(100, func() {
+		s := Session{values: mk()}
+		s.put("c", false)
+	})
+	if set > made {
+		t.Errorf("put of an existing key: %v allocations, making the map alone %v", set, made)
+	}
+	s := Session{values: mk()}
+	s.put("c", false)
+	s.put("i", 1)
+	if len(s.values) != 9 || s.values["c"] != false || s.values["i"] != 1 || s.values["a"] != true {
+		t.Errorf("values after put: %v", s.values)
+	}
+}

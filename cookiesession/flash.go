@@ -35,10 +35,7 @@ func (s *Session) AddFlash(category, message string) error {
 		list = slices.Clip(old)
 	}
 	list = append(list, serializer.Tuple{category, message})
-	if s.values == nil {
-		s.values = make(map[string]any)
-	}
-	s.values[flashesKey] = list
+	s.put(flashesKey, list)
 	s.changed()
 	return nil
 }

@@ -144,12 +144,29 @@ func (s *Session) Set(key string, value any) error {
 		return err
 	}
 	defer s.mu.Unlock()
+	s.put(key, value)
+	s.changed()
+	return nil
+}
+
+// put stores value under key; the caller holds the lock.
+//
+// Go keeps a map of up to 8 entries in a single group of 8 slots, and an
+// assignment to a full one grows it to a table (about 600 bytes) before it
+// looks for the key, even when the key is present and the count does not
+// change. A decoded session of 8 keys is such a map, so the first
+// overwrite in every request would grow it. Deleting the key first leaves
+// a free slot and the map stays small; the content is the same.
+func (s *Session) put(key string, value any) {
 	if s.values == nil {
 		s.values = make(map[string]any)
 	}
+	if len(s.values) == 8 {
+		if _, ok := s.values[key]; ok {
+			delete(s.values, key)
+		}
+	}
 	s.values[key] = value
-	s.changed()
-	return nil
 }
 
 // Delete removes key. Like Python's dict.pop with a default, it marks the
@@ -233,10 +250,7 @@ func (s *Session) SetPermanent(permanent bool) error {
 		return err
 	}
 	defer s.mu.Unlock()
-	if s.values == nil {
-		s.values = make(map[string]any)
-	}
-	s.values[permanentKey] = permanent
+	s.put(permanentKey, permanent)
 	s.changed()
 	return nil
 }
