@@ -61,6 +61,12 @@ type encoder struct {
 	skipUser bool // the next value is a user tag's ToJSON result
 	// pairsHigh is the most entries pairs held, to clear before pooling.
 	pairsHigh int
+	// lastSize[d] is the size of the last small map written at depth d,
+	// shapes[d] the keys remembered there (see encodemap.go); shapesHigh
+	// is one past the deepest shape used, to forget before pooling.
+	lastSize   [shapeDepths]int
+	shapes     [shapeDepths]shape
+	shapesHigh int
 }
 
 var encoderPool = sync.Pool{New: func() any {
@@ -74,6 +80,7 @@ func getEncoder(s *Serializer) *encoder {
 	e.depth = 0
 	e.maxDepth = s.maxDepth()
 	e.skipUser = false
+	e.lastSize = [shapeDepths]int{}
 	return e
 }
 
@@ -83,6 +90,13 @@ func putEncoder(e *encoder) {
 	}
 	clear(e.pairs[:e.pairsHigh])
 	e.pairsHigh = 0
+	for i := range e.shapes[:e.shapesHigh] {
+		if cap(e.shapes[i].text) > 4096 {
+			return
+		}
+		e.shapes[i].forget()
+	}
+	e.shapesHigh = 0
 	e.s = nil
 	encoderPool.Put(e)
 }

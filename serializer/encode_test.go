@@ -1,6 +1,7 @@
 package serializer_test
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
 	"math"
@@ -129,6 +130,9 @@ func TestMarshalUnsupported(t *testing.T) {
 		{make(chan int), "$"},
 		{map[string]any{"cart": []any{1, 2, 3, item{}}}, "$.cart[3].price"},
 		{map[string]any{"f": func() {}}, "$.f"},
+		// Maps with the keys of the map before them (written in the
+		// remembered order) report their own path.
+		{[]any{map[string]any{"a": 1, "b": 2}, map[string]any{"b": 3, "a": 4}, map[string]any{"a": 5, "b": 1i}}, "$[2].b"},
 		{map[string]any{"a b": map[int]string{1: "x"}}, `$["a b"]`},
 		{[]any{serializer.Tuple{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}, "$[0][0]"},
 		{map[string]any{" t": struct{ C chan int }{}}, `$[" t"].C`},
@@ -283,6 +287,58 @@ func TestMarshalKeyOrder(t *testing.T) {
 			if err != nil || string(got) != string(want) {
 				t.Fatalf("Marshal(%q)\n got %s (%v)\nwant %s", keys, got, err, want)
 			}
+		}
+	}
+}
+
+// TestMarshalRepeatedShapes checks lists of maps that share their keys
+// (which reuse the sorted keys of the map before them), mixed with maps of
+// the same size and other keys, maps that differ only in their last key,
+// and nesting past the depths that remember keys, against encoding/json
+// (which also sorts keys by byte order; the values are plain ASCII, so both
+// write the same text).
+func TestMarshalRepeatedShapes(t *testing.T) {
+	keySets := [][]string{
+		{"id", "name", "price", "qty", "sku"},
+		{"id", "name", "price", "qty", "skv"},
+		{"id", "name", "price", "qty", "aaa"},
+		{"a", "b"}, {"b", "c"}, {"a", "c"},
+		{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k16"},
+		{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k17"},
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	budget := 0 // values left to make in this round
+	var gen func(depth int) any
+	gen = func(depth int) any {
+		budget--
+		switch x := r.IntN(10); {
+		case depth > 11 || budget <= 0 || x < 4:
+			if x%2 == 0 {
+				return int64(r.IntN(100))
+			}
+			return keySets[r.IntN(len(keySets))][0]
+		case x < 6:
+			l := make([]any, r.IntN(6))
+			for i := range l {
+				l[i] = gen(depth + 1)
+			}
+			return l
+		default:
+			ks := keySets[r.IntN(len(keySets))]
+			m := make(map[string]any, len(ks))
+			for _, k := range ks {
+				m[k] = gen(depth + 1)
+			}
+			return m
+		}
+	}
+	for range 300 {
+		budget = 500
+		v := gen(0)
+		got, err := serializer.Marshal(v)
+		want, _ := json.Marshal(v)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("Marshal\n got %s (%v)\nwant %s", got, err, want)
 		}
 	}
 }

@@ -14,9 +14,73 @@ import (
 // arrays on the stack and sort there by insertion on packed sort keys (see
 // sortKey), comparing whole strings only when two keys share their first
 // seven bytes. Larger maps go through the encoder's pairs stack.
+//
+// Lists of records (a cart of items with the same keys) skip even that.
+// When two small maps of the same size follow each other at one depth, the
+// encoder remembers the sorted keys of the second (a shape), and the next map
+// of that size at that depth is first looked up key by key. When every
+// remembered key is present, the two key sets are equal (both are n distinct
+// strings), so the map is written in the remembered order without iterating
+// or sorting it, and its keys are copied as text quoted once. A map with
+// other keys costs at most n failed lookups before it is iterated and sorted
+// as usual, and becomes the new shape. Maps without a same-sized neighbour,
+// such as those of a typical session, cost only a size comparison. Shapes
+// live for one Marshal call: nothing is kept between calls.
 
 // smallMap is the largest map sorted in a stack array.
 const smallMap = 16
+
+// shapeDepths is how many nesting levels remember a shape; maps deeper down
+// are always iterated and sorted.
+const shapeDepths = 8
+
+// shape holds the sorted keys of the last small map written at one depth.
+// A map's values are written at greater depths, so writing them never
+// changes the shape that the map is being written with.
+type shape struct {
+	n    int              // number of keys; 0 when nothing is remembered
+	keys [smallMap]string // sorted
+	// quoted reports whether text and ends hold the keys as written:
+	// `"k0":` then `,"k1":` and so on, key i ending at ends[i]. They are
+	// built when a shape is first reused, so maps that are never repeated
+	// pay only for remembering the keys.
+	quoted bool
+	text   []byte
+	ends   [smallMap]int
+}
+
+// remember makes the keys of ents, in the order of order, the shape.
+func (sh *shape) remember(ents *[smallMap]kv, order *[smallMap]uint64, n int) {
+	for i := range n {
+		sh.keys[i] = ents[uint8(order[i])].k
+	}
+	clear(sh.keys[n:max(n, sh.n)])
+	sh.n = n
+	sh.quoted = false
+}
+
+// quote builds text and ends for the remembered keys.
+func (sh *shape) quote() {
+	t := sh.text[:0]
+	for i, k := range sh.keys[:sh.n] {
+		if i > 0 {
+			t = append(t, ',')
+		}
+		t = pyjson.AppendString(t, k)
+		t = append(t, ':')
+		sh.ends[i] = len(t)
+	}
+	sh.text = t
+	sh.quoted = true
+}
+
+// forget drops the remembered keys, so that a pooled encoder keeps no
+// strings of its last value alive.
+func (sh *shape) forget() {
+	clear(sh.keys[:sh.n])
+	sh.n = 0
+	sh.quoted = false
+}
 
 // encodeMap writes m with sorted keys, or with the " di" escape when its only
 // key is a tag key.
@@ -33,13 +97,61 @@ func (e *encoder) encodeMap(b []byte, m map[string]any) ([]byte, error) {
 		}
 		return e.encodePairs(b, base)
 	}
-	return e.encodeSmallMap(b, m)
+	if d := e.depth; d < shapeDepths && len(m) > 0 {
+		sh := &e.shapes[d]
+		if sh.n == len(m) {
+			if out, ok, err := e.encodeShaped(b, m, sh); ok {
+				return out, err
+			}
+		}
+		if e.lastSize[d] == len(m) {
+			e.shapesHigh = max(e.shapesHigh, d+1)
+			return e.encodeSmallMap(b, m, sh)
+		}
+		e.lastSize[d] = len(m)
+	}
+	return e.encodeSmallMap(b, m, nil)
 }
 
-// encodeSmallMap writes a map of 0 or 2..smallMap entries. The entries stay
-// in a local array and only the packed sort keys move while sorting, so no
-// pointer is written through a slice: no GC write barriers on the hot path.
-func (e *encoder) encodeSmallMap(b []byte, m map[string]any) ([]byte, error) {
+// encodeShaped writes m in the key order of sh if m has exactly the keys of
+// sh; otherwise it writes nothing and reports false.
+func (e *encoder) encodeShaped(b []byte, m map[string]any, sh *shape) ([]byte, bool, error) {
+	var vals [smallMap]any
+	n := sh.n
+	for i, k := range sh.keys[:n] {
+		v, ok := m[k]
+		if !ok {
+			return b, false, nil
+		}
+		vals[i] = v
+	}
+	if !sh.quoted {
+		sh.quote()
+	}
+	if err := e.enter(); err != nil {
+		return b, true, err
+	}
+	b = append(b, '{')
+	start := 0
+	for i := range n {
+		end := sh.ends[i]
+		b = append(b, sh.text[start:end]...)
+		start = end
+		var err error
+		if b, err = e.encode(b, vals[i]); err != nil {
+			return b, true, prependPath(err, keySeg(sh.keys[i]))
+		}
+	}
+	b = append(b, '}')
+	e.depth--
+	return b, true, nil
+}
+
+// encodeSmallMap writes a map of 0 or 2..smallMap entries and, if sh is not
+// nil, remembers its keys there. The entries stay in a local array and only
+// the packed sort keys move while sorting, so no pointer is written through
+// a slice: no GC write barriers on the hot path.
+func (e *encoder) encodeSmallMap(b []byte, m map[string]any, sh *shape) ([]byte, error) {
 	var ents [smallMap]kv
 	var order [smallMap]uint64 // sortKey of each entry, sorted below
 	n := 0
@@ -61,6 +173,9 @@ func (e *encoder) encodeSmallMap(b []byte, m map[string]any) ([]byte, error) {
 			order[j] = y
 		}
 		order[j] = x
+	}
+	if sh != nil {
+		sh.remember(&ents, &order, n)
 	}
 	if err := e.enter(); err != nil {
 		return b, err
