@@ -6,6 +6,7 @@
 package pyjson
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -23,6 +24,65 @@ var safe = func() (t [256]bool) {
 	return t
 }()
 
+// lowBits and highBits have the lowest and the highest bit of every byte
+// of a word set.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// safeWord reports whether all eight bytes of w are safe. For each test the
+// subtraction sets a byte's high bit when the byte is below the bound or
+// equal to the compared byte (the classic "has zero byte" test); borrows
+// can only mark bytes above one that really matched, so the answer is
+// exact. Bytes with their high bit set (0x80 and above) are unsafe anyway,
+// which is why &^ w may drop them from the tests and | w adds them back.
+func safeWord(w uint64) bool {
+	below := w - 0x20*lowBits
+	quote := (w ^ '"'*lowBits) - lowBits
+	backslash := (w ^ '\\'*lowBits) - lowBits
+	del := (w ^ 0x7f*lowBits) - lowBits
+	return ((below|quote|backslash|del)&^w|w)&highBits == 0
+}
+
+// Plain returns the length of the longest prefix of s that [AppendString]
+// copies unchanged: printable ASCII other than '"' and '\\'. It tests eight
+// bytes at a time; the last, partial word of s is tested as the (already
+// partly tested) last eight bytes, and strings of four to seven bytes as
+// their first and last four bytes side by side.
+func Plain(s string) int {
+	n := len(s)
+	switch {
+	case n >= 8:
+		i := 0
+		for ; i+8 <= n; i += 8 {
+			if !safeWord(binary.LittleEndian.Uint64([]byte(s[i : i+8]))) {
+				return i + plainBytes(s[i:i+8])
+			}
+		}
+		if i == n || safeWord(binary.LittleEndian.Uint64([]byte(s[n-8:]))) {
+			return n
+		}
+		return i + plainBytes(s[i:])
+	case n >= 4:
+		w := uint64(binary.LittleEndian.Uint32([]byte(s[:4]))) |
+			uint64(binary.LittleEndian.Uint32([]byte(s[n-4:])))<<32
+		if safeWord(w) {
+			return n
+		}
+	}
+	return plainBytes(s)
+}
+
+// plainBytes is Plain one byte at a time.
+func plainBytes(s string) int {
+	i := 0
+	for i < len(s) && safe[s[i]] {
+		i++
+	}
+	return i
+}
+
 // AppendString appends s as a JSON string literal the way CPython's
 // json.dumps(s, ensure_ascii=True) writes it: '"' and '\\' escaped, the short
 // escapes \b \t \n \f \r, every other code point below U+0020 or from U+007F
@@ -34,15 +94,14 @@ var safe = func() (t [256]bool) {
 // a valid UTF-8 sequence is written as \ufffd (as encoding/json does).
 func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if safe[b] {
-			i++
-			continue
+	for {
+		n := Plain(s)
+		dst = append(dst, s[:n]...)
+		s = s[n:]
+		if s == "" {
+			return append(dst, '"')
 		}
-		dst = append(dst, s[start:i]...)
-		if b < utf8.RuneSelf {
+		if b := s[0]; b < utf8.RuneSelf {
 			switch b {
 			case '"':
 				dst = append(dst, '\\', '"')
@@ -61,11 +120,10 @@ func AppendString(dst []byte, s string) []byte {
 			default:
 				dst = appendU(dst, rune(b))
 			}
-			i++
-			start = i
+			s = s[1:]
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(s)
 		if r >= 0x10000 {
 			hi, lo := utf16.EncodeRune(r)
 			dst = appendU(dst, hi)
@@ -74,11 +132,8 @@ func AppendString(dst []byte, s string) []byte {
 			// Covers utf8.RuneError for invalid bytes (size 1): \ufffd.
 			dst = appendU(dst, r)
 		}
-		i += size
-		start = i
+		s = s[size:]
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 func appendU(dst []byte, r rune) []byte {

@@ -1,10 +1,14 @@
 package pyjson
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyflask"
 )
@@ -158,6 +162,72 @@ func TestAgainstPython(t *testing.T) {
 			}
 			lo := max(0, i-40)
 			t.Fatalf("Python writes differently at byte %d:\n  go: %.80s\npython: %.80s", i, a[lo:], b[lo:])
+		}
+	}
+}
+
+// referenceString is AppendString written rune by rune from the rules of
+// CPython's ensure_ascii encoder, as an oracle for the word-at-a-time scan.
+func referenceString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r >= 0x20 && r < 0x7f:
+			b.WriteRune(r)
+		case r >= 0x10000:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// TestAppendStringEveryBytePosition puts every byte value at every position
+// of strings up to 20 bytes long, so that each byte meets the eight-byte
+// test in every lane, next to word boundaries and in the byte-wise tail.
+func TestAppendStringEveryBytePosition(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = byte(c)
+				s := string(b)
+				if got, want := string(AppendString(nil, s)), referenceString(s); got != want {
+					t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+				}
+				wantPlain := pos
+				if safe[c] {
+					wantPlain = n
+				}
+				if got := Plain(s); got != wantPlain {
+					t.Fatalf("Plain(%q) = %d, want %d", s, got, wantPlain)
+				}
+			}
+		}
+	}
+	// Several unsafe bytes in one word, and multi-byte runes across words.
+	for _, s := range []string{"\"\"\"\"\"\"\"\"\"", "ab\\\"\x00\x7f\x80cd", "aaaaaaaé", "aaaaaaa😀bbbbbbbb", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7"} {
+		if got, want := string(AppendString(nil, s)), referenceString(s); got != want {
+			t.Errorf("AppendString(%q) = %s, want %s", s, got, want)
 		}
 	}
 }
