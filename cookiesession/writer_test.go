@@ -1,6 +1,9 @@
 package cookiesession
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -108,5 +111,46 @@ func TestResponseWriterInterfaces(t *testing.T) {
 		if got := len(resp.Header.Values("Set-Cookie")); got != tc.cookies || string(b) != tc.body {
 			t.Errorf("%s: %d cookies, body %q", tc.path, got, b)
 		}
+	}
+}
+
+type parentKey struct{}
+
+type childKey struct{}
+
+// TestRequestContext checks the context the handler gets: the parent's
+// values and cancellation (with its cause) still reach it and contexts
+// derived from it, and the session is found through derived contexts.
+func TestRequestContext(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	cause := errors.New("client went away")
+	parent, cancel := context.WithCancelCause(context.WithValue(context.Background(), parentKey{}, "v"))
+	ran := false
+	h := m.LoadAndSave(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		ran = true
+		ctx := r.Context()
+		if ctx.Value(parentKey{}) != "v" {
+			t.Error("parent value lost")
+		}
+		child, stop := context.WithCancel(context.WithValue(ctx, childKey{}, 1))
+		defer stop()
+		if m.FromContext(child) != m.Session(r) || m.Session(r) == nullSession {
+			t.Error("session not found through a derived context")
+		}
+		if other, _ := New(m.codec); other.FromContext(ctx) != nullSession {
+			t.Error("another manager's key finds this session")
+		}
+		if !strings.Contains(fmt.Sprint(ctx), "WithValue(cookiesession.Session)") {
+			t.Errorf("context prints as %v", ctx)
+		}
+		cancel(cause)
+		<-child.Done() // would block forever if cancellation did not propagate
+		if !errors.Is(context.Cause(child), cause) || !errors.Is(ctx.Err(), context.Canceled) {
+			t.Errorf("cause %v, err %v", context.Cause(child), ctx.Err())
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil).WithContext(parent))
+	if !ran {
+		t.Fatal("handler did not run")
 	}
 }
