@@ -30,8 +30,6 @@ type requestCookies struct {
 	mains  []string
 	chunks []chunkCookie
 	maxIdx int // highest chunk index present, 0 if none
-
-	mainsBuf [2]string // backing store for the usual one or two mains
 }
 
 type chunkCookie struct {
@@ -41,9 +39,10 @@ type chunkCookie struct {
 
 // scanCookies extracts NAME and NAME.k cookies from the Cookie header
 // lines without building the full cookie list. Quoted values are unquoted
-// as net/http does.
-func scanCookies(h http.Header, name string, rc *requestCookies) {
-	rc.mains = rc.mainsBuf[:0]
+// as net/http does. The values of NAME go into buf while they fit (one or
+// two, normally), so that a caller's local buf keeps them off the heap.
+func scanCookies(h http.Header, name string, buf *[2]string) (rc requestCookies) {
+	rc.mains = buf[:0]
 	for _, line := range h["Cookie"] {
 		for len(line) > 0 {
 			var part string
@@ -71,6 +70,7 @@ func scanCookies(h http.Header, name string, rc *requestCookies) {
 			}
 		}
 	}
+	return rc
 }
 
 // chunkIndex parses the k of NAME.k: 2..999, decimal, no leading zero.

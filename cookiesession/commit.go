@@ -233,7 +233,7 @@ func (s *Session) deleteCookies(h http.Header, keep int) {
 		s.addHeader(h, "Set-Cookie", m.deletionLine(m.cfg.name))
 		keep = 1
 	}
-	last := max(s.rc.maxIdx, s.info.Chunks)
+	last := max(s.chunkMax, s.info.Chunks)
 	for i := keep + 1; i <= last; i++ {
 		s.addHeader(h, "Set-Cookie", m.deletionLine(chunkName(m.cfg.name, i)))
 	}

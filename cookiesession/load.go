@@ -25,14 +25,16 @@ func (s *Session) load() {
 	s.loaded = true
 	m := s.m
 	name := m.cfg.name
-	scanCookies(s.r.Header, name, &s.rc)
-	if len(s.rc.mains) == 0 {
+	var buf [2]string
+	rc := scanCookies(s.r.Header, name, &buf)
+	s.chunkMax = rc.maxIdx
+	if len(rc.mains) == 0 {
 		return
 	}
 	budget := m.budget()
 	var errs []error
 	attempts := 0
-	for _, v := range s.rc.mains {
+	for _, v := range rc.mains {
 		if attempts >= maxDecodeAttempts {
 			break
 		}
@@ -41,8 +43,8 @@ func (s *Session) load() {
 		}
 		attempts++
 		if v[0] != '~' {
-			if s.rc.maxIdx > 0 {
-				errs = append(errs, fmt.Errorf("%w: chunk %d present but the session is not chunked", ErrChunks, s.rc.maxIdx))
+			if rc.maxIdx > 0 {
+				errs = append(errs, fmt.Errorf("%w: chunk %d present but the session is not chunked", ErrChunks, rc.maxIdx))
 				continue
 			}
 			if s.try(v, 1, budget, &errs) {
@@ -55,7 +57,7 @@ func (s *Session) load() {
 			errs = append(errs, err)
 			continue
 		}
-		a, err := newAssembler(n, first, &s.rc)
+		a, err := newAssembler(n, first, &rc)
 		if err != nil {
 			errs = append(errs, err)
 			continue

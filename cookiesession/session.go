@@ -42,9 +42,9 @@ type Session struct {
 	fromCookie bool // values came from a verified cookie
 	varied     bool // commit has seen to Vary: Cookie
 
-	values map[string]any
-	info   Info
-	rc     requestCookies
+	values   map[string]any
+	info     Info
+	chunkMax int // highest NAME.k chunk index the request carried, 0 if none
 
 	flashes      []Flash
 	flashesTaken bool
