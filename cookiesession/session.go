@@ -156,15 +156,14 @@ func (s *Session) Set(key string, value any) error {
 // looks for the key, even when the key is present and the count does not
 // change. A decoded session of 8 keys is such a map, so the first
 // overwrite in every request would grow it. Deleting the key first leaves
-// a free slot and the map stays small; the content is the same.
+// a free slot and the map stays small; the content is the same (a new
+// key grows the map as before).
 func (s *Session) put(key string, value any) {
 	if s.values == nil {
 		s.values = make(map[string]any)
 	}
 	if len(s.values) == 8 {
-		if _, ok := s.values[key]; ok {
-			delete(s.values, key)
-		}
+		delete(s.values, key)
 	}
 	s.values[key] = value
 }
