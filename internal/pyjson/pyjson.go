@@ -8,6 +8,7 @@ package pyjson
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -31,53 +32,55 @@ const (
 	highBits = 0x8080808080808080
 )
 
-// safeWord reports whether all eight bytes of w are safe. For each test the
-// subtraction sets a byte's high bit when the byte is below the bound or
-// equal to the compared byte (the classic "has zero byte" test); borrows
-// can only mark bytes above one that really matched, so the answer is
-// exact. Bytes with their high bit set (0x80 and above) are unsafe anyway,
-// which is why &^ w may drop them from the tests and | w adds them back.
-func safeWord(w uint64) bool {
+// unsafeBytes returns highBits set in the bytes of w that are not safe,
+// except that bytes above (more significant than) the first unsafe one may
+// be marked too: for each test the subtraction sets a byte's high bit when
+// the byte is below the bound or equal to the compared byte (the classic
+// "has zero byte" test), and its borrow can only mark bytes above one that
+// really matched. So the result is zero exactly when all bytes are safe, and
+// its lowest set bit is in the first unsafe byte. Bytes with their high bit
+// set (0x80 and above) are unsafe anyway, which is why &^ w may drop them
+// from the tests and | w adds them back.
+func unsafeBytes(w uint64) uint64 {
 	below := w - 0x20*lowBits
 	quote := (w ^ '"'*lowBits) - lowBits
 	backslash := (w ^ '\\'*lowBits) - lowBits
 	del := (w ^ 0x7f*lowBits) - lowBits
-	return ((below|quote|backslash|del)&^w|w)&highBits == 0
+	return ((below|quote|backslash|del)&^w | w) & highBits
 }
 
 // Plain returns the length of the longest prefix of s that [AppendString]
 // copies unchanged: printable ASCII other than '"' and '\\'. It tests eight
-// bytes at a time; the last, partial word of s is tested as the (already
-// partly tested) last eight bytes, and strings of four to seven bytes as
-// their first and last four bytes side by side.
+// bytes at a time, as little-endian words, so that the lowest marked byte
+// is the first unsafe one; the last, partial word of s is tested as the
+// (already partly tested) last eight bytes, and strings of four to seven
+// bytes as their first and last four bytes side by side.
 func Plain(s string) int {
 	n := len(s)
 	switch {
 	case n >= 8:
 		i := 0
 		for ; i+8 <= n; i += 8 {
-			if !safeWord(binary.LittleEndian.Uint64([]byte(s[i : i+8]))) {
-				return i + plainBytes(s[i:i+8])
+			if m := unsafeBytes(binary.LittleEndian.Uint64([]byte(s[i : i+8]))); m != 0 {
+				return i + bits.TrailingZeros64(m)/8
 			}
 		}
-		if i == n || safeWord(binary.LittleEndian.Uint64([]byte(s[n-8:]))) {
+		if i == n {
 			return n
 		}
-		return i + plainBytes(s[i:])
+		if m := unsafeBytes(binary.LittleEndian.Uint64([]byte(s[n-8:]))); m != 0 {
+			return n - 8 + bits.TrailingZeros64(m)/8
+		}
+		return n
 	case n >= 4:
 		w := uint64(binary.LittleEndian.Uint32([]byte(s[:4]))) |
 			uint64(binary.LittleEndian.Uint32([]byte(s[n-4:])))<<32
-		if safeWord(w) {
+		if unsafeBytes(w) == 0 {
 			return n
 		}
 	}
-	return plainBytes(s)
-}
-
-// plainBytes is Plain one byte at a time.
-func plainBytes(s string) int {
 	i := 0
-	for i < len(s) && safe[s[i]] {
+	for i < n && safe[s[i]] {
 		i++
 	}
 	return i
