@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 )
 
 // Unmarshal decodes tagged JSON text as Flask's loads does and returns the
@@ -48,11 +50,12 @@ type decoder struct {
 	maxDepth  int
 	maxDigits int
 	stack     []any // scratch for array items
+	pairs     []kv  // scratch for object entries
 	scratch   []byte
 }
 
 var decoderPool = sync.Pool{New: func() any {
-	return &decoder{stack: make([]any, 0, 64), scratch: make([]byte, 0, 256)}
+	return &decoder{stack: make([]any, 0, 64), pairs: make([]kv, 0, 32), scratch: make([]byte, 0, 256)}
 }}
 
 func (d *decoder) reset(s *Serializer, in string) {
@@ -64,19 +67,21 @@ func (d *decoder) reset(s *Serializer, in string) {
 	d.maxDigits = s.maxDigits()
 }
 
-// release returns d to the pool. Arrays clear their part of the stack when
-// they finish; after an error the stack is cleared here, so that the pool
-// never keeps decoded values alive.
+// release returns d to the pool. Arrays and objects clear their part of the
+// stacks when they finish; after an error the stacks are cleared here, so
+// that the pool never keeps decoded values alive.
 func (d *decoder) release(failed bool) {
 	d.s = nil
 	d.in = ""
-	if cap(d.stack) > 4096 || cap(d.scratch) > 64<<10 {
+	if cap(d.stack) > 4096 || cap(d.pairs) > 4096 || cap(d.scratch) > 64<<10 {
 		return
 	}
 	if failed {
 		clear(d.stack[:cap(d.stack)])
+		clear(d.pairs[:cap(d.pairs)])
 	}
 	d.stack = d.stack[:0]
+	d.pairs = d.pairs[:0]
 	decoderPool.Put(d)
 }
 
@@ -265,6 +270,14 @@ func (d *decoder) array() (any, error) {
 	return out, nil
 }
 
+// smallObject is how many entries an object collects in a local array
+// before spilling to the shared pairs stack.
+const smallObject = 8
+
+// object reads an object. Its entries are collected first, so that the map
+// is made once at its final size (a map built by assignment grows, and
+// rehashes, at 8, 16, 32, ... entries), and a one-entry object that is a
+// tag needs no map at all.
 func (d *decoder) object() (any, error) {
 	if empty, err := d.open('}'); err != nil || empty {
 		if err != nil {
@@ -272,10 +285,12 @@ func (d *decoder) object() (any, error) {
 		}
 		return map[string]any{}, nil
 	}
-	var m map[string]any
-	var k0 string
-	var v0 any
-	for n := 0; ; n++ {
+	// As in array, the first entries go to a local array (direct stores
+	// need no GC write barriers), the rest to d.pairs.
+	var local [smallObject]kv
+	n := 0
+	base := len(d.pairs)
+	for {
 		d.ws()
 		if d.i >= len(d.in) || d.in[d.i] != '"' {
 			return nil, d.syntax("expected a string key in object")
@@ -294,18 +309,16 @@ func (d *decoder) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The first entry waits outside a map: a one-key object may be a
-		// tag, which needs no map at all.
-		switch n {
-		case 0:
-			k0, v0 = k, v
-		case 1:
-			m = make(map[string]any)
-			m[k0] = v0
-			m[k] = v
+		switch {
+		case n < smallObject:
+			local[n] = kv{k, v}
+		case n == smallObject:
+			d.pairs = append(d.pairs, local[:]...)
+			fallthrough
 		default:
-			m[k] = v
+			d.pairs = append(d.pairs, kv{k, v})
 		}
+		n++
 		done, err := d.next('}')
 		if err != nil {
 			return nil, err
@@ -315,11 +328,23 @@ func (d *decoder) object() (any, error) {
 		}
 	}
 	d.depth--
-	if m == nil {
-		if d.s.isTagKey(k0) {
-			return d.untag(k0, v0)
+	if n == 1 {
+		if d.s.isTagKey(local[0].k) {
+			return d.untag(local[0].k, local[0].v)
 		}
-		return map[string]any{k0: v0}, nil
+		return map[string]any{local[0].k: local[0].v}, nil
+	}
+	m := make(map[string]any, n)
+	if n <= smallObject {
+		for i := range n {
+			m[local[i].k] = local[i].v
+		}
+	} else {
+		for _, p := range d.pairs[base:] {
+			m[p.k] = p.v
+		}
+		clear(d.pairs[base:])
+		d.pairs = d.pairs[:base]
 	}
 	if len(m) == 1 {
 		// Duplicate keys collapse to the last value, as in a Python dict.
@@ -343,31 +368,38 @@ func (d *decoder) untag(k string, v any) (any, error) {
 // str reads a string literal. Strings without escapes are substrings of the
 // input.
 func (d *decoder) str() (string, error) {
-	d.i++ // opening quote
-	start := d.i
 	in := d.in
-	for d.i < len(in) {
-		c := in[d.i]
-		switch {
+	start := d.i + 1 // after the opening quote
+	i := start
+	for {
+		// Printable ASCII other than '"' and '\\' needs no checks;
+		// pyjson.Plain skips it eight bytes at a time.
+		i += pyjson.Plain(in[i:])
+		if i >= len(in) {
+			d.i = i
+			return "", d.syntax("unterminated string")
+		}
+		switch c := in[i]; {
 		case c == '"':
-			s := in[start:d.i]
-			d.i++
-			return s, nil
+			d.i = i + 1
+			return in[start:i], nil
 		case c == '\\':
+			d.i = i
 			return d.strEscaped(start)
 		case c < 0x20:
+			d.i = i
 			return "", d.syntax("invalid control character in string")
 		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRuneInString(in[d.i:])
+			r, size := utf8.DecodeRuneInString(in[i:])
 			if r == utf8.RuneError && size == 1 {
+				d.i = i
 				return "", d.syntax("invalid UTF-8")
 			}
-			d.i += size
-		default:
-			d.i++
+			i += size
+		default: // DEL, which JSON allows unescaped
+			i++
 		}
 	}
-	return "", d.syntax("unterminated string")
 }
 
 // strEscaped continues a string from start that has an escape at d.i.

@@ -71,6 +71,20 @@ var valueCases = []struct {
 	{`{" d":"Mon, 01 Jan 0001 00:00:00 GMT"}`, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
 	{`{" d":"Fri, 01 Jan 0068 00:00:00 GMT"}`, time.Date(68, 1, 1, 0, 0, 0, 0, time.UTC)},
 	{`{" t":[{" t":[]},{" b":"AP8="}]}`, serializer.Tuple{serializer.Tuple{}, []byte{0, 0xff}}},
+	// Strings are scanned eight bytes at a time: escapes, raw DEL and
+	// non-ASCII after and between long plain runs.
+	{"\"abcdefgh\x7fijklmnop\x7f\"", "abcdefgh\x7fijklmnop\x7f"},
+	{`"0123456789abcdef\"0123456789abcdef\\0123456789"`, "0123456789abcdef\"0123456789abcdef\\0123456789"},
+	{"\"abcdefghé01234567😀abcdefgh\"", "abcdefghé01234567😀abcdefgh"},
+	// Objects past eight entries collect their entries before the map is
+	// made; duplicate keys still collapse, also to a single tag key.
+	{`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"a":10}`,
+		map[string]any{"a": int64(10), "b": int64(2), "c": int64(3), "d": int64(4), "e": int64(5), "f": int64(6), "g": int64(7), "h": int64(8), "i": int64(9)}},
+	{`{" t":[1]," t":[2]," t":[3]," t":[4]," t":[5]," t":[6]," t":[7]," t":[8]," t":[9]}`, serializer.Tuple{int64(9)}},
+	{`[{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}},{"x":1,"y":2}]`,
+		[]any{map[string]any{"a": int64(1), "b": int64(2), "c": int64(3), "d": int64(4), "e": int64(5), "f": int64(6), "g": int64(7), "h": int64(8),
+			"i": map[string]any{"a": int64(1), "b": int64(2), "c": int64(3), "d": int64(4), "e": int64(5), "f": int64(6), "g": int64(7), "h": int64(8), "i": int64(9)}},
+			map[string]any{"x": int64(1), "y": int64(2)}}},
 }
 
 // pyDiffers are the valueCases Python reads as another value, each a
@@ -246,6 +260,21 @@ func TestSyntaxErrorOffset(t *testing.T) {
 	var se *serializer.SyntaxError
 	if !errors.As(err, &se) || se.Offset != 10 {
 		t.Fatalf("err = %v, want a SyntaxError at offset 10", err)
+	}
+	// The bad byte of a string is found inside an eight-byte word.
+	for _, c := range []struct {
+		in     string
+		offset int
+	}{
+		{"[\"0123456789\x01\"]", 12},
+		{"[\"0123456789abcdefghi\xff\"]", 21},
+		{"[\"0123456789abcdefghij", 22},
+		{"[\"0123456\n", 9},
+	} {
+		_, err := serializer.Unmarshal([]byte(c.in))
+		if !errors.As(err, &se) || se.Offset != c.offset {
+			t.Errorf("Unmarshal(%q): err = %v, want a SyntaxError at offset %d", c.in, err, c.offset)
+		}
 	}
 	if got := err.Error(); got != "serializer: syntax error: invalid value at offset 10" {
 		t.Errorf("message = %q", got)
