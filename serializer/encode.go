@@ -59,6 +59,9 @@ type encoder struct {
 	depth    int
 	maxDepth int
 	skipUser bool // the next value is a user tag's ToJSON result
+	// noUserTags is set when s has no user tags; then strings need no
+	// call to encode, which would offer them to the user tags.
+	noUserTags bool
 	// pairsHigh is the most entries pairs held, to clear before pooling.
 	pairsHigh int
 	// lastSize[d] is the size of the last small map written at depth d,
@@ -80,6 +83,7 @@ func getEncoder(s *Serializer) *encoder {
 	e.depth = 0
 	e.maxDepth = s.maxDepth()
 	e.skipUser = false
+	e.noUserTags = len(s.tags) == 0
 	e.lastSize = [shapeDepths]int{}
 	return e
 }
@@ -91,9 +95,6 @@ func putEncoder(e *encoder) {
 	clear(e.pairs[:e.pairsHigh])
 	e.pairsHigh = 0
 	for i := range e.shapes[:e.shapesHigh] {
-		if cap(e.shapes[i].text) > 4096 {
-			return
-		}
 		e.shapes[i].forget()
 	}
 	e.shapesHigh = 0
@@ -113,8 +114,9 @@ func unsupported(v any, reason string) error {
 	return &UnsupportedTypeError{Type: reflect.TypeOf(v), Path: "$", Reason: reason}
 }
 
-// encode writes v. The fast path is a type switch over the value model;
-// other types go to user tags and then to reflection.
+// encode writes v. The fast path is a type switch over the decoded value
+// model, kept small so that its frame is; the other types go to encodeMore.
+// User tags see every value that Flask's own tags do not take.
 func (e *encoder) encode(b []byte, v any) ([]byte, error) {
 	if e.skipUser {
 		e.skipUser = false
@@ -144,6 +146,16 @@ func (e *encoder) encode(b []byte, v any) ([]byte, error) {
 		return e.encodeMap(b, x)
 	case []any:
 		return e.encodeList(b, x)
+	default:
+		return e.encodeMore(b, v)
+	}
+	return b, nil
+}
+
+// encodeMore writes the types of encode's slow path: Flask's tags, the other
+// number kinds and common containers without reflection, then reflection.
+func (e *encoder) encodeMore(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
 	case Tuple:
 		if err := e.enter(); err != nil {
 			return b, err

@@ -303,6 +303,11 @@ func TestMarshalRepeatedShapes(t *testing.T) {
 		{"id", "name", "price", "qty", "skv"},
 		{"id", "name", "price", "qty", "aaa"},
 		{"a", "b"}, {"b", "c"}, {"a", "c"},
+		// Keys whose text does not fit the 16-byte copy: long, or
+		// escaped (encoding/json writes "\u003c" where Flask writes "<",
+		// so only escapes both write alike).
+		{"a", "a_rather_long_key_name"}, {"a", "exactly_12ch"}, {"a", "exactly_13chr"}, {"exactly_13chr", "z"},
+		{"a", "quote\"d", "back\\slash", "tab\t"},
 		{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k16"},
 		{"k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k17"},
 	}
@@ -339,6 +344,10 @@ func TestMarshalRepeatedShapes(t *testing.T) {
 		want, _ := json.Marshal(v)
 		if err != nil || string(got) != string(want) {
 			t.Fatalf("Marshal\n got %s (%v)\nwant %s", got, err, want)
+		}
+		// Growing from nothing, the buffer is often nearly full.
+		if got, err := serializer.AppendMarshal(nil, v); err != nil || string(got) != string(want) {
+			t.Fatalf("AppendMarshal\n got %s (%v)\nwant %s", got, err, want)
 		}
 	}
 }

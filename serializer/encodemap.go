@@ -40,13 +40,17 @@ const shapeDepths = 8
 type shape struct {
 	n    int              // number of keys; 0 when nothing is remembered
 	keys [smallMap]string // sorted
-	// quoted reports whether text and ends hold the keys as written:
-	// `"k0":` then `,"k1":` and so on, key i ending at ends[i]. They are
-	// built when a shape is first reused, so maps that are never repeated
-	// pay only for remembering the keys.
+	// quoted reports whether short, chunks and lens are built for keys;
+	// that happens when a shape is first reused, so maps that are never
+	// repeated pay only for remembering the keys.
 	quoted bool
-	text   []byte
-	ends   [smallMap]int
+	// short reports whether every key as written (`"k0":`, then `,"k1":`
+	// and so on) fits in 16 bytes without escapes: then chunks[i] holds
+	// key i's text, zero-padded, and lens[i] its length, and the text is
+	// copied as one array instead of through append and memmove.
+	short  bool
+	chunks [smallMap][16]byte
+	lens   [smallMap]uint8
 }
 
 // remember makes the keys of ents, in the order of order, the shape.
@@ -59,19 +63,35 @@ func (sh *shape) remember(ents *[smallMap]kv, order *[smallMap]uint64, n int) {
 	sh.quoted = false
 }
 
-// quote builds text and ends for the remembered keys.
+// quote builds short, chunks and lens for the remembered keys.
 func (sh *shape) quote() {
-	t := sh.text[:0]
+	sh.quoted = true
+	sh.short = true
 	for i, k := range sh.keys[:sh.n] {
+		t := sh.chunks[i][:0]
 		if i > 0 {
 			t = append(t, ',')
 		}
-		t = pyjson.AppendString(t, k)
-		t = append(t, ':')
-		sh.ends[i] = len(t)
+		if len(t)+len(k)+3 > cap(t) || pyjson.Plain(k) != len(k) {
+			sh.short = false
+			return
+		}
+		t = append(t, '"')
+		t = append(t, k...)
+		t = append(t, '"', ':')
+		clear(sh.chunks[i][len(t):])
+		sh.lens[i] = uint8(len(t))
 	}
-	sh.text = t
-	sh.quoted = true
+}
+
+// appendKey appends the text of key i (with its comma and colon) the long
+// way; encodeShaped copies short keys as a chunk itself.
+func (sh *shape) appendKey(b []byte, i int) []byte {
+	if i > 0 {
+		b = append(b, ',')
+	}
+	b = pyjson.AppendString(b, sh.keys[i])
+	return append(b, ':')
 }
 
 // forget drops the remembered keys, so that a pooled encoder keeps no
@@ -132,11 +152,29 @@ func (e *encoder) encodeShaped(b []byte, m map[string]any, sh *shape) ([]byte, b
 		return b, true, err
 	}
 	b = append(b, '{')
-	start := 0
 	for i := range n {
-		end := sh.ends[i]
-		b = append(b, sh.text[start:end]...)
-		start = end
+		if l := len(b); sh.short && cap(b)-l >= 16 {
+			// One 16-byte copy; the bytes past the key's text are
+			// spare capacity, overwritten by what follows.
+			*(*[16]byte)(b[l : l+16]) = sh.chunks[i]
+			b = b[:l+int(sh.lens[i])]
+		} else {
+			b = sh.appendKey(b, i)
+		}
+		if e.noUserTags {
+			// The values of a typical record, without a call to encode.
+			switch x := vals[i].(type) {
+			case string:
+				b = pyjson.AppendString(b, x)
+				continue
+			case int:
+				b = pyjson.AppendInt(b, int64(x))
+				continue
+			case int64:
+				b = pyjson.AppendInt(b, x)
+				continue
+			}
+		}
 		var err error
 		if b, err = e.encode(b, vals[i]); err != nil {
 			return b, true, prependPath(err, keySeg(sh.keys[i]))
