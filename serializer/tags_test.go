@@ -52,6 +52,15 @@ func TestRegister(t *testing.T) {
 	if string(out) != want {
 		t.Errorf("Marshal = %s, want %s", out, want)
 	}
+	// Also in a list of records with the same keys (written in a
+	// remembered key order, with a fast path for strings when there are no
+	// user tags).
+	rec := func(s string) map[string]any { return map[string]any{"n": 1, "s": s} }
+	out, err = s.Marshal([]any{rec("a"), rec("b"), rec("c"), rec("d")})
+	const wantList = `[{"n":1,"s":{" U":"A"}},{"n":1,"s":{" U":"B"}},{"n":1,"s":{" U":"C"}},{"n":1,"s":{" U":"D"}}]`
+	if err != nil || string(out) != wantList {
+		t.Errorf("Marshal = %s, %v; want %s", out, err, wantList)
+	}
 	// Decoding untags user keys bottom-up; ToValue errors are ErrBadTag.
 	v, err := s.Unmarshal([]byte(`{"a":{" p":[5,6]},"b":{" di":{" p__":1}}}`))
 	m, _ := v.(map[string]any)
