@@ -48,6 +48,28 @@ func TestMarshalAllocs(t *testing.T) {
 	}
 }
 
+// TestUnmarshalAllocs bounds Unmarshal's allocations by those of the value
+// it returns plus one copy of the input. S: two maps (header and slots, two
+// allocations each), one []any and its box, nine boxed strings and one
+// boxed integer above 255, 17 in all. L adds 40 maps, the cart's []any and
+// its box and 120 strings, and its top map of nine entries is a table (four
+// allocations instead of two): 221.
+func TestUnmarshalAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	for _, c := range []struct {
+		name string
+		v    map[string]any
+		max  float64
+	}{{"S", sessionS(), 17}, {"L", sessionL(), 221}} {
+		text, _ := serializer.Marshal(c.v)
+		if n := testing.AllocsPerRun(200, func() { _, _ = serializer.Unmarshal(text) }); n > c.max {
+			t.Errorf("Unmarshal(%s) allocates %v times, want at most %v", c.name, n, c.max)
+		}
+	}
+}
+
 func benchSessions() []struct {
 	name string
 	v    map[string]any
