@@ -86,6 +86,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	}
 	writeBreakdown(&b, s)
 	p("\nFor L vs S the limit is the size ratio len(L)/len(S) = 3115/255 = %.2f: cost may grow at most as fast as size.\n\n", sizeRatio())
+	writeComposition(&b)
 	p("![speed relative to peers](ratios.svg)\n\n")
 
 	p("## Cookie length\n\n")
