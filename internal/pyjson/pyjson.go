@@ -96,9 +96,15 @@ func Plain(s string) int {
 // Python strings cannot hold invalid UTF-8; each byte of s that is not part of
 // a valid UTF-8 sequence is written as \ufffd (as encoding/json does).
 func AppendString(dst []byte, s string) []byte {
+	n := Plain(s)
+	if n == len(s) {
+		// Nothing to escape, as for nearly every key and value.
+		dst = append(dst, '"')
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	dst = append(dst, '"')
 	for {
-		n := Plain(s)
 		dst = append(dst, s[:n]...)
 		s = s[n:]
 		if s == "" {
@@ -124,18 +130,19 @@ func AppendString(dst []byte, s string) []byte {
 				dst = appendU(dst, rune(b))
 			}
 			s = s[1:]
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s)
-		if r >= 0x10000 {
-			hi, lo := utf16.EncodeRune(r)
-			dst = appendU(dst, hi)
-			dst = appendU(dst, lo)
 		} else {
-			// Covers utf8.RuneError for invalid bytes (size 1): \ufffd.
-			dst = appendU(dst, r)
+			r, size := utf8.DecodeRuneInString(s)
+			if r >= 0x10000 {
+				hi, lo := utf16.EncodeRune(r)
+				dst = appendU(dst, hi)
+				dst = appendU(dst, lo)
+			} else {
+				// Covers utf8.RuneError for invalid bytes (size 1): \ufffd.
+				dst = appendU(dst, r)
+			}
+			s = s[size:]
 		}
-		s = s[size:]
+		n = Plain(s)
 	}
 }
 
