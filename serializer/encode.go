@@ -59,8 +59,9 @@ type encoder struct {
 	depth    int
 	maxDepth int
 	skipUser bool // the next value is a user tag's ToJSON result
-	// noUserTags is set when s has no user tags; then strings need no
-	// call to encode, which would offer them to the user tags.
+	// noUserTags is set when s has no user tags; then the strings and
+	// integers of repeated records are written without a call to encode,
+	// which would first offer them to the user tags.
 	noUserTags bool
 	// pairsHigh is the most entries pairs held, to clear before pooling.
 	pairsHigh int
