@@ -32,6 +32,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // Limits bound the work of [ToJSON] on hostile input.
@@ -138,37 +139,40 @@ func headLen(n uint64) int {
 	}
 }
 
-// Word-at-a-time scanning of string content: plainWord reports whether all
-// eight bytes of w (little-endian) are printable ASCII other than '"' and
-// '\\', that is 0x20..0x7e without 0x22 and 0x5c. Each test is exact about
-// whether some byte matches, which is all the scanners need: on false they
-// look at the word byte by byte.
+// Word-at-a-time scanning of string content. stopMask marks, in the high
+// bit of each byte of w (eight bytes, little-endian), the bytes that end a
+// run of plain string content: below 0x20, '"', '\\', 0x7f and every byte
+// from 0x80. Borrows of the subtractions only travel upwards from a marked
+// byte, so the lowest mark is exact, and that is the only one the scanners
+// use.
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
 )
 
-func plainWord(w uint64) bool {
-	below20 := (w - 0x20*ones) & ^w & highs
-	q := w ^ '"'*ones
-	quote := (q - ones) & ^q & highs
-	s := w ^ '\\'*ones
-	slash := (s - ones) & ^s & highs
-	atLeast7f := (w | (w + ones)) & highs
-	return below20|quote|slash|atLeast7f == 0
+func stopMask(w uint64) uint64 {
+	below := w - 0x20*ones
+	quote := (w ^ '"'*ones) - ones
+	backslash := (w ^ '\\'*ones) - ones
+	del := (w ^ 0x7f*ones) - ones
+	return ((below|quote|backslash|del)&^w | w) & highs
 }
 
-// skipPlain returns the index of the first byte of b at or after i that is
-// not printable ASCII or is '"' or '\\' (len(b) if none).
-func skipPlain(b []byte, i int) int {
-	for len(b)-i >= 8 && plainWord(binary.LittleEndian.Uint64(b[i:])) {
+// skipPlain returns the index of the first byte of b[i:end] that is not
+// printable ASCII or is '"' or '\\' (end if none). It may read b beyond end,
+// eight bytes at a time, but never beyond len(b).
+func skipPlain(b []byte, i, end int) int {
+	for i < end && len(b)-i >= 8 {
+		if m := stopMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return min(i+bits.TrailingZeros64(m)/8, end)
+		}
 		i += 8
 	}
-	for i < len(b) {
+	for i < end {
 		if c := b[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
 			return i
 		}
 		i++
 	}
-	return i
+	return end
 }

@@ -176,7 +176,7 @@ func widenHead(dst []byte, head int, major byte, n uint64) []byte {
 // str converts the JSON string at r.pos (its opening quote) to a text string.
 func (r *jsonReader) str(dst []byte) ([]byte, error) {
 	start := r.pos + 1
-	i := skipPlain(r.text, start)
+	i := skipPlain(r.text, start, len(r.text))
 	ascii := true
 	for ; i < len(r.text); i++ {
 		c := r.text[i]

@@ -51,13 +51,20 @@ func (r *binReader) head() (major byte, arg uint64, err error) {
 	if r.pos >= len(r.data) {
 		return 0, 0, syntaxError(r.pos, "unexpected end of payload")
 	}
-	at := r.pos
 	ib := r.data[r.pos]
 	r.pos++
 	major, ai := ib&0xe0, ib&0x1f
 	if major == majorSimple || ai < 24 {
 		return major, uint64(ai), nil
 	}
+	return r.longHead(major, ai)
+}
+
+// longHead reads the argument bytes of a head whose initial byte, already
+// consumed, has additional information ai >= 24.
+func (r *binReader) longHead(major, ai byte) (byte, uint64, error) {
+	at := r.pos - 1
+	var arg uint64
 	var size int
 	var min uint64
 	switch ai {
@@ -178,22 +185,29 @@ func (r *binReader) text(dst []byte, at int, n uint64) ([]byte, error) {
 	if n > uint64(len(r.data)-r.pos) {
 		return dst, syntaxError(at, "string longer than the payload")
 	}
-	s := r.data[r.pos : r.pos+int(n)]
+	start := r.pos
 	r.pos += int(n)
 	if int(n) > r.lim.MaxOutput {
 		return dst, limitError(at, "JSON text too long")
 	}
-	return appendJSONString(dst, s, at)
+	return appendJSONString(dst, r.data, start, r.pos, at)
 }
 
-// appendJSONString writes s as package serializer (and CPython's json with
-// ensure_ascii) writes a string, so that a payload converts back to the
-// very text it came from.
-func appendJSONString(dst, s []byte, at int) ([]byte, error) {
+// appendJSONString writes the string data[from:end] as package serializer
+// (and CPython's json with ensure_ascii) writes a string, so that a payload
+// converts back to the very text it came from. The scan may look at data
+// beyond end, never past len(data).
+func appendJSONString(dst, data []byte, from, end, at int) ([]byte, error) {
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if i = skipPlain(s, i); i == len(s) {
+	i := skipPlain(data, from, end)
+	if i == end { // nothing to escape: the common case
+		dst = append(dst, data[from:end]...)
+		return append(dst, '"'), nil
+	}
+	s := data[:end]
+	start := from
+	for i < end {
+		if i = skipPlain(data, i, end); i == end {
 			break
 		}
 		c := s[i]
