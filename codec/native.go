@@ -108,7 +108,10 @@ type NativeOptions struct {
 	// values keep their nanoseconds and zone offset (the native format is
 	// read by this package, not by Flask). Set it to change the
 	// serializer's limits or register tags; its MaxDepth, MaxInput and
-	// MaxNumberDigits also bound the binary payload.
+	// MaxNumberDigits also bound the binary payload. With the default,
+	// plain values (maps, lists, strings, bools, nil, int, int64, float64)
+	// are converted without the JSON text, a faster path that gives the
+	// same bytes; a Serializer set here always goes through the text.
 	Serializer *serializer.Serializer
 
 	// Legacy lists readers of older cookie formats, tried in order when a
@@ -152,6 +155,9 @@ type Native struct {
 	legacy      []LegacyReader
 	ser         *serializer.Serializer
 	payloadLim  cborjson.Limits
+	// direct is set with the default serializer (no user tags): plain
+	// values then skip the JSON text (see cborjson.AppendValue).
+	direct bool
 }
 
 // nativeKey is a ring key with its subkey derived once and its cipher
@@ -198,6 +204,7 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 	}
 	if n.ser == nil {
 		n.ser = &serializer.Serializer{NativeTime: true}
+		n.direct = true
 	}
 	n.payloadLim = payloadLimits(n.ser)
 	if n.wireMode == 0 {
@@ -292,6 +299,7 @@ type nativeBuf struct {
 	ad   []byte // associated data
 	aux  []byte // compression output, base64 text
 	text []byte // the payload as tagged JSON text
+	enc  cborjson.Encoder
 }
 
 var nativeBufs = sync.Pool{New: func() any {

@@ -39,15 +39,31 @@ func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, erro
 		}
 		return nil, Meta{}, err
 	}
-	text, err := n.payloadText(buf, payload)
+	v, err := n.decodePayload(buf, payload)
 	if err != nil {
 		return nil, Meta{}, err
 	}
+	return v, meta, nil
+}
+
+// decodePayload returns the value of a verified binary payload: directly
+// for plain values with the default serializer, else by parsing its tagged
+// JSON text (the same value either way).
+func (n *Native) decodePayload(buf *nativeBuf, payload []byte) (any, error) {
+	if n.direct {
+		if v, ok := cborjson.DecodeValue(payload, n.payloadLim); ok {
+			return v, nil
+		}
+	}
+	text, err := n.payloadText(buf, payload)
+	if err != nil {
+		return nil, err
+	}
 	v, err := n.ser.Unmarshal(text)
 	if err != nil {
-		return nil, Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
+		return nil, fmt.Errorf("%w: %w", ErrPayload, err)
 	}
-	return v, meta, nil
+	return v, nil
 }
 
 // payloadText converts a verified binary payload to the tagged JSON text the
@@ -176,14 +192,11 @@ func (n *Native) Decode(name, value string, dst any) error {
 	if err != nil {
 		return err
 	}
-	if payload, err = n.payloadText(buf, payload); err != nil {
-		return err
-	}
 	switch d := dst.(type) {
 	case *map[any]any:
-		v, err := n.ser.Unmarshal(payload)
+		v, err := n.decodePayload(buf, payload)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrPayload, err)
+			return err
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -196,14 +209,18 @@ func (n *Native) Decode(name, value string, dst any) error {
 		*d = out
 		return nil
 	case *any:
-		v, err := n.ser.Unmarshal(payload)
+		v, err := n.decodePayload(buf, payload)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrPayload, err)
+			return err
 		}
 		*d = v
 		return nil
 	}
-	if err := n.ser.UnmarshalInto(payload, dst); err != nil {
+	text, err := n.payloadText(buf, payload)
+	if err != nil {
+		return err
+	}
+	if err := n.ser.UnmarshalInto(text, dst); err != nil {
 		return fmt.Errorf("%w: %w", ErrPayload, err)
 	}
 	return nil

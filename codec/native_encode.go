@@ -71,15 +71,10 @@ func (n *Native) EncodeSession(name string, value any, m Meta, maxSize int) (str
 	defer putNativeBuf(buf)
 	ns := n.wireMode.NonceSize()
 	start := envelope.HeaderSize + ns
-	text, err := n.ser.AppendMarshal(buf.text[:0], value)
-	buf.text = text[:0]
-	if err != nil {
-		return "", Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
-	}
-	env, err := cborjson.FromJSON(buf.env[:start], text, n.payloadLim)
+	env, err := n.appendPayload(buf, buf.env[:start], value)
 	if err != nil {
 		buf.env = env[:0]
-		return "", Meta{}, fmt.Errorf("%w: %w", ErrPayload, err)
+		return "", Meta{}, err
 	}
 	if z, compressed := n.compression.apply(fastDeflater, buf.aux, env[start:]); compressed {
 		buf.aux = z
@@ -129,6 +124,27 @@ func (n *Native) Encode(name string, value any) (string, error) {
 	}
 	s, _, err := n.EncodeSession(name, value, Meta{}, 0)
 	return s, err
+}
+
+// appendPayload appends the binary payload of value to env: directly for
+// plain values with the default serializer, else through the serializer's
+// tagged JSON text (the same bytes either way).
+func (n *Native) appendPayload(buf *nativeBuf, env []byte, value any) ([]byte, error) {
+	if n.direct {
+		if out, ok := buf.enc.AppendValue(env, value, n.payloadLim.MaxDepth); ok {
+			return out, nil
+		}
+	}
+	text, err := n.ser.AppendMarshal(buf.text[:0], value)
+	buf.text = text[:0]
+	if err != nil {
+		return env, fmt.Errorf("%w: %w", ErrPayload, err)
+	}
+	out, err := cborjson.FromJSON(env, text, n.payloadLim)
+	if err != nil {
+		return env, fmt.Errorf("%w: %w", ErrPayload, err)
+	}
+	return out, nil
 }
 
 // nativeStringKeyed converts a gorilla/sessions value map to a string-keyed map.

@@ -123,6 +123,37 @@ func appendHead(dst []byte, major byte, n uint64) []byte {
 	}
 }
 
+// longArg reads the argument of a head with additional information ai >= 24
+// from data[pos:]. It returns the argument, the position after it, and a
+// reason when the head is reserved or indefinite ("reserved"), data ends
+// ("truncated") or the argument would fit a shorter head ("long").
+func longArg(data []byte, pos int, ai byte) (arg uint64, next int, problem string) {
+	var size int
+	var min uint64
+	switch ai {
+	case 24:
+		size, min = 1, 24
+	case 25:
+		size, min = 2, 0x100
+	case 26:
+		size, min = 4, 0x10000
+	case 27:
+		size, min = 8, 0x100000000
+	default:
+		return 0, pos, "reserved"
+	}
+	if len(data)-pos < size {
+		return 0, pos, "truncated"
+	}
+	for _, b := range data[pos : pos+size] {
+		arg = arg<<8 | uint64(b)
+	}
+	if arg < min {
+		return 0, pos, "long"
+	}
+	return arg, pos + size, ""
+}
+
 // headLen is the length of the head appendHead writes for n.
 func headLen(n uint64) int {
 	switch {

@@ -281,14 +281,7 @@ func TestSessionS(t *testing.T) {
 	s := map[string]any{"user_id": 12345, "username": "alice.example", "roles": []any{"admin", "editor", "viewer"},
 		"csrf_token": "9f86d081884c7d659a2feaa0c55ad015", "login_time": "2024-05-01T12:34:56Z", "remember": true,
 		"prefs": map[string]any{"theme": "dark", "lang": "en-US", "tz": "Europe/Berlin"}, "_fresh": true}
-	text, err := serializer.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := FromJSON(nil, text, testLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	text, bin := marshalBinary(t, &serializer.Serializer{}, s)
 	// 255 bytes of text; the count in the package doc is for this session.
 	if len(text) != 255 || len(bin) != 203 {
 		t.Errorf("session S: %d bytes of JSON, %d of binary; want 255 and 203", len(text), len(bin))
@@ -309,6 +302,19 @@ func TestAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { out, _ = ToJSON(out[:0], bin, testLimits) }); n != 0 {
 		t.Errorf("ToJSON allocates %v times, want 0", n)
 	}
+}
+
+// marshalBinary returns the serializer's text of v and its binary form.
+func marshalBinary(t *testing.T, ser *serializer.Serializer, v any) (text, bin []byte) {
+	t.Helper()
+	text, err := ser.Marshal(v)
+	if err != nil {
+		t.Fatalf("Marshal(%#v): %v", v, err)
+	}
+	if bin, err = FromJSON(nil, text, testLimits); err != nil {
+		t.Fatalf("FromJSON(%s): %v", text, err)
+	}
+	return text, bin
 }
 
 // randomValue builds a value of package serializer's model, with strings

@@ -5,10 +5,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
+var fuzzSerializer = &serializer.Serializer{NativeTime: true}
+
 // FuzzToJSON: arbitrary data never panics, and data that converts is the
-// one binary form of its JSON text (FromJSON gives the same bytes back).
+// one binary form of its JSON text (FromJSON gives the same bytes back);
+// where the direct decoder accepts data, it returns what the serializer
+// reads from that text.
 func FuzzToJSON(f *testing.F) {
 	for _, ex := range rfcExamples {
 		b, _ := hex.DecodeString(ex.hex)
@@ -30,6 +36,14 @@ func FuzzToJSON(f *testing.F) {
 		}
 		if !bytes.Equal(again, data) {
 			t.Fatalf("%x converts to %s, which converts to %x", data, text, again)
+		}
+		// The direct decoder, when it accepts data, agrees with the
+		// serializer reading the text.
+		if v, ok := DecodeValue(data, lim); ok {
+			want, err := fuzzSerializer.Unmarshal(text)
+			if err != nil || !sameValue(v, want) {
+				t.Fatalf("%x: direct decode %#v, serializer %#v (%v)", data, v, want, err)
+			}
 		}
 	})
 }

@@ -64,31 +64,16 @@ func (r *binReader) head() (major byte, arg uint64, err error) {
 // consumed, has additional information ai >= 24.
 func (r *binReader) longHead(major, ai byte) (byte, uint64, error) {
 	at := r.pos - 1
-	var arg uint64
-	var size int
-	var min uint64
-	switch ai {
-	case 24:
-		size, min = 1, 24
-	case 25:
-		size, min = 2, 0x100
-	case 26:
-		size, min = 4, 0x10000
-	case 27:
-		size, min = 8, 0x100000000
-	default:
+	arg, next, problem := longArg(r.data, r.pos, ai)
+	switch problem {
+	case "reserved":
 		return 0, 0, syntaxError(at, "indefinite length or reserved head")
-	}
-	if len(r.data)-r.pos < size {
+	case "truncated":
 		return 0, 0, syntaxError(r.pos, "unexpected end of payload")
-	}
-	for _, b := range r.data[r.pos : r.pos+size] {
-		arg = arg<<8 | uint64(b)
-	}
-	r.pos += size
-	if arg < min {
+	case "long":
 		return 0, 0, syntaxError(at, "head not in its shortest form")
 	}
+	r.pos = next
 	return major, arg, nil
 }
 

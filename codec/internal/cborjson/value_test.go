@@ -1,0 +1,170 @@
+package cborjson
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+// sameValue is reflect.DeepEqual with NaN equal to NaN.
+func sameValue(a, b any) bool {
+	return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b) && reflect.TypeOf(a) == reflect.TypeOf(b) &&
+		(reflect.DeepEqual(a, b) || strings.Contains(fmt.Sprint(a), "NaN"))
+}
+
+// TestDirectPathsAgree: on random values, the direct encoder writes exactly
+// FromJSON(Marshal(v)) whenever it accepts v, and the direct decoder returns
+// exactly what the serializer reads from ToJSON's text whenever it accepts
+// the data. Plain values must take the direct paths.
+func TestDirectPathsAgree(t *testing.T) {
+	ser := &serializer.Serializer{NativeTime: true}
+	rng := rand.New(rand.NewPCG(21, 22))
+	var enc Encoder
+	direct, fallback := 0, 0
+	for i := range 5000 {
+		v := randomValue(rng, 0)
+		if i%2 == 0 {
+			v = randomPlain(rng, 0)
+		}
+		text, want := marshalBinary(t, ser, v)
+		got, ok := enc.AppendValue([]byte("x"), v, testLimits.MaxDepth)
+		if ok {
+			direct++
+			if !bytes.Equal(got[1:], want) || got[0] != 'x' {
+				t.Fatalf("value %d %#v: direct %x, via text %x", i, v, got, want)
+			}
+		} else {
+			fallback++
+			if i%2 == 0 && !strings.Contains(string(text), `" `) && !strings.Contains(string(text), `\ufffd`) {
+				t.Fatalf("plain value %d refused by the direct encoder: %s", i, text)
+			}
+		}
+		wantV, err := ser.Unmarshal(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotV, ok := DecodeValue(want, testLimits); ok {
+			if !sameValue(gotV, wantV) {
+				t.Fatalf("value %d: direct decode %#v, serializer %#v", i, gotV, wantV)
+			}
+		} else if i%2 == 0 && !strings.Contains(string(text), `" `) && !bytes.Contains(want, []byte{0xc2}) && !bytes.Contains(want, []byte{0xc3}) {
+			t.Fatalf("plain value %d refused by the direct decoder: %s", i, text)
+		}
+	}
+	if direct < 2000 || fallback < 1000 {
+		t.Errorf("direct %d, fallback %d: the random values do not exercise both paths", direct, fallback)
+	}
+}
+
+// TestDirectDecodeRefuses lists inputs the direct decoder must leave to the
+// text path.
+func TestDirectDecodeRefuses(t *testing.T) {
+	for _, c := range []struct{ why, json string }{
+		{"tuple tag", `{" t":[1]}`},
+		{"escaped one-key map", `{" di":{" t":1}}`},
+		{"uint64 beyond int64", `9223372036854775808`},
+		{"bignum", `18446744073709551616`},
+	} {
+		bin, err := FromJSON(nil, []byte(c.json), testLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := DecodeValue(bin, testLimits); ok {
+			t.Errorf("%s: direct decoder returned %#v", c.why, v)
+		}
+	}
+	// Duplicate keys that leave one tag key: the serializer decides.
+	dup := []byte{0xa2, 0x62, ' ', 't', 0x81, 0x01, 0x62, ' ', 't', 0x81, 0x02}
+	if v, ok := DecodeValue(dup, testLimits); ok {
+		t.Errorf("duplicate tag keys: direct decoder returned %#v", v)
+	}
+	for _, bad := range [][]byte{{}, {0x18, 0x01}, {0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 1}, {0x61, 0xff}, {0x01, 0x01}, {0x82, 0x01}} {
+		if v, ok := DecodeValue(bad, testLimits); ok {
+			t.Errorf("%x: direct decoder returned %#v", bad, v)
+		}
+	}
+	lim := testLimits
+	lim.MaxOutput = 60
+	if _, ok := DecodeValue(bytes.Repeat([]byte{0}, 11)[:1], lim); !ok {
+		t.Error("a 1-byte payload under a 60-byte output limit must decode")
+	}
+	long := append([]byte{0x6b}, []byte("hello world")...)
+	if _, ok := DecodeValue(long, lim); ok {
+		t.Error("12 bytes could make 72 bytes of text: over the 60-byte limit, the text path must decide")
+	}
+}
+
+func TestDirectEncodeRefuses(t *testing.T) {
+	var enc Encoder
+	deep := any(1)
+	for range 300 {
+		deep = []any{deep}
+	}
+	for _, v := range []any{
+		serializer.Tuple{1}, []byte("x"), map[string]any{" t": 1}, "\xff", map[string]any{"\xff": 1},
+		int32(1), uint64(1), []string{"a"}, deep, []any{1, struct{}{}},
+	} {
+		if out, ok := enc.AppendValue([]byte("keep"), v, 256); ok || string(out) != "keep" {
+			t.Errorf("%#v: direct encoder accepted it (%x)", v, out)
+		}
+	}
+	if len(enc.keys) != 0 {
+		t.Errorf("scratch keys left behind: %q", enc.keys)
+	}
+	nan, _ := enc.AppendValue(nil, math.NaN(), 256)
+	if !bytes.Equal(nan, []byte{0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0}) {
+		t.Errorf("NaN written as %x", nan)
+	}
+}
+
+func TestDirectAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts")
+	}
+	var enc Encoder
+	buf := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() { buf, _ = enc.AppendValue(buf[:0], sessionS, 256) }); n != 0 {
+		t.Errorf("AppendValue(S) allocates %v times, want 0", n)
+	}
+}
+
+// randomPlain builds a value of the plain model only.
+func randomPlain(rng *rand.Rand, depth int) any {
+	kinds := 8
+	if depth > 4 {
+		kinds = 6
+	}
+	switch rng.IntN(kinds) {
+	case 0:
+		return nil
+	case 1:
+		return rng.IntN(2) == 0
+	case 2:
+		if rng.IntN(2) == 0 {
+			return int(rng.Int64() >> rng.IntN(64))
+		}
+		return -rng.Int64() >> rng.IntN(64)
+	case 3:
+		return randomFloat(rng)
+	case 4, 5:
+		return randomString(rng)
+	case 6:
+		m := map[string]any{}
+		for range 2 + rng.IntN(20) {
+			m[randomString(rng)] = randomPlain(rng, depth+1)
+		}
+		return m
+	default:
+		l := make([]any, rng.IntN(20))
+		for i := range l {
+			l[i] = randomPlain(rng, depth+1)
+		}
+		return l
+	}
+}
