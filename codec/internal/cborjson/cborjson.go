@@ -29,10 +29,8 @@
 package cborjson
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/bits"
 )
 
 // Limits bound the work of [ToJSON] on hostile input.
@@ -168,42 +166,4 @@ func headLen(n uint64) int {
 	default:
 		return 9
 	}
-}
-
-// Word-at-a-time scanning of string content. stopMask marks, in the high
-// bit of each byte of w (eight bytes, little-endian), the bytes that end a
-// run of plain string content: below 0x20, '"', '\\', 0x7f and every byte
-// from 0x80. Borrows of the subtractions only travel upwards from a marked
-// byte, so the lowest mark is exact, and that is the only one the scanners
-// use.
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-func stopMask(w uint64) uint64 {
-	below := w - 0x20*ones
-	quote := (w ^ '"'*ones) - ones
-	backslash := (w ^ '\\'*ones) - ones
-	del := (w ^ 0x7f*ones) - ones
-	return ((below|quote|backslash|del)&^w | w) & highs
-}
-
-// skipPlain returns the index of the first byte of b[i:end] that is not
-// printable ASCII or is '"' or '\\' (end if none). It may read b beyond end,
-// eight bytes at a time, but never beyond len(b).
-func skipPlain(b []byte, i, end int) int {
-	for i < end && len(b)-i >= 8 {
-		if m := stopMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
-			return min(i+bits.TrailingZeros64(m)/8, end)
-		}
-		i += 8
-	}
-	for i < end {
-		if c := b[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			return i
-		}
-		i++
-	}
-	return end
 }

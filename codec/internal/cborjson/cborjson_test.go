@@ -295,12 +295,14 @@ func TestAllocations(t *testing.T) {
 	text, _ := serializer.Marshal(map[string]any{"a": []any{1, "two", 3.5, true, nil}, "b": "c\nd"})
 	bin := make([]byte, 0, 256)
 	out := make([]byte, 0, 256)
+	// One allocation each: the input as a string, for package pyjson's
+	// scanning and escaping (the direct paths of value.go allocate
+	// nothing of the kind).
 	if n := testing.AllocsPerRun(100, func() { bin, _ = FromJSON(bin[:0], text, testLimits) }); n > 1 {
-		// One: strconv.ParseFloat's string conversion.
 		t.Errorf("FromJSON allocates %v times, want at most 1", n)
 	}
-	if n := testing.AllocsPerRun(100, func() { out, _ = ToJSON(out[:0], bin, testLimits) }); n != 0 {
-		t.Errorf("ToJSON allocates %v times, want 0", n)
+	if n := testing.AllocsPerRun(100, func() { out, _ = ToJSON(out[:0], bin, testLimits) }); n > 1 {
+		t.Errorf("ToJSON allocates %v times, want at most 1", n)
 	}
 }
 

@@ -2,6 +2,8 @@ package cborjson
 
 import (
 	"math"
+
+	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 	"math/big"
 	"strconv"
 	"unicode/utf16"
@@ -20,7 +22,7 @@ import (
 // never writes a value the text does not hold, but it accepts some
 // non-JSON number spellings that strconv.ParseFloat reads (such as "1.").
 func FromJSON(dst, text []byte, lim Limits) ([]byte, error) {
-	r := jsonReader{text: text, lim: lim}
+	r := jsonReader{text: text, asString: string(text), lim: lim}
 	start := len(dst)
 	out, err := r.value(dst, 0)
 	if err == nil {
@@ -36,9 +38,10 @@ func FromJSON(dst, text []byte, lim Limits) ([]byte, error) {
 }
 
 type jsonReader struct {
-	text []byte
-	pos  int
-	lim  Limits
+	text     []byte
+	asString string // text as a string, for pyjson.Plain's word-at-a-time scan
+	pos      int
+	lim      Limits
 }
 
 func (r *jsonReader) skipSpace() {
@@ -176,7 +179,7 @@ func widenHead(dst []byte, head int, major byte, n uint64) []byte {
 // str converts the JSON string at r.pos (its opening quote) to a text string.
 func (r *jsonReader) str(dst []byte) ([]byte, error) {
 	start := r.pos + 1
-	i := skipPlain(r.text, start, len(r.text))
+	i := start + pyjson.Plain(r.asString[start:])
 	ascii := true
 	for ; i < len(r.text); i++ {
 		c := r.text[i]

@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyjson"
@@ -23,7 +22,7 @@ import (
 // bounds; containers may claim any count, but each item consumes at least one
 // byte, so a false count ends at the end of data.
 func ToJSON(dst, data []byte, lim Limits) ([]byte, error) {
-	r := binReader{data: data, lim: lim, outStart: len(dst)}
+	r := binReader{data: data, str: string(data), lim: lim, outStart: len(dst)}
 	start := len(dst)
 	if len(data) == 0 {
 		return dst, syntaxError(0, "empty payload")
@@ -40,6 +39,7 @@ func ToJSON(dst, data []byte, lim Limits) ([]byte, error) {
 
 type binReader struct {
 	data     []byte
+	str      string // data as a string, for package pyjson
 	pos      int
 	lim      Limits
 	outStart int
@@ -175,70 +175,19 @@ func (r *binReader) text(dst []byte, at int, n uint64) ([]byte, error) {
 	if int(n) > r.lim.MaxOutput {
 		return dst, limitError(at, "JSON text too long")
 	}
-	return appendJSONString(dst, r.data, start, r.pos, at)
+	return r.appendJSONString(dst, start, r.pos, at)
 }
 
 // appendJSONString writes the string data[from:end] as package serializer
 // (and CPython's json with ensure_ascii) writes a string, so that a payload
-// converts back to the very text it came from. The scan may look at data
-// beyond end, never past len(data).
-func appendJSONString(dst, data []byte, from, end, at int) ([]byte, error) {
-	dst = append(dst, '"')
-	i := skipPlain(data, from, end)
-	if i == end { // nothing to escape: the common case
-		dst = append(dst, data[from:end]...)
-		return append(dst, '"'), nil
+// converts back to the very text it came from. It rejects invalid UTF-8,
+// which pyjson would write as \ufffd.
+func (r *binReader) appendJSONString(dst []byte, from, end, at int) ([]byte, error) {
+	s := r.str[from:end]
+	if pyjson.Plain(s) != len(s) && !utf8.ValidString(s) {
+		return dst, syntaxError(at, "invalid UTF-8 in a text string")
 	}
-	s := data[:end]
-	start := from
-	for i < end {
-		if i = skipPlain(data, i, end); i == end {
-			break
-		}
-		c := s[i]
-		dst = append(dst, s[start:i]...)
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = appendU(dst, rune(c))
-			}
-			i++
-			start = i
-			continue
-		}
-		rn, size := utf8.DecodeRune(s[i:])
-		if rn == utf8.RuneError && size <= 1 {
-			return dst, syntaxError(at, "invalid UTF-8 in a text string")
-		}
-		if rn >= 0x10000 {
-			hi, lo := utf16.EncodeRune(rn)
-			dst = appendU(dst, hi)
-			dst = appendU(dst, lo)
-		} else {
-			dst = appendU(dst, rn)
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"'), nil
-}
-
-func appendU(dst []byte, r rune) []byte {
-	const digits = "0123456789abcdef"
-	return append(dst, '\\', 'u', digits[r>>12&0xf], digits[r>>8&0xf], digits[r>>4&0xf], digits[r&0xf])
+	return pyjson.AppendString(dst, s), nil
 }
 
 // bignum converts tag 2 or 3 and its byte string.
