@@ -4,9 +4,9 @@ import (
 	"math"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyjson"
+	"github.com/cookiecodec/cookiecodec/serializer"
 	"math/big"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -199,110 +199,31 @@ func (r *jsonReader) str(dst []byte) ([]byte, error) {
 		dst = appendHead(dst, majorText, uint64(len(raw)))
 		return append(dst, raw...), nil
 	}
-	// Escapes: decode after the head's place, then make room for the head.
-	before := len(dst)
-	dst, end, err := r.appendUnescaped(dst, start)
-	if err != nil {
-		return dst[:before], err
+	// Escapes (rare in serializer output: non-ASCII and control
+	// characters): the serializer reads the literal, since its reading is
+	// what the text means; a lone surrogate becomes U+FFFD, as there.
+	end := start
+	for end < len(r.text) && r.text[end] != '"' {
+		if r.text[end] == '\\' {
+			end++
+		}
+		end++
 	}
-	n := len(dst) - before
-	hl := headLen(uint64(n))
-	dst = append(dst, make([]byte, hl)...)
-	copy(dst[before+hl:], dst[before:before+n])
-	appendHead(dst[:before], majorText, uint64(n))
-	r.pos = end
-	return dst, nil
+	if end >= len(r.text) {
+		return dst, syntaxError(len(r.text), "unterminated string")
+	}
+	v, err := stringReader.Unmarshal(r.text[r.pos : end+1])
+	str, isString := v.(string)
+	if err != nil || !isString {
+		return dst, syntaxError(start, "invalid string")
+	}
+	r.pos = end + 1
+	dst = appendHead(dst, majorText, uint64(len(str)))
+	return append(dst, str...), nil
 }
 
-// appendUnescaped appends the UTF-8 bytes of the string content starting at
-// start (after the opening quote) to dst and returns the position after the
-// closing quote.
-func (r *jsonReader) appendUnescaped(dst []byte, start int) ([]byte, int, error) {
-	var rb [utf8.UTFMax]byte
-	i := start
-	for i < len(r.text) {
-		c := r.text[i]
-		switch {
-		case c == '"':
-			return dst, i + 1, nil
-		case c < 0x20:
-			return dst, 0, syntaxError(i, "control character in a string")
-		case c != '\\':
-			j := i
-			for j < len(r.text) && r.text[j] != '"' && r.text[j] != '\\' && r.text[j] >= 0x20 {
-				j++
-			}
-			if !utf8.Valid(r.text[i:j]) {
-				return dst, 0, syntaxError(i, "invalid UTF-8 in a string")
-			}
-			dst = append(dst, r.text[i:j]...)
-			i = j
-			continue
-		}
-		if i+1 >= len(r.text) {
-			break
-		}
-		esc := r.text[i+1]
-		i += 2
-		switch esc {
-		case '"', '\\', '/':
-			dst = append(dst, esc)
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			cp, ok := hex4(r.text, i)
-			if !ok {
-				return dst, 0, syntaxError(i, "invalid \\u escape")
-			}
-			i += 4
-			rn := rune(cp)
-			if utf16.IsSurrogate(rn) {
-				lo, ok := hex4(r.text, i+2)
-				if cp >= 0xdc00 || !ok || r.text[i] != '\\' || r.text[i+1] != 'u' ||
-					lo < 0xdc00 || lo > 0xdfff {
-					return dst, 0, syntaxError(i-6, "lone UTF-16 surrogate")
-				}
-				rn = utf16.DecodeRune(rn, rune(lo))
-				i += 6
-			}
-			w := utf8.EncodeRune(rb[:], rn)
-			dst = append(dst, rb[:w]...)
-		default:
-			return dst, 0, syntaxError(i-2, "invalid escape")
-		}
-	}
-	return dst, 0, syntaxError(len(r.text), "unterminated string")
-}
-
-// hex4 reads four hex digits at text[i:].
-func hex4(text []byte, i int) (uint16, bool) {
-	if i < 0 || len(text)-i < 4 {
-		return 0, false
-	}
-	var v uint16
-	for _, c := range text[i : i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | uint16(c)
-	}
-	return v, true
-}
+// stringReader reads escaped string literals.
+var stringReader = &serializer.Serializer{}
 
 // number converts an integer or a float.
 func (r *jsonReader) number(dst []byte) ([]byte, error) {
