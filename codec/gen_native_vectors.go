@@ -288,9 +288,9 @@ func main() {
 	}
 	g := &gen{rng: mrand.NewChaCha8([32]byte([]byte("cookiecodec native vectors v1 !!")))}
 	ser := &serializer.Serializer{NativeTime: true}
-	// binary is the payload form of FORMAT.md: tagged JSON converted to
+	// payloadOf is the payload form of FORMAT.md: tagged JSON converted to
 	// the CBOR subset.
-	binary := func(v any) []byte {
+	payloadOf := func(v any) []byte {
 		text, err := ser.Marshal(v)
 		if err != nil {
 			log.Fatal(err)
@@ -301,7 +301,7 @@ func main() {
 		}
 		return b
 	}
-	sPayload := binary(session)
+	sPayload := payloadOf(session)
 
 	// encode makes a valid cookie with the codec, encoding at time at, and
 	// checks that the codec reads it back at that time.
@@ -334,7 +334,7 @@ func main() {
 	}
 	{
 		big := map[string]any{"note": strings.Repeat("sign-only payloads above 256 bytes are compressed by default. ", 8)}
-		p := binary(big)
+		p := payloadOf(big)
 		v := vector{file: "success-hmacsha256-compressed", expect: "success", comment: "sign-only default compression above 256 bytes", mode: codec.HMACSHA256}.withDefaults()
 		v.cookie = encode(v, big, now, codec.NativeOptions{})
 		v.payload = p
@@ -353,7 +353,7 @@ func main() {
 	{
 		v := vector{file: "success-purpose-and-time", expect: "success", comment: "another purpose, a native time value, decoded 1 s before expires-at", mode: codec.AES256GCM, purpose: "remember-me", name: "__Host-remember", lifetime: time.Hour}.withDefaults()
 		val := map[string]any{"at": time.Date(2026, 4, 30, 8, 1, 2, 345678900, time.FixedZone("", 2*3600))}
-		p := binary(val)
+		p := payloadOf(val)
 		v.cookie = encode(v, val, now, codec.NativeOptions{})
 		v.now = now.Add(time.Hour - time.Second)
 		v.payload = p
@@ -362,7 +362,7 @@ func main() {
 	{
 		v := vector{file: "success-issued-exactly-skew-ahead", expect: "success", comment: "issued-at = now + skew is accepted", mode: codec.XChaCha20Poly1305}.withDefaults()
 		v.cookie = encode(v, 1, now.Add(v.skew), codec.NativeOptions{})
-		v.payload = binary(1)
+		v.payload = payloadOf(1)
 		add(v)
 	}
 

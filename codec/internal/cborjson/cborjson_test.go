@@ -262,7 +262,7 @@ func TestRoundTripSerializerText(t *testing.T) {
 	ser := &serializer.Serializer{NativeTime: true}
 	rng := rand.New(rand.NewPCG(7, 11))
 	for i := range 3000 {
-		v := randomValue(rng, 0)
+		v := randomValue(rng, 0, false)
 		text, err := ser.Marshal(v)
 		if err != nil {
 			t.Fatalf("value %d: Marshal: %v", i, err)
@@ -282,10 +282,7 @@ func TestRoundTripSerializerText(t *testing.T) {
 }
 
 func TestSessionS(t *testing.T) {
-	s := map[string]any{"user_id": 12345, "username": "alice.example", "roles": []any{"admin", "editor", "viewer"},
-		"csrf_token": "9f86d081884c7d659a2feaa0c55ad015", "login_time": "2024-05-01T12:34:56Z", "remember": true,
-		"prefs": map[string]any{"theme": "dark", "lang": "en-US", "tz": "Europe/Berlin"}, "_fresh": true}
-	text, bin := marshalBinary(t, &serializer.Serializer{}, s)
+	text, bin := marshalBinary(t, &serializer.Serializer{}, sessionS)
 	// 255 bytes of text; the count in the package doc is for this session.
 	if len(text) != 255 || len(bin) != 203 {
 		t.Errorf("session S: %d bytes of JSON, %d of binary; want 255 and 203", len(text), len(bin))
@@ -328,56 +325,65 @@ func marshalBinary(t *testing.T, ser *serializer.Serializer, v any) (text, bin [
 }
 
 // randomValue builds a value of package serializer's model, with strings
-// across Unicode, integers across every head size and beyond 64 bits, and
-// floats including the special values.
-func randomValue(rng *rand.Rand, depth int) any {
-	kinds := 14
-	if depth > 4 {
-		kinds = 10 // no containers
+// across Unicode, integers across every head size and floats including the
+// special values. With plain, it stays in the plain model of value.go
+// (nil, bool, int64, float64, string, map[string]any, []any); otherwise
+// half the values are of the other types (bytes, Markup, UUID, times,
+// tuples, integers beyond int64).
+func randomValue(rng *rand.Rand, depth int, plain bool) any {
+	kind := rng.IntN(8) // nil, bool, int, float, string (twice), map, list
+	if !plain && rng.IntN(2) == 0 {
+		kind = 8 + rng.IntN(5) // bytes, Markup, UUID, time, tuple
 	}
-	switch rng.IntN(kinds) {
+	if depth > 4 && (kind == 6 || kind == 7 || kind == 12) {
+		kind = 4 // no deeper containers
+	}
+	switch kind {
 	case 0:
 		return nil
 	case 1:
 		return rng.IntN(2) == 0
 	case 2:
+		if plain {
+			return (rng.Int64() >> rng.IntN(64)) * int64(1-2*rng.IntN(2))
+		}
 		return randomInt(rng)
 	case 3:
 		return randomFloat(rng)
 	case 4, 5:
 		return randomString(rng)
 	case 6:
+		m := map[string]any{}
+		for range rng.IntN(30) {
+			m[randomString(rng)] = randomValue(rng, depth+1, plain)
+		}
+		return m
+	case 7:
+		l := make([]any, rng.IntN(30))
+		for i := range l {
+			l[i] = randomValue(rng, depth+1, plain)
+		}
+		return l
+	case 8:
 		b := make([]byte, rng.IntN(40))
 		for i := range b {
 			b[i] = byte(rng.Uint32())
 		}
 		return b
-	case 7:
+	case 9:
 		return serializer.Markup(randomString(rng))
-	case 8:
+	case 10:
 		var u serializer.UUID
 		for i := range u {
 			u[i] = byte(rng.Uint32())
 		}
 		return u
-	case 9:
+	case 11:
 		return time.Unix(rng.Int64N(1<<34), rng.Int64N(1e9)).In(time.FixedZone("", (rng.IntN(48)-24)*1800))
-	case 10, 11:
-		m := map[string]any{}
-		for range rng.IntN(30) {
-			m[randomString(rng)] = randomValue(rng, depth+1)
-		}
-		return m
-	case 12:
-		l := make([]any, rng.IntN(30))
-		for i := range l {
-			l[i] = randomValue(rng, depth+1)
-		}
-		return l
 	default:
 		t := make(serializer.Tuple, rng.IntN(5))
 		for i := range t {
-			t[i] = randomValue(rng, depth+1)
+			t[i] = randomValue(rng, depth+1, plain)
 		}
 		return t
 	}
