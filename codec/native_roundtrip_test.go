@@ -131,11 +131,11 @@ func TestNativeEncodeAllocs(t *testing.T) {
 	}
 }
 
-// TestNativeCookieShorterThanGorilla measures the encrypted cookie for
-// session S against gorilla/securecookie with hash and AES-256 block keys
-// and JSONEncoder. The gap is about 19%, short of the 25% goal of issue 4:
-// the 35-byte header (session id, three times, key id) is what gorilla does
-// not carry; bench/RESULTS.md and FORMAT.md give the arithmetic.
+// TestNativeCookieShorterThanGorilla measures the cookie for session S in
+// every mode against gorilla/securecookie with hash and AES-256 block keys
+// and JSONEncoder, against the goal of issue 4: at least 25% shorter. The
+// binary payload (203 bytes for S's 255 bytes of JSON) pays for the 35-byte
+// header that gorilla does not carry; FORMAT.md gives the arithmetic.
 func TestNativeCookieShorterThanGorilla(t *testing.T) {
 	sc := securecookie.New([]byte("hash key of 32 bytes for gorilla"), []byte("block key of 32 bytes for gorill"))
 	sc.SetSerializer(securecookie.JSONEncoder{})
@@ -150,8 +150,8 @@ func TestNativeCookieShorterThanGorilla(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("%v: %d chars, gorilla %d: %.1f%% shorter", mode, len(c), len(g), 100*(1-float64(len(c))/float64(len(g))))
-		if len(c) >= len(g) {
-			t.Errorf("%v cookie (%d) not shorter than gorilla's (%d)", mode, len(c), len(g))
+		if 4*len(c) > 3*len(g) {
+			t.Errorf("%v cookie (%d) not 25%% shorter than gorilla's (%d)", mode, len(c), len(g))
 		}
 	}
 }
