@@ -46,15 +46,34 @@ func appendB64Decode(dst []byte, s string) ([]byte, bool) {
 		return dst, false
 	}
 	dst = grow(dst, n)
-	i := 0
-	for ; i+4 <= len(s); i += 4 {
+	start := len(dst)
+	out := dst[start : start+n]
+	i, j := 0, 0
+	// Eight characters make six bytes; the 48 bits are gathered in one
+	// word and stored with one bounds check.
+	for ; i+8 <= len(s); i, j = i+8, j+6 {
+		in := s[i : i+8]
+		a, b, c, d := b64Decode[in[0]], b64Decode[in[1]], b64Decode[in[2]], b64Decode[in[3]]
+		e, f, g, h := b64Decode[in[4]], b64Decode[in[5]], b64Decode[in[6]], b64Decode[in[7]]
+		if (a|b|c|d|e|f|g|h)&0xc0 != 0 { // 0xff marks a non-alphabet byte
+			return dst, false
+		}
+		v := uint64(a)<<42 | uint64(b)<<36 | uint64(c)<<30 | uint64(d)<<24 |
+			uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
+		o := out[j : j+6]
+		o[0], o[1], o[2], o[3], o[4], o[5] = byte(v>>40), byte(v>>32), byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+	}
+	if i+4 <= len(s) {
 		a, b, c, d := b64Decode[s[i]], b64Decode[s[i+1]], b64Decode[s[i+2]], b64Decode[s[i+3]]
-		if (a|b|c|d)&0xc0 != 0 { // 0xff marks a non-alphabet byte
+		if (a|b|c|d)&0xc0 != 0 {
 			return dst, false
 		}
 		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
-		dst = append(dst, byte(v>>16), byte(v>>8), byte(v))
+		o := out[j : j+3]
+		o[0], o[1], o[2] = byte(v>>16), byte(v>>8), byte(v)
+		i, j = i+4, j+3
 	}
+	dst = dst[:start+j]
 	switch len(s) - i {
 	case 2:
 		a, b := b64Decode[s[i]], b64Decode[s[i+1]]

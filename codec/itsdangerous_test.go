@@ -68,6 +68,28 @@ func TestB64DecodeCanonicalOnly(t *testing.T) {
 			t.Fatalf("n=%d: round trip failed: %x %v", n, got, ok)
 		}
 	}
+	// A bad byte is caught wherever it is, in the 8-character steps, the
+	// 4-character step and the tail, and what dst held is kept.
+	enc := b64.EncodeToString(bytes.Repeat([]byte{0xa5, 0x3c, 0xff}, 10)) // 40 characters
+	for n := 2; n <= len(enc); n++ {
+		if n%4 == 1 {
+			continue
+		}
+		for pos := range n {
+			for _, junk := range []byte{'=', '+', '/', '.', 0x80, 0} {
+				bad := enc[:pos] + string(junk) + enc[pos+1:n]
+				got, ok := appendB64Decode([]byte("keep"), bad)
+				if ok || string(got[:4]) != "keep" {
+					t.Fatalf("%q: ok=%v, dst %q", bad, ok, got)
+				}
+			}
+		}
+		got, ok := appendB64Decode([]byte("keep"), enc[:n])
+		want, err := base64.RawURLEncoding.Strict().DecodeString(enc[:n])
+		if ok != (err == nil) || (ok && string(got) != "keep"+string(want)) {
+			t.Fatalf("%q: got %x %v, stdlib %x %v", enc[:n], got, ok, want, err)
+		}
+	}
 	const sig = "Rl84msmJJQIGmLND_MhcjopYmaA"
 	for _, bad := range []string{
 		sig + "=", sig + "==", // padding
