@@ -12,6 +12,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/cookiecodec/cookiecodec/internal/boxes"
 	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 )
 
@@ -30,7 +31,8 @@ import (
 // deeper than MaxDepth gives [ErrTooDeep], tags with bad content give
 // [ErrBadTag]. The work is linear in the input size.
 //
-// Decoded strings share one copy of the input.
+// Decoded strings share one copy of the input, and their string headers
+// share a few allocations (see internal/boxes).
 func (s *Serializer) Unmarshal(data []byte) (any, error) {
 	if max := s.maxInput(); len(data) > max {
 		return nil, &LimitError{What: "input size", Limit: max, Offset: 0}
@@ -52,6 +54,7 @@ type decoder struct {
 	stack     []any // scratch for array items
 	pairs     []kv  // scratch for object entries
 	scratch   []byte
+	strs      boxes.Strings // string values, boxed in chunks
 }
 
 var decoderPool = sync.Pool{New: func() any {
@@ -73,6 +76,7 @@ func (d *decoder) reset(s *Serializer, in string) {
 func (d *decoder) release(failed bool) {
 	d.s = nil
 	d.in = ""
+	d.strs.Reset()
 	if cap(d.stack) > 4096 || cap(d.pairs) > 4096 || cap(d.scratch) > 64<<10 {
 		return
 	}
@@ -141,7 +145,7 @@ func (d *decoder) value() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return s, nil
+		return d.strs.Box(s, len(d.in)-d.i), nil
 	case '{':
 		return d.object()
 	case '[':

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/cookiecodec/cookiecodec/internal/boxes"
 )
 
 // The direct paths below skip the JSON text for the plain part of the value
@@ -144,6 +146,7 @@ type valueDecoder struct {
 	str      string // data as a string, for substrings
 	pos      int
 	maxDepth int
+	strs     boxes.Strings // string values, boxed in chunks
 }
 
 // head reads an initial byte and its argument, in the shortest form only.
@@ -189,7 +192,10 @@ func (d *valueDecoder) item(depth int) (any, bool) {
 		return -1 - int64(arg), true
 	case majorText:
 		s, ok := d.text(arg)
-		return s, ok
+		if !ok {
+			return nil, false
+		}
+		return d.strs.Box(s, len(d.data)-d.pos), true
 	case majorArray:
 		if depth >= d.maxDepth || arg > uint64(len(d.data)-d.pos) {
 			return nil, false
