@@ -3,8 +3,6 @@ package serializer_test
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"testing"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
@@ -137,102 +135,4 @@ func BenchmarkUnmarshal(b *testing.B) {
 			}
 		})
 	}
-}
-
-// BenchmarkUnmarshalFloor builds the values Unmarshal returns for S and L
-// with the same allocations (a copy of the input, each map made at its
-// size, each array, each boxed string and integer) from a pre-tokenized
-// list, without parsing. It is a floor for Unmarshal, and its L/S ratio a
-// floor for Unmarshal's: building L's 40 small maps costs more per byte than
-// building S.
-func BenchmarkUnmarshalFloor(b *testing.B) {
-	for _, s := range benchSessions() {
-		text, _ := serializer.Marshal(s.v)
-		v, _ := serializer.Unmarshal(text)
-		var ops []buildOp
-		flatten(&ops, "", v)
-		b.Run("session="+s.name, func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(text)))
-			for b.Loop() {
-				floorInput = string(text)
-				r := builder{ops: ops}
-				floorSink = r.value()
-			}
-			got, _ := json.Marshal(floorSink)
-			want, _ := json.Marshal(v)
-			if string(got) != string(want) {
-				b.Fatalf("built %s, want %s", got, want)
-			}
-		})
-	}
-}
-
-var (
-	floorInput string
-	floorSink  any
-)
-
-// buildOp is one value of a decoded session in text order: a string, an
-// int64, a bool, or an object or array of n entries (which follow it).
-type buildOp struct {
-	kind byte // 's', 'i', 'b', '{' or '['
-	key  string
-	n    int
-	s    string
-	i    int64
-	t    bool
-}
-
-func flatten(ops *[]buildOp, key string, v any) {
-	switch x := v.(type) {
-	case string:
-		*ops = append(*ops, buildOp{kind: 's', key: key, s: x})
-	case int64:
-		*ops = append(*ops, buildOp{kind: 'i', key: key, i: x})
-	case bool:
-		*ops = append(*ops, buildOp{kind: 'b', key: key, t: x})
-	case []any:
-		*ops = append(*ops, buildOp{kind: '[', key: key, n: len(x)})
-		for _, item := range x {
-			flatten(ops, "", item)
-		}
-	case map[string]any:
-		*ops = append(*ops, buildOp{kind: '{', key: key, n: len(x)})
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			flatten(ops, k, x[k])
-		}
-	default:
-		panic(fmt.Sprintf("flatten: %T", v))
-	}
-}
-
-type builder struct {
-	ops []buildOp
-	pos int
-}
-
-func (r *builder) value() any {
-	o := &r.ops[r.pos]
-	r.pos++
-	switch o.kind {
-	case 's':
-		return o.s
-	case 'i':
-		return o.i
-	case 'b':
-		return o.t
-	case '[':
-		l := make([]any, o.n)
-		for i := range l {
-			l[i] = r.value()
-		}
-		return l
-	}
-	m := make(map[string]any, o.n)
-	for range o.n {
-		k := r.ops[r.pos].key
-		m[k] = r.value()
-	}
-	return m
 }

@@ -61,5 +61,7 @@ func writeComposition(b *strings.Builder) {
 	p("while S's bytes are mostly long strings. A decoder must build every map and every value of the value model (`map[string]any`, `[]any`, strings, boxed integers), ")
 	p("so a serializer alone whose cost per value is constant lands between the byte ratio and the value ratio; ")
 	p("a codec adds per-cookie work (HMAC, base64, AEAD) that scales with bytes, which pulls its ratio towards the byte ratio. ")
+	p("The goal table's row \"value-model floor\" measures this bound in the same run: it only builds the decoded value of S and of L, with the allocations `serializer.Unmarshal` makes and no parsing (`BenchmarkValueFloor`), ")
+	p("and when its own L/S ratio is above the size ratio, no decoder that returns this value model can meet a decode goal of the size ratio, however fast its parsing. ")
 	p("The scaling series below keeps the composition fixed and varies only the size, so its exponent is the linearity test.\n\n")
 }

@@ -126,7 +126,7 @@ func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "report: %d of %d goals met; wrote %s, %s and %s\n", met, total,
 		rel(root, out), rel(root, filepath.Join(outDir, "ratios.svg")), rel(root, filepath.Join(outDir, "scaling.svg")))
 	for _, r := range results {
-		if r.Kind != info && !r.Met {
+		if !r.isInfo() && !r.Met {
 			fmt.Fprintf(stdout, "  %s: %s %s: %s (goal %s)\n", r.status(), r.Area, r.What, r.measured(), r.target())
 		}
 	}
@@ -136,7 +136,7 @@ func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
 // tally counts the met goals and all goals, leaving out info rows.
 func tally(results []result) (met, total int) {
 	for _, r := range results {
-		if r.Kind == info {
+		if r.isInfo() {
 			continue
 		}
 		total++

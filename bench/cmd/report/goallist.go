@@ -51,5 +51,9 @@ func goals(sizeRatio float64) []goal {
 				Ours: s.name + "/L/" + op, Peer: s.name + "/S/" + op, Target: sizeRatio})
 		}
 	}
+	// What any decoder of the value model is up against: building the
+	// values alone, without parsing (bench.BenchmarkValueFloor).
+	add(goal{Area: scalingArea, What: "value-model floor (building the decoded values, no parsing) cost(L)/cost(S)", Kind: costInfo,
+		Ours: "ValueFloor/L/decode", Peer: "ValueFloor/S/decode"})
 	return g
 }

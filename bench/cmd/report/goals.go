@@ -19,7 +19,13 @@ const (
 	shorter
 	// info: a ratio peer/ours shown for orientation, without a target.
 	info
+	// costInfo: a ratio ours/peer (a cost, as atMost) shown for
+	// orientation, without a target.
+	costInfo
 )
+
+// isInfo reports whether the goal is only shown, not judged.
+func (g goal) isInfo() bool { return g.Kind == info || g.Kind == costInfo }
 
 // timeUnit is benchstat's unit for the time per operation.
 const timeUnit = "sec/op"
@@ -95,7 +101,7 @@ func evaluate(g goal, s stats) result {
 	case faster, info:
 		r.Value = r.PeerValue / r.OursValue
 		pass = func(v, limit float64) bool { return v >= limit }
-	case atMost:
+	case atMost, costInfo:
 		r.Value = r.OursValue / r.PeerValue
 		pass = func(v, limit float64) bool { return v <= limit }
 	case maxCount:
@@ -105,7 +111,7 @@ func evaluate(g goal, s stats) result {
 		r.Value = 1 - r.OursValue/r.PeerValue
 		pass = func(v, limit float64) bool { return v >= limit }
 	}
-	r.Met = g.Kind == info || pass(r.Value, g.Target)
+	r.Met = g.isInfo() || pass(r.Value, g.Target)
 	r.GuardOK = g.Guard == 0 || pass(r.Value, g.Guard)
 	return r
 }
@@ -127,7 +133,7 @@ func (r result) measured() string {
 	switch r.Kind {
 	case faster, info:
 		return speedPhrase(r.Value)
-	case atMost:
+	case atMost, costInfo:
 		return fmt.Sprintf("%.2fx the cost", r.Value)
 	case maxCount:
 		return fmt.Sprintf("%g %s", r.Value, r.unit())
@@ -192,7 +198,7 @@ func (g goal) threshold(v float64) string {
 // status is the table's verdict on r.
 func (r result) status() string {
 	switch {
-	case r.Kind == info:
+	case r.isInfo():
 		return "info"
 	case len(r.Missing) > 0:
 		return "**NOT MEASURED**"

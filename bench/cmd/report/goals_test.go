@@ -76,6 +76,19 @@ func TestEvaluateMissing(t *testing.T) {
 	}
 }
 
+// TestCostInfoIsShownNotJudged checks that a costInfo row is an ours/peer
+// ratio that never counts as a goal, however large.
+func TestCostInfoIsShownNotJudged(t *testing.T) {
+	s := stats{{"Floor/L/decode", timeUnit}: {Center: 16e-6}, {"Floor/S/decode", timeUnit}: {Center: 1e-6}}
+	r := evaluate(goal{Area: scalingArea, Kind: costInfo, Ours: "Floor/L/decode", Peer: "Floor/S/decode"}, s)
+	if r.Value != 16 || !r.Met || r.status() != "info" || r.target() != "—" || r.chartable() {
+		t.Errorf("costInfo: value %v met %v status %q target %q chartable %v", r.Value, r.Met, r.status(), r.target(), r.chartable())
+	}
+	if met, total := tally([]result{r}); met != 0 || total != 0 {
+		t.Errorf("tally counts a costInfo row: %d of %d", met, total)
+	}
+}
+
 func TestGoalTableNamesBenchmarks(t *testing.T) {
 	gs := goals(3115.0 / 255)
 	seen := map[string]bool{}
@@ -90,7 +103,7 @@ func TestGoalTableNamesBenchmarks(t *testing.T) {
 				t.Errorf("goal %q: benchmark %q is not Subject/S|L/op", g.What, b)
 			}
 		}
-		if g.Kind != info && g.Target == 0 {
+		if !g.isInfo() && g.Target == 0 {
 			t.Errorf("goal %q has no target", g.What)
 		}
 		if g.Guard != 0 && g.Kind == faster && g.Guard >= g.Target {
@@ -132,6 +145,7 @@ func TestMeasuredWording(t *testing.T) {
 		{info, 1e-6, 0, "", "peer/ours = 0"},
 		{atMost, 1.29e-6, 1e-6, "", "1.29x the cost"},
 		{atMost, 0.8e-6, 1e-6, "", "0.80x the cost"},
+		{costInfo, 16.3e-6, 1e-6, "", "16.30x the cost"},
 		{shorter, 440, 544, "cookie-bytes", "19% shorter (440 vs 544 bytes)"},
 		{shorter, 600, 544, "cookie-bytes", "10% longer (600 vs 544 bytes)"},
 		{shorter, 544, 544, "cookie-bytes", "same length (544 vs 544 bytes)"},

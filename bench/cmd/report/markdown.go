@@ -59,7 +59,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	var missed, absent []result
 	for _, r := range results {
 		switch {
-		case r.Kind == info:
+		case r.isInfo():
 		case len(r.Missing) > 0:
 			absent = append(absent, r)
 		case !r.Met:
