@@ -53,9 +53,12 @@ type kv struct {
 }
 
 type encoder struct {
-	s        *Serializer
-	buf      []byte
-	pairs    []kv // scratch stack of map entries being sorted
+	s     *Serializer
+	buf   []byte
+	pairs []kv // scratch stack of map entries being sorted
+	// order is a scratch stack beside pairs: the sort order of the large
+	// maps being written (see appendOrder). It holds no pointers.
+	order    []uint64
 	depth    int
 	maxDepth int
 	skipUser bool // the next value is a user tag's ToJSON result
@@ -90,9 +93,10 @@ func getEncoder(s *Serializer) *encoder {
 }
 
 func putEncoder(e *encoder) {
-	if cap(e.buf) > 64<<10 || cap(e.pairs) > 4096 {
+	if cap(e.buf) > 64<<10 || cap(e.pairs) > 4096 || cap(e.order) > 4096 {
 		return
 	}
+	e.order = e.order[:0]
 	clear(e.pairs[:e.pairsHigh])
 	e.pairsHigh = 0
 	for i := range e.shapes[:e.shapesHigh] {

@@ -3,6 +3,7 @@ package serializer_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"math"
 	"math/big"
@@ -266,7 +267,7 @@ func TestMarshalKeyOrder(t *testing.T) {
 		"abcdefgh😀", "abcdefgh\uffff", "b", "\x7f", "é", "😀", "\uffff", "user_id", "username", "user",
 		"csrf_token", "_fresh", "A", "Z", "zzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzy"}
 	r := rand.New(rand.NewPCG(1, 2))
-	for n := 0; n <= 20; n++ {
+	for n := 0; n <= len(pool); n++ {
 		for range 50 {
 			m := make(map[string]any, n)
 			for _, i := range r.Perm(len(pool))[:n] {
@@ -288,6 +289,49 @@ func TestMarshalKeyOrder(t *testing.T) {
 				t.Fatalf("Marshal(%q)\n got %s (%v)\nwant %s", keys, got, err, want)
 			}
 		}
+	}
+}
+
+// TestMarshalNestedLargeMaps checks large maps inside large maps, whose
+// sort orders share one stack in the encoder, against encoding/json (which
+// also sorts keys by byte order and writes plain ASCII keys and integers
+// the same way).
+func TestMarshalNestedLargeMaps(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var build func(depth int) map[string]any
+	build = func(depth int) map[string]any {
+		m := map[string]any{}
+		for i := range 17 + r.IntN(30) {
+			k := fmt.Sprintf("key%03d", r.IntN(1000)) + strings.Repeat("x", r.IntN(3))
+			if depth < 2 && i%7 == 0 {
+				m[k] = build(depth + 1)
+			} else {
+				m[k] = i
+			}
+		}
+		return m
+	}
+	for range 20 {
+		m := build(0)
+		got, err := serializer.Marshal(m)
+		want, _ := json.Marshal(m)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("Marshal\n got %s (%v)\nwant %s", got, err, want)
+		}
+	}
+}
+
+// TestMarshalHugeMap checks a map too large for the packed sort indexes
+// (over 65,536 entries), which is sorted by key in place instead.
+func TestMarshalHugeMap(t *testing.T) {
+	m := make(map[string]any, 70000)
+	for i := range 70000 {
+		m[fmt.Sprintf("k%x", i*7919%70001)] = i
+	}
+	got, err := serializer.Marshal(m)
+	want, _ := json.Marshal(m)
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("Marshal of a %d-key map differs from encoding/json (%v)", len(m), err)
 	}
 }
 

@@ -13,7 +13,12 @@ import (
 // smallMap entries, which is every map of a typical session, gather into
 // arrays on the stack and sort there by insertion on packed sort keys (see
 // sortKey), comparing whole strings only when two keys share their first
-// seven bytes. Larger maps go through the encoder's pairs stack.
+// seven bytes. Larger maps go through the encoder's pairs stack, and their
+// order is one sort of plain integers, each a key's first six bytes packed
+// above the entry's index (see appendOrder). Sorting is the one part of
+// encoding that grows faster than the size: n keys take n log n
+// comparisons, which shows in the scaling series' single map of up to 468
+// keys, not in sessions.
 //
 // Lists of records (a cart of items with the same keys) skip even that.
 // When two small maps of the same size follow each other at one depth, the
@@ -299,25 +304,83 @@ func (e *encoder) encodePairs(b []byte, base int) ([]byte, error) {
 		e.pairs = e.pairs[:base]
 		return b, err
 	}
-	slices.SortFunc(e.pairs[base:], func(a, b kv) int { return strings.Compare(a.k, b.k) })
+	// The entries stay where they are; their order is sorted on the order
+	// stack, which nested maps extend and truncate again (so it is indexed
+	// afresh on every step, as it may move when it grows).
+	obase := len(e.order)
+	e.order = appendOrder(e.order, e.pairs[base:])
 	b = append(b, '{')
-	for i := base; i < len(e.pairs); i++ {
-		if i > base {
+	for j := range n {
+		if j > 0 {
 			b = append(b, ',')
 		}
-		p := e.pairs[i]
+		p := e.pairs[base+int(e.order[obase+j])]
 		b = pyjson.AppendString(b, p.k)
 		b = append(b, ':')
 		var err error
 		if b, err = e.encode(b, p.v); err != nil {
 			e.pairs = e.pairs[:base]
+			e.order = e.order[:obase]
 			return b, prependPath(err, keySeg(p.k))
 		}
 	}
 	b = append(b, '}')
 	e.pairs = e.pairs[:base]
+	e.order = e.order[:obase]
 	e.depth--
 	return b, nil
+}
+
+// maxSortedByKey is the most entries appendOrder sorts by packed keys: the
+// entry index takes 16 bits of each.
+const maxSortedByKey = 1 << 16
+
+// appendOrder appends the indexes of pairs to order in the order of their
+// keys. To sort, each index goes in the low 16 bits of a word whose high 48
+// bits are the first six bytes of its key, zero-padded, big-endian.
+// Different prefixes order their keys (as with sortKey), so one sort of
+// plain integers orders nearly every entry; runs of equal prefixes are then
+// ordered by the whole key. Maps of more than maxSortedByKey entries are
+// sorted in place by key instead, and their indexes appended in order.
+func appendOrder(order []uint64, pairs []kv) []uint64 {
+	if len(pairs) > maxSortedByKey {
+		slices.SortFunc(pairs, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+		for i := range pairs {
+			order = append(order, uint64(i))
+		}
+		return order
+	}
+	start := len(order)
+	for i := range pairs {
+		order = append(order, keyPrefix6(pairs[i].k)<<16|uint64(i))
+	}
+	ord := order[start:]
+	slices.Sort(ord)
+	for i := 0; i < len(ord); {
+		j := i + 1
+		for j < len(ord) && ord[j]>>16 == ord[i]>>16 {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(ord[i:j], func(x, y uint64) int {
+				return strings.Compare(pairs[uint16(x)].k, pairs[uint16(y)].k)
+			})
+		}
+		i = j
+	}
+	for i := range ord {
+		ord[i] &= 1<<16 - 1 // the index alone
+	}
+	return order
+}
+
+// keyPrefix6 packs the first six bytes of k, zero-padded, big-endian.
+func keyPrefix6(k string) uint64 {
+	var p uint64
+	for j := 0; j < 6 && j < len(k); j++ {
+		p |= uint64(k[j]) << (40 - 8*j)
+	}
+	return p
 }
 
 // encodeSortedMap writes a map whose values are plain strings or numbers.
