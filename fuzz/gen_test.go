@@ -98,9 +98,15 @@ func (g *valueGen) time() time.Time {
 	return t
 }
 
-// session returns a top-level map, the shape of a session.
+// session returns a top-level map, the shape of a session: usually up to
+// 8 entries, sometimes 17 to 40, past the maps the serializer sorts on the
+// stack.
 func (g *valueGen) session() map[string]any {
-	n := int(g.byte() % 9)
+	b := g.byte()
+	n := int(b % 9)
+	if b >= 240 {
+		n = 17 + int(g.byte()%24)
+	}
 	m := make(map[string]any, n)
 	for range n {
 		m[g.key()] = g.value(6)
