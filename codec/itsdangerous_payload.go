@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
 )
 
 // bufPool recycles the scratch buffers of encoding and decoding (serialized
@@ -50,7 +52,7 @@ func (s *Signer) appendSignedPayload(dst, data []byte, ts uint64, c Compression)
 	if compressed {
 		dst = append(dst, '.')
 	}
-	dst = b64.AppendEncode(dst, body)
+	dst = envelope.AppendEncode(dst, body)
 	return s.appendSignature(dst, start, ts)
 }
 

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/cookiecodec/cookiecodec/codec/internal/envelope"
 )
 
 // Signer is itsdangerous' TimestampSigner: it appends a timestamp and an
@@ -110,7 +112,7 @@ func (s *Signer) appendSignature(dst []byte, start int, ts uint64) []byte {
 	var mac [64]byte
 	m := s.keys[0].appendMAC(mac[:0], unsafe.String(unsafe.SliceData(dst[start:]), len(dst)-start))
 	dst = append(dst, s.p.Separator)
-	return b64.AppendEncode(dst, m)
+	return envelope.AppendEncode(dst, m)
 }
 
 // Unsigned is a verified signed value.

@@ -3,12 +3,15 @@ package envelope
 import "encoding/binary"
 
 // The cookie text is the unpadded base64url encoding (RFC 4648 §5) of the
-// envelope. These functions are equivalent to encoding/base64's
-// RawURLEncoding.Strict() with two differences that matter for cookies:
-// decoding rejects '\r' and '\n' (which encoding/base64 skips), and both
-// directions work without an intermediate copy: AppendDecode reads a string
-// and AppendEncode uses a 4096-entry table of character pairs, about twice
-// as fast as encoding/base64 on cookie-sized inputs.
+// envelope; the codec's itsdangerous format uses the same functions for its
+// payload, timestamp and signature segments. They are equivalent to
+// encoding/base64's RawURLEncoding.Strict() with two differences that
+// matter for cookies: decoding rejects '\r' and '\n' (which encoding/base64
+// skips), and both directions work without an intermediate copy. They are
+// also faster than encoding/base64 on cookie-sized inputs (BenchmarkBase64
+// compares them): AppendEncode uses a 4096-entry table of character pairs,
+// and AppendDecode gathers eight characters at a time through tables of
+// pre-shifted values.
 
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -32,6 +35,26 @@ var values = func() (t [256]byte) {
 	}
 	return t
 }()
+
+// shifted holds values pre-shifted for each position of a four-character
+// group (by 18, 12, 6 and 0 bits), so that a group's 24 bits take four
+// loads and three ORs. Characters outside the alphabet have bit 31 set in
+// every table.
+var shifted = func() (t [4][256]uint32) {
+	for pos := range t {
+		for c, v := range values {
+			if v == 0xff {
+				t[pos][c] = 1 << 31
+			} else {
+				t[pos][c] = uint32(v) << (18 - 6*pos)
+			}
+		}
+	}
+	return t
+}()
+
+// IsAlphabet reports whether c is one of the 64 base64url characters.
+func IsAlphabet(c byte) bool { return values[c] != 0xff }
 
 // EncodedLen returns the length of the unpadded base64url encoding of n
 // bytes.
@@ -80,29 +103,42 @@ func AppendDecode(dst []byte, s string) ([]byte, bool) {
 	}
 	start := len(dst)
 	out := dst[start : start+n]
-	for len(s) >= 4 && len(out) >= 3 {
-		a, b, c, d := values[s[0]], values[s[1]], values[s[2]], values[s[3]]
-		if (a|b|c|d)&0xc0 != 0 {
+	t0, t1, t2, t3 := &shifted[0], &shifted[1], &shifted[2], &shifted[3]
+	i, j := 0, 0
+	// Eight characters make six bytes: two 24-bit groups, gathered in the
+	// top 48 bits of a word and stored as one big-endian word, whose last
+	// two bytes the next step overwrites. So this loop stops while eight
+	// bytes of out are left.
+	for ; i+8 <= len(s) && j+8 <= n; i, j = i+8, j+6 {
+		in := s[i : i+8]
+		x := t0[in[0]] | t1[in[1]] | t2[in[2]] | t3[in[3]]
+		y := t0[in[4]] | t1[in[5]] | t2[in[6]] | t3[in[7]]
+		if (x|y)&(1<<31) != 0 {
 			return dst[:start], false
 		}
-		v := uint(a)<<18 | uint(b)<<12 | uint(c)<<6 | uint(d)
-		out[0], out[1], out[2] = byte(v>>16), byte(v>>8), byte(v)
-		s, out = s[4:], out[3:]
+		binary.BigEndian.PutUint64(out[j:j+8], uint64(x)<<40|uint64(y)<<16)
 	}
-	switch len(s) {
+	for ; i+4 <= len(s); i, j = i+4, j+3 { // at most three groups
+		x := t0[s[i]] | t1[s[i+1]] | t2[s[i+2]] | t3[s[i+3]]
+		if x&(1<<31) != 0 {
+			return dst[:start], false
+		}
+		o := out[j : j+3]
+		o[0], o[1], o[2] = byte(x>>16), byte(x>>8), byte(x)
+	}
+	switch len(s) - i {
 	case 2:
-		a, b := values[s[0]], values[s[1]]
-		if (a|b)&0xc0 != 0 || b&0x0f != 0 || len(out) < 1 {
+		a, b := values[s[i]], values[s[i+1]]
+		if (a|b)&0xc0 != 0 || b&0x0f != 0 {
 			return dst[:start], false
 		}
-		out[0] = a<<2 | b>>4
+		out[j] = a<<2 | b>>4
 	case 3:
-		a, b, c := values[s[0]], values[s[1]], values[s[2]]
-		if (a|b|c)&0xc0 != 0 || c&0x03 != 0 || len(out) < 2 {
+		a, b, c := values[s[i]], values[s[i+1]], values[s[i+2]]
+		if (a|b|c)&0xc0 != 0 || c&0x03 != 0 {
 			return dst[:start], false
 		}
-		out[0], out[1] = a<<2|b>>4, b<<4|c>>2
+		out[j], out[j+1] = a<<2|b>>4, b<<4|c>>2
 	}
-	dst = dst[:start+n]
-	return dst, true
+	return dst[:start+n], true
 }
