@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
@@ -170,9 +171,15 @@ func (f *Flask) checkSize(name string, n, maxSize int) error {
 // towards maxSize.
 func (f *Flask) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
 	var v any
-	m, err := f.decode(name, value, maxSize, func(data []byte) error {
+	m, err := f.decode(name, value, maxSize, func(data []byte, owned bool) error {
 		var err error
-		v, err = f.ser.Unmarshal(data)
+		if owned && len(data) > 0 {
+			// data is a fresh buffer that nothing else refers to or will
+			// change: the decoded strings can share it instead of a copy.
+			v, err = f.ser.UnmarshalString(unsafe.String(&data[0], len(data)))
+		} else {
+			v, err = f.ser.Unmarshal(data)
+		}
 		return err
 	})
 	if err != nil {
@@ -186,14 +193,16 @@ func (f *Flask) DecodeSession(name, value string, maxSize int) (any, Meta, error
 // [serializer.UnmarshalInto] supports. A payload that does not fit dst is an
 // [ErrPayload] error.
 func (f *Flask) DecodeInto(value string, dst any) (Meta, error) {
-	return f.decode("", value, 0, func(data []byte) error {
+	return f.decode("", value, 0, func(data []byte, _ bool) error {
 		return f.ser.UnmarshalInto(data, dst)
 	})
 }
 
 // decode runs the verification steps and hands the verified serialized
-// payload to load. The payload buffer is pooled: load must not keep it.
-func (f *Flask) decode(name, value string, maxSize int, load func([]byte) error) (Meta, error) {
+// payload to load. When owned is true the payload is in a buffer of its own
+// (an uncompressed payload, base64-decoded into fresh memory) that load may
+// keep; otherwise the buffer is pooled and load must not keep it.
+func (f *Flask) decode(name, value string, maxSize int, load func(data []byte, owned bool) error) (Meta, error) {
 	if err := f.checkSize(name, len(value), maxSize); err != nil {
 		return Meta{}, err
 	}
@@ -205,6 +214,13 @@ func (f *Flask) decode(name, value string, maxSize int, load func([]byte) error)
 	if err := CheckAge(u.Timestamp, f.clock.now(), f.maxAge, f.skew); err != nil {
 		return m, err
 	}
+	if len(u.Value) > 0 && u.Value[0] != '.' {
+		data, _, err := decodePayloadSegment(nil, u.Value, f.maxDecompressed)
+		if err != nil {
+			return m, err
+		}
+		return m, loaded(load(data, true))
+	}
 	buf := getBuf()
 	defer putBuf(buf)
 	data, compressed, err := decodePayloadSegment((*buf)[:0], u.Value, f.maxDecompressed)
@@ -213,8 +229,13 @@ func (f *Flask) decode(name, value string, maxSize int, load func([]byte) error)
 	if err != nil {
 		return m, err
 	}
-	if err := load(data); err != nil {
-		return m, fmt.Errorf("%w: %w", ErrPayload, err)
+	return m, loaded(load(data, false))
+}
+
+// loaded wraps an error of the payload's decoder in ErrPayload.
+func loaded(err error) error {
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrPayload, err)
 	}
-	return m, nil
+	return nil
 }

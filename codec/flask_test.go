@@ -126,6 +126,34 @@ func TestFlaskCompressionPolicies(t *testing.T) {
 	}
 }
 
+// TestFlaskDecodedStringsKeepTheirValues: the strings of a decoded session
+// share the payload's memory (uncompressed payloads are decoded into a
+// buffer of their own; compressed ones are copied out of a pooled one), so
+// later decodes, which reuse the pools, must not change them.
+func TestFlaskDecodedStringsKeepTheirValues(t *testing.T) {
+	for _, c := range []Compression{CompressNever(), CompressAlways()} {
+		f, _ := NewFlask(FlaskOptions{SecretKey: []byte("k"), Compression: c})
+		var kept []map[string]any
+		for i := range 50 {
+			v := map[string]any{"user": strings.Repeat(string(rune('a'+i%26)), 40), "i": int64(i)}
+			cookie, _, err := f.EncodeSession("session", v, Meta{}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := f.DecodeSession("session", cookie, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept = append(kept, got.(map[string]any))
+		}
+		for i, m := range kept {
+			if want := strings.Repeat(string(rune('a'+i%26)), 40); m["user"] != want || m["i"] != int64(i) {
+				t.Fatalf("%v: session %d changed after later decodes: %v", c, i, m)
+			}
+		}
+	}
+}
+
 // TestFlaskDecodeInto decodes session S into a struct, a map and a wrong type.
 func TestFlaskDecodeInto(t *testing.T) {
 	f, _ := NewFlask(FlaskOptions{SecretKey: []byte("k"), Clock: func() time.Time { return time.Unix(1700000000, 0) }})

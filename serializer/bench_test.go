@@ -47,11 +47,13 @@ func TestMarshalAllocs(t *testing.T) {
 }
 
 // TestUnmarshalAllocs bounds Unmarshal's allocations by those of the value
-// it returns plus one copy of the input. S: two maps (header and slots, two
-// allocations each), one []any and its box, nine boxed strings and one
-// boxed integer above 255, 17 in all. L adds 40 maps, the cart's []any and
-// its box and 120 strings, and its top map of nine entries is a table (four
-// allocations instead of two): 221.
+// it returns plus one copy of the input, and checks that UnmarshalString
+// saves exactly that copy. The bounds are loose ones from before
+// internal/boxes, which shares string headers: S: two maps (header and
+// slots, two allocations each), one []any and its box, nine boxed strings
+// and one boxed integer above 255, 17 in all. L adds 40 maps, the cart's
+// []any and its box and 120 strings, and its top map of nine entries is a
+// table (four allocations instead of two): 221.
 func TestUnmarshalAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items at random under the race detector")
@@ -62,8 +64,13 @@ func TestUnmarshalAllocs(t *testing.T) {
 		max  float64
 	}{{"S", sessionS(), 17}, {"L", sessionL(), 221}} {
 		text, _ := serializer.Marshal(c.v)
-		if n := testing.AllocsPerRun(200, func() { _, _ = serializer.Unmarshal(text) }); n > c.max {
+		n := testing.AllocsPerRun(200, func() { _, _ = serializer.Unmarshal(text) })
+		if n > c.max {
 			t.Errorf("Unmarshal(%s) allocates %v times, want at most %v", c.name, n, c.max)
+		}
+		str := string(text)
+		if ns := testing.AllocsPerRun(200, func() { _, _ = serializer.UnmarshalString(str) }); ns != n-1 {
+			t.Errorf("UnmarshalString(%s) allocates %v times, want one fewer than Unmarshal's %v", c.name, ns, n)
 		}
 	}
 }

@@ -37,8 +37,24 @@ func (s *Serializer) Unmarshal(data []byte) (any, error) {
 	if max := s.maxInput(); len(data) > max {
 		return nil, &LimitError{What: "input size", Limit: max, Offset: 0}
 	}
+	return s.unmarshal(string(data))
+}
+
+// UnmarshalString is [Serializer.Unmarshal] of text held in a string. The
+// decoded strings share text's memory, so no copy of the input is made:
+// the caller saves one allocation and copy when it has the text as a
+// string already, and the whole of text stays in memory while any decoded
+// string does. The limits and errors are Unmarshal's.
+func (s *Serializer) UnmarshalString(text string) (any, error) {
+	if max := s.maxInput(); len(text) > max {
+		return nil, &LimitError{What: "input size", Limit: max, Offset: 0}
+	}
+	return s.unmarshal(text)
+}
+
+func (s *Serializer) unmarshal(text string) (any, error) {
 	d := decoderPool.Get().(*decoder)
-	d.reset(s, string(data))
+	d.reset(s, text)
 	v, err := d.top()
 	d.release(err != nil)
 	return v, err

@@ -107,6 +107,29 @@ func TestUnmarshalValues(t *testing.T) {
 	}
 }
 
+// TestUnmarshalString: the string form decodes every value case to what
+// Unmarshal gives, refuses every reject case with the same error, and
+// applies the input limit.
+func TestUnmarshalString(t *testing.T) {
+	for _, c := range valueCases {
+		got, err := serializer.UnmarshalString(c.in)
+		if err != nil || !sameValue(got, c.want) {
+			t.Errorf("UnmarshalString(%s) = %#v, %v; want %#v", c.in, got, err, c.want)
+		}
+	}
+	for _, c := range rejectCases {
+		v, err := serializer.UnmarshalString(c.in)
+		_, berr := serializer.Unmarshal([]byte(c.in))
+		if !errors.Is(err, c.want) || err.Error() != berr.Error() {
+			t.Errorf("UnmarshalString(%q) = %#v, %v; want %v (Unmarshal: %v)", c.in, v, err, c.want, berr)
+		}
+	}
+	s := &serializer.Serializer{MaxInput: 8}
+	if _, err := s.UnmarshalString(`"123456789"`); !errors.Is(err, serializer.ErrTooLarge) {
+		t.Errorf("input over MaxInput: %v, want ErrTooLarge", err)
+	}
+}
+
 func mustUUID(s string) serializer.UUID {
 	u, err := serializer.ParseUUID(s)
 	if err != nil {

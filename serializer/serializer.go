@@ -170,6 +170,10 @@ func AppendMarshal(dst []byte, v any) ([]byte, error) { return flask.AppendMarsh
 // Unmarshal decodes Flask's tagged JSON text. See [Serializer.Unmarshal].
 func Unmarshal(data []byte) (any, error) { return flask.Unmarshal(data) }
 
+// UnmarshalString decodes Flask's tagged JSON text held in a string, without
+// copying it. See [Serializer.UnmarshalString].
+func UnmarshalString(text string) (any, error) { return flask.UnmarshalString(text) }
+
 // UnmarshalInto decodes Flask's tagged JSON text into dst. See
 // [Serializer.UnmarshalInto].
 func UnmarshalInto(data []byte, dst any) error { return flask.UnmarshalInto(data, dst) }
