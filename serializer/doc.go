@@ -3,7 +3,8 @@
 // byte.
 //
 // Start with [Marshal] and [Unmarshal], or [UnmarshalInto] to decode into a
-// struct. A [Serializer] changes the limits, adds user tags with
+// struct. [UnmarshalString] decodes text that is already in a string without
+// copying it; the decoded strings then keep that string alive. A [Serializer] changes the limits, adds user tags with
 // [Serializer.Register], or keeps full time precision with
 // [Serializer.NativeTime].
 //

@@ -49,6 +49,19 @@ func ExampleUnmarshalInto() {
 	// Output: 7 [admin] 2024-05-01 12:34:56 +0000 UTC
 }
 
+func ExampleUnmarshalString() {
+	// A cookie's payload often arrives as a string; decoding it in place
+	// saves the copy that Unmarshal makes of a []byte.
+	payload := `{"cart":{" t":["SKU-1",2]},"user_id":7}`
+	v, err := serializer.UnmarshalString(payload)
+	if err != nil {
+		panic(err)
+	}
+	m := v.(map[string]any)
+	fmt.Printf("%#v %d\n", m["cart"], m["user_id"])
+	// Output: serializer.Tuple{"SKU-1", 2} 7
+}
+
 func ExampleMarshal_unsupported() {
 	type item struct {
 		Price complex128 `json:"price"`
