@@ -171,7 +171,7 @@ func (f *Flask) checkSize(name string, n, maxSize int) error {
 // towards maxSize.
 func (f *Flask) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
 	var v any
-	m, err := f.decode(name, value, maxSize, func(data []byte, owned bool) error {
+	m, err := f.decode(name, value, maxSize, true, func(data []byte, owned bool) error {
 		var err error
 		if owned && len(data) > 0 {
 			// data is a fresh buffer that nothing else refers to or will
@@ -193,16 +193,16 @@ func (f *Flask) DecodeSession(name, value string, maxSize int) (any, Meta, error
 // [serializer.UnmarshalInto] supports. A payload that does not fit dst is an
 // [ErrPayload] error.
 func (f *Flask) DecodeInto(value string, dst any) (Meta, error) {
-	return f.decode("", value, 0, func(data []byte, _ bool) error {
+	return f.decode("", value, 0, false, func(data []byte, _ bool) error {
 		return f.ser.UnmarshalInto(data, dst)
 	})
 }
 
 // decode runs the verification steps and hands the verified serialized
-// payload to load. When owned is true the payload is in a buffer of its own
-// (an uncompressed payload, base64-decoded into fresh memory) that load may
-// keep; otherwise the buffer is pooled and load must not keep it.
-func (f *Flask) decode(name, value string, maxSize int, load func(data []byte, owned bool) error) (Meta, error) {
+// payload to load. With keep set, an uncompressed payload is base64-decoded
+// into a buffer of its own and load gets owned true: it may keep the
+// buffer. Otherwise the buffer is pooled and load must not keep it.
+func (f *Flask) decode(name, value string, maxSize int, keep bool, load func(data []byte, owned bool) error) (Meta, error) {
 	if err := f.checkSize(name, len(value), maxSize); err != nil {
 		return Meta{}, err
 	}
@@ -214,7 +214,7 @@ func (f *Flask) decode(name, value string, maxSize int, load func(data []byte, o
 	if err := CheckAge(u.Timestamp, f.clock.now(), f.maxAge, f.skew); err != nil {
 		return m, err
 	}
-	if len(u.Value) > 0 && u.Value[0] != '.' {
+	if keep && len(u.Value) > 0 && u.Value[0] != '.' {
 		data, _, err := decodePayloadSegment(nil, u.Value, f.maxDecompressed)
 		if err != nil {
 			return m, err

@@ -47,7 +47,7 @@ func (f *Flask) Decode(name, value string, dst any) error {
 		}
 		return nil
 	}
-	_, err := f.decode(name, value, 0, func(data []byte, _ bool) error {
+	_, err := f.decode(name, value, 0, false, func(data []byte, _ bool) error {
 		return f.ser.UnmarshalInto(data, dst)
 	})
 	return err
