@@ -34,8 +34,8 @@ import (
 // Decoded strings share one copy of the input, and their string headers
 // share a few allocations (see internal/boxes).
 func (s *Serializer) Unmarshal(data []byte) (any, error) {
-	if max := s.maxInput(); len(data) > max {
-		return nil, &LimitError{What: "input size", Limit: max, Offset: 0}
+	if err := s.checkInput(len(data)); err != nil {
+		return nil, err // before the copy
 	}
 	return s.unmarshal(string(data))
 }
@@ -46,12 +46,21 @@ func (s *Serializer) Unmarshal(data []byte) (any, error) {
 // string already, and the whole of text stays in memory while any decoded
 // string does. The limits and errors are Unmarshal's.
 func (s *Serializer) UnmarshalString(text string) (any, error) {
-	if max := s.maxInput(); len(text) > max {
-		return nil, &LimitError{What: "input size", Limit: max, Offset: 0}
+	if err := s.checkInput(len(text)); err != nil {
+		return nil, err
 	}
 	return s.unmarshal(text)
 }
 
+// checkInput applies MaxInput to an input of n bytes.
+func (s *Serializer) checkInput(n int) error {
+	if max := s.maxInput(); n > max {
+		return &LimitError{What: "input size", Limit: max, Offset: 0}
+	}
+	return nil
+}
+
+// unmarshal decodes text, whose length has been checked.
 func (s *Serializer) unmarshal(text string) (any, error) {
 	d := decoderPool.Get().(*decoder)
 	d.reset(s, text)

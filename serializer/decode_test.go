@@ -3,6 +3,7 @@ package serializer_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"strings"
@@ -120,7 +121,7 @@ func TestUnmarshalString(t *testing.T) {
 	for _, c := range rejectCases {
 		v, err := serializer.UnmarshalString(c.in)
 		_, berr := serializer.Unmarshal([]byte(c.in))
-		if !errors.Is(err, c.want) || err.Error() != berr.Error() {
+		if !errors.Is(err, c.want) || fmt.Sprint(err) != fmt.Sprint(berr) {
 			t.Errorf("UnmarshalString(%q) = %#v, %v; want %v (Unmarshal: %v)", c.in, v, err, c.want, berr)
 		}
 	}
