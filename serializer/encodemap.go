@@ -1,10 +1,10 @@
 package serializer
 
 import (
-	"encoding/binary"
 	"slices"
 	"strings"
 
+	"github.com/cookiecodec/cookiecodec/internal/keyorder"
 	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 )
 
@@ -12,7 +12,7 @@ import (
 // writing its entries every map costs a gather and a sort. Maps of up to
 // smallMap entries, which is every map of a typical session, gather into
 // arrays on the stack and sort there by insertion on packed sort keys (see
-// sortKey), comparing whole strings only when two keys share their first
+// package internal/keyorder), comparing whole strings only when two keys share their first
 // seven bytes. Larger maps go through the encoder's pairs stack, and their
 // order is one sort of plain integers, each a key's first six bytes packed
 // above the entry's index (see appendOrder). Sorting is the one part of
@@ -33,7 +33,7 @@ import (
 // live for one Marshal call: nothing is kept between calls.
 
 // smallMap is the largest map sorted in a stack array.
-const smallMap = 16
+const smallMap = keyorder.Small
 
 // shapeDepths is how many nesting levels remember a shape; maps deeper down
 // are always iterated and sorted.
@@ -196,27 +196,16 @@ func (e *encoder) encodeShaped(b []byte, m map[string]any, sh *shape) ([]byte, b
 // a slice: no GC write barriers on the hot path.
 func (e *encoder) encodeSmallMap(b []byte, m map[string]any, sh *shape) ([]byte, error) {
 	var ents [smallMap]kv
-	var order [smallMap]uint64 // sortKey of each entry, sorted below
+	var order [smallMap]uint64 // keyorder.Packed of each entry, sorted below
 	n := 0
 	for k, v := range m {
 		ents[n] = kv{k, v}
-		order[n] = sortKey(k, n)
+		order[n] = keyorder.Packed(k, n)
 		n++
 	}
 	// Insertion sort: at most 120 comparisons, nearly all of them one
 	// integer comparison.
-	for i := 1; i < n; i++ {
-		x := order[i]
-		j := i
-		for ; j > 0; j-- {
-			y := order[j-1]
-			if x>>8 > y>>8 || x>>8 == y>>8 && ents[uint8(x)].k > ents[uint8(y)].k {
-				break
-			}
-			order[j] = y
-		}
-		order[j] = x
-	}
+	keyorder.Sort(order[:n], func(i int) string { return ents[i].k })
 	if sh != nil {
 		sh.remember(&ents, &order, n)
 	}
@@ -239,24 +228,6 @@ func (e *encoder) encodeSmallMap(b []byte, m map[string]any, sh *shape) ([]byte,
 	b = append(b, '}')
 	e.depth--
 	return b, nil
-}
-
-// sortKey packs the first seven bytes of k (zero-padded) above the entry
-// index i (< 256). Byte order is code-point order for UTF-8, so for two
-// keys whose packed prefixes differ, the smaller prefix belongs to the
-// smaller key: either a byte differs, or the shorter key ran out of bytes
-// first and is a prefix of the other. Equal prefixes need a full string
-// comparison.
-func sortKey(k string, i int) uint64 {
-	var p uint64
-	if len(k) >= 8 {
-		p = binary.BigEndian.Uint64([]byte(k[:8])) &^ 0xff
-	} else {
-		for j := 0; j < len(k); j++ {
-			p |= uint64(k[j]) << (56 - 8*j)
-		}
-	}
-	return p | uint64(i)
 }
 
 // encodeOne writes a one-entry object, escaping a tag key as Flask's TagDict.
@@ -338,7 +309,7 @@ const maxSortedByKey = 1 << 16
 // appendOrder appends the indexes of pairs to order in the order of their
 // keys. To sort, each index goes in the low 16 bits of a word whose high 48
 // bits are the first six bytes of its key, zero-padded, big-endian.
-// Different prefixes order their keys (as with sortKey), so one sort of
+// Different prefixes order their keys (as with keyorder.Packed), so one sort of
 // plain integers orders nearly every entry; runs of equal prefixes are then
 // ordered by the whole key. Maps of more than maxSortedByKey entries are
 // sorted in place by key instead, and their indexes appended in order.

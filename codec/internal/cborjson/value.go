@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/internal/boxes"
+	"github.com/cookiecodec/cookiecodec/internal/keyorder"
 )
 
 // The direct paths below skip the JSON text for the plain part of the value
@@ -79,17 +80,19 @@ func (e *Encoder) value(dst []byte, v any, depth, maxDepth int) ([]byte, bool) {
 }
 
 // object writes a map with its keys in code point order (byte order of
-// UTF-8), as the serializer does.
+// UTF-8), as the serializer does. Maps of up to keyorder.Small entries,
+// which is every map of a typical session, are gathered into arrays on the
+// stack and sorted there by packed keys; larger ones go through e.keys.
 func (e *Encoder) object(dst []byte, m map[string]any, depth, maxDepth int) ([]byte, bool) {
 	if depth >= maxDepth {
 		return dst, false
 	}
+	if len(m) <= keyorder.Small {
+		return e.smallObject(dst, m, depth, maxDepth)
+	}
 	base := len(e.keys)
 	defer func() { e.keys = e.keys[:base] }()
 	for k := range m {
-		if len(m) == 1 && len(k) > 0 && k[0] == ' ' {
-			return dst, false
-		}
 		if !utf8.ValidString(k) {
 			return dst, false
 		}
@@ -103,6 +106,44 @@ func (e *Encoder) object(dst []byte, m map[string]any, depth, maxDepth int) ([]b
 		dst = append(dst, k...)
 		var ok bool
 		if dst, ok = e.value(dst, m[k], depth+1, maxDepth); !ok {
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+// entry is one key and value of a small map.
+type entry struct {
+	k string
+	v any
+}
+
+// smallObject is object for a map of at most keyorder.Small entries. The
+// entries stay in a local array and only their packed sort keys move, so
+// the values need no second lookup in the map after sorting.
+func (e *Encoder) smallObject(dst []byte, m map[string]any, depth, maxDepth int) ([]byte, bool) {
+	var ents [keyorder.Small]entry
+	var order [keyorder.Small]uint64
+	n := 0
+	for k, v := range m {
+		if len(m) == 1 && len(k) > 0 && k[0] == ' ' {
+			return dst, false // a possible tag key: the text path escapes it
+		}
+		if n == len(ents) || !utf8.ValidString(k) {
+			return dst, false // n: the map grew while being read (a data race)
+		}
+		ents[n] = entry{k, v}
+		order[n] = keyorder.Packed(k, n)
+		n++
+	}
+	keyorder.Sort(order[:n], func(i int) string { return ents[i].k })
+	dst = appendHead(dst, majorMap, uint64(n))
+	for _, o := range order[:n] {
+		p := &ents[uint8(o)]
+		dst = appendHead(dst, majorText, uint64(len(p.k)))
+		dst = append(dst, p.k...)
+		var ok bool
+		if dst, ok = e.value(dst, p.v, depth+1, maxDepth); !ok {
 			return dst, false
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
@@ -56,6 +57,36 @@ func TestDirectPathsAgree(t *testing.T) {
 	}
 	if direct < 2000 || fallback < 1000 {
 		t.Errorf("direct %d, fallback %d: the random values do not exercise both paths", direct, fallback)
+	}
+}
+
+// TestDirectEncodeSortsSharedPrefixes: maps whose keys share their first
+// seven bytes or more (where the packed sort keys tie and whole keys
+// decide), at every size around the small-map limit, are written in the
+// serializer's order.
+func TestDirectEncodeSortsSharedPrefixes(t *testing.T) {
+	ser := &serializer.Serializer{NativeTime: true}
+	rng := rand.New(rand.NewPCG(23, 24))
+	suffixes := []string{"", "\x00", "a", "b", "é", "\U0001F600", "aa", "ab", "_1", "_10", "_2"}
+	var enc Encoder
+	for round := range 400 {
+		m := map[string]any{}
+		n := 2 + round%20 // 2..21 keys: small maps and the e.keys path
+		for len(m) < n {
+			k := "prefix_" + suffixes[rng.IntN(len(suffixes))] + suffixes[rng.IntN(len(suffixes))]
+			if rng.IntN(4) == 0 {
+				k = k[:rng.IntN(len(k)+1)]
+				for !utf8.ValidString(k) { // cut inside a character
+					k = k[:len(k)-1]
+				}
+			}
+			m[k] = len(m)
+		}
+		_, want := marshalBinary(t, ser, m)
+		got, ok := enc.AppendValue(nil, m, testLimits.MaxDepth)
+		if !ok || !bytes.Equal(got, want) {
+			t.Fatalf("round %d, keys of %#v: direct %x (ok %v), via text %x", round, m, got, ok, want)
+		}
 	}
 }
 
