@@ -46,7 +46,9 @@ func serializerSeeds(f *testing.F) {
 // panics; that every error wraps exactly one sentinel; that the limits hold
 // (input size, depth, integer digits); and that a decoded value re-encodes,
 // decodes back to the same value (times may move to UTC: " d" is written in
-// GMT, as Flask does) and that the text is stable after that one round.
+// GMT, as Flask does) and that the text is stable after that one round; and
+// that UnmarshalString, which decodes without copying its input, agrees
+// with Unmarshal on every input.
 func FuzzUnmarshal(f *testing.F) {
 	serializerSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -79,6 +81,20 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatalf("value nests %d deep, limit %d", d, serializer.DefaultMaxDepth)
 			}
 			checkStableRound(t, s, v, data)
+		}
+		// UnmarshalString decodes the same text without a copy of it: it
+		// must give the same value, or the same error.
+		viaBytes, errBytes := flaskSer.Unmarshal(data)
+		viaString, errString := flaskSer.UnmarshalString(string(data))
+		switch {
+		case (errBytes == nil) != (errString == nil):
+			t.Fatalf("Unmarshal error %v, UnmarshalString error %v", errBytes, errString)
+		case errBytes != nil && errBytes.Error() != errString.Error():
+			t.Fatalf("Unmarshal error %q, UnmarshalString error %q", errBytes, errString)
+		case errBytes == nil:
+			if d := valueDiff("$", viaBytes, viaString, sameZone); d != "" {
+				t.Fatalf("Unmarshal and UnmarshalString differ: %s", d)
+			}
 		}
 		// What the tight serializer accepts, the default one accepts too,
 		// with the same value.
