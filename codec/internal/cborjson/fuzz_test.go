@@ -14,7 +14,8 @@ var fuzzSerializer = &serializer.Serializer{NativeTime: true}
 // FuzzToJSON: arbitrary data never panics, and data that converts is the
 // one binary form of its JSON text (FromJSON gives the same bytes back);
 // where the direct decoder accepts data, it returns what the serializer
-// reads from that text.
+// reads from that text, and the direct encoder writes that value as the
+// text path does.
 func FuzzToJSON(f *testing.F) {
 	for _, ex := range rfcExamples {
 		b, _ := hex.DecodeString(ex.hex)
@@ -43,6 +44,20 @@ func FuzzToJSON(f *testing.F) {
 			want, err := fuzzSerializer.Unmarshal(text)
 			if err != nil || !sameValue(v, want) {
 				t.Fatalf("%x: direct decode %#v, serializer %#v (%v)", data, v, want, err)
+			}
+			// The direct encoder, when it accepts that value, writes what
+			// the text path writes: the binary form of Marshal's text
+			// (keys sorted, whatever their order in data).
+			var enc Encoder
+			if got, ok := enc.AppendValue(nil, v, lim.MaxDepth); ok {
+				mtext, err := fuzzSerializer.Marshal(v)
+				if err != nil {
+					t.Fatalf("%x: Marshal(%#v): %v", data, v, err)
+				}
+				want, err := FromJSON(nil, mtext, lim)
+				if err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("%#v: direct encode %x, via text %x (%v)", v, got, want, err)
+				}
 			}
 		}
 	})
