@@ -19,6 +19,7 @@
 #     fuzz/CAMPAIGN.md records (execs, new interesting inputs, corpus size,
 #     result).
 set -euo pipefail
+trap 'echo "campaign: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
 
 duration="${1:-10m}"
@@ -36,7 +37,7 @@ logdir="${LOGDIR:-/tmp/cookiecodec-campaign-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$logdir"
 cache="$(go env GOCACHE)/fuzz/github.com/cookiecodec/cookiecodec"
 
-corpus_size() { find "$cache/$(pkg_of "$1")/$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
+corpus_size() { { find "$cache/$(pkg_of "$1")/$1" -type f 2>/dev/null || true; } | wc -l | tr -d ' '; } # no corpus yet (a fresh GOCACHE) counts 0
 
 echo "campaign: ${targets[*]}, $duration each, $jobs at a time, logs in $logdir"
 go test -c -o /dev/null ./fuzz # fail early if a package does not build
