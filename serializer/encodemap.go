@@ -11,8 +11,9 @@ import (
 // Map encoding. Flask sorts keys by code point at every level, so on top of
 // writing its entries every map costs a gather and a sort. Maps of up to
 // smallMap entries, which is every map of a typical session, gather into
-// arrays on the stack and sort there by insertion on packed sort keys (see
-// package internal/keyorder), comparing whole strings only when two keys share their first
+// arrays on the stack and sort there by insertion on packed sort keys
+// (package internal/keyorder, shared with the native payload's binary
+// encoder), comparing whole strings only when two keys share their first
 // seven bytes. Larger maps go through the encoder's pairs stack, and their
 // order is one sort of plain integers, each a key's first six bytes packed
 // above the entry's index (see appendOrder). Sorting is the one part of

@@ -134,9 +134,15 @@ func TestDirectEncodeRefuses(t *testing.T) {
 	for range 300 {
 		deep = []any{deep}
 	}
+	// Larger than keyorder.Small, so that it goes through e.keys, whose
+	// scratch must be empty again after the refusal.
+	largeBadKey := map[string]any{"\xff": 1}
+	for i := range 20 {
+		largeBadKey[fmt.Sprint("k", i)] = i
+	}
 	for _, v := range []any{
 		serializer.Tuple{1}, []byte("x"), map[string]any{" t": 1}, "\xff", map[string]any{"\xff": 1},
-		int32(1), uint64(1), []string{"a"}, deep, []any{1, struct{}{}},
+		int32(1), uint64(1), []string{"a"}, deep, []any{1, struct{}{}}, largeBadKey,
 	} {
 		if out, ok := enc.AppendValue([]byte("keep"), v, 256); ok || string(out) != "keep" {
 			t.Errorf("%#v: direct encoder accepted it (%x)", v, out)
