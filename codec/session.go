@@ -22,9 +22,11 @@ func (id SessionID) String() string { return hex.EncodeToString(id[:]) }
 // caller controls.
 //
 // Fields a format does not carry are zero: the Flask format only has Issued
-// (its timestamp) and KeyIndex.
+// (its timestamp) and KeyIndex; a cookie read by [GorillaMigration] has
+// Issued, Created (both gorilla's timestamp) and KeyIndex.
 type Meta struct {
-	// Format is "flask" or "native".
+	// Format is "flask", "native", or "gorilla" for a cookie read by
+	// [GorillaMigration].
 	Format string
 	// SessionID identifies a native session across refreshes. On encode a
 	// zero SessionID asks the codec for a fresh random one.
