@@ -154,33 +154,65 @@ func benchPattern(names []string) string {
 	return "^Benchmark(" + strings.Join(keys, "|") + ")$/^(" + strings.Join(sessions, "|") + ")$"
 }
 
-// profileTop records a CPU profile of one benchmark (Subject/session/op)
-// and returns the top of `go tool pprof -top`.
-func profileTop(ctx context.Context, root, dir, bin, name string, stderr io.Writer) (string, error) {
+// profileTime is the -benchtime of a profile: at 100 samples per second,
+// about 500 samples, so that a stage of 2% of the time has about ten.
+const profileTime = "5s"
+
+// A profile is what the report shows of one benchmark's CPU profile.
+type profile struct {
+	// Top is the table of `go tool pprof -top`.
+	Top string
+	// Stages splits the samples by the benchmark's breakdown; nil when it
+	// has none.
+	Stages *stageSplit
+}
+
+// profileBenchmark records a 5-second CPU profile of one benchmark
+// (Subject/session/op) and returns the top of `go tool pprof -top` and,
+// when the benchmark has a breakdown, the split of its samples by stage.
+func profileBenchmark(ctx context.Context, root, dir, bin, name string, stderr io.Writer) (profile, error) {
 	parts := strings.Split(name, "/")
 	for i, p := range parts {
 		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
 	}
 	parts[0] = "^Benchmark" + strings.TrimPrefix(parts[0], "^")
 	prof := filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".prof")
-	if _, err := runBenchmarks(ctx, root, bin, strings.Join(parts, "/"), 1, "2s", nil, stderr, "-test.cpuprofile", prof); err != nil {
-		return "", err
+	if _, err := runBenchmarks(ctx, root, bin, strings.Join(parts, "/"), 1, profileTime, nil, stderr, "-test.cpuprofile", prof); err != nil {
+		return profile{}, err
 	}
 	out, err := command(ctx, root, nil, stderr, "go", "tool", "pprof", "-top", "-nodecount", "18", bin, prof)
 	if err != nil {
-		return "", err
+		return profile{}, err
 	}
-	// Keep the table, drop pprof's preamble about files and build ids.
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	p := profile{Top: topTable(string(out))}
+	if b, ok := breakdownFor(name); ok {
+		out, err := command(ctx, root, nil, stderr, "go", "tool", "pprof", "-traces", bin, prof)
+		if err != nil {
+			return p, err
+		}
+		traces, err := parseTraces(string(out))
+		if err != nil {
+			return p, err
+		}
+		split := b.split(traces)
+		p.Stages = &split
+	}
+	return p, nil
+}
+
+// topTable keeps the table of `go tool pprof -top` and drops pprof's
+// preamble about files and build ids.
+func topTable(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(strings.TrimSpace(l), "Showing nodes") || strings.HasPrefix(strings.TrimSpace(l), "Dropped") {
 			continue
 		}
 		if strings.Contains(l, "flat%") {
-			return strings.Join(append(headerLines(lines[:i]), lines[i:]...), "\n"), nil
+			return strings.Join(append(headerLines(lines[:i]), lines[i:]...), "\n")
 		}
 	}
-	return strings.Join(lines, "\n"), nil
+	return strings.Join(lines, "\n")
 }
 
 // headerLines keeps pprof's summary lines worth showing.

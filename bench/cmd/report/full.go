@@ -82,18 +82,29 @@ func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	results := evaluateAll(goals(sizeRatio()), s)
 
-	profiles := map[string]string{}
+	profiles := map[string]profile{}
 	if o.profile {
 		for _, r := range results {
-			if r.Met || len(r.Missing) > 0 || strings.HasPrefix(r.Ours, "Python") || profiles[r.Ours] != "" {
+			if r.Met || len(r.Missing) > 0 || strings.HasPrefix(r.Ours, "Python") {
 				continue
 			}
-			fmt.Fprintf(stderr, "report: goal missed, profiling %s\n", r.Ours)
-			top, err := profileTop(ctx, root, tmp, bin, r.Ours, stderr)
-			if err != nil {
-				top = "profile failed: " + err.Error()
+			names := []string{r.Ours}
+			if r.Area == scalingArea {
+				// L vs S: S's stages beside L's show which part grows
+				// faster than size.
+				names = append(names, r.Peer)
 			}
-			profiles[r.Ours] = top
+			for _, name := range names {
+				if _, done := profiles[name]; done {
+					continue
+				}
+				fmt.Fprintf(stderr, "report: goal missed, profiling %s\n", name)
+				p, err := profileBenchmark(ctx, root, tmp, bin, name, stderr)
+				if err != nil {
+					p.Top = strings.TrimSpace(p.Top + "\nprofile failed: " + err.Error())
+				}
+				profiles[name] = p
+			}
 		}
 	}
 	m.LoadAfter = loadavg()

@@ -15,8 +15,11 @@
 // output into bench/results.txt, summarizes it with `go tool
 // benchstat`, evaluates the goals of issue 7 on the medians, and writes
 // bench/RESULTS.md, bench/ratios.svg and bench/scaling.svg. When a goal is
-// missed it also records a CPU profile of our side of the comparison and
-// puts the top of it into RESULTS.md.
+// missed it also records a CPU profile of our side of the comparison (for
+// an L vs S goal, of S too) and puts into RESULTS.md how much faster our
+// side must become, the time split into stages where stages.go defines
+// them (verify, base64, parse, ...; for L vs S, S's and L's side by side),
+// and the top of the profile.
 //
 // The guard (-guard) runs only the session-S benchmarks the goals compare,
 // with fewer and shorter samples (well under a minute), and exits 1 when a
@@ -70,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python interpreter with Flask 2.2 (Debian's, not a pyenv shim)")
 	fs.BoolVar(&o.noPython, "no-python", false, "skip the Python Flask timings (their goals are then not measured)")
 	fs.BoolVar(&o.guard, "guard", false, "CI regression guard: short run, no files written, exit 1 on a large slowdown relative to a peer")
-	fs.BoolVar(&o.profile, "profile", true, "profile our side of every missed goal and put the top into RESULTS.md")
+	fs.BoolVar(&o.profile, "profile", true, "profile our side of every missed goal and put its stages and top into RESULTS.md")
 	fs.StringVar(&o.out, "out", "", "RESULTS.md to write; charts and results.txt go next to it (default bench/RESULTS.md)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long, stopping the benchmarks (default 40m, or 5m with -guard)")
 	fs.Usage = func() {

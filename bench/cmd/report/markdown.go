@@ -18,7 +18,7 @@ var cookieSubjects = []string{
 }
 
 // markdown renders RESULTS.md.
-func markdown(m machine, results []result, s stats, benchstatText string, profiles map[string]string) string {
+func markdown(m machine, results []result, s stats, benchstatText string, profiles map[string]profile) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
@@ -119,14 +119,19 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 
 	if len(profiles) > 0 {
 		p("## Why goals are missed: CPU profiles\n\n")
-		p("For each missed goal, a 2-second CPU profile of our side of the comparison (`go tool pprof -top`).\n\n")
+		p("For each missed goal, a CPU profile (`-benchtime %s`) of our side of the comparison: ", profileTime)
+		p("where a breakdown is defined (`bench/cmd/report/stages.go`), the time split into stages, then the top of `go tool pprof -top`.\n\n")
+		shown := map[string]bool{}
 		for _, r := range results {
-			top, ok := profiles[r.Ours]
-			if !ok {
+			pr, ok := profiles[r.Ours]
+			if !ok || shown[r.Ours] || r.Met || r.isInfo() {
 				continue
 			}
-			p("### Benchmark%s\n\n```\n%s\n```\n\n", r.Ours, strings.TrimSpace(top))
-			delete(profiles, r.Ours)
+			shown[r.Ours] = true
+			p("### Benchmark%s\n\n", r.Ours)
+			writeBudget(&b, r)
+			writeStages(&b, r, s, profiles)
+			p("```\n%s\n```\n\n", strings.TrimSpace(pr.Top))
 		}
 	}
 

@@ -23,7 +23,7 @@ func TestMarkdownSaysMissedPlainly(t *testing.T) {
 		{"NativeAESGCM/S/encode", "cookie-bytes"}:    {Center: 600},
 	}
 	m := machine{Date: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC), Cores: 2, Count: 6, Benchtime: "300ms", LoadBefore: "3.5 1 1"}
-	md := markdown(m, evaluateAll(goals(12.2), s), s, "benchstat text", map[string]string{"Serializer/S/encode": "flat flat% top"})
+	md := markdown(m, evaluateAll(goals(12.2), s), s, "benchstat text", map[string]profile{"Serializer/S/encode": {Top: "flat flat% top"}})
 
 	for _, want := range []string{
 		"**Missed:**",
