@@ -46,15 +46,34 @@ const (
 	exitUsage = 2
 )
 
+// parseFailure reports a flag parsing error: -h and -help print the usage
+// on stdout and exit 0; any other error is a usage error, printed with the
+// usage on stderr.
+func parseFailure(fs *flag.FlagSet, err error, stdout, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)
+	fs.SetOutput(stderr)
+	fs.Usage()
+	return exitUsage
+}
+
 // run parses the flags, builds the app and serves it until ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sessiondemo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // help and errors are printed below
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: sessiondemo [-addr ADDRESS] [-key KEY] [-insecure-cookie]")
+		fs.PrintDefaults()
+	}
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	keyText := fs.String("key", "", "native session `key` (default $SESSIONDEMO_KEY, else a generated one)")
 	insecure := fs.Bool("insecure-cookie", false, "omit the Secure attribute (only for plain HTTP on a non-loopback address)")
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		return parseFailure(fs, err, stdout, stderr)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "sessiondemo: error: unexpected argument %q\n", fs.Arg(0))

@@ -22,17 +22,25 @@ func TestRunUsage(t *testing.T) {
 		args   []string
 		env    func(string) string
 		code   int
+		stdout string
 		stderr string
 	}{
-		{[]string{"extra"}, noEnv, exitUsage, "unexpected argument"},
-		{[]string{"-nope"}, noEnv, exitUsage, "flag provided but not defined"},
-		{[]string{"-key", "not-a-key"}, noEnv, exitUsage, "cookiecodec keygen"},
-		{nil, func(string) string { return "bad" }, exitUsage, "cookiecodec keygen"},
-		{[]string{"-addr", "256.0.0.1:1"}, noEnv, exitFail, "sessiondemo: error:"},
+		{[]string{"extra"}, noEnv, exitUsage, "", "unexpected argument"},
+		{[]string{"-nope"}, noEnv, exitUsage, "", "sessiondemo: error: flag provided but not defined: -nope\nUsage: sessiondemo"},
+		{[]string{"-key", "not-a-key"}, noEnv, exitUsage, "", "cookiecodec keygen"},
+		{nil, func(string) string { return "bad" }, exitUsage, "", "cookiecodec keygen"},
+		{[]string{"-addr", "256.0.0.1:1"}, noEnv, exitFail, "", "sessiondemo: error:"},
+		{[]string{"-h"}, noEnv, exitOK, "Usage: sessiondemo", ""},
+		{[]string{"-help"}, noEnv, exitOK, "-insecure-cookie", ""},
+		{[]string{"--help"}, noEnv, exitOK, "-addr address", ""},
 	} {
 		var stdout, stderr bytes.Buffer
-		if code := run(t.Context(), tc.args, tc.env, &stdout, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
-			t.Errorf("%v: code %d, stderr %q", tc.args, code, stderr.String())
+		code := run(t.Context(), tc.args, tc.env, &stdout, &stderr)
+		if code != tc.code || !strings.Contains(stderr.String(), tc.stderr) || !strings.Contains(stdout.String(), tc.stdout) {
+			t.Errorf("%v: code %d, stdout %q, stderr %q", tc.args, code, stdout.String(), stderr.String())
+		}
+		if tc.stdout != "" && stderr.Len() > 0 {
+			t.Errorf("%v: help wrote to stderr: %q", tc.args, stderr.String())
 		}
 	}
 }
