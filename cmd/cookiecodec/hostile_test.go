@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/base64"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -123,6 +124,61 @@ func sameBytes(a, b string) bool {
 	x, err1 := base64.URLEncoding.DecodeString(a)
 	y, err2 := base64.URLEncoding.DecodeString(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// TestIsTerminal: only a terminal is one; /dev/null is a character device
+// but not a terminal.
+func TestIsTerminal(t *testing.T) {
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	regular, err := os.Open(writeFile(t, "f", []byte("x")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer regular.Close()
+	for _, tc := range []struct {
+		name string
+		w    io.Writer
+		want bool
+	}{
+		{"buffer", &bytes.Buffer{}, false},
+		{"dev null", devNull, false},
+		{"pipe", w, false},
+		{"regular file", regular, false},
+	} {
+		if got := isTerminal(tc.w); got != tc.want {
+			t.Errorf("%s: isTerminal = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	t.Run("pty", func(t *testing.T) {
+		if pty := openPTY(t); !isTerminal(pty) {
+			t.Error("a pseudo-terminal is not a terminal")
+		}
+	})
+}
+
+// TestStdinNotTerminal: input read from /dev/null gets no "end it with
+// Ctrl-D" hint, which is for a person typing at a terminal.
+func TestStdinNotTerminal(t *testing.T) {
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"decode"}, devNull, &stdout, &stderr)
+	if code != exitFailed || strings.Contains(stderr.String(), "Ctrl-D") {
+		t.Errorf("decode </dev/null: exit %d, stderr %q", code, stderr.String())
+	}
 }
 
 // TestColour: colour only on a terminal, never with NO_COLOR.

@@ -166,14 +166,12 @@ func (c *cli) warnf(format string, a ...any) {
 // oneLine keeps a diagnostic on one line.
 func oneLine(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " ") }
 
-// isTerminal reports whether w is a character device (a terminal).
+// isTerminal reports whether w is a terminal: an *os.File that answers the
+// termios ioctl (see isTerminalFile; false where there is none). Other
+// character devices, such as /dev/null, are not terminals.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && isTerminalFile(f)
 }
 
 // useColor reports whether output to w gets ANSI colours: only on a
