@@ -120,8 +120,9 @@ func (r *result) setTimes(issued, expires, now time.Time, ts int64, hasTS bool) 
 }
 
 // emit prints r: one JSON object with --json, else the header block and
-// the payload on stdout (for a failure, the error and hints go to stderr
-// and stdout stays empty unless showHeader). It returns the exit status.
+// the payload on stdout, and the error and hints on stderr. A failed
+// verify, or a failure before any format was known (unreadable input,
+// nothing detected), leaves stdout empty. It returns the exit status.
 func (c *cli) emit(r *result, now time.Time, code int) int {
 	if r.Hints == nil {
 		r.Hints = []string{}
@@ -130,8 +131,8 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		c.printJSON(r)
 		return code
 	}
-	if r.Error != nil && r.Valid != nil {
-		// verify failed: nothing on stdout.
+	if r.Error != nil && (r.Valid != nil || r.Format == "") {
+		// verify failed, or there is no header to show: nothing on stdout.
 		c.errorf("%s", r.Error.Message)
 		for _, h := range r.Hints {
 			c.hintf("%s", h)
