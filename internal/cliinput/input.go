@@ -95,9 +95,12 @@ type Cookie struct {
 type Options struct {
 	// Name is the wanted cookie name. The empty string means "session".
 	Name string
-	// NameSet reports that the user chose Name explicitly. When it is
-	// false and the input names exactly one cookie, that cookie is taken
-	// whatever its name; when it is true, a named cookie must match.
+	// NameSet reports that the user chose Name explicitly. It matters for
+	// name=value input only: when it is false, that one cookie is taken
+	// whatever its name; when it is true, the name must match. Header
+	// input (Cookie: or Set-Cookie:) is always searched for Name, even
+	// when it holds a single cookie: "Cookie: other=1" does not hold the
+	// session. A raw value takes Name as its name.
 	NameSet bool
 	// Reassemble joins chunked cookies of header input. It returns
 	// ok=false when cookies hold no chunked session called name; an error
@@ -175,7 +178,7 @@ func Parse(text string, opts Options) (Input, error) {
 		return parseCookieHeader(line, name, opts)
 	}
 	if n, v, ok := splitPair(line); ok {
-		return pickSingle(FormPair, n, v, name, opts)
+		return pickSingle(FormPair, n, v, name, opts.NameSet)
 	}
 	return Input{Form: FormValue, Name: name, Value: unquote(line)}, nonEmpty(unquote(line))
 }
@@ -218,7 +221,7 @@ func parseSetCookie(rest, name string, opts Options) (Input, error) {
 	if err != nil {
 		return Input{}, err
 	}
-	in, err := pickSingle(FormSetCookieHeader, c.Name, c.Value, name, opts)
+	in, err := pickSingle(FormSetCookieHeader, c.Name, c.Value, name, true)
 	in.Cookies = []Cookie{c}
 	return in, err
 }
@@ -268,7 +271,7 @@ func cookiePairs(s string) ([]Cookie, error) {
 	return cs, nil
 }
 
-// pick chooses the cookie called name among cs (see Options).
+// pick chooses the cookie called name among cs, however many there are.
 func pick(form Form, cs []Cookie, name string, opts Options) (Input, error) {
 	in := Input{Form: form, Name: name, Cookies: cs}
 	found := -1
@@ -299,16 +302,13 @@ func pick(form Form, cs []Cookie, name string, opts Options) (Input, error) {
 		in.Value = cs[found].Value
 		return in, nonEmpty(in.Value)
 	}
-	if !opts.NameSet && len(cs) == 1 {
-		in.Name, in.NameFromInput, in.Value = cs[0].Name, true, cs[0].Value
-		return in, nonEmpty(in.Value)
-	}
 	return in, fmt.Errorf("%w: no cookie named %s among %s (pick one with --name)", ErrNotFound, quoteName(name), names(cs))
 }
 
-// pickSingle handles input that names exactly one cookie.
-func pickSingle(form Form, n, v, name string, opts Options) (Input, error) {
-	if opts.NameSet && n != name {
+// pickSingle handles input that names exactly one cookie, n; byName
+// requires n to be the wanted name.
+func pickSingle(form Form, n, v, name string, byName bool) (Input, error) {
+	if byName && n != name {
 		return Input{Form: form, Name: name}, fmt.Errorf("%w: the input holds cookie %s, not %s", ErrNotFound, quoteName(n), quoteName(name))
 	}
 	v = unquote(v)
