@@ -39,8 +39,9 @@ func encodingHints(r *result, v string) {
 }
 
 // inputFailure reports an INPUT that could not be parsed: exit 1 with a
-// result (for --json), or a usage error for too many arguments.
-func (c *cli) inputFailure(r *result, err error, now time.Time) (int, error) {
+// result (for --json), or a usage error for too many arguments. failed,
+// when not nil, adds hints about in before the result is emitted.
+func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Time, failed func(cliinput.Input)) (int, error) {
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 0, err
@@ -53,17 +54,23 @@ func (c *cli) inputFailure(r *result, err error, now time.Time) (int, error) {
 	if errors.Is(err, cliinput.ErrNotFound) {
 		r.hint("pick the cookie with --name NAME")
 	}
+	if failed != nil {
+		failed(in)
+	}
 	return c.emit(r, now, exitFailed), nil
 }
 
 // readAndDetect reads the cookie of decode and verify and resolves its
 // format, recording both in r. When done is set the command is over: code
 // and err are what it returns (an input or detection failure already
-// emitted, or a usage error).
-func (c *cli) readAndDetect(r *result, now time.Time) (in cliinput.Input, format string, code int, done bool, err error) {
+// emitted, or a usage error). failed, when not nil, is called on such a
+// failure before the result is emitted, to add hints (verify tries the
+// other cookies of the same name: an empty or malformed first one can
+// shadow a valid second).
+func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input)) (in cliinput.Input, format string, code int, done bool, err error) {
 	in, err = c.readCookie()
 	if err != nil {
-		code, err = c.inputFailure(r, err, now)
+		code, err = c.inputFailure(r, in, err, now, failed)
 		return in, "", code, true, err
 	}
 	r.name, r.input = in.Name, inputText(in)
@@ -75,6 +82,9 @@ func (c *cli) readAndDetect(r *result, now time.Time) (in cliinput.Input, format
 		}
 		r.setError(err)
 		encodingHints(r, in.Value)
+		if failed != nil {
+			failed(in)
+		}
 		return in, "", c.emit(r, now, exitFailed), true, nil
 	}
 	r.Format, r.detected = format, detected
@@ -87,7 +97,7 @@ func (c *cli) decode() (int, error) {
 		return 0, err
 	}
 	r := &result{Verified: boolPtr(false)}
-	in, format, code, done, err := c.readAndDetect(r, now)
+	in, format, code, done, err := c.readAndDetect(r, now, nil)
 	if done {
 		return code, err
 	}
@@ -115,12 +125,17 @@ func (c *cli) verify() (int, error) {
 		return 0, err
 	}
 	r := &result{Valid: boolPtr(false)}
-	in, format, code, done, err := c.readAndDetect(r, now)
+	in, format, code, done, err := c.readAndDetect(r, now, func(in cliinput.Input) {
+		if in.Duplicates > 0 {
+			duplicatesHint(r, in)
+			c.tryDuplicates(r, in, ks, now, maxAge)
+		}
+	})
 	if done {
 		return code, err
 	}
 	if in.Duplicates > 0 {
-		r.hint("the header holds %d cookies named %q; the first was checked (as Flask and Werkzeug do): a second one may be a cookie set for a parent domain", in.Duplicates+1, in.Name)
+		duplicatesHint(r, in)
 	}
 	switch format {
 	case formatFlask:
@@ -140,6 +155,12 @@ func (c *cli) verify() (int, error) {
 		c.tryDuplicates(r, in, ks, now, maxAge)
 	}
 	return c.emit(r, now, code), nil
+}
+
+// duplicatesHint says that the header holds more than one cookie of the
+// name and that the first was checked.
+func duplicatesHint(r *result, in cliinput.Input) {
+	r.hint("the header holds %d cookies named %q; the first was checked (as Flask and Werkzeug do): a second one may be a cookie set for a parent domain", in.Duplicates+1, in.Name)
 }
 
 // tryDuplicates verifies the other cookies of the header that carry the
