@@ -107,6 +107,14 @@ func TestRun(t *testing.T) {
 		{name: "verify now rfc3339", args: []string{"verify", "--key-file", devKey, "--now", "2023-11-15T00:00:00Z", devCookie}, code: exitOK},
 		{name: "verify digest from length", args: []string{"verify", "--key-file", devKey, "--digest", "sha256", "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"the length of a sha1 HMAC, not sha256"}},
 		{name: "verify truncated", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie[:len(devCookie)-3]}, code: exitFailed, stdout: []string{`"kind":"signature"`, "truncated"}},
+		{name: "verify signature unused bits", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie[:len(devCookie)-27] + strings.Repeat("x", 27)}, code: exitFailed,
+			stdout: []string{`"kind":"signature"`, "not canonical base64url: its last character 'x' sets unused low bits"}, notStdout: []string{"only A-Z"}},
+		{name: "verify signature bad character", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie[:len(devCookie)-1] + "*"}, code: exitFailed,
+			stdout: []string{"not canonical base64url: character 27 is '*'; only A-Z a-z 0-9 - _ are allowed"}},
+		{name: "verify signature plus matches", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, strings.Replace(devCookie, "QehH-", "QehH+", 1)}, code: exitFailed,
+			stdout: []string{"matches once it is spelled canonically (character 5 is '+'"}},
+		{name: "verify signature last bits match", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie[:len(devCookie)-1] + "x"}, code: exitFailed,
+			stdout: []string{"matches once it is spelled canonically (its last character 'x' sets unused low bits"}},
 		{name: "verify no separator", args: []string{"verify", "--json", "--format", "flask", "--key-file", devKey, "abc"}, code: exitFailed, stdout: []string{`"kind":"malformed"`}},
 		{name: "verify duplicates", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, "Cookie: session=" + devCookie + "; session=junk"}, code: exitOK, stdout: []string{"the first was checked"}},
 		{name: "verify shadowed duplicate", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, "Cookie: session=e30.ZVPxAA.8p29ZjHuPx2KsvbY4dJGCnVYb0M; session=" + devCookie}, code: exitFailed, stdout: []string{"cookie 2 of the 2 named", "in the header is valid: the first one shadows it"}},
@@ -211,6 +219,25 @@ func TestNoKeyMaterialPrinted(t *testing.T) {
 			if strings.Contains(out, secret) || strings.Contains(out, "k3y-mat") {
 				t.Errorf("%v printed key material:\n%s", args, out)
 			}
+		}
+	}
+}
+
+// TestSigSpelling: each way a signature segment can miss canonical
+// base64url is named.
+func TestSigSpelling(t *testing.T) {
+	for _, tc := range []struct{ sig, want string }{
+		{strings.Repeat("x", 27), "its last character 'x' sets unused low bits"},
+		{strings.Repeat("A", 26) + "B", "its last character 'B' sets unused low bits"},
+		{strings.Repeat("A", 21) + "B", "its last character 'B' sets unused low bits"},
+		{strings.Repeat("A", 27) + "=", "character 28 is '='"},
+		{"QehH/05txOR6UWU1Sr2AbjfnV0w", "character 5 is '/'"},
+		{"QehH-05txOR6UWU1Sr2AbjfnV0w%3D", "character 28 is '%'"},
+		{strings.Repeat("A", 29), "it is 29 characters long, a length no base64 text has"},
+		{"QehH-05txOR6UWU1Sr2AbjfnV0w", "it is canonical"},
+	} {
+		if got := sigSpelling(tc.sig); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("sigSpelling(%q) = %q, want %q...", tc.sig, got, tc.want)
 		}
 	}
 }

@@ -155,7 +155,7 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 	if canon, ok := canonicalSig(sig); ok && canon != sig {
 		if s, err := codec.NewSigner(p, ks.primary, ks.fallbacks...); err == nil {
 			if _, err := s.Unsign(value[:i] + "." + canon); err == nil {
-				r.hint("the signature matches once its last character is made canonical (its unused low bits are set): Python's lenient base64 accepts it, this tool does not on purpose")
+				r.hint("the signature matches once it is spelled canonically (%s): Python's lenient base64 accepts it, this tool does not on purpose", sigSpelling(sig))
 				return
 			}
 		}
@@ -195,7 +195,7 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 		}
 	}
 	if tried == 0 {
-		r.hint("the signature segment is not base64url (only A-Z a-z 0-9 - _ are allowed): the cookie was altered, or mangled on the way (URL-encoded? cut?)")
+		r.hint("the signature segment is not canonical base64url: %s; the cookie was altered, or mangled on the way (URL-encoded? cut? re-encoded?)", sigSpelling(sig))
 		return
 	}
 	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline): the cookie was signed with another key, or altered", tried, len(knownSalts))
@@ -216,6 +216,29 @@ func ageVerdict(ts uint64, now time.Time, maxAge time.Duration) string {
 	return err.Error()
 }
 
+// sigSpelling says why a signature segment is not canonical unpadded
+// base64url, the only spelling this tool accepts: characters outside the
+// alphabet (checked first), a length no base64 text has (4n+1), or a last
+// character whose unused low bits are set (2 bits after 4n+3 characters,
+// 4 after 4n+2). It describes a canonical segment as such.
+func sigSpelling(sig string) string {
+	if i := strings.IndexFunc(sig, func(r rune) bool { return !isBase64URL(r) }); i >= 0 {
+		return fmt.Sprintf("character %d is %q; only A-Z a-z 0-9 - _ are allowed (no '+' '/' or '=' padding)", i+1, []rune(sig[i:])[0])
+	}
+	if len(sig)%4 == 1 {
+		return fmt.Sprintf("it is %d characters long, a length no base64 text has (one character too many, or cut)", len(sig))
+	}
+	if _, err := base64.RawURLEncoding.Strict().DecodeString(sig); err != nil {
+		return fmt.Sprintf("its last character %q sets unused low bits, which canonical base64url keeps zero", sig[len(sig)-1])
+	}
+	return "it is canonical"
+}
+
+// isBase64URL reports whether r is in the base64url alphabet.
+func isBase64URL(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_'
+}
+
 // canonicalSig re-spells a signature segment as canonical unpadded
 // base64url, reading it as Python would ('=' dropped, '+' '/' mapped, slack
 // bits ignored). ok is false when even Python could not read it.
@@ -226,7 +249,7 @@ func canonicalSig(sig string) (string, bool) {
 			return '-'
 		case r == '/':
 			return '_'
-		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+		case isBase64URL(r):
 			return r
 		}
 		return -1
