@@ -112,6 +112,9 @@ func (c *cli) decode() (int, error) {
 	case formatGorilla:
 		code = c.decodeGorilla(r, in.Value, now)
 	}
+	if code != exitOK {
+		formatMismatchHint(r, in.Value, format)
+	}
 	return c.emit(r, now, code), nil
 }
 
@@ -151,10 +154,21 @@ func (c *cli) verify() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if code != exitOK {
+		formatMismatchHint(r, in.Value, format)
+	}
 	if code != exitOK && in.Duplicates > 0 {
 		c.tryDuplicates(r, in, ks, now, maxAge)
 	}
 	return c.emit(r, now, code), nil
+}
+
+// formatMismatchHint explains a failure under a --format that the cookie
+// does not look like: detection would have picked another format.
+func formatMismatchHint(r *result, value, format string) {
+	if d := detectFormat(value); d != "" && d != format {
+		r.hint("the cookie looks like a %s cookie, not %s: drop --format (auto detects the format) or give --format %s", d, format, d)
+	}
 }
 
 // duplicatesHint says that the header holds more than one cookie of the
