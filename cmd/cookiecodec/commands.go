@@ -12,17 +12,27 @@ import (
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 )
 
-// common reads --now and --max-age.
+// common reads --now and --max-age. Without --max-age, maxAge is
+// codec.NoMaxAge: each format then applies its own default.
 func (c *cli) common() (now time.Time, maxAge time.Duration, err error) {
 	now, err = parseNow(c.opts.now)
 	if err != nil {
 		return
 	}
 	maxAge = codec.NoMaxAge
-	if c.opts.maxAge != "" {
+	if c.opts.set["max-age"] {
 		maxAge, err = parseMaxAge(c.opts.maxAge)
 	}
 	return
+}
+
+// flaskMaxAge is maxAge when --max-age was given, else Flask's default
+// (31 days).
+func (c *cli) flaskMaxAge(maxAge time.Duration) time.Duration {
+	if !c.opts.set["max-age"] {
+		return codec.DefaultFlaskMaxAge
+	}
+	return maxAge
 }
 
 // encodingHints explains an unrecognised value that is a cookie once
@@ -103,10 +113,7 @@ func (c *cli) decode() (int, error) {
 	}
 	switch format {
 	case formatFlask:
-		if !c.opts.set["max-age"] {
-			maxAge = codec.DefaultFlaskMaxAge
-		}
-		code = c.decodeFlask(r, in.Value, now, maxAge)
+		code = c.decodeFlask(r, in.Value, now, c.flaskMaxAge(maxAge))
 	case formatNative:
 		code = c.decodeNative(r, in.Value, now)
 	case formatGorilla:
@@ -142,10 +149,7 @@ func (c *cli) verify() (int, error) {
 	}
 	switch format {
 	case formatFlask:
-		if !c.opts.set["max-age"] {
-			maxAge = codec.DefaultFlaskMaxAge
-		}
-		code, err = c.verifyFlask(r, in.Value, ks, now, maxAge)
+		code, err = c.verifyFlask(r, in.Value, ks, now, c.flaskMaxAge(maxAge))
 	case formatNative:
 		code, err = c.verifyNative(r, in, ks, now)
 	case formatGorilla:
@@ -202,7 +206,7 @@ func (c *cli) tryDuplicates(r *result, in cliinput.Input, ks keySet, now time.Ti
 		var err error
 		switch format {
 		case formatFlask:
-			code, err = c.verifyFlask(scratch, ck.Value, ks, now, maxAge)
+			code, err = c.verifyFlask(scratch, ck.Value, ks, now, c.flaskMaxAge(maxAge))
 		case formatNative:
 			code, err = c.verifyNative(scratch, other, ks, now)
 		case formatGorilla:
@@ -238,10 +242,7 @@ func (c *cli) sign() (int, error) {
 	var code int
 	switch format {
 	case formatFlask:
-		if !c.opts.set["max-age"] {
-			maxAge = codec.DefaultFlaskMaxAge
-		}
-		code, err = c.signFlask(r, []byte(text), ks, now, maxAge)
+		code, err = c.signFlask(r, []byte(text), ks, now, c.flaskMaxAge(maxAge))
 	case formatNative:
 		code, err = c.signNative(r, []byte(text), ks, now)
 	case formatGorilla:

@@ -79,6 +79,32 @@ var verbSynopsis = map[string]string{
 	"audit":  "audit [flags] [INPUT | -]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. The digest is read\nfrom the signature's length unless --digest is given; the built-in list is also\ntried with the usual salts and key derivations unless --salt or\n--key-derivation is given. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found or the audit failed.",
 }
 
+// formatUsage is the help of --format: what auto does differs by command.
+var formatUsage = map[string]string{
+	"decode": "cookie format; auto detects it and says what it found",
+	"verify": "cookie format; auto detects it and says what it found",
+	"sign":   "format of the cookie to make; auto picks gorilla with --hash-key-file, native when the key is a native key (keygen output), else flask",
+	"audit":  "cookie format; audit checks Flask cookies only, and auto refuses a cookie that looks native or gorilla",
+}
+
+// nameUsage is the help of --name: decode and audit only pick the cookie
+// by it, verify also checks the name native and gorilla cookies bind,
+// sign binds it.
+var nameUsage = map[string]string{
+	"decode": "cookie name: picks the cookie out of a header",
+	"verify": "cookie name: picks the cookie out of a header; native and gorilla cookies must be bound to it",
+	"sign":   "name of the cookie to make: bound in native and gorilla cookies (a Flask cookie only counts it in the 4 KB limit)",
+	"audit":  "cookie name: picks the cookie out of a header",
+}
+
+// maxAgeUsage is the help of --max-age, whose default depends on the
+// cookie's format.
+var maxAgeUsage = map[string]string{
+	"decode": "max-age for the shown expiry of a Flask cookie: seconds, a duration such as 31d or 12h30m, or none (default 31d, as in Flask)",
+	"verify": "oldest cookie accepted: seconds, a duration such as 31d or 12h30m, or none (default: Flask 31d, gorilla 30d, as in each; native cookies use --lifetime and --idle)",
+	"sign":   "max-age for the shown expiry of a Flask cookie: seconds, a duration such as 31d or 12h30m, or none (default 31d, as in Flask)",
+}
+
 // newFlagSet returns the FlagSet of verb and the options it fills.
 func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	o := &options{set: map[string]bool{}}
@@ -86,8 +112,8 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	fs.SetOutput(discard{})
 	g := verbGroups[verb]
 	if g&gInput != 0 {
-		fs.StringVar(&o.format, "format", "auto", "cookie format; auto detects it and says what it found")
-		fs.StringVar(&o.name, "name", "session", "cookie name: picks the cookie out of a header; bound in native and gorilla cookies")
+		fs.StringVar(&o.format, "format", "auto", formatUsage[verb])
+		fs.StringVar(&o.name, "name", "session", nameUsage[verb])
 	}
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
@@ -103,7 +129,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.derivation, "key-derivation", "hmac", "Flask/itsdangerous key derivation")
 	}
 	if g&gMaxAge != 0 {
-		fs.StringVar(&o.maxAge, "max-age", "31d", "oldest cookie accepted: seconds, a duration such as 31d or 12h30m, or none (Flask 31d, gorilla 30d)")
+		fs.StringVar(&o.maxAge, "max-age", "", maxAgeUsage[verb])
 	}
 	if g&gNative != 0 {
 		fs.StringVar(&o.purpose, "purpose", "", "native: purpose bound into the cookie (default \"session\")")
