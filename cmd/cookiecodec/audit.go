@@ -65,6 +65,9 @@ type auditFound struct {
 	Digest        string `json:"digest"`
 }
 
+// audit checks the cookie against the built-in list and the wordlist. It
+// exits 0 when nothing matched, 1 (exitFailed) only when a weak secret was
+// found, and 3 (exitAuditFailed) when the audit could not run.
 func (c *cli) audit() (int, error) {
 	rep := &auditReport{Format: formatFlask, Hints: []string{}}
 	fail := func(kind, msg string) (int, error) {
@@ -77,7 +80,7 @@ func (c *cli) audit() (int, error) {
 				c.hintf("%s", h)
 			}
 		}
-		return exitFailed, nil
+		return exitAuditFailed, nil
 	}
 	p, err := c.flaskParams()
 	if err != nil {
@@ -94,7 +97,7 @@ func (c *cli) audit() (int, error) {
 	if c.opts.wordlist != "" {
 		f, err := os.Open(c.opts.wordlist)
 		if err != nil {
-			return 0, fmt.Errorf("--wordlist: %w", err)
+			return fail("malformed", fmt.Sprintf("--wordlist: %v", err))
 		}
 		defer f.Close()
 		wordlist = f

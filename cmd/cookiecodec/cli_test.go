@@ -161,7 +161,13 @@ func TestRun(t *testing.T) {
 		{name: "audit json", args: []string{"audit", "--json", "--workers", "1", devCookie}, code: exitFailed,
 			stdout: []string{`"weak":true`, `"match":{"list":"built-in","entry":1,"first":"'d'","last":"'v'","salt":"cookie-session","key_derivation":"hmac","digest":"sha1"}`}},
 		{name: "audit padded signature", args: []string{"audit", "--json", devCookie + "="}, code: exitFailed, stdout: []string{`"weak":true`, "canonical spelling"}},
-		{name: "audit native refused", args: []string{"audit", "--json", "AQEA8RYIwWVT8QBlU"}, code: exitFailed, stdout: []string{`"kind":"malformed"`}},
+		{name: "audit native refused", args: []string{"audit", "--json", "AQEA8RYIwWVT8QBlU"}, code: exitAuditFailed, stdout: []string{`"kind":"malformed"`, `"weak":false`}},
+		{name: "audit garbage", args: []string{"audit", "garbage"}, code: exitAuditFailed, stderr: []string{"not a Flask or itsdangerous cookie"}, notStdout: []string{"WEAK"}},
+		{name: "audit empty input", args: []string{"audit"}, stdin: "\n", code: exitAuditFailed, stderr: []string{"empty input"}},
+		{name: "audit missing wordlist", args: []string{"audit", "--wordlist", "/nonexistent/words", devCookie}, code: exitAuditFailed, stderr: []string{"--wordlist: open /nonexistent/words"}, notStdout: []string{"WEAK"}},
+		{name: "audit missing wordlist json", args: []string{"audit", "--json", "--wordlist", "/nonexistent/words", devCookie}, code: exitAuditFailed, stdout: []string{`"weak":false`, `"match":null`, "--wordlist: open /nonexistent/words"}},
+		{name: "audit too large", args: []string{"audit", "--json", "a." + strings.Repeat("b", maxAuditSize) + "." + devCookie[len(devCookie)-27:]}, code: exitAuditFailed, stdout: []string{`"kind":"too_large"`}},
+		{name: "audit format usage", args: []string{"audit", "--format", "native", devCookie}, code: exitUsage},
 		{name: "audit bad workers", args: []string{"audit", "--workers", "-1", devCookie}, code: exitUsage},
 	}
 	for _, tt := range tests {

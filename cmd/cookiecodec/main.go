@@ -14,7 +14,9 @@
 // diagnostics ("cookiecodec: error: ...", "cookiecodec: hint: ...") to
 // standard error. With --json, exactly one JSON object is printed.
 //
-// Exit status: 0 valid or done, 1 rejected or failed, 2 usage error.
+// Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
+// 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could
+// not run (unreadable INPUT or wordlist, not a Flask cookie).
 //
 // # Security
 //

@@ -9,11 +9,14 @@ import (
 	"strings"
 )
 
-// Exit statuses.
+// Exit statuses. audit has its own for a failed audit, so that 1 always
+// means a weak secret was found: a script that fails a deployment on 1
+// must not take a missing wordlist or a pasted non-Flask cookie for one.
 const (
-	exitOK     = 0 // valid, or done
-	exitFailed = 1 // rejected, or failed
-	exitUsage  = 2 // usage error
+	exitOK          = 0 // valid, or done
+	exitFailed      = 1 // rejected, or failed; audit: a weak secret was found
+	exitUsage       = 2 // usage error
+	exitAuditFailed = 3 // audit only: the audit could not run
 )
 
 const usageText = `cookiecodec: show, verify, sign and audit session cookies
@@ -33,8 +36,9 @@ ignored.
 
 Run "cookiecodec COMMAND --help" for the flags of a command.
 
-Exit status: 0 valid or done, 1 rejected or failed (audit: a weak secret
-was found), 2 usage error.
+Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
+0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not
+run (unreadable INPUT or wordlist, not a Flask cookie).
 `
 
 // cli is one invocation: the streams and the parsed options.
@@ -108,6 +112,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			c.errorf("%v", err)
 			return exitUsage
 		}
+		code = exitFailed
+		if verb == "audit" {
+			code = exitAuditFailed
+		}
 		if c.opts.json {
 			// --json promises one object for every outcome but a usage
 			// error, failures outside the cookie included (an unreadable
@@ -124,7 +132,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		} else {
 			c.errorf("%v", err)
 		}
-		return exitFailed
+		return code
 	}
 	return code
 }
