@@ -50,7 +50,7 @@ type auditReport struct {
 	Format  string       `json:"format"`
 	Weak    bool         `json:"weak"`
 	Match   *auditFound  `json:"match"`
-	Checked int64        `json:"checked"`
+	Checked int64        `json:"checked"` // candidates tried; on a match, whole batches, so it depends on --workers and timing
 	Error   *resultError `json:"error"`
 	Hints   []string     `json:"hints"`
 }
