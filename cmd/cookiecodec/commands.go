@@ -62,7 +62,11 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		r.Error = &resultError{Kind: "malformed", Message: err.Error()}
 	}
 	if errors.Is(err, cliinput.ErrNotFound) {
-		r.hint("pick the cookie with --name NAME")
+		if len(in.Cookies) == 1 {
+			r.hint("the input holds one cookie: to take it, give --name %s", in.Cookies[0].Name)
+		} else {
+			r.hint("pick the cookie with --name NAME")
+		}
 	}
 	if failed != nil {
 		failed(in)
