@@ -34,6 +34,11 @@ func runFull(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		out = filepath.Join(root, "bench", "RESULTS.md")
 	}
 	outDir := filepath.Dir(out)
+	// Made before the run, so that a bad -out fails now rather than after
+	// ten minutes of benchmarks.
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
 	tmp, err := os.MkdirTemp("", "cookiecodec-report-")
 	if err != nil {
 		return err

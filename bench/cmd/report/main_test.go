@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,5 +60,24 @@ func TestCommandStopsAtDeadline(t *testing.T) {
 	_, err := command(ctx, t.TempDir(), nil, &bytes.Buffer{}, "sleep", "60")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want one wrapping context.DeadlineExceeded", err)
+	}
+}
+
+// TestBadOutFailsFirst checks that an -out whose directory cannot be made
+// fails at once, before the benchmarks are built and run for minutes.
+func TestBadOutFailsFirst(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"-out", filepath.Join(file, "sub", "RESULTS.md")}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "-out:") {
+		t.Errorf("exit %d, stderr %q; want 1 and an -out error", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "building the benchmarks") {
+		t.Error("the benchmarks were built before -out was checked")
 	}
 }
