@@ -173,14 +173,17 @@ func (w *responseWriter) FlushError() error {
 }
 
 // Hijack hands the connection over; the session is not saved afterwards.
+// A Hijack that fails (the underlying writer cannot hijack, as on HTTP/2)
+// leaves the session as it was: the handler can still answer normally.
 func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if !w.done {
+	conn, buf, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil && !w.done {
 		w.done = true
 		w.s.mu.Lock()
 		w.s.committed = true
 		w.s.mu.Unlock()
 	}
-	return http.NewResponseController(w.ResponseWriter).Hijack()
+	return conn, buf, err
 }
 
 // Unwrap returns the underlying writer, for [http.ResponseController].

@@ -154,3 +154,23 @@ func TestRequestContext(t *testing.T) {
 		t.Fatal("handler did not run")
 	}
 }
+
+// TestFailedHijackKeepsSession checks that a Hijack the underlying writer
+// refuses (httptest's recorder, like an HTTP/2 connection, cannot hijack)
+// does not end the session: the handler answers normally and its session
+// is saved.
+func TestFailedHijackKeepsSession(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("user", "alice"))
+		if _, _, err := http.NewResponseController(w).Hijack(); !errors.Is(err, http.ErrNotSupported) {
+			t.Errorf("Hijack = %v, want http.ErrNotSupported", err)
+		}
+		if err := s.Set("fallback", true); err != nil {
+			t.Errorf("Set after a failed Hijack = %v", err)
+		}
+	})
+	if len(cookiesOf(rec)) != 1 {
+		t.Errorf("session lost after a failed Hijack: %v", masked(rec))
+	}
+}
