@@ -160,6 +160,13 @@ func (s *Session) refreshDue(now time.Time) bool {
 	window := cfg.idle
 	if cfg.flask {
 		window = cfg.lifetime
+	} else if exp := s.info.Expires; !exp.IsZero() && exp.Before(s.info.Created.Add(cfg.lifetime)) {
+		// The cookie lapses before the absolute end for want of activity:
+		// when the codec's own IdleTimeout is the shorter one, its window
+		// is the one to refresh within, or an active session would expire.
+		if w := exp.Sub(s.info.Issued); window <= 0 || w < window {
+			window = w
+		}
 	}
 	if window <= 0 {
 		return false

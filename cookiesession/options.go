@@ -72,8 +72,10 @@ var RefreshEachRequest = Refresh{each: true}
 var RefreshNever = Refresh{}
 
 // RefreshAfter re-issues an unmodified session once the given fraction
-// (0 < fraction <= 1) of its idle window has passed since it was issued;
-// in Flask mode the window is the lifetime. A request whose handler never
+// (0 < fraction <= 1) of its idle window has passed since it was issued:
+// the manager's idle timeout, or the cookie's own shorter validity when the
+// codec has a shorter IdleTimeout; in Flask mode the window is the
+// lifetime. A request whose handler never
 // touches the session does not count as activity and costs nothing.
 // RefreshAfter(0.5) is the default of [New].
 func RefreshAfter(fraction float64) Refresh { return Refresh{fraction: fraction} }

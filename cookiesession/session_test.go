@@ -127,6 +127,32 @@ func TestAbsoluteLifetime(t *testing.T) {
 	}
 }
 
+// TestCodecIdleTimeoutRefresh checks that a session stays alive while it
+// is used when the codec has a shorter idle timeout than the manager: the
+// refresh follows the cookie's own window, not only the manager's.
+func TestCodecIdleTimeoutRefresh(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	must(t, err)
+	c, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, IdleTimeout: 30 * time.Minute})
+	must(t, err)
+	m, err := New(c, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	cookies := cookiesOf(do(t, m, setUser))
+	for i := range 6 {
+		clk.advance(20 * time.Minute)
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			if s.IsNew() {
+				t.Fatalf("active session lost after %v: %v", time.Duration(i+1)*20*time.Minute, log.take())
+			}
+		}, cookies...)
+		if re := cookiesOf(rec); len(re) == 1 {
+			cookies = re
+		}
+	}
+}
+
 // TestFallbackKeyReissue checks that a cookie verified by a fallback key is
 // re-issued under the primary even when the handler only reads it.
 func TestFallbackKeyReissue(t *testing.T) {
