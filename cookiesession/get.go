@@ -163,7 +163,7 @@ func convertNumber(v any, out any) bool {
 		return ok
 	case *float32:
 		f, ok := n.toFloat()
-		if !ok || (n.kind == 3 && float64(float32(f)) != f && !math.IsNaN(f)) {
+		if !ok || (float64(float32(f)) != f && !math.IsNaN(f)) {
 			return false
 		}
 		*p = float32(f)

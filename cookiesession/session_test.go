@@ -391,6 +391,7 @@ func TestGetConversions(t *testing.T) {
 	values := map[string]any{
 		"i": int64(42), "neg": int64(-1), "f": 3.0, "frac": 3.5, "huge": 1e300, "big": big1,
 		"max": int64(math.MaxInt64), "s": "x", "b": true, "l": []any{int64(1)}, "p53": int64(1<<53 + 1),
+		"p24": int64(1<<24 + 1),
 	}
 	cookies := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
 		for k, v := range values {
@@ -436,6 +437,10 @@ func TestGetConversions(t *testing.T) {
 		check("missing", v15, ok, false, "")
 		v16, ok := Get[float32](s, "frac")
 		check("float32(3.5)", v16, ok, true, float32(3.5))
+		v17, ok := Get[float32](s, "p24")
+		check("float32(2^24+1)", v17, ok, false, float32(0))
+		v18, ok := Get[float32](s, "i")
+		check("float32(42)", v18, ok, true, float32(42))
 		if l, ok := Get[[]any](s, "l"); !ok || len(l) != 1 {
 			t.Errorf("[]any = %v, %v", l, ok)
 		}
