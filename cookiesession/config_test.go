@@ -2,6 +2,7 @@ package cookiesession
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,7 +40,10 @@ func TestConfigRefused(t *testing.T) {
 		{name: "negative lifetime", opts: []Option{WithLifetime(-time.Hour)}, hint: "must be positive"},
 		{name: "sub-second idle", opts: []Option{WithIdleTimeout(time.Millisecond)}, hint: "at least one second"},
 		{name: "lifetime beyond browsers", opts: []Option{WithLifetime(500 * 24 * time.Hour)}, hint: "400 days"},
-		{name: "refresh fraction", opts: []Option{WithRefresh(RefreshAfter(1.5))}, hint: "(0, 1]"},
+		{name: "refresh fraction", opts: []Option{WithRefresh(RefreshAfter(1.5))}, hint: "(0, 1)"},
+		{name: "refresh fraction 0", opts: []Option{WithRefresh(RefreshAfter(0))}, hint: "use RefreshNever"},
+		{name: "refresh fraction 1", opts: []Option{WithRefresh(RefreshAfter(1))}, hint: "(0, 1)"},
+		{name: "refresh fraction NaN", opts: []Option{WithRefresh(RefreshAfter(math.NaN()))}, hint: "(0, 1)"},
 		{name: "Flask chunks", flask: true, opts: []Option{WithMaxChunks(2)}, hint: "Flask cannot read a session split"},
 		{name: "Flask idle", flask: true, opts: []Option{WithIdleTimeout(time.Hour)}, hint: "use WithLifetime"},
 	}
@@ -69,6 +73,7 @@ func TestConfigRefused(t *testing.T) {
 		{WithName("__Secure-s"), WithDomain("example.com")},
 		{WithSameSite(http.SameSiteNoneMode), WithPartitioned(true)},
 		{WithSecure(false), WithMaxChunks(1), WithIdleTimeout(0), WithRefresh(RefreshNever)},
+		{WithRefresh(RefreshAfter(0.9))},
 	} {
 		if _, err := New(native, opts...); err != nil {
 			t.Errorf("refused a valid configuration: %v", err)

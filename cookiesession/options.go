@@ -58,6 +58,7 @@ const (
 // [RefreshNever].
 type Refresh struct {
 	each     bool
+	after    bool // built by RefreshAfter, so fraction 0 is an error, not "never"
 	fraction float64
 }
 
@@ -72,13 +73,14 @@ var RefreshEachRequest = Refresh{each: true}
 var RefreshNever = Refresh{}
 
 // RefreshAfter re-issues an unmodified session once the given fraction
-// (0 < fraction <= 1) of its idle window has passed since it was issued:
+// (0 < fraction < 1) of its idle window has passed since it was issued:
 // the manager's idle timeout, or the cookie's own shorter validity when the
 // codec has a shorter IdleTimeout; in Flask mode the window is the
 // lifetime. A request whose handler never
 // touches the session does not count as activity and costs nothing.
-// RefreshAfter(0.5) is the default of [New].
-func RefreshAfter(fraction float64) Refresh { return Refresh{fraction: fraction} }
+// RefreshAfter(0.5) is the default of [New]. [New] refuses a fraction
+// outside (0, 1): at 1 the cookie expires just as the refresh falls due.
+func RefreshAfter(fraction float64) Refresh { return Refresh{after: true, fraction: fraction} }
 
 // Option configures a [Manager]. Each option documents its default.
 type Option func(*config)
@@ -299,8 +301,8 @@ func (c *config) check() error {
 	if c.lifetime < time.Second || c.idle < 0 || (c.idle > 0 && c.idle < time.Second) {
 		return bad("lifetime %v and idle timeout %v must be at least one second (idle 0 turns it off)", c.lifetime, c.idle)
 	}
-	if !c.refresh.each && (c.refresh.fraction < 0 || c.refresh.fraction > 1 || c.refresh.fraction != c.refresh.fraction) {
-		return bad("refresh fraction %v must be in (0, 1]", c.refresh.fraction)
+	if c.refresh.after && !(c.refresh.fraction > 0 && c.refresh.fraction < 1) {
+		return bad("refresh fraction %v must be in (0, 1) (at 1 the cookie expires as the refresh falls due): use RefreshNever to turn refreshing off", c.refresh.fraction)
 	}
 	if c.maxChunks < 1 || c.maxChunks > MaxChunksLimit {
 		return bad("max chunks %d must be between 1 and %d", c.maxChunks, MaxChunksLimit)
