@@ -120,13 +120,16 @@ func DeriveKey(secret []byte, id string) (Key, error) {
 	return k, nil
 }
 
+// parseKeyID reads a key id. Its errors never quote s: a key text with its
+// fields swapped, or a secret passed where an id belongs, would otherwise
+// put the secret into logs.
 func parseKeyID(s string) (uint32, error) {
 	if len(s) != 8 {
-		return 0, fmt.Errorf("%w: key id %q is not 8 hex digits", ErrInvalidKey, s)
+		return 0, fmt.Errorf("%w: key id is not 8 hex digits (it has %d characters)", ErrInvalidKey, len(s))
 	}
 	var b [4]byte
 	if _, err := hex.Decode(b[:], []byte(strings.ToLower(s))); err != nil {
-		return 0, fmt.Errorf("%w: key id %q is not 8 hex digits", ErrInvalidKey, s)
+		return 0, fmt.Errorf("%w: key id is not 8 hex digits (it has a character that is not a hex digit)", ErrInvalidKey)
 	}
 	return binary.BigEndian.Uint32(b[:]), nil
 }
