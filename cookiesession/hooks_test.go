@@ -66,6 +66,35 @@ func TestCommitErrorHandler(t *testing.T) {
 	}
 }
 
+// TestCommitErrorDropsHandlerHeaders checks that the commit error handler's
+// answer does not carry the headers the handler set for its own body: a
+// compressing handler's Content-Encoding would make the error unreadable,
+// and its Cache-Control would let a shared cache keep the error.
+func TestCommitErrorDropsHandlerHeaders(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{}, WithMaxChunks(1))
+	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		h := w.Header()
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Disposition", `attachment; filename="report.pdf"`)
+		h.Set("Cache-Control", "public, max-age=3600")
+		h.Set("ETag", `"v1"`)
+		h.Set("X-Request-Id", "42")
+		_ = s.Set("blob", randomText(5000))
+		_, _ = w.Write([]byte("\x1f\x8b"))
+	})
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", rec.Code)
+	}
+	for _, k := range []string{"Content-Encoding", "Content-Disposition", "Cache-Control", "ETag"} {
+		if v := rec.Header().Values(k); len(v) > 0 {
+			t.Errorf("error response kept the handler's %s: %q", k, v)
+		}
+	}
+	if rec.Header().Get("X-Request-Id") != "42" {
+		t.Error("an unrelated header was removed")
+	}
+}
+
 // TestFlaskMaxAge checks that Flask mode applies the lifetime as max-age to
 // every session, permanent or not, with age == max-age still valid.
 func TestFlaskMaxAge(t *testing.T) {

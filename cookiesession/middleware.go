@@ -19,8 +19,11 @@ import (
 //
 // If the session cannot be saved at that moment (it does not fit, or the
 // codec fails), the error goes to the error hook and the commit error
-// handler answers instead of the handler (default: 500); the handler's
-// later writes are discarded and return an error wrapping [ErrNotSaved].
+// handler answers instead of the handler (default: 500): the handler's
+// status is dropped, and so are the headers it set that describe its body
+// or its caching (Content-*, ETag, Last-Modified, Cache-Control, Expires,
+// Trailer); its later writes are discarded and return an error wrapping
+// [ErrNotSaved].
 // Wrapping a handler twice with the same manager is harmless: the inner
 // middleware uses the outer one's session.
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
@@ -105,8 +108,22 @@ func (w *responseWriter) commit() {
 	if err := w.s.commit(w.ResponseWriter.Header()); err != nil {
 		w.failed = true
 		w.s.m.report(w.r, err)
+		h := w.ResponseWriter.Header()
+		for _, k := range replacedHeaders {
+			h.Del(k)
+		}
 		w.s.m.cfg.errorHandler(w.ResponseWriter, w.r, err)
 	}
+}
+
+// replacedHeaders describe the handler's body or let caches store it. They
+// are removed before the commit error handler replaces the response, so
+// that its answer is not, say, declared gzip-encoded by a compressing
+// handler or kept for an hour by a shared cache.
+var replacedHeaders = [...]string{
+	"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
+	"Content-Length", "Content-Location", "Content-Range", "Content-Type",
+	"Etag", "Expires", "Last-Modified", "Trailer",
 }
 
 // errDiscarded is returned by writes after a failed commit.

@@ -203,7 +203,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // WithCommitErrorHandler sets what answers the client when the session
 // cannot be saved at commit time (it does not fit, or the codec failed).
 // The default replies 500 Internal Server Error with a generic text; the
-// handler's own status and body are then discarded. Use [Session.Save] in
+// handler's own status and body are then discarded, with the headers it
+// set that describe them (see [Manager.LoadAndSave]). Use [Session.Save] in
 // the handler to catch the problem while it can still answer.
 func WithCommitErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
 	return func(c *config) { c.errorHandler = h }
