@@ -39,7 +39,10 @@
 // a handler's own Cache-Control is kept if it already says private or
 // no-store; otherwise "public" and "s-maxage" are removed and the policy
 // is put in front of the remaining directives. Pages meant for shared
-// caches must not touch the session.
+// caches must not touch the session. These headers are decided when the
+// response starts: a handler that first reads the session after its first
+// Write, WriteHeader or Flush (a streamed page) must set "Vary: Cookie"
+// itself.
 //
 // # Chunking
 //

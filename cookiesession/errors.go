@@ -2,9 +2,11 @@ package cookiesession
 
 import "errors"
 
-// Sentinel errors. Errors returned or reported by this package wrap exactly
-// one of them (and, where a codec decided, the codec's sentinel as well), so
-// callers branch with [errors.Is].
+// Sentinel errors. Errors returned or reported by this package wrap one of
+// them (and, where a codec decided, the codec's sentinel as well), so
+// callers branch with [errors.Is]. A reported [ErrInvalidCookie] also wraps
+// the reason each candidate cookie was refused, which may be [ErrChunks],
+// [ErrRejected] or [ErrNotObject].
 var (
 	// ErrNoMiddleware is returned by every write to a session that did not
 	// come from [Manager.LoadAndSave]: the handler is not wrapped, or it

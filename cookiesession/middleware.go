@@ -12,7 +12,8 @@ import (
 // LoadAndSave is the middleware. It puts a lazily loaded [Session] in the
 // request context (get it with [Manager.Session]) and writes the session
 // cookie just before the response starts: at the handler's first Write,
-// WriteHeader (informational 1xx codes excepted) or Flush, or when the
+// WriteHeader (informational codes excepted, other than 101 Switching
+// Protocols) or Flush, or when the
 // handler returns without writing. The response writer it passes on keeps
 // http.Flusher, http.Hijacker, io.ReaderFrom and [http.ResponseController]
 // working (it has an Unwrap method). After Hijack the session is not saved.

@@ -322,8 +322,11 @@ func (s *Session) Info() (info Info, ok bool) {
 // Save encodes the session now and reports whether it can be written, so
 // the handler can still answer differently, for example when the session
 // no longer fits (an error wrapping [ErrNotSaved] and
-// [codec.ErrTooLarge]). The cookie itself is still written at commit time;
-// the work is reused unless the session changes again.
+// [codec.ErrTooLarge]). When the session's absolute lifetime has ended
+// during the request, the error wraps [ErrRejected] and codec.ErrExpired
+// instead, and the response deletes the cookie. The cookie itself is still
+// written at commit time; the work is reused unless the session changes
+// again.
 func (s *Session) Save() error {
 	if err := s.beginWrite(); err != nil {
 		return err
