@@ -139,6 +139,7 @@ func (s *Session) vary(h http.Header) {
 // carries: Vary: Cookie and the cache policy of [applyCachePolicy].
 func (s *Session) cookieHeaders(h http.Header) {
 	s.vary(h)
+	dropTargetedCachePolicies(h)
 	if len(h["Cache-Control"]) == 0 {
 		s.appendHeader(h, "Cache-Control", nil, cachePolicyDefault)
 		return

@@ -38,8 +38,10 @@
 // that no shared cache stores one user's cookie and hands it to another:
 // a handler's own Cache-Control is kept if it already says private or
 // no-store; otherwise "public" and "s-maxage" are removed and the policy
-// is put in front of the remaining directives. Pages meant for shared
-// caches must not touch the session. These headers are decided when the
+// is put in front of the remaining directives. Cache policies addressed to
+// CDNs alone (CDN-Cache-Control and other RFC 9213 fields, Surrogate-Control),
+// which such caches obey instead of Cache-Control, are removed. Pages meant
+// for shared caches must not touch the session. These headers are decided when the
 // response starts: a handler that first reads the session after its first
 // Write, WriteHeader or Flush (a streamed page) must set "Vary: Cookie"
 // itself.

@@ -22,6 +22,20 @@ func needVary(lines []string) bool {
 // deletes the session cookie when the handler chose none.
 const cachePolicyDefault = `private, no-cache="Set-Cookie"`
 
+// dropTargetedCachePolicies removes the cache policies addressed to shared
+// caches alone: CDN-Cache-Control and the other targeted fields of RFC 9213
+// (NAME-Cache-Control), and Surrogate-Control. A CDN that honours one of
+// them ignores Cache-Control, and with it the private policy that keeps the
+// cookie out of shared caches.
+func dropTargetedCachePolicies(h http.Header) {
+	const suffix = "-Cache-Control"
+	for k := range h {
+		if len(k) > len(suffix) && strings.EqualFold(k[len(k)-len(suffix):], suffix) || strings.EqualFold(k, "Surrogate-Control") {
+			delete(h, k)
+		}
+	}
+}
+
 // applyCachePolicy keeps shared caches from storing a response that sets or
 // deletes the session cookie, so that no proxy or CDN can hand one user's
 // cookie to another (the failure behind Flask CVE-2023-30861):

@@ -2,6 +2,7 @@ package cookiesession
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,6 +68,36 @@ func TestHeaderMerging(t *testing.T) {
 		applyCachePolicy(h)
 		if got := h.Get("Cache-Control"); got != tc.want {
 			t.Errorf("Cache-Control %q -> %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestTargetedCachePolicies checks that a response setting the cookie
+// loses the cache policies CDNs obey instead of Cache-Control (RFC 9213),
+// so that its private policy holds, whatever the handler's Cache-Control.
+func TestTargetedCachePolicies(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	for _, cc := range []string{"", "private", "public, max-age=60"} {
+		rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+			h := w.Header()
+			if cc != "" {
+				h.Set("Cache-Control", cc)
+			}
+			h.Set("CDN-Cache-Control", "max-age=600")
+			h["Cloudflare-CDN-Cache-Control"] = []string{"max-age=600"}
+			h.Set("Surrogate-Control", "max-age=600")
+			h.Set("X-Cache-Control-Note", "kept")
+			_ = s.Set("user", "alice")
+		})
+		for k, v := range rec.Header() {
+			for _, dropped := range []string{"CDN-Cache-Control", "Cloudflare-CDN-Cache-Control", "Surrogate-Control"} {
+				if strings.EqualFold(k, dropped) {
+					t.Errorf("Cache-Control %q: %s kept: %q", cc, k, v)
+				}
+			}
+		}
+		if rec.Header().Get("X-Cache-Control-Note") != "kept" || len(cookiesOf(rec)) != 1 {
+			t.Errorf("Cache-Control %q: %v", cc, rec.Header())
 		}
 	}
 }
