@@ -36,8 +36,8 @@
 // CVE-2023-30861). A response that sets or deletes the cookie also gets
 // the cache policy `Cache-Control: private, no-cache="Set-Cookie"`, so
 // that no shared cache stores one user's cookie and hands it to another:
-// a handler's own Cache-Control is kept if it already says private or
-// no-store; otherwise "public" and "s-maxage" are removed and the policy
+// a handler's own Cache-Control is kept if it already says private (not
+// private="field", which lets shared caches store the rest) or no-store; otherwise "public" and "s-maxage" are removed and the policy
 // is put in front of the remaining directives. Cache policies addressed to
 // CDNs alone (CDN-Cache-Control and other RFC 9213 fields, Surrogate-Control),
 // which such caches obey instead of Cache-Control, are removed. Pages meant

@@ -43,7 +43,7 @@ func dropTargetedCachePolicies(h http.Header) {
 //   - no Cache-Control: it becomes `private, no-cache="Set-Cookie"`
 //     (shared caches must not store the response; a browser may, but must
 //     revalidate before reusing the Set-Cookie);
-//   - Cache-Control with no-store or private: left alone;
+//   - Cache-Control with no-store or private (unqualified): left alone;
 //   - any other Cache-Control: "public" and "s-maxage" are removed, the
 //     other directives kept, and `private, no-cache="Set-Cookie"` put in
 //     front. A handler that wants a page stored by shared caches must not
@@ -58,10 +58,16 @@ func applyCachePolicy(h http.Header) {
 	for _, line := range lines {
 		for tok := range strings.SplitSeq(line, ",") {
 			tok = strings.TrimSpace(tok)
-			name, _, _ := strings.Cut(tok, "=")
+			name, _, qualified := strings.Cut(tok, "=")
 			switch strings.ToLower(strings.TrimSpace(name)) {
-			case "no-store", "private":
+			case "no-store":
 				return
+			case "private":
+				// private="field" lets shared caches store the response
+				// without the named fields: Set-Cookie would be stored.
+				if !qualified {
+					return
+				}
 			case "public", "s-maxage", "":
 				continue
 			}

@@ -60,6 +60,7 @@ func TestHeaderMerging(t *testing.T) {
 		{"public, max-age=3600", cachePolicyDefault + ", max-age=3600"},
 		{"s-maxage=600, must-revalidate", cachePolicyDefault + ", must-revalidate"},
 		{"no-cache", cachePolicyDefault + ", no-cache"},
+		{`private="X-User, X-Role", max-age=600`, cachePolicyDefault + `, private="X-User, X-Role", max-age=600`},
 	} {
 		h := http.Header{}
 		if tc.in != "" {
