@@ -109,4 +109,33 @@
 // The native envelope (versioned, key ids, cookie-name binding, expiry
 // inside, AEAD or HMAC) is specified byte by byte in FORMAT.md, next to this
 // file; start with [NewNative] and [NewKeyRing].
+//
+// Its security decisions, with the reasons FORMAT.md gives at length:
+//
+//   - XChaCha20-Poly1305 by default: its 192-bit random nonces never
+//     collide in practice, where AES-256-GCM's 96-bit ones reach NIST's
+//     2^-32 collision bound near 2^32 cookies per key ([AES256GCM] says
+//     when to rotate). [HMACSHA256] signs without hiding the payload.
+//   - The mode comes from [NativeOptions], never from the cookie: a cookie
+//     of another mode is ErrMalformed, so no one can pick a weaker one.
+//   - 256-bit keys with key ids, and an HKDF-SHA256 subkey per key, mode and
+//     purpose; the cookie name and the purpose are in the associated data,
+//     so a cookie opens only under the name and purpose it was made for.
+//   - Checks run cheapest first and nothing is parsed before the tag
+//     verifies: the size (default [DefaultMaxCookieSize], 4096 bytes, the
+//     per-cookie size every browser must support), canonical base64, the
+//     header, the key id (ErrUnknownKey for unknown and retired keys, no
+//     trial decryption), the tag (in constant time), the times, then
+//     padding, zlib (at most [DefaultMaxDecompressed], 64 KiB, stopped
+//     while inflating) and the payload with the serializer's limits.
+//   - Expiry lives inside the envelope (absolute lifetime, default
+//     [DefaultLifetime]; optional idle timeout; the writer's expires-at),
+//     so a stolen cookie stops working even if the browser keeps it. Only
+//     issued-at gets a clock-skew allowance ([DefaultSkew], 60 s), so that
+//     a server whose clock runs ahead cannot stretch the idle timeout.
+//   - No compression when encrypting by default (CRIME/BREACH).
+//   - [NativeOptions].Legacy readers accept cookies of an older format
+//     (Flask, gorilla) and so also everyone who can forge them, for
+//     example with a leaked or weak old secret: keep them only for the
+//     migration window, not as a permanent fallback.
 package codec
