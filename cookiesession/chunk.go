@@ -73,8 +73,10 @@ func scanCookies(h http.Header, name string, buf *[2]string) (rc requestCookies)
 	return rc
 }
 
-// chunkIndex parses the k of NAME.k: 2..999, decimal, no leading zero.
-// Anything else is not a chunk name and returns 0.
+// chunkIndex parses the k of NAME.k: 2..[MaxChunksLimit], decimal, no
+// leading zero. Anything else is not a chunk name, since no configuration
+// writes it, and returns 0: a stray NAME.999 neither counts as a chunk nor
+// makes the response delete 998 cookies.
 func chunkIndex(s string) int {
 	if len(s) == 0 || len(s) > 3 || s[0] == '0' {
 		return 0
@@ -86,7 +88,7 @@ func chunkIndex(s string) int {
 		}
 		n = n*10 + int(s[i]-'0')
 	}
-	if n < 2 {
+	if n < 2 || n > MaxChunksLimit {
 		return 0
 	}
 	return n

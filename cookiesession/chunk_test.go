@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -246,5 +247,29 @@ func TestSplitBudget(t *testing.T) {
 		if _, ok := splitValue(name, strings.Repeat("A", capacity(name, 4)+1), 4); ok {
 			t.Errorf("%s: over capacity accepted", name)
 		}
+	}
+}
+
+// TestStrayHighChunkName checks that a cookie named like a chunk beyond
+// MaxChunksLimit, which no configuration writes, is not taken for one: it
+// used to refuse the session and make the next response delete every
+// index up to it (999 Set-Cookie lines, about 100 KB of headers, from a
+// 13-byte cookie), past the header limits of common proxies.
+func TestStrayHighChunkName(t *testing.T) {
+	log := &errLog{}
+	m := newNative(t, newClock(), log)
+	cookies := append(cookiesOf(do(t, m, setUser)), "session.999=x")
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.IsNew() {
+			t.Errorf("session refused: %v", log.take())
+		}
+		must(t, s.Set("n", 1))
+	}, cookies...)
+	if got := masked(rec); len(got) != 1 {
+		t.Errorf("%d Set-Cookie lines, want 1", len(got))
+	}
+	// The highest real chunk name is still one.
+	if chunkIndex(strconv.Itoa(MaxChunksLimit)) != MaxChunksLimit || chunkIndex(strconv.Itoa(MaxChunksLimit+1)) != 0 {
+		t.Error("chunk index bounds")
 	}
 }
