@@ -1,0 +1,37 @@
+package codec
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestNativeRefusesFlaskUnlessLegacy: a native codec never reads a Flask
+// cookie, even a validly signed one, unless the application lists a Flask
+// codec among its Legacy readers; then it reads exactly what that codec
+// accepts and reports it past the ring's keys, for re-issue.
+func TestNativeRefusesFlaskUnlessLegacy(t *testing.T) {
+	flask, err := NewFlask(FlaskOptions{SecretKey: []byte("the old flask secret"), Clock: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _, err := flask.EncodeSession("session", map[string]any{"user_id": int64(7)}, Meta{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range allModes {
+		plain, _ := newTestNative(t, mode, NativeOptions{})
+		if _, _, err := plain.DecodeSession("session", old, 0); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%v without Legacy: a Flask cookie gave %v, want ErrMalformed", mode, err)
+		}
+		migrating, _ := newTestNative(t, mode, NativeOptions{Legacy: []LegacyReader{flask}})
+		v, m, err := migrating.DecodeSession("session", old, 0)
+		if err != nil || m.Format != "flask" || m.KeyIndex != 1 || v.(map[string]any)["user_id"] != int64(7) {
+			t.Errorf("%v with Legacy: %v %+v %v", mode, v, m, err)
+		}
+		forged := old[:len(old)-1] + map[bool]string{true: "B", false: "A"}[old[len(old)-1] == 'A']
+		if _, _, err := migrating.DecodeSession("session", forged, 0); !errors.Is(err, ErrSignature) {
+			t.Errorf("%v with Legacy: a forged Flask cookie gave %v, want ErrSignature", mode, err)
+		}
+	}
+}
