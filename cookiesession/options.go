@@ -158,8 +158,11 @@ func WithLifetime(d time.Duration) Option { return func(c *config) { c.lifetime 
 
 // WithIdleTimeout sets the idle timeout of [New]: a session whose cookie
 // was not re-issued for this long expires. The default is
-// [DefaultIdleTimeout] (24 hours); 0 turns it off. [NewFlask] refuses it:
-// Flask's format carries only the issue time, use [WithLifetime].
+// [DefaultIdleTimeout] (24 hours); 0 turns it off. The codec's own
+// idle timeout (codec.NativeOptions.IdleTimeout, none by default) applies
+// as well: the shorter one wins, and the refresh policy follows it.
+// [NewFlask] refuses it: Flask's format carries only the issue time, use
+// [WithLifetime].
 func WithIdleTimeout(d time.Duration) Option {
 	return func(c *config) { c.idle, c.idleSet = d, true }
 }
