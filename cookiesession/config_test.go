@@ -67,6 +67,10 @@ func TestConfigRefused(t *testing.T) {
 			}
 		})
 	}
+	// A native codec in Flask mode would write cookies Flask cannot read.
+	if m, err := NewFlask(native); m != nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "codec.NewFlask") {
+		t.Errorf("NewFlask(native codec) = %v, %v; want ErrConfig", m, err)
+	}
 	// And the valid neighbours are accepted.
 	for _, opts := range [][]Option{
 		{WithName("__Host-session")},

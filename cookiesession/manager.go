@@ -44,7 +44,8 @@ func New(c codec.SessionCodec, opts ...Option) (*Manager, error) {
 }
 
 // NewFlask returns a manager that shares its session with a Flask app: c
-// must be the Flask codec ([codec.NewFlask]) with the app's SECRET_KEY.
+// must be the Flask codec ([codec.NewFlask]) with the app's SECRET_KEY; a
+// native codec is refused with [ErrConfig].
 // It follows Flask's SecureCookieSessionInterface: cookie name "session";
 // the lifetime (31 days by default) is the max-age of every cookie on load,
 // permanent or not; permanent sessions (the "_permanent" key, see
@@ -68,6 +69,9 @@ func NewFlask(c codec.SessionCodec, opts ...Option) (*Manager, error) {
 func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	if c == nil {
 		return nil, fmt.Errorf("%w: no codec, and so no keys: pass codec.NewNative(codec.NewKeyRing(key)) (key from codec.GenerateKey or codec.ParseKey), or codec.NewFlask with the app's SECRET_KEY", ErrConfig)
+	}
+	if _, ok := c.(*codec.Native); ok && flask {
+		return nil, fmt.Errorf("%w: NewFlask needs the Flask codec (codec.NewFlask with the app's SECRET_KEY), not a native one, whose cookies Flask cannot read: use New for native sessions", ErrConfig)
 	}
 	cfg := defaults(flask)
 	for _, o := range opts {
