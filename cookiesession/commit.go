@@ -213,6 +213,11 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 	if !m.trustedCodec && !validValue(value) {
 		return encoded{}, fmt.Errorf("%w: codec produced bytes that are not allowed in a cookie value", ErrNotSaved)
 	}
+	if !m.trustedCodec && (value == "" || value[0] == '~') {
+		// Read back, an empty value is no cookie and a leading '~' is a
+		// chunk header: the session would be lost on the next request.
+		return encoded{}, fmt.Errorf("%w: codec produced an empty value or one starting with '~', the chunk marker", ErrNotSaved)
+	}
 	parts, ok := splitValue(cfg.name, value, cfg.maxChunks)
 	if !ok {
 		err := &codec.TooLargeError{What: "session cookie", Size: len(cfg.name) + len(value), Limit: budget}

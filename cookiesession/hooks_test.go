@@ -134,16 +134,56 @@ func (c badBytesCodec) EncodeSession(name string, v any, m codec.Meta, maxSize i
 	return s + "; Domain=evil.example", meta, err
 }
 
+// prefixCodec wraps the real codec and puts prefix before its output (and
+// takes it off when decoding), as a third-party codec with its own marker
+// might.
+type prefixCodec struct {
+	codec.SessionCodec
+	prefix string
+}
+
+func (c prefixCodec) EncodeSession(name string, v any, m codec.Meta, maxSize int) (string, codec.Meta, error) {
+	s, meta, err := c.SessionCodec.EncodeSession(name, v, m, maxSize)
+	return c.prefix + s, meta, err
+}
+
+func (c prefixCodec) DecodeSession(name, value string, maxSize int) (any, codec.Meta, error) {
+	return c.SessionCodec.DecodeSession(name, strings.TrimPrefix(value, c.prefix), maxSize)
+}
+
+// emptyCodec encodes every session as an empty value, which reads back as
+// no cookie at all.
+type emptyCodec struct{ codec.SessionCodec }
+
+func (emptyCodec) EncodeSession(string, any, codec.Meta, int) (string, codec.Meta, error) {
+	return "", codec.Meta{}, nil
+}
+
 // TestUntrustedCodecOutput checks that a value with bytes not allowed in a
 // cookie is refused rather than written (net/http would drop them
-// silently; here they would inject attributes).
+// silently; here they would inject attributes), and so is one that could
+// not be read back: empty, or starting with the chunk marker '~'.
 func TestUntrustedCodecOutput(t *testing.T) {
 	clk := newClock()
 	log := &errLog{}
-	m, err := New(badBytesCodec{nativeCodec(t, clk, testKey(t, "00000001"))}, WithClock(clk.now), WithErrorHook(log.hook))
-	must(t, err)
-	rec := do(t, m, setUser)
-	if rec.Code != 500 || len(rec.Result().Header.Values("Set-Cookie")) != 0 || !log.has(ErrNotSaved) {
-		t.Errorf("got %d %v", rec.Code, rec.Result().Header)
+	for _, c := range []codec.SessionCodec{
+		badBytesCodec{nativeCodec(t, clk, testKey(t, "00000001"))},
+		prefixCodec{nativeCodec(t, clk, testKey(t, "00000001")), "~"},
+		emptyCodec{nativeCodec(t, clk, testKey(t, "00000001"))},
+	} {
+		m, err := New(c, WithClock(clk.now), WithErrorHook(log.hook))
+		must(t, err)
+		rec := do(t, m, setUser)
+		if rec.Code != 500 || len(rec.Result().Header.Values("Set-Cookie")) != 0 || !log.has(ErrNotSaved) {
+			t.Errorf("%T: got %d %v", c, rec.Code, rec.Result().Header)
+		}
 	}
+	// A prefix that is not the chunk marker round-trips.
+	m, err := New(prefixCodec{nativeCodec(t, clk, testKey(t, "00000001")), "v1:"}, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.Get("user") != "bob" {
+			t.Errorf("prefixed session not read back: %v", log.take())
+		}
+	}, cookiesOf(do(t, m, setUser))...)
 }
