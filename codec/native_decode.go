@@ -34,7 +34,8 @@ func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, erro
 	defer putNativeBuf(buf)
 	payload, meta, err := n.open(buf, name, value, maxSize)
 	if err != nil {
-		if errors.Is(err, ErrMalformed) && len(n.legacy) > 0 {
+		var nn notNativeError
+		if errors.As(err, &nn) && len(n.legacy) > 0 {
 			return n.decodeLegacy(name, value, maxSize, err)
 		}
 		return nil, Meta{}, err
@@ -77,6 +78,13 @@ func (n *Native) payloadText(buf *nativeBuf, payload []byte) ([]byte, error) {
 	return text, nil
 }
 
+// notNativeError is an ErrMalformed error of checks 2 and 3: the cookie is
+// not a native cookie of this codec's mode, so the Legacy readers may try
+// it. A cookie that authenticated and then failed is never shown to them.
+type notNativeError struct{ error }
+
+func (e notNativeError) Unwrap() error { return e.error }
+
 func (n *Native) decodeLegacy(name, value string, maxSize int, nativeErr error) (any, Meta, error) {
 	firstErr := nativeErr
 	for i, r := range n.legacy {
@@ -103,22 +111,22 @@ func (n *Native) open(buf *nativeBuf, name, value string, maxSize int) ([]byte, 
 		return nil, Meta{}, &TooLargeError{What: "cookie name", Size: len(name), Limit: envelope.MaxName}
 	}
 	if value == "" {
-		return nil, Meta{}, fmt.Errorf("%w: empty cookie", ErrMalformed)
+		return nil, Meta{}, notNativeError{fmt.Errorf("%w: empty cookie", ErrMalformed)}
 	}
 	// Canonical base64url only: no padding, no line breaks, zero trailing
 	// bits, so that every change to the text changes the bytes.
 	raw, ok := envelope.AppendDecode(buf.env[:0], value)
 	buf.env = raw
 	if !ok {
-		return nil, Meta{}, fmt.Errorf("%w: not unpadded base64url", ErrMalformed)
+		return nil, Meta{}, notNativeError{fmt.Errorf("%w: not unpadded base64url", ErrMalformed)}
 	}
 	env, err := envelope.Parse(raw)
 	if err != nil {
-		return nil, Meta{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, Meta{}, notNativeError{fmt.Errorf("%w: %v", ErrMalformed, err)}
 	}
 	h := env.Header
 	if h.Mode != n.wireMode {
-		return nil, Meta{}, fmt.Errorf("%w: cookie mode %v, codec mode %v", ErrMalformed, h.Mode, n.wireMode)
+		return nil, Meta{}, notNativeError{fmt.Errorf("%w: cookie mode %v, codec mode %v", ErrMalformed, h.Mode, n.wireMode)}
 	}
 	k := n.keys[h.KeyID]
 	if k == nil || n.ring.keys[k.index].retired.Load() {
