@@ -13,10 +13,10 @@ import (
 // request context (get it with [Manager.Session]) and writes the session
 // cookie just before the response starts: at the handler's first Write,
 // WriteHeader (informational codes excepted, other than 101 Switching
-// Protocols) or Flush, or when the
-// handler returns without writing. The response writer it passes on keeps
-// http.Flusher, http.Hijacker, io.ReaderFrom and [http.ResponseController]
-// working (it has an Unwrap method). After Hijack the session is not saved.
+// Protocols) or Flush, or when the handler returns without writing. The
+// response writer it passes on keeps http.Flusher, http.Hijacker,
+// io.ReaderFrom and [http.ResponseController] working (it has an Unwrap
+// method). After a successful Hijack the session is not saved.
 //
 // If the session cannot be saved at that moment (it does not fit, or the
 // codec fails), the error goes to the error hook and the commit error
