@@ -107,7 +107,8 @@ type config struct {
 // WithName sets the cookie name. The default is [DefaultName] ("session").
 // Chunks of a large session are named NAME.2, NAME.3, and so on. A name
 // starting with "__Host-" requires Secure, Path "/" and no Domain; one
-// starting with "__Secure-" requires Secure.
+// starting with "__Secure-" requires Secure. Browsers match these prefixes
+// in any case ("__host-"), and so does [New].
 func WithName(name string) Option { return func(c *config) { c.name = name } }
 
 // WithPath sets the cookie's Path attribute. The default is "/".
@@ -277,7 +278,7 @@ func (c *config) check() error {
 	if c.domain != "" && (!validAttr(c.domain) || strings.ContainsAny(c.domain, " /:")) {
 		return bad("domain %q is not a host name", c.domain)
 	}
-	if strings.HasPrefix(c.name, "__Host-") {
+	if hasPrefixFold(c.name, "__Host-") {
 		switch {
 		case c.domain != "":
 			return bad("a __Host- cookie cannot have a Domain (%q): drop WithDomain, or rename the cookie without the __Host- prefix", c.domain)
@@ -287,7 +288,7 @@ func (c *config) check() error {
 			return bad("a __Host- cookie must be Secure: drop WithSecure(false), or rename the cookie without the __Host- prefix")
 		}
 	}
-	if strings.HasPrefix(c.name, "__Secure-") && !c.secure {
+	if hasPrefixFold(c.name, "__Secure-") && !c.secure {
 		return bad("a __Secure- cookie must be Secure: drop WithSecure(false), or rename the cookie")
 	}
 	if c.sameSite == http.SameSiteNoneMode && !c.secure {
@@ -323,6 +324,13 @@ func (c *config) check() error {
 		return bad("lifetime %v exceeds 400 days, the most a browser keeps a cookie: shorten it", c.lifetime)
 	}
 	return nil
+}
+
+// hasPrefixFold reports whether s starts with prefix, ignoring case: browsers
+// apply the rules of the __Host- and __Secure- prefixes to any spelling
+// (RFC 6265bis; Chromium drops "__host-s=1; Path=/" as it drops "__Host-").
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // isToken reports whether s is an RFC 7230 token (a valid cookie name).
