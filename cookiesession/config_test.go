@@ -38,6 +38,7 @@ func TestConfigRefused(t *testing.T) {
 		{name: "relative path", opts: []Option{WithPath("app")}, hint: "must start with /"},
 		{name: "path with ;", opts: []Option{WithPath("/a;b")}, hint: "must start with /"},
 		{name: "domain with a port", opts: []Option{WithDomain("example.com:8080")}, hint: "not a host name"},
+		{name: "path over 1024 bytes", opts: []Option{WithPath("/" + strings.Repeat("a", 1024))}, hint: "browsers ignore"},
 		{name: "zero chunks", opts: []Option{WithMaxChunks(0)}, hint: "between 1 and 16"},
 		{name: "too many chunks", opts: []Option{WithMaxChunks(17)}, hint: "between 1 and 16"},
 		{name: "negative lifetime", opts: []Option{WithLifetime(-time.Hour)}, hint: "must be positive"},

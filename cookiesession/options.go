@@ -111,7 +111,8 @@ type config struct {
 // in any case ("__host-"), and so does [New].
 func WithName(name string) Option { return func(c *config) { c.name = name } }
 
-// WithPath sets the cookie's Path attribute. The default is "/".
+// WithPath sets the cookie's Path attribute. The default is "/". Browsers
+// ignore a Path (or Domain) over 1024 bytes, so [New] refuses one.
 func WithPath(path string) Option { return func(c *config) { c.path = path } }
 
 // WithDomain sets the cookie's Domain attribute. The default is none: a
@@ -277,6 +278,9 @@ func (c *config) check() error {
 	}
 	if c.domain != "" && (!validAttr(c.domain) || strings.ContainsAny(c.domain, " /:")) {
 		return bad("domain %q is not a host name", c.domain)
+	}
+	if len(c.path) > 1024 || len(c.domain) > 1024 {
+		return bad("path or domain over 1024 bytes: browsers ignore such an attribute (the cookie then gets the request's default path, or becomes host-only)")
 	}
 	if hasPrefixFold(c.name, "__Host-") {
 		switch {
