@@ -462,6 +462,25 @@ func main() {
 	crafted("too-large-zlib-bomb", "too large", "authentic, 1 MiB of zeros compressed to about 1 KiB (limit 65536 decompressed)", hdr(1, t, t, t+3600), zlibOf(make([]byte, 1<<20)))
 	crafted("expired-expires-before-issued", "expired", "authentic, expires-at equal to issued-at", hdr(0, t, t, t), []byte{0xa0})
 	vs[len(vs)-1].reason = "expires"
+	zlibA0 := zlibOf([]byte{0xa0})
+	crafted("payload-zlib-trailing", "payload", "authentic, one byte after the end of the zlib stream", hdr(1, t, t, t+3600), append(append([]byte(nil), zlibA0...), 0x00))
+	badSum := append([]byte(nil), zlibA0...)
+	badSum[len(badSum)-1] ^= 1
+	crafted("payload-zlib-checksum", "payload", "authentic, the zlib stream's Adler-32 checksum is wrong", hdr(1, t, t, t+3600), badSum)
+	crafted("payload-repeated-key-bad-tag", "payload", "authentic, {\"a\":{\" u\":\"not a uuid\"},\"a\":1}: an overwritten value is still checked", hdr(0, t, t, t+3600), []byte("\xa2\x61a\xa1\x62 u\x6anot a uuid\x61a\x01"))
+	{
+		// Readers take map keys in any order and repeated keys.
+		body := []byte("\xa3\x61b\x01\x61a\x02\x61a\x03")
+		crafted("success-keys-unsorted-repeated", "success", "authentic, {\"b\":1,\"a\":2,\"a\":3}: keys in any order and repeated keys are read (the last value wins)", hdr(0, t, t, t+3600), body)
+		vs[len(vs)-1].payload = body
+	}
+	{
+		// Sign-only: the body is readable, but a reader must not inflate it
+		// before the tag verifies (sealed for another cookie name).
+		h := hdr(1, t, t, t+3600)
+		h.mode = 3
+		neg("signature-hmacsha256-zlib-bomb", "signature", "a sign-only zlib bomb sealed for the cookie name \"other\": the tag is checked before anything is inflated", rawSeal(keyA, codec.HMACSHA256, "session", "other", h, nil, zlibOf(make([]byte, 1<<20))), func(v *vector) { v.mode = codec.HMACSHA256 })
+	}
 	neg("too-large-cookie", "too large", "name + value is 4097 bytes (checked before base64)", strings.Repeat("A", 4097-len("session")), nil)
 
 	for _, v := range vs {
