@@ -21,8 +21,17 @@ import (
 // reassembled value is verified by the codec as a whole, so a missing,
 // swapped, truncated or stale chunk fails verification. Before any decoding
 // a request is refused (fail closed, [ErrChunks]) when the header's n is
-// outside 2..MaxChunks, when a chunk 2..n is missing, or when a chunk
-// numbered above n is present.
+// outside 2..MaxChunks or when a chunk 2..n is missing.
+//
+// Chunks numbered above n, and any chunks beside an unchunked NAME, are
+// ignored: they cannot change the value the codec verifies, and browsers
+// do leave them behind. Two parallel requests can answer in an order that
+// leaves a small session's NAME with a larger session's NAME.2 (the small
+// one's request carried no NAME.2, so its response did not delete it); a
+// sibling subdomain can plant a NAME.k too. Refusing the session for such
+// a leftover would log the user out for as long as the cookie lives. The
+// next response that writes the session deletes every chunk the request
+// carried above the new count.
 
 // requestCookies holds the cookies of one request that belong to a
 // manager: every value of NAME in header order, and every NAME.k chunk.
@@ -168,11 +177,11 @@ type assembler struct {
 }
 
 func newAssembler(n int, first string, rc *requestCookies) (*assembler, error) {
-	if rc.maxIdx > n {
-		return nil, fmt.Errorf("%w: chunk %d present but the session has %d", ErrChunks, rc.maxIdx, n)
-	}
 	a := &assembler{n: n, first: first, opts: make([][]string, n-1), pos: make([]int, n-1)}
 	for _, c := range rc.chunks {
+		if c.idx > n {
+			continue // a leftover of a larger session (see the layout comment)
+		}
 		a.opts[c.idx-2] = append(a.opts[c.idx-2], c.value)
 	}
 	for i, o := range a.opts {

@@ -52,10 +52,14 @@
 // and value, the limit past which browsers drop a cookie silently) is
 // split over up to [WithMaxChunks] cookies named NAME, NAME.2, NAME.3, ...
 // The first holds "~n~" and the first part; the codec's MAC over the
-// reassembled value protects the whole, so a missing, swapped, stale,
-// truncated or extra chunk makes the session invalid (fail closed), and a
-// chunk count outside 2..MaxChunks is refused before anything is decoded.
-// Chunks no longer needed are deleted when the session shrinks. A session
+// reassembled value protects the whole, so a missing, swapped, stale or
+// truncated chunk makes the session invalid (fail closed), and a chunk
+// count outside 2..MaxChunks is refused before anything is decoded. Chunk
+// cookies the value does not use (numbered above n, or beside an
+// unchunked NAME) are ignored: parallel requests leave them behind, and
+// refusing the session for them would log the user out. Chunks no longer
+// needed, these included, are deleted by the next write, and when the
+// session shrinks. A session
 // that needs more than MaxChunks cookies is not written at all: the
 // request's error hook gets an error wrapping [ErrNotSaved] and
 // codec.ErrTooLarge, and the commit error handler answers (500 by

@@ -43,10 +43,8 @@ func (s *Session) load() {
 		}
 		attempts++
 		if v[0] != '~' {
-			if rc.maxIdx > 0 {
-				errs = append(errs, fmt.Errorf("%w: chunk %d present but the session is not chunked", ErrChunks, rc.maxIdx))
-				continue
-			}
+			// Chunk cookies beside an unchunked value are leftovers (see
+			// newAssembler): ignored, and deleted by the next write.
 			if s.try(v, 1, budget, &errs) {
 				return
 			}
