@@ -80,7 +80,7 @@ func refReassemble(cs []cliinput.Cookie, name string) (string, string) {
 			continue
 		}
 		if k > n {
-			return "", "error"
+			continue // a leftover of a larger session is ignored
 		}
 		count[k]++
 		parts[k] = c.Value

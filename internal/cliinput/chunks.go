@@ -23,9 +23,11 @@ const MaxChunks = 99
 // with '~'. It returns ok=false when the first cookie called name does not
 // start with '~' (an ordinary cookie) or when there is none. It fails with
 // [ErrChunks], before joining anything, when the header is malformed, n is
-// outside 2..[MaxChunks], a chunk 2..n is missing or given twice, or a chunk
-// numbered above n is present (a stale chunk of a larger session). The
-// chunks carry no MAC of their own: the codec verifies the joined value.
+// outside 2..[MaxChunks], or a chunk 2..n is missing or given twice.
+// Chunks numbered above n are ignored, as cookiesession ignores them: they
+// are leftovers of a larger session (parallel requests leave them behind)
+// and cannot change the joined value. The chunks carry no MAC of their
+// own: the codec verifies the joined value.
 func ReassembleChunks(cookies []Cookie, name string) (string, bool, error) {
 	first := -1
 	for i, c := range cookies {
@@ -55,7 +57,7 @@ func ReassembleChunks(cookies []Cookie, name string) (string, bool, error) {
 			continue
 		}
 		if k > n {
-			return "", false, fmt.Errorf("%w: chunk %d present but the session has %d chunks (stale chunk)", ErrChunks, k, n)
+			continue // a leftover of a larger session
 		}
 		if seen[k] {
 			return "", false, fmt.Errorf("%w: chunk %d given twice", ErrChunks, k)
