@@ -144,9 +144,9 @@ func (v vector) write(dir string) {
 	}
 	line("comment", v.comment)
 	line("mode", v.mode.String())
-	line("key", v.key.String())
+	line("key", v.key.Text())
 	for _, f := range v.fallbacks {
-		line("fallback", f.String())
+		line("fallback", f.Text())
 	}
 	if v.retired != "" {
 		line("retired", v.retired)
@@ -211,7 +211,7 @@ func (h rawHeader) bytes() []byte {
 var modeByte = map[codec.Mode]byte{codec.XChaCha20Poly1305: 1, codec.AES256GCM: 2, codec.HMACSHA256: 3}
 
 func material(k codec.Key) []byte {
-	text := k.String()
+	text := k.Text()
 	m, err := base64.RawURLEncoding.DecodeString(text[strings.LastIndexByte(text, '.')+1:])
 	if err != nil {
 		log.Fatal(err)

@@ -35,7 +35,7 @@ type Key struct {
 }
 
 // GenerateKey returns a new key with a random id and 32 random bytes of
-// material from crypto/rand. Store [Key.String] as the app's secret.
+// material from crypto/rand. Store [Key.Text] as the app's secret.
 func GenerateKey() (Key, error) {
 	var k Key
 	var id [4]byte
@@ -50,7 +50,7 @@ func GenerateKey() (Key, error) {
 	return k, nil
 }
 
-// ParseKey parses the text form made by [Key.String]:
+// ParseKey parses the text form made by [Key.Text]:
 //
 //	cookiecodec-key-1.<key id: 8 lowercase hex digits>.<base64url, no padding, of 32 bytes>
 //
@@ -144,11 +144,16 @@ func formatKeyID(id uint32) string {
 // text, in [Meta.KeyID] and in [Header.KeyID].
 func (k Key) ID() string { return formatKeyID(k.id) }
 
-// String returns the key's text form, which [ParseKey] reads. It contains
+// Text returns the key's text form, which [ParseKey] reads. It contains
 // the secret: treat it like a password.
-func (k Key) String() string {
+func (k Key) Text() string {
 	return nativeKeyPrefix + k.ID() + "." + base64.RawURLEncoding.EncodeToString(k.material[:])
 }
+
+// String hides the key material, like GoString: fmt's %v and %s, and so
+// log lines and error messages that format a Key or a struct holding one,
+// show only the key id. The text form with the secret is [Key.Text].
+func (k Key) String() string { return k.GoString() }
 
 // IsZero reports whether k is the zero Key (not a usable key).
 func (k Key) IsZero() bool { return !k.valid }

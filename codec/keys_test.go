@@ -2,6 +2,7 @@ package codec
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ func TestKeyTextRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := k.String()
+	text := k.Text()
 	if !strings.HasPrefix(text, "cookiecodec-key-1."+k.ID()+".") || len(text) != len("cookiecodec-key-1.")+8+1+43 {
 		t.Fatalf("key text %q", text)
 	}
@@ -21,10 +22,14 @@ func TestKeyTextRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if k2 != k {
-		t.Fatal("ParseKey(k.String()) != k")
+		t.Fatal("ParseKey(k.Text()) != k")
 	}
-	if strings.Contains(k.GoString(), text[len(text)-43:]) {
-		t.Fatal("GoString leaks the material")
+	material := text[len(text)-43:]
+	holder := struct{ Primary Key }{k}
+	for _, shown := range []string{k.GoString(), k.String(), fmt.Sprint(k), fmt.Sprintf("%v %s %+v %#v", holder, k, holder, holder)} {
+		if strings.Contains(shown, material) || !strings.Contains(shown, k.ID()) {
+			t.Fatalf("formatting a key shows %q", shown)
+		}
 	}
 	k3, _ := GenerateKey()
 	if k3 == k {
@@ -34,7 +39,7 @@ func TestKeyTextRoundTrip(t *testing.T) {
 
 func TestParseKeyRejects(t *testing.T) {
 	good, _ := GenerateKey()
-	text := good.String()
+	text := good.Text()
 	material := text[len(text)-43:]
 	for _, tc := range []struct{ text, want string }{
 		{"", "must start with"},

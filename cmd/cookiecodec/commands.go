@@ -294,10 +294,10 @@ func (c *cli) keygen() (int, error) {
 		b, _ := json.Marshal(struct {
 			Key   string `json:"key"`
 			KeyID string `json:"key_id"`
-		}{k.String(), k.ID()})
+		}{k.Text(), k.ID()})
 		fmt.Fprintf(c.stdout, "%s\n", b)
 		return exitOK, nil
 	}
-	fmt.Fprintln(c.stdout, k.String())
+	fmt.Fprintln(c.stdout, k.Text())
 	return exitOK, nil
 }

@@ -56,7 +56,7 @@ func TestRunServes(t *testing.T) {
 		warning bool
 	}{
 		{[]string{"-addr", "127.0.0.1:0"}, true},
-		{[]string{"-addr", "127.0.0.1:0", "-key", key.String()}, false},
+		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text()}, false},
 	} {
 		ctx, cancel := context.WithCancel(t.Context())
 		var stderr bytes.Buffer
