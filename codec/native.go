@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -118,7 +119,7 @@ type NativeOptions struct {
 	// cookie is not a native cookie at all (ErrMalformed). A cookie one of
 	// them accepts is returned with its Meta (Format "gorilla" or "flask")
 	// and KeyIndex set past the ring's keys, so that the caller re-issues it
-	// natively. See [NewGorillaMigration].
+	// natively. See [NewGorillaMigration]. NewNative copies the list.
 	Legacy []LegacyReader
 }
 
@@ -199,7 +200,7 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		padding:     opts.Padding,
 		maxCookie:   opts.MaxCookieSize,
 		maxDecomp:   opts.MaxDecompressed,
-		legacy:      opts.Legacy,
+		legacy:      slices.Clone(opts.Legacy), // a later change to the caller's slice cannot add a reader, or the codec itself (a loop)
 		ser:         opts.Serializer,
 	}
 	if n.ser == nil {

@@ -11,14 +11,7 @@ import (
 // codec among its Legacy readers; then it reads exactly what that codec
 // accepts and reports it past the ring's keys, for re-issue.
 func TestNativeRefusesFlaskUnlessLegacy(t *testing.T) {
-	flask, err := NewFlask(FlaskOptions{SecretKey: []byte("the old flask secret"), Clock: func() time.Time { return t0 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old, _, err := flask.EncodeSession("session", map[string]any{"user_id": int64(7)}, Meta{}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	flask, old := oldFlaskCookie(t)
 	for _, mode := range allModes {
 		plain, _ := newTestNative(t, mode, NativeOptions{})
 		if _, _, err := plain.DecodeSession("session", old, 0); !errors.Is(err, ErrMalformed) {
@@ -34,4 +27,32 @@ func TestNativeRefusesFlaskUnlessLegacy(t *testing.T) {
 			t.Errorf("%v with Legacy: a forged Flask cookie gave %v, want ErrSignature", mode, err)
 		}
 	}
+}
+
+// TestNativeLegacyListIsCopied checks that NewNative keeps its own copy of
+// NativeOptions.Legacy: storing into the caller's slice afterwards neither
+// changes which readers run nor can make the codec its own Legacy reader,
+// which recursed without end on every cookie that is not native.
+func TestNativeLegacyListIsCopied(t *testing.T) {
+	flask, old := oldFlaskCookie(t)
+	readers := []LegacyReader{flask}
+	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Legacy: readers})
+	readers[0] = n
+	if _, m, err := n.DecodeSession("session", old, 0); err != nil || m.Format != "flask" {
+		t.Fatalf("after the caller's slice changed: %+v, %v; want the Flask reader's session", m, err)
+	}
+}
+
+// oldFlaskCookie returns a Flask codec and a session cookie it made.
+func oldFlaskCookie(t *testing.T) (*Flask, string) {
+	t.Helper()
+	flask, err := NewFlask(FlaskOptions{SecretKey: []byte("the old flask secret"), Clock: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _, err := flask.EncodeSession("session", map[string]any{"user_id": int64(7)}, Meta{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flask, old
 }
