@@ -651,7 +651,10 @@ func (s *Serializer) untag(k string, v any) (any, error) {
 		}
 		u, err := ParseUUID(str)
 		if err != nil {
-			return nil, err
+			// Not ParseUUID's error, which quotes the text: a decoded
+			// payload may be confidential (the native codec encrypts it),
+			// and errors reach logs.
+			return nil, errors.New("content is not a UUID (32 hex digits, optionally hyphenated, in braces or after urn:uuid:)")
 		}
 		return u, nil
 	case " d":

@@ -279,6 +279,23 @@ func TestUnmarshalRejects(t *testing.T) {
 	}
 }
 
+// TestTagErrorsDoNotQuoteContent checks that rejecting a tag's content does
+// not copy the content into the error: a decoded payload may be
+// confidential (the native codec encrypts it), and errors reach logs.
+func TestTagErrorsDoNotQuoteContent(t *testing.T) {
+	const secret = "hunter2-card-4111111111111111"
+	for _, tag := range []string{" u", " b", " d", " t", " di", serializer.NativeTimeKey} {
+		in := `{"` + tag + `":"` + secret + `"}`
+		_, err := (&serializer.Serializer{NativeTime: true}).Unmarshal([]byte(in))
+		if !errors.Is(err, serializer.ErrBadTag) {
+			t.Fatalf("%s: err = %v, want ErrBadTag", in, err)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: error quotes the content: %v", in, err)
+		}
+	}
+}
+
 func TestSyntaxErrorOffset(t *testing.T) {
 	_, err := serializer.Unmarshal([]byte(`{"a":[1,2,x]}`))
 	var se *serializer.SyntaxError
