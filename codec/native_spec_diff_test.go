@@ -62,7 +62,7 @@ func (g *specGen) value(depth int) {
 	case n < 8:
 		g.out = append(g.out, []byte{0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xe0, 0xf9, 0x3c, 0x00}[g.r.IntN(9)])
 	case n < 9:
-		f := []uint64{math.Float64bits(1.5), math.Float64bits(1e16), math.Float64bits(1e-5), math.Float64bits(-0.0),
+		f := []uint64{math.Float64bits(1.5), math.Float64bits(1e16), math.Float64bits(1e-5), math.Float64bits(math.Copysign(0, -1)),
 			0x7ff8000000000000, 0x7ff8000000000001, math.Float64bits(math.Inf(1)), math.Float64bits(1)}[g.r.IntN(8)]
 		g.out = binary.BigEndian.AppendUint64(append(g.out, 0xfb), f)
 	case n < 10:
