@@ -15,8 +15,10 @@ import (
 // WriteHeader (informational codes excepted, other than 101 Switching
 // Protocols) or Flush, or when the handler returns without writing. The
 // response writer it passes on keeps http.Flusher, http.Hijacker,
-// io.ReaderFrom and [http.ResponseController] working (it has an Unwrap
-// method). After a successful Hijack the session is not saved.
+// io.ReaderFrom, http.Pusher, http.CloseNotifier and [http.ResponseController]
+// working (it has an Unwrap method); it always has these methods, and one the
+// underlying writer lacks returns an error or does nothing. After a
+// successful Hijack the session is not saved.
 //
 // If the session cannot be saved at that moment (it does not fit, or the
 // codec fails), the error goes to the error hook and the commit error
@@ -206,3 +208,35 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // Unwrap returns the underlying writer, for [http.ResponseController].
 func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// CloseNotify passes on the underlying writer's http.CloseNotifier (net/http's
+// own writers have one, for HTTP/1 and HTTP/2). Frameworks still call it:
+// gin's Context.Stream does, and gin asserts the interface without checking,
+// so a writer without it makes gin panic. Over a writer without one, the
+// channel receives when the request's context is done (a server cancels it
+// when the client goes away or the handler returns), and never when the
+// context cannot be cancelled. It does not commit the session.
+func (w *responseWriter) CloseNotify() <-chan bool {
+	//lint:ignore SA1019 deprecated, but gin and others still call it through the writer they get
+	if cn, ok := w.ResponseWriter.(http.CloseNotifier); ok {
+		return cn.CloseNotify()
+	}
+	ch := make(chan bool, 1)
+	if done := w.r.Context().Done(); done != nil {
+		go func() {
+			<-done
+			ch <- true
+		}()
+	}
+	return ch
+}
+
+// Push passes an HTTP/2 server push on to the underlying writer, or returns
+// [http.ErrNotSupported] when it has none. A push is a separate request and
+// does not commit the session.
+func (w *responseWriter) Push(target string, opts *http.PushOptions) error {
+	if p, ok := w.ResponseWriter.(http.Pusher); ok {
+		return p.Push(target, opts)
+	}
+	return http.ErrNotSupported
+}

@@ -174,3 +174,116 @@ func TestFailedHijackKeepsSession(t *testing.T) {
 		t.Errorf("session lost after a failed Hijack: %v", masked(rec))
 	}
 }
+
+// TestCloseNotify checks that the writer passes on the server's
+// http.CloseNotifier (gin's Context.Stream asserts it without checking):
+// the channel receives when the client goes away.
+func TestCloseNotify(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	notified := make(chan bool, 1)
+	srv := serve(t, m, func(w http.ResponseWriter, r *http.Request) {
+		//lint:ignore SA1019 the deprecated interface is what is tested
+		cn, ok := w.(http.CloseNotifier)
+		if !ok {
+			t.Error("not an http.CloseNotifier")
+			notified <- false
+			return
+		}
+		ch := cn.CloseNotify()
+		must(t, m.Session(r).Set("a", 1))
+		w.(http.Flusher).Flush()
+		select {
+		case v := <-ch:
+			notified <- v
+		case <-time.After(10 * time.Second):
+			notified <- false
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Header.Values("Set-Cookie")) != 1 {
+		t.Errorf("headers at flush: %v", resp.Header)
+	}
+	cancel()
+	resp.Body.Close()
+	if !<-notified {
+		t.Error("CloseNotify did not receive after the client went away")
+	}
+}
+
+// TestCloseNotifyWithoutUnderlying checks the fallback over a writer with no
+// http.CloseNotifier: the channel follows the request's context, and never
+// receives for a context that cannot be cancelled.
+func TestCloseNotifyWithoutUnderlying(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	var ch <-chan bool
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		//lint:ignore SA1019 the deprecated interface is what is tested
+		ch = w.(http.CloseNotifier).CloseNotify()
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	select {
+	case <-ch:
+		t.Error("received for a context that cannot be cancelled")
+	case <-time.After(20 * time.Millisecond):
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil).WithContext(ctx))
+	select {
+	case <-ch:
+		t.Error("received before the context was cancelled")
+	case <-time.After(20 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case v := <-ch:
+		if !v {
+			t.Error("received false")
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("no notification after the context was cancelled")
+	}
+}
+
+// pushRecorder is a recorder that can push, as net/http's HTTP/2 writer can.
+type pushRecorder struct {
+	*httptest.ResponseRecorder
+	pushed []string
+}
+
+func (p *pushRecorder) Push(target string, _ *http.PushOptions) error {
+	p.pushed = append(p.pushed, target)
+	return nil
+}
+
+// TestPush checks that http.Pusher reaches the underlying writer without
+// committing the session, and reports http.ErrNotSupported when the
+// underlying writer cannot push.
+func TestPush(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	var pushErr error
+	h := m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pushErr = w.(http.Pusher).Push("/style.css", nil)
+		if err := m.Session(r).Set("a", 1); err != nil {
+			t.Errorf("Set after Push: %v", err) // a push must not commit
+		}
+	}))
+	pr := &pushRecorder{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(pr, httptest.NewRequest("GET", "/", nil))
+	if pushErr != nil || len(pr.pushed) != 1 || pr.pushed[0] != "/style.css" {
+		t.Errorf("Push = %v, pushed %v", pushErr, pr.pushed)
+	}
+	if len(cookiesOf(pr.ResponseRecorder)) != 1 {
+		t.Errorf("cookies %v", masked(pr.ResponseRecorder))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if !errors.Is(pushErr, http.ErrNotSupported) {
+		t.Errorf("Push over a recorder = %v, want http.ErrNotSupported", pushErr)
+	}
+}
