@@ -19,6 +19,11 @@
 // To share a session with a Flask app, build the manager with [NewFlask]
 // over codec.NewFlask and the app's SECRET_KEY.
 //
+// Routers take LoadAndSave as any net/http middleware: r.Use with chi and
+// gorilla/mux, e.Use(echo.WrapMiddleware(...)) with echo, and
+// LoadAndSave(engine) around a gin engine. The tests in
+// cookiesession/frameworks (a module of its own) run all four.
+//
 // # When the cookie is written
 //
 // The session is decoded on first use. The cookie is written just before
