@@ -287,3 +287,83 @@ func TestPush(t *testing.T) {
 		t.Errorf("Push over a recorder = %v, want http.ErrNotSupported", pushErr)
 	}
 }
+
+// TestHTTP2Writer runs the writer over net/http's real HTTP/2 server (TLS,
+// Go's client): a flush puts the cookie on the wire before the body, the
+// close notification passes through, a Hijack fails (HTTP/2 cannot hand
+// over the connection) without losing the session, and a push the client
+// has disabled is refused without committing.
+func TestHTTP2Writer(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	release := make(chan struct{})
+	notified := make(chan bool, 1)
+	srv := httptest.NewUnstartedServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := m.Session(r)
+		if r.ProtoMajor != 2 {
+			t.Errorf("request over %s", r.Proto)
+		}
+		switch r.URL.Path {
+		case "/stream":
+			//lint:ignore SA1019 the deprecated interface is what is tested
+			gone := w.(http.CloseNotifier).CloseNotify()
+			if _, _, err := http.NewResponseController(w).Hijack(); !errors.Is(err, http.ErrNotSupported) {
+				t.Errorf("Hijack over HTTP/2 = %v", err)
+			}
+			if err := w.(http.Pusher).Push("/style.css", nil); err == nil {
+				t.Error("Push succeeded though Go's client disables push")
+			}
+			must(t, s.Set("user", "alice"))
+			_, _ = io.WriteString(w, "first\n")
+			w.(http.Flusher).Flush()
+			<-release
+			select {
+			case v := <-gone:
+				notified <- v
+			case <-time.After(10 * time.Second):
+				notified <- false
+			}
+		case "/read":
+			user, _ := Get[string](s, "user")
+			_, _ = io.WriteString(w, user)
+		}
+	})))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	client := srv.Client()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/stream", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookies := resp.Cookies()
+	if resp.ProtoMajor != 2 || len(cookies) != 1 {
+		t.Errorf("%s response with cookies %v", resp.Proto, resp.Header.Values("Set-Cookie"))
+	}
+	line := make([]byte, len("first\n"))
+	if _, err := io.ReadFull(resp.Body, line); err != nil || string(line) != "first\n" {
+		t.Errorf("first line %q, %v", line, err)
+	}
+	cancel()
+	resp.Body.Close()
+	close(release)
+	if !<-notified {
+		t.Error("CloseNotify did not receive over HTTP/2 after the client went away")
+	}
+
+	if len(cookies) == 1 {
+		req, _ = http.NewRequest("GET", srv.URL+"/read", nil)
+		req.AddCookie(cookies[0])
+		resp, err = client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "alice" {
+			t.Errorf("session read back over HTTP/2: %q", b)
+		}
+	}
+}
