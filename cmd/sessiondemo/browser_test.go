@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"image/png"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,9 +42,20 @@ func needChromium(t *testing.T) {
 }
 
 // TestBrowser drives real Chromium against the demo served in-process on
-// 127.0.0.1: login survives a reload, the cookie is HttpOnly, a cart over
-// 4 KB survives a reload as chunks, and logout removes every chunk.
-func TestBrowser(t *testing.T) {
+// 127.0.0.1 over HTTP/1.1: login survives a reload, the cookie is
+// HttpOnly, a cart over 4 KB survives a reload as chunks, and logout
+// removes every chunk.
+func TestBrowser(t *testing.T) { testBrowser(t, false) }
+
+// TestBrowserHTTP2 is TestBrowser over TLS and HTTP/2, the protocol most
+// deployments serve browsers with: net/http's HTTP/2 writer (streaming,
+// header handling) sits under the middleware, and HTTP/2 lets a client
+// send its cookies as separate header fields (RFC 9113, 8.2.3), which
+// net/http joins before the middleware reads them. Every request must
+// have arrived over HTTP/2.
+func TestBrowserHTTP2(t *testing.T) { testBrowser(t, true) }
+
+func testBrowser(t *testing.T, http2 bool) {
 	needChromium(t)
 	key, _, err := loadKey("")
 	if err != nil {
@@ -52,8 +65,34 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	var (
+		mu     sync.Mutex
+		protos = map[string]int{}
+	)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		protos[r.Proto]++
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	if http2 {
+		srv.EnableHTTP2 = true
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	defer srv.Close()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		want := "HTTP/1.1"
+		if http2 {
+			want = "HTTP/2.0"
+		}
+		if len(protos) != 1 || protos[want] == 0 {
+			t.Errorf("requests by protocol %v, want all %s", protos, want)
+		}
+	}()
 
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
@@ -70,6 +109,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1000, 1400),
+	}
+	if http2 {
+		// httptest's certificate is self-signed.
+		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
 	}
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	defer acancel()
