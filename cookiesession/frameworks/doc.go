@@ -1,5 +1,5 @@
 // Package frameworks holds only tests: cookiesession's middleware behind
-// real gin, echo, chi and gorilla/mux routers, each on a real 127.0.0.1
+// real gin, echo (v4 and v5), chi and gorilla/mux routers, each on a real 127.0.0.1
 // server. It is a separate module, so that those frameworks never become
 // requirements of cookiecodec. Run it with
 //

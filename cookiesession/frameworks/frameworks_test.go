@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/mux"
 	"github.com/labstack/echo/v4"
+	echov5 "github.com/labstack/echo/v5"
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/cookiesession"
@@ -238,6 +239,47 @@ func TestEcho(t *testing.T) {
 				return err
 			}
 			res.Flush()
+		}
+		return nil
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	check(t, a, srv.URL)
+}
+
+// TestEchoV5 is TestEcho on echo v5, whose handlers take a *echo.Context
+// and whose Response is a plain http.ResponseWriter.
+func TestEchoV5(t *testing.T) {
+	a := newApp(t)
+	e := echov5.New()
+	e.Use(echov5.WrapMiddleware(a.m.LoadAndSave))
+	e.GET("/login", func(c *echov5.Context) error {
+		if err := a.login(c.Request()); err != nil {
+			return err
+		}
+		return c.String(http.StatusOK, "ok")
+	})
+	e.GET("/me", func(c *echov5.Context) error { return c.String(http.StatusOK, a.me(c.Request())) })
+	e.GET("/logout", func(c *echov5.Context) error {
+		if err := a.logout(c.Request()); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusOK)
+	})
+	e.GET("/stream", func(c *echov5.Context) error {
+		if err := a.beginStream(c.Request()); err != nil {
+			return err
+		}
+		w := c.Response()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		for i := range events {
+			if _, err := io.WriteString(w, a.event(i)); err != nil {
+				return err
+			}
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
