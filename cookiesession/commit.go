@@ -39,14 +39,45 @@ type encoded struct {
 // Every response that sets or deletes a cookie gets Vary: Cookie and the
 // cache policy of [applyCachePolicy].
 func (s *Session) commit(h http.Header) error {
+	// Commit returns these two unwrapped; for the middleware they mean
+	// there is nothing (more) to write.
+	if err := s.Commit(h); err != ErrNoMiddleware && err != ErrCommitted {
+		return err
+	}
+	return nil
+}
+
+// Commit ends the session's changes for this request and writes what the
+// middleware would write just before the response starts (the cookie or
+// its deletion, "Vary: Cookie", the cache policy) into h instead. It is
+// for a response head that does not go through the middleware's writer:
+// gorilla/websocket's Upgrader.Upgrade hijacks the connection and writes
+// its own 101 response with the header it is given, so give it h.
+// Libraries that call WriteHeader(101) before they hijack, such as
+// coder/websocket, need nothing: the middleware commits there. Without
+// Commit, changes made before such an upgrade are not saved.
+//
+// Afterwards the session's changes return [ErrCommitted] and the
+// middleware writes nothing more for it, even when the handler then
+// answers normally. Errors: [ErrNoMiddleware], [ErrCommitted] when the
+// session was already committed, or a failure to encode, as
+// [Session.Save] reports it (no cookie is then written into h, and the
+// client keeps the cookie it has; the middleware does not answer with its
+// commit error handler, the handler decides).
+func (s *Session) Commit(h http.Header) error {
 	if s.m == nil {
-		return nil
+		return ErrNoMiddleware
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.committed {
-		return nil
+		return ErrCommitted
 	}
+	return s.commitLocked(h)
+}
+
+// commitLocked is commit with s.mu held and s not yet committed.
+func (s *Session) commitLocked(h http.Header) error {
 	s.committed = true
 	cfg := &s.m.cfg
 	if !s.loaded {

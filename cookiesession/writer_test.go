@@ -367,3 +367,41 @@ func TestHTTP2Writer(t *testing.T) {
 		}
 	}
 }
+
+// TestCommit checks Session.Commit: the headers the middleware would
+// write go into the given header instead, later changes are refused, the
+// middleware writes nothing more, and a second Commit or one outside the
+// middleware is an error.
+func TestCommit(t *testing.T) {
+	m := newNative(t, newClock(), &errLog{})
+	got := http.Header{}
+	rec := do(t, m, func(w http.ResponseWriter, r *http.Request, s *Session) {
+		must(t, s.Set("user", "alice"))
+		if err := s.Commit(got); err != nil {
+			t.Errorf("Commit: %v", err)
+		}
+		if err := s.Set("late", 1); !errors.Is(err, ErrCommitted) {
+			t.Errorf("Set after Commit = %v", err)
+		}
+		if err := s.Commit(http.Header{}); !errors.Is(err, ErrCommitted) {
+			t.Errorf("second Commit = %v", err)
+		}
+		_, _ = io.WriteString(w, "body")
+	})
+	if len(cookiesOf(rec)) != 0 {
+		t.Errorf("the middleware wrote cookies after Commit: %v", masked(rec))
+	}
+	if len(got.Values("Set-Cookie")) != 1 || got.Get("Vary") != "Cookie" || !strings.HasPrefix(got.Get("Cache-Control"), "private") {
+		t.Errorf("committed header %v", got)
+	}
+	// The committed cookie is the session.
+	cookie := strings.SplitN(got.Get("Set-Cookie"), ";", 2)[0]
+	do(t, m, func(w http.ResponseWriter, r *http.Request, s *Session) {
+		if user, _ := Get[string](s, "user"); user != "alice" {
+			t.Errorf("session from the committed cookie: user %q", user)
+		}
+	}, cookie)
+	if err := nullSession.Commit(http.Header{}); !errors.Is(err, ErrNoMiddleware) {
+		t.Errorf("Commit outside the middleware = %v", err)
+	}
+}
