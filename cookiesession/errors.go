@@ -15,9 +15,10 @@ var (
 	ErrNoMiddleware = errors.New("cookiesession: no session in this request: wrap the handler with Manager.LoadAndSave and get the session with the same Manager's Session method")
 
 	// ErrCommitted is returned by writes after the response header was
-	// sent: the cookie is already on its way and the change would be lost.
-	// Change the session before the first Write, WriteHeader or Flush.
-	ErrCommitted = errors.New("cookiesession: response already started: change the session before writing the response")
+	// sent, or after [Session.Commit]: the cookie is already on its way and
+	// the change would be lost. Change the session before the first Write,
+	// WriteHeader or Flush (or before Commit).
+	ErrCommitted = errors.New("cookiesession: session already committed (the response started, or Session.Commit ran): change the session before writing the response")
 
 	// ErrInvalidCookie is reported (never returned to the client) when the
 	// request carried a session cookie that could not be used. The session

@@ -134,3 +134,31 @@ func Example_logOutEverywhere() {
 	// refused: true
 	// phone after a new login: alice
 }
+
+// A WebSocket library that hijacks the connection and writes its own 101
+// response (gorilla/websocket's Upgrader.Upgrade takes the header to send)
+// gets the session's cookie from Session.Commit.
+func ExampleSession_Commit() {
+	key, _ := codec.GenerateKey()
+	ring, _ := codec.NewKeyRing(key)
+	c, _ := codec.NewNative(ring, codec.NativeOptions{})
+	sessions, _ := cookiesession.New(c)
+
+	handler := sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Session(r)
+		_ = s.Set("room", "lobby")
+		h := http.Header{}
+		if err := s.Commit(h); err != nil {
+			http.Error(w, "session too large", http.StatusInternalServerError)
+			return
+		}
+		// conn, err := upgrader.Upgrade(w, r, h)
+		setCookie := h.Get("Set-Cookie")
+		fmt.Println(setCookie[:strings.IndexByte(setCookie, '=')], h.Get("Vary"))
+		fmt.Println(s.Set("late", true))
+	}))
+	handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "https://example.com/ws", nil))
+	// Output:
+	// session Cookie
+	// cookiesession: session already committed (the response started, or Session.Commit ran): change the session before writing the response
+}
