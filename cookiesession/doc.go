@@ -32,7 +32,10 @@
 // (it is then re-issued under the primary key), or when the refresh policy
 // says it is due ([WithRefresh]). An empty session is never written: if it
 // became empty in this request the cookie is deleted. See
-// [Session.MarkModified] for changes made inside nested values.
+// [Session.MarkModified] for changes made inside nested values. When
+// something other than the middleware's writer sends the response head (a
+// WebSocket library that hijacks the connection and writes its own 101),
+// [Session.Commit] writes the cookie headers into a header of your choice.
 //
 // # Caching
 //
