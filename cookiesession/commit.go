@@ -41,10 +41,23 @@ type encoded struct {
 func (s *Session) commit(h http.Header) error {
 	// Commit returns these two unwrapped; for the middleware they mean
 	// there is nothing (more) to write.
-	if err := s.Commit(h); err != ErrNoMiddleware && err != ErrCommitted {
+	switch err := s.Commit(h); err {
+	case ErrNoMiddleware:
+		return nil
+	case ErrCommitted:
+		// Session.Commit sent the cookie headers elsewhere and the handler
+		// answers through the middleware after all (say, an upgrade that
+		// failed): a response that depends on the session still varies on
+		// the cookie.
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.accessed && needVary(h["Vary"]) {
+			h.Add("Vary", "Cookie")
+		}
+		return nil
+	default:
 		return err
 	}
-	return nil
 }
 
 // Commit ends the session's changes for this request and writes what the

@@ -388,8 +388,8 @@ func TestCommit(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, "body")
 	})
-	if len(cookiesOf(rec)) != 0 {
-		t.Errorf("the middleware wrote cookies after Commit: %v", masked(rec))
+	if len(cookiesOf(rec)) != 0 || rec.Header().Get("Vary") != "Cookie" {
+		t.Errorf("the response after Commit: cookies %v, Vary %q (want no cookie, Vary: Cookie)", masked(rec), rec.Header().Get("Vary"))
 	}
 	if len(got.Values("Set-Cookie")) != 1 || got.Get("Vary") != "Cookie" || !strings.HasPrefix(got.Get("Cache-Control"), "private") {
 		t.Errorf("committed header %v", got)
