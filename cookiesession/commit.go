@@ -71,8 +71,9 @@ func (s *Session) commit(h http.Header) error {
 // Commit, changes made before such an upgrade are not saved.
 //
 // Afterwards the session's changes return [ErrCommitted] and the
-// middleware writes nothing more for it, even when the handler then
-// answers normally. Errors: [ErrNoMiddleware], [ErrCommitted] when the
+// middleware writes no cookie for it, even when the handler then answers
+// normally (that answer still gets "Vary: Cookie" if the session was
+// read). Errors: [ErrNoMiddleware], [ErrCommitted] when the
 // session was already committed, or a failure to encode, as
 // [Session.Save] reports it (no cookie is then written into h, and the
 // client keeps the cookie it has; the middleware does not answer with its
