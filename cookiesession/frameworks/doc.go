@@ -5,4 +5,8 @@
 // requirements of cookiecodec. Run it with
 //
 //	cd cookiesession/frameworks && go test -race ./...
+//
+// It builds cookiecodec from this checkout (a replace directive), so after
+// a change to cookiecodec's own go.mod run go mod tidy here as well; CI
+// fails on a missing go.sum entry otherwise.
 package frameworks
