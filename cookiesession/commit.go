@@ -123,7 +123,7 @@ func (s *Session) commitLocked(h http.Header) error {
 		if enc, err = s.encode(now); errors.Is(err, ErrRejected) {
 			// The session's lifetime ended while the request ran: it ends
 			// here, the response goes on.
-			s.m.report(s.r, fmt.Errorf("%w: %w", ErrInvalidCookie, err))
+			s.m.report(s.hookRequest(), fmt.Errorf("%w: %w", ErrInvalidCookie, err))
 			s.deleteCookies(h, 0)
 			s.cookieHeaders(h)
 			return nil

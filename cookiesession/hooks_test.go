@@ -2,9 +2,11 @@ package cookiesession
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +188,70 @@ func TestUntrustedCodecOutput(t *testing.T) {
 			t.Errorf("prefixed session not read back: %v", log.take())
 		}
 	}, cookiesOf(do(t, m, setUser))...)
+}
+
+type requestIDKey struct{}
+
+// TestHooksSeeHandlerRequest checks that the hooks get the request the
+// handler passed to Manager.Session, so that context values added by
+// middleware inside LoadAndSave (a request id, a tracing span, a logger)
+// reach them: the validate hook, the error hook for a discarded cookie and
+// for an unsaved session, and the commit error handler.
+func TestHooksSeeHandlerRequest(t *testing.T) {
+	clk := newClock()
+	var (
+		validated, hooked, handled []any
+		reject                     bool
+	)
+	idOf := func(r *http.Request) any { return r.Context().Value(requestIDKey{}) }
+	m, err := New(nativeCodec(t, clk, testKey(t, "00000001")), WithClock(clk.now), WithMaxChunks(1),
+		WithValidate(func(r *http.Request, _ Info, _ map[string]any) error {
+			validated = append(validated, idOf(r))
+			if reject {
+				return errors.New("revoked")
+			}
+			return nil
+		}),
+		WithErrorHook(func(r *http.Request, _ error) { hooked = append(hooked, idOf(r)) }),
+		WithCommitErrorHandler(func(w http.ResponseWriter, r *http.Request, _ error) {
+			handled = append(handled, idOf(r))
+			w.WriteHeader(http.StatusInternalServerError)
+		}))
+	must(t, err)
+	// inner adds a request id, as middleware inside LoadAndSave does, and
+	// runs h with the session of the request it passes on.
+	serve := func(id string, h func(s *Session), cookies ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "http://example.com/", nil)
+		if len(cookies) > 0 {
+			req.Header.Set("Cookie", strings.Join(cookies, "; "))
+		}
+		rec := httptest.NewRecorder()
+		inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+			h(m.Session(r))
+		})
+		m.LoadAndSave(inner).ServeHTTP(rec, req)
+		return rec
+	}
+	good := cookiesOf(serve("set", func(s *Session) { must(t, s.Set("user", "alice")) }))
+	serve("read", func(s *Session) { s.Get("user") }, good...)
+	reject = true
+	serve("revoked", func(s *Session) { s.Get("user") }, good...)
+	serve("big", func(s *Session) { must(t, s.Set("blob", randomText(5000))) })
+	want := func(what string, got []any, ids ...any) {
+		t.Helper()
+		if len(got) != len(ids) {
+			t.Errorf("%s saw %v, want %v", what, got, ids)
+			return
+		}
+		for i := range ids {
+			if got[i] != ids[i] {
+				t.Errorf("%s saw %v, want %v", what, got, ids)
+				return
+			}
+		}
+	}
+	want("validate", validated, "read", "revoked")
+	want("error hook", hooked, "revoked", "big")
+	want("commit error handler", handled, "big")
 }

@@ -80,7 +80,7 @@ func (s *Session) load() {
 		}
 	}
 	if len(errs) > 0 {
-		m.report(s.r, fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...)))
+		m.report(s.hookRequest(), fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...)))
 	}
 }
 
@@ -103,7 +103,7 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
 	}
 	info := Info{Meta: meta, Chunks: chunks, Size: len(value)}
 	if m.cfg.validate != nil {
-		if err := m.cfg.validate(s.r, info, values); err != nil {
+		if err := m.cfg.validate(s.hookRequest(), info, values); err != nil {
 			*errs = append(*errs, fmt.Errorf("%w: %w", ErrRejected, err))
 			return false
 		}

@@ -114,6 +114,9 @@ func (m *Manager) Name() string { return m.cfg.name }
 // [ErrNoMiddleware].
 func (m *Manager) Session(r *http.Request) *Session {
 	if s, ok := r.Context().Value(ctxKey{m}).(*Session); ok {
+		if r != s.r {
+			s.handlerReq.Store(r)
+		}
 		return s
 	}
 	return nullSession

@@ -110,12 +110,13 @@ func (w *responseWriter) commit() {
 	w.done = true
 	if err := w.s.commit(w.ResponseWriter.Header()); err != nil {
 		w.failed = true
-		w.s.m.report(w.r, err)
+		r := w.s.hookRequest()
+		w.s.m.report(r, err)
 		h := w.ResponseWriter.Header()
 		for _, k := range replacedHeaders {
 			h.Del(k)
 		}
-		w.s.m.cfg.errorHandler(w.ResponseWriter, w.r, err)
+		w.s.m.cfg.errorHandler(w.ResponseWriter, r, err)
 	}
 }
 

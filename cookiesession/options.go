@@ -195,7 +195,10 @@ func WithMaxChunks(n int) Option { return func(c *config) { c.maxChunks = n } }
 // [ErrNotSaved]). It replaces the default logging. It must be safe for
 // concurrent use and must not call methods of the request's [Session]
 // (it may run while the session loads). The reason is never sent to the
-// client.
+// client. Like every hook, it gets the request the handler last passed to
+// [Manager.Session], so context values that middleware inside
+// LoadAndSave added are there (with only [Manager.FromContext], the
+// middleware's own request).
 func WithErrorHook(hook func(r *http.Request, err error)) Option {
 	return func(c *config) { c.onError = hook }
 }
@@ -209,7 +212,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // cannot be saved at commit time (it does not fit, or the codec failed).
 // The default replies 500 Internal Server Error with a generic text; the
 // handler's own status and body are then discarded, with the headers it
-// set that describe them (see [Manager.LoadAndSave]). Use [Session.Save] in
+// set that describe them (see [Manager.LoadAndSave]). r is the request the
+// handler passed to [Manager.Session], as for [WithErrorHook]. Use [Session.Save] in
 // the handler to catch the problem while it can still answer.
 func WithCommitErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
 	return func(c *config) { c.errorHandler = h }
@@ -220,8 +224,9 @@ func WithCommitErrorHandler(h func(w http.ResponseWriter, r *http.Request, err e
 // request continues with an empty one and the error goes to the error hook
 // wrapped in [ErrRejected]). data must not be modified, and the hook must
 // not call methods of the request's [Session] (it runs while the session
-// loads). It must be safe for concurrent use. The hook is how a stateless
-// session is revoked: see the "log out everywhere" example.
+// loads). It must be safe for concurrent use. r is the request the
+// handler passed to [Manager.Session], as for [WithErrorHook]. The hook is
+// how a stateless session is revoked: see the "log out everywhere" example.
 func WithValidate(validate func(r *http.Request, info Info, data map[string]any) error) Option {
 	return func(c *config) { c.validate = validate }
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
@@ -34,6 +35,11 @@ type Session struct {
 	m  *Manager // nil for the null session
 	r  *http.Request
 
+	// handlerReq is the request the handler last passed to
+	// Manager.Session when it differs from r (middleware inside
+	// LoadAndSave added context values): the hooks get it, see hookRequest.
+	handlerReq atomic.Pointer[http.Request]
+
 	loaded     bool // load ran (lazily)
 	accessed   bool // the handler read or wrote the session
 	modified   bool
@@ -54,6 +60,17 @@ type Session struct {
 
 	gen   int      // counts modifications, so Save's result can be reused
 	saved *encoded // result of Save, valid while saved.gen == gen
+}
+
+// hookRequest is the request the hooks (validate, error hook, commit error
+// handler) receive: the one the handler last passed to [Manager.Session],
+// with whatever middleware inside LoadAndSave added to its context, or the
+// middleware's own request when the handler used only FromContext.
+func (s *Session) hookRequest() *http.Request {
+	if r := s.handlerReq.Load(); r != nil {
+		return r
+	}
+	return s.r
 }
 
 // nullSession is what Manager.Session returns outside the middleware. All
