@@ -18,7 +18,9 @@ import (
 // io.ReaderFrom, http.Pusher, http.CloseNotifier and [http.ResponseController]
 // working (it has an Unwrap method); it always has these methods, and one the
 // underlying writer lacks returns an error or does nothing. After a
-// successful Hijack the session is not saved.
+// successful Hijack the session is not saved; a library that hijacks and
+// then writes its own response head (gorilla/websocket) can carry the
+// cookie in it with [Session.Commit].
 //
 // If the session cannot be saved at that moment (it does not fit, or the
 // codec fails), the error goes to the error hook and the commit error

@@ -25,7 +25,8 @@ import (
 // [Session.MarkModified], or store it again with [Session.Set].
 //
 // Changes must happen before the response starts (the first Write,
-// WriteHeader or Flush): afterwards writes return [ErrCommitted]. A Session
+// WriteHeader or Flush) or [Session.Commit]: afterwards writes return
+// [ErrCommitted]. A Session
 // is safe for concurrent use by the handler's goroutines.
 //
 // A Session obtained without the middleware is a null session, like
