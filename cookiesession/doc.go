@@ -37,6 +37,16 @@
 // WebSocket library that hijacks the connection and writes its own 101),
 // [Session.Commit] writes the cookie headers into a header of your choice.
 //
+// Behind [http.TimeoutHandler] the placement decides what a timed-out
+// request keeps. Put TimeoutHandler outside LoadAndSave (the usual choice)
+// and the timeout's 503 carries no cookie: the handler's changes are
+// dropped with the rest of its response, and the client keeps the session
+// it had. Put it inside and the 503 goes through the session's writer, so
+// it commits the session as the handler had left it when time ran out;
+// the handler, which TimeoutHandler does not stop, gets [ErrCommitted] for
+// any later change. Either way the session is safe to use from the
+// handler's goroutine while the 503 is written.
+//
 // # Caching
 //
 // A response that set, refreshed or deleted the cookie, or whose handler
