@@ -137,5 +137,6 @@
 //   - [NativeOptions].Legacy readers accept cookies of an older format
 //     (Flask, gorilla) and so also everyone who can forge them, for
 //     example with a leaked or weak old secret: keep them only for the
-//     migration window, not as a permanent fallback.
+//     migration window, not as a permanent fallback. [NativeOptions].LegacyUntil
+//     is required with them and ends that window by itself.
 package codec

@@ -45,7 +45,7 @@ func TestGorillaMigrationSecurecookie(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Legacy: []LegacyReader{mig}, Clock: func() time.Time { return now }}, fixedKey(t, 1), fixedKey(t, 2))
+			n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Legacy: []LegacyReader{mig}, LegacyUntil: now.Add(time.Hour), Clock: func() time.Time { return now }}, fixedKey(t, 1), fixedKey(t, 2))
 			v, m, err := n.DecodeSession("session", old, 0)
 			if err != nil {
 				t.Fatal(err)

@@ -121,6 +121,17 @@ type NativeOptions struct {
 	// and KeyIndex set past the ring's keys, so that the caller re-issues it
 	// natively. See [NewGorillaMigration]. NewNative copies the list.
 	Legacy []LegacyReader
+
+	// LegacyUntil ends the migration window: from this instant on (by
+	// Clock) the Legacy readers are no longer tried, and a cookie that is
+	// not native fails with ErrMalformed as if Legacy were empty, its
+	// error saying that the window closed. NewNative requires it when
+	// Legacy is not empty. A Legacy reader accepts everyone who can forge
+	// the old format (a leaked or weak old secret), so its end is fixed
+	// when it is added, rather than left to a later change that may never
+	// come. Set it to when the native codec goes live plus the longest
+	// lifetime of the old cookies.
+	LegacyUntil time.Time
 }
 
 // LegacyReader reads cookies of an older format for migration. Every
@@ -154,6 +165,7 @@ type Native struct {
 	maxCookie   int
 	maxDecomp   int
 	legacy      []LegacyReader
+	legacyUntil time.Time
 	ser         *serializer.Serializer
 	payloadLim  cborjson.Limits
 	// direct is set with the default serializer (no user tags): plain
@@ -201,6 +213,7 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		maxCookie:   opts.MaxCookieSize,
 		maxDecomp:   opts.MaxDecompressed,
 		legacy:      slices.Clone(opts.Legacy), // a later change to the caller's slice cannot add a reader, or the codec itself (a loop)
+		legacyUntil: opts.LegacyUntil,
 		ser:         opts.Serializer,
 	}
 	if n.ser == nil {
@@ -208,6 +221,9 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		n.direct = true
 	}
 	n.payloadLim = payloadLimits(n.ser)
+	if len(n.legacy) > 0 && n.legacyUntil.IsZero() {
+		return nil, errors.New("codec: Legacy readers need LegacyUntil, the end of the migration window (they accept anyone who can forge the old format)")
+	}
 	if n.wireMode == 0 {
 		return nil, fmt.Errorf("codec: unknown mode %d", uint8(opts.Mode))
 	}

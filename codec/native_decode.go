@@ -28,7 +28,8 @@ import (
 //  8. payload: the binary form converted to tagged JSON and parsed
 //     (ErrPayload).
 //
-// A cookie that fails step 2 or 3 is offered to the Legacy readers, if any.
+// A cookie that fails step 2 or 3 is offered to the Legacy readers, if any,
+// before LegacyUntil.
 func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
 	buf := nativeBufs.Get().(*nativeBuf)
 	defer putNativeBuf(buf)
@@ -36,6 +37,9 @@ func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, erro
 	if err != nil {
 		var nn notNativeError
 		if errors.As(err, &nn) && len(n.legacy) > 0 {
+			if now := n.clock.now(); !now.Before(n.legacyUntil) {
+				return nil, Meta{}, fmt.Errorf("%w (the Legacy readers stopped at LegacyUntil, %s)", err, n.legacyUntil.UTC().Format(time.RFC3339))
+			}
 			return n.decodeLegacy(name, value, maxSize, err)
 		}
 		return nil, Meta{}, err

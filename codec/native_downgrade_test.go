@@ -17,7 +17,7 @@ func TestNativeRefusesFlaskUnlessLegacy(t *testing.T) {
 		if _, _, err := plain.DecodeSession("session", old, 0); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%v without Legacy: a Flask cookie gave %v, want ErrMalformed", mode, err)
 		}
-		migrating, _ := newTestNative(t, mode, NativeOptions{Legacy: []LegacyReader{flask}})
+		migrating, _ := newTestNative(t, mode, NativeOptions{Legacy: []LegacyReader{flask}, LegacyUntil: t0.Add(time.Hour)})
 		v, m, err := migrating.DecodeSession("session", old, 0)
 		if err != nil || m.Format != "flask" || m.KeyIndex != 1 || v.(map[string]any)["user_id"] != int64(7) {
 			t.Errorf("%v with Legacy: %v %+v %v", mode, v, m, err)
@@ -36,7 +36,7 @@ func TestNativeRefusesFlaskUnlessLegacy(t *testing.T) {
 func TestNativeLegacyListIsCopied(t *testing.T) {
 	flask, old := oldFlaskCookie(t)
 	readers := []LegacyReader{flask}
-	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Legacy: readers})
+	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Legacy: readers, LegacyUntil: t0.Add(time.Hour)})
 	readers[0] = n
 	if _, m, err := n.DecodeSession("session", old, 0); err != nil || m.Format != "flask" {
 		t.Fatalf("after the caller's slice changed: %+v, %v; want the Flask reader's session", m, err)

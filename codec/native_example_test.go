@@ -112,7 +112,13 @@ func ExampleNewGorillaMigration() {
 	}
 	key, _ := codec.DeriveKey([]byte("an existing secret of at least 32 bytes"), "00000001")
 	ring, _ := codec.NewKeyRing(key)
-	native, _ := codec.NewNative(ring, codec.NativeOptions{Legacy: []codec.LegacyReader{migration}})
+	// The migration window ends when the last old cookie has expired:
+	// going live plus gorilla's MaxAge. In real code, a fixed date.
+	goLive := time.Now()
+	native, _ := codec.NewNative(ring, codec.NativeOptions{
+		Legacy:      []codec.LegacyReader{migration},
+		LegacyUntil: goLive.Add(codec.DefaultGorillaMaxAge),
+	})
 
 	value, meta, err := native.DecodeSession("session", oldCookie, 0)
 	fmt.Println(value, meta.Format, meta.VerifiedWithFallback(), err)

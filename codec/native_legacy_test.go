@@ -2,6 +2,8 @@ package codec
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ func (r *recordingReader) DecodeSession(name, value string, maxSize int) (any, M
 func TestNativeLegacyOnlyForNonNativeCookies(t *testing.T) {
 	for _, mode := range allModes {
 		legacy := &recordingReader{}
-		n, _ := newTestNative(t, mode, NativeOptions{Legacy: []LegacyReader{legacy}})
+		n, _ := newTestNative(t, mode, NativeOptions{Legacy: []LegacyReader{legacy}, LegacyUntil: t0.Add(time.Hour)})
 		for _, tc := range []struct {
 			name   string
 			cookie string
@@ -48,4 +50,63 @@ func TestNativeLegacyOnlyForNonNativeCookies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNativeLegacyUntil: the Legacy readers run only before LegacyUntil.
+// From that instant a cookie that is not native fails with ErrMalformed
+// without being offered to them, and the error names the cutoff; native
+// cookies are unaffected. NewNative refuses Legacy readers without it.
+func TestNativeLegacyUntil(t *testing.T) {
+	flask, old := oldFlaskCookie(t)
+	ring, err := NewKeyRing(fixedKey(t, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewNative(ring, NativeOptions{Legacy: []LegacyReader{flask}}); err == nil || !strings.Contains(err.Error(), "LegacyUntil") {
+		t.Errorf("Legacy without LegacyUntil: NewNative gave %v, want an error naming LegacyUntil", err)
+	}
+	until := t0.Add(time.Hour)
+	for _, mode := range allModes {
+		counting := &countingReader{r: flask}
+		n, clk := newTestNative(t, mode, NativeOptions{Legacy: []LegacyReader{counting}, LegacyUntil: until})
+		native, _, err := n.EncodeSession("session", map[string]any{"u": "v"}, Meta{}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			at         time.Time
+			open       bool
+			wantOffers int
+		}{
+			{until.Add(-time.Nanosecond), true, 1},
+			{until, false, 1},
+			{until.Add(24 * time.Hour), false, 1},
+		} {
+			clk.t = tc.at
+			_, m, err := n.DecodeSession("session", old, 0)
+			switch {
+			case tc.open && (err != nil || m.Format != "flask"):
+				t.Errorf("%v at %v (before LegacyUntil): %+v, %v; want the Flask reader's session", mode, tc.at, m, err)
+			case !tc.open && (!errors.Is(err, ErrMalformed) || !strings.Contains(fmt.Sprint(err), "LegacyUntil")):
+				t.Errorf("%v at %v (LegacyUntil passed): %v, want ErrMalformed naming LegacyUntil", mode, tc.at, err)
+			}
+			if counting.offered != tc.wantOffers {
+				t.Errorf("%v at %v: the Legacy reader was offered %d cookies in all, want %d", mode, tc.at, counting.offered, tc.wantOffers)
+			}
+			if _, _, err := n.DecodeSession("session", native, 0); err != nil {
+				t.Errorf("%v at %v: a native cookie gave %v", mode, tc.at, err)
+			}
+		}
+	}
+}
+
+// countingReader passes cookies to r and counts them.
+type countingReader struct {
+	r       LegacyReader
+	offered int
+}
+
+func (c *countingReader) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
+	c.offered++
+	return c.r.DecodeSession(name, value, maxSize)
 }
