@@ -200,7 +200,9 @@ func (s *Session) refreshDue(now time.Time) bool {
 		// expiry slides for every session.
 		return !cfg.flask || s.permanent()
 	}
-	if cfg.refresh.fraction == 0 {
+	if cfg.refresh.fraction == 0 || s.info.Issued.IsZero() {
+		// A codec that reports no issue time gives nothing to measure
+		// the window from; without this, every request would re-issue.
 		return false
 	}
 	window := cfg.idle
@@ -230,7 +232,7 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		created := now
 		if s.fromCookie && !s.renewed {
 			meta.SessionID = s.info.SessionID
-			created = s.info.Created
+			created = createdAt(s.info.Meta, now)
 		}
 		exp := created.Add(cfg.lifetime)
 		if !exp.After(now) {
@@ -400,4 +402,20 @@ func hasCookie(h http.Header, name string) bool {
 		}
 	}
 	return false
+}
+
+// createdAt is when the session of a cookie read began, for its absolute
+// lifetime: the creation time its codec reports; else its issue time, for
+// formats that carry only that (Flask, read by New or as a native codec's
+// Legacy reader); else now, for a codec of one's own that reports no time.
+// A zero time here used to put the end of the lifetime in 0001, so every
+// change or re-issue of such a session deleted it.
+func createdAt(meta codec.Meta, now time.Time) time.Time {
+	switch {
+	case !meta.Created.IsZero():
+		return meta.Created
+	case !meta.Issued.IsZero():
+		return meta.Issued
+	}
+	return now
 }

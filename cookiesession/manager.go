@@ -36,6 +36,14 @@ type ctxKey struct{ m *Manager }
 // 24-hour idle timeout refreshed once half of it has passed, persistent
 // cookies and up to 4 chunks; each [Option] documents its default.
 //
+// The manager enforces its lifetime and idle timeout from the times the
+// codec reports for each cookie ([codec.Meta].Created and Issued). A
+// format without a creation time (Flask's, here or read by a native
+// codec's Legacy reader) has its absolute lifetime counted from the issue
+// time of the cookie read, which each re-issue moves: only the idle
+// timeout really holds for it. A codec of your own that reports neither
+// time must enforce expiry itself.
+//
 // New refuses a nil codec (there are then no keys) and any option set that
 // a browser would reject or silently mangle, with an error wrapping
 // [ErrConfig] that says how to fix it.

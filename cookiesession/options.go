@@ -80,6 +80,11 @@ var RefreshNever = Refresh{}
 // touches the session does not count as activity and costs nothing.
 // RefreshAfter(0.5) is the default of [New]. [New] refuses a fraction
 // outside (0, 1): at 1 the cookie expires just as the refresh falls due.
+// A cookie whose codec reports no issue time (a zero [codec.Meta].Issued,
+// possible only with a codec of your own; the native, Flask and gorilla
+// codecs all report it) is never refreshed by RefreshAfter, since there is
+// nothing to measure its window from: use [RefreshEachRequest] if such a
+// codec's cookies need their expiry to slide.
 func RefreshAfter(fraction float64) Refresh { return Refresh{after: true, fraction: fraction} }
 
 // Option configures a [Manager]. Each option documents its default.

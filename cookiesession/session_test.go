@@ -470,3 +470,76 @@ func TestLifetimeEndsDuringRequest(t *testing.T) {
 		t.Error("expiry not reported")
 	}
 }
+
+// timelessCodec is a codec of one's own that reports no times: its Meta has
+// a zero Created and Issued.
+type timelessCodec struct{ codec.SessionCodec }
+
+func (c timelessCodec) DecodeSession(name, value string, maxSize int) (any, codec.Meta, error) {
+	v, meta, err := c.SessionCodec.DecodeSession(name, value, maxSize)
+	meta.Created, meta.Issued = time.Time{}, time.Time{}
+	return v, meta, err
+}
+
+// TestCodecsWithoutCreationTime: a session read from a format that carries
+// no creation time survives a change and a re-issue. Its absolute lifetime
+// runs from the issue time, or from now when the codec reports no time at
+// all; a zero time used to end it in year 1, so the session was deleted.
+// The cases: a codec of one's own, the Flask format under New, and a Flask
+// cookie read by a native codec's Legacy reader (migration to native).
+func TestCodecsWithoutCreationTime(t *testing.T) {
+	clk := newClock()
+	flask := flaskCodec(t, clk, "the Flask secret")
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	must(t, err)
+	migrating, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, Legacy: []codec.LegacyReader{flask}, LegacyUntil: t0.Add(30 * 24 * time.Hour)})
+	must(t, err)
+	for _, tc := range []struct {
+		name     string
+		write    codec.SessionCodec // makes the first cookie
+		read     codec.SessionCodec // the manager's codec
+		reissued bool               // a read-only request re-issues the cookie
+	}{
+		{"codec without times", timelessCodec{nativeCodec(t, clk, testKey(t, "00000001"))}, nil, false},
+		{"Flask format under New", flask, nil, false},
+		{"Flask cookie read by a native Legacy reader", flask, migrating, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &errLog{}
+			if tc.read == nil {
+				tc.read = tc.write
+			}
+			first, err := New(tc.write, WithClock(clk.now), WithErrorHook(log.hook))
+			must(t, err)
+			m, err := New(tc.read, WithClock(clk.now), WithErrorHook(log.hook))
+			must(t, err)
+			cookies := cookiesOf(do(t, first, setUser))
+			clk.advance(time.Hour)
+
+			rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+				if s.Get("user") != "bob" {
+					t.Errorf("read: user = %v, want bob", s.Get("user"))
+				}
+			}, cookies...)
+			if got := rec.Result().Header.Values("Set-Cookie"); len(got) != map[bool]int{false: 0, true: 1}[tc.reissued] || len(cookiesOf(rec)) != len(got) {
+				t.Errorf("a read-only request (RefreshAfter, the default) set %q, want re-issue %v and no deletion", masked(rec), tc.reissued)
+			}
+			if re := cookiesOf(rec); len(re) == 1 {
+				cookies = re
+			}
+
+			rec = do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.Set("cart", 3)) }, cookies...)
+			if len(cookiesOf(rec)) != 1 {
+				t.Fatalf("a change set %q (errors %v), want the session re-issued", masked(rec), log.take())
+			}
+			do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+				if s.Get("user") != "bob" || s.Get("cart") != int64(3) {
+					t.Errorf("after the change: user %v cart %v, want bob 3", s.Get("user"), s.Get("cart"))
+				}
+			}, cookiesOf(rec)...)
+			if errs := log.take(); len(errs) > 0 {
+				t.Errorf("errors reported: %v", errs)
+			}
+		})
+	}
+}
