@@ -226,6 +226,20 @@ func parseSetCookie(rest, name string, opts Options) (Input, error) {
 	return in, err
 }
 
+// SetCookiePair returns the cookie of one Set-Cookie header value (what
+// follows "Set-Cookie:"), read as Parse reads a Set-Cookie line: the
+// name=value pair before the first ';', the value trimmed of whitespace
+// and quotes; the attributes are ignored. It fails with [ErrSyntax] when
+// there is no pair whose name is a token, and with [ErrTooLarge] beyond
+// [MaxInput] bytes. It serves callers that get header values one at a
+// time, such as the Set-Cookie headers of an HTTP response.
+func SetCookiePair(value string) (Cookie, error) {
+	if len(value) > MaxInput {
+		return Cookie{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(value), MaxInput)
+	}
+	return setCookiePair(value)
+}
+
 // setCookiePair returns the name=value pair at the start of a Set-Cookie
 // value; the attributes after the first ';' are ignored.
 func setCookiePair(rest string) (Cookie, error) {

@@ -189,3 +189,28 @@ func TestReassembleChunks(t *testing.T) {
 		})
 	}
 }
+
+// SetCookiePair reads one Set-Cookie value as Parse reads a Set-Cookie
+// line, whatever the cookie's name.
+func TestSetCookiePair(t *testing.T) {
+	tests := []struct {
+		value   string
+		want    Cookie
+		wantErr error
+	}{
+		{value: "session=" + flaskCookie + "; HttpOnly; Path=/", want: Cookie{Name: "session", Value: flaskCookie}},
+		{value: `other="abc"; Max-Age=60`, want: Cookie{Name: "other", Value: "abc"}},
+		{value: "session=; Max-Age=0", want: Cookie{Name: "session"}},
+		{value: "session.2=tail", want: Cookie{Name: "session.2", Value: "tail"}},
+		{value: "; Path=/", wantErr: ErrSyntax},
+		{value: "bad name=x", wantErr: ErrSyntax},
+		{value: "novalue", wantErr: ErrSyntax},
+		{value: "a=" + strings.Repeat("x", MaxInput), wantErr: ErrTooLarge},
+	}
+	for _, tt := range tests {
+		got, err := SetCookiePair(tt.value)
+		if !errors.Is(err, tt.wantErr) || got != tt.want {
+			t.Errorf("SetCookiePair(%.40q) = %+v, %v; want %+v, %v", tt.value, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
