@@ -108,6 +108,9 @@ func (c *cli) audit() (int, error) {
 		if errors.As(err, &ue) {
 			return 0, err
 		}
+		if h := fetchHint(err, c.opts.insecure); h != "" {
+			rep.Hints = append(rep.Hints, h)
+		}
 		return fail(errorKind(err), err.Error())
 	}
 	if len(in.Value) > maxAuditSize {

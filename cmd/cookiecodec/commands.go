@@ -56,10 +56,9 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 	if errors.As(err, &ue) {
 		return 0, err
 	}
-	if errors.Is(err, cliinput.ErrTooLarge) {
-		r.Error = &resultError{Kind: "too_large", Message: err.Error()}
-	} else {
-		r.Error = &resultError{Kind: "malformed", Message: err.Error()}
+	r.setError(err)
+	if h := fetchHint(err, c.opts.insecure); h != "" {
+		r.hint("%s", h)
 	}
 	if errors.Is(err, cliinput.ErrNotFound) {
 		if len(in.Cookies) == 1 {
@@ -87,7 +86,7 @@ func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input
 		code, err = c.inputFailure(r, in, err, now, failed)
 		return in, "", code, true, err
 	}
-	r.name, r.input = in.Name, inputText(in)
+	r.name, r.input = in.Name, inputText(in, c.source)
 	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
 	if err != nil {
 		var ue usageError

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // options holds every flag of every command; each command's FlagSet
@@ -40,6 +41,11 @@ type options struct {
 
 	wordlist string
 	workers  int
+
+	url      string
+	headers  stringList
+	timeout  time.Duration
+	insecure bool
 }
 
 // stringList is a repeatable string flag.
@@ -61,23 +67,33 @@ const (
 	gSign                 // --timestamp, --compress
 	gLifetime             // --lifetime, --idle
 	gAudit                // --wordlist, --workers
+	gFetch                // --url, --header, --timeout, --insecure
 )
 
 var verbGroups = map[string]int{
-	"decode": gInput | gMaxAge | gNative | gTime | gOutput | gRedact,
-	"verify": gInput | gKeys | gFlask | gMaxAge | gNative | gLifetime | gTime | gOutput | gRedact,
+	"decode": gInput | gFetch | gMaxAge | gNative | gTime | gOutput | gRedact,
+	"verify": gInput | gFetch | gKeys | gFlask | gMaxAge | gNative | gLifetime | gTime | gOutput | gRedact,
 	"sign":   gInput | gKeys | gFlask | gMaxAge | gNative | gLifetime | gTime | gOutput | gSign,
 	"keygen": gOutput,
-	"audit":  gInput | gFlask | gOutput | gAudit,
+	"audit":  gInput | gFetch | gFlask | gOutput | gAudit,
 }
 
 var verbSynopsis = map[string]string{
-	"decode": "decode [flags] [INPUT | -]\n\nShow what a cookie holds WITHOUT verifying it. The output is marked UNVERIFIED:\nanyone can forge what it shows.",
-	"verify": "verify [flags] [INPUT | -]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.",
+	"decode": "decode [flags] [INPUT | - | --url URL]\n\nShow what a cookie holds WITHOUT verifying it. The output is marked UNVERIFIED:\nanyone can forge what it shows.\n\n" + fetchHelp,
+	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.\n\n" + fetchHelp,
 	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood). Prints the cookie value.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
-	"audit":  "audit [flags] [INPUT | -]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. The digest is read\nfrom the signature's length unless --digest is given; the built-in list is also\ntried with the usual salts and key derivations unless --salt or\n--key-derivation is given. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, not a Flask cookie).",
+	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. The digest is read\nfrom the signature's length unless --digest is given; the built-in list is also\ntried with the usual salts and key derivations unless --salt or\n--key-derivation is given. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
 }
+
+// fetchHelp explains --url in the help of decode, verify and audit.
+const fetchHelp = `With --url URL the cookie is fetched instead of read: one GET (with the
+--header lines), following up to 10 redirects to http and https URLs only,
+with the cookies set along the way sent on the next hops as a browser does.
+The cookie NAME is the last one set across all the responses; a chunked
+session is joined from the response that set it. A Set-Cookie that deletes
+the cookie is reported, not decoded. Response bodies are not read. A failed
+request exits 1 (audit: 3). --insecure skips TLS verification and warns.`
 
 // formatUsage is the help of --format: what auto does differs by command.
 var formatUsage = map[string]string{
@@ -91,10 +107,10 @@ var formatUsage = map[string]string{
 // by it, verify also checks the name native and gorilla cookies bind,
 // sign binds it.
 var nameUsage = map[string]string{
-	"decode": "cookie name: picks the cookie out of a header",
-	"verify": "cookie name: picks the cookie out of a header; native and gorilla cookies must be bound to it",
+	"decode": "cookie name: picks the cookie out of a header or --url's responses",
+	"verify": "cookie name: picks the cookie out of a header or --url's responses; native and gorilla cookies must be bound to it",
 	"sign":   "name of the cookie to make: bound in native and gorilla cookies (a Flask cookie only counts it in the 4 KB limit)",
-	"audit":  "cookie name: picks the cookie out of a header",
+	"audit":  "cookie name: picks the cookie out of a header or --url's responses",
 }
 
 // maxAgeUsage is the help of --max-age, whose default depends on the
@@ -114,6 +130,12 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	if g&gInput != 0 {
 		fs.StringVar(&o.format, "format", "auto", formatUsage[verb])
 		fs.StringVar(&o.name, "name", "session", nameUsage[verb])
+	}
+	if g&gFetch != 0 {
+		fs.StringVar(&o.url, "url", "", "GET this http or https URL and take the cookie NAME from its Set-Cookie headers, following up to 10 redirects (instead of INPUT)")
+		fs.Var(&o.headers, "header", "with --url: send this request header, \"Name: value\"; repeat for more (on a redirect to another host, Cookie and Authorization are dropped, as Go and browsers do)")
+		fs.DurationVar(&o.timeout, "timeout", defaultFetchTimeout, "with --url: give up on the whole exchange, redirects included, after this long")
+		fs.BoolVar(&o.insecure, "insecure", false, "with --url: do not verify the server's TLS certificate (local development certificates; warns)")
 	}
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
@@ -186,6 +208,9 @@ var flagArgs = map[string]string{
 	"idle":              "DURATION",
 	"wordlist":          "PATH",
 	"workers":           "N",
+	"url":               "URL",
+	"header":            "'Name: value'",
+	"timeout":           "DURATION",
 }
 
 // printFlags lists the flags of fs GNU-style ("--name VALUE"), which is

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,4 +65,44 @@ func hintsOf(m map[string]any) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// cliCase is one run of the program and what its output must hold.
+type cliCase struct {
+	name      string
+	args      []string
+	stdin     string
+	code      int
+	stdout    []string // substrings
+	stderr    []string // substrings
+	notStdout []string
+}
+
+// check runs the case and reports every difference; a --json run that is
+// not a usage error must print exactly one JSON object.
+func (tc cliCase) check(t *testing.T) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, tc.stdin, tc.args...)
+	if code != tc.code {
+		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, stdout, stderr)
+	}
+	for _, s := range tc.stdout {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, stdout)
+		}
+	}
+	for _, s := range tc.notStdout {
+		if strings.Contains(stdout, s) {
+			t.Errorf("stdout contains %q:\n%s", s, stdout)
+		}
+	}
+	for _, s := range tc.stderr {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
+	}
+	if slices.ContainsFunc(tc.args, func(a string) bool { return strings.Contains(a, "--json") }) && tc.code != exitUsage {
+		jsonOut(t, stdout)
+	}
+	return stdout, stderr
 }

@@ -32,8 +32,17 @@ func (c *cli) readText(what string) (string, error) {
 	return cliinput.Read(c.stdin)
 }
 
-// readCookie reads and parses the INPUT of decode, verify and audit.
+// readCookie reads and parses the INPUT of decode, verify and audit, or
+// fetches the cookie from --url.
 func (c *cli) readCookie() (cliinput.Input, error) {
+	if c.opts.url != "" {
+		in, from, err := c.fetchCookie()
+		c.source = from
+		return in, err
+	}
+	if err := c.fetchFlagsUnused(); err != nil {
+		return cliinput.Input{}, err
+	}
 	text, err := c.readText("INPUT")
 	if err != nil {
 		return cliinput.Input{}, err
@@ -41,9 +50,13 @@ func (c *cli) readCookie() (cliinput.Input, error) {
 	return cliinput.Parse(text, cliinput.Options{Name: c.opts.name, NameSet: c.opts.set["name"]})
 }
 
-// inputText describes where the cookie came from, for the header block.
-func inputText(in cliinput.Input) string {
+// inputText describes where the cookie came from, for the header block;
+// from, when not empty, is the response of --url that set it.
+func inputText(in cliinput.Input, from string) string {
 	s := in.Form.String()
+	if from != "" {
+		s += " from " + from
+	}
 	if in.Form != cliinput.FormValue {
 		s += fmt.Sprintf(", cookie %q", in.Name)
 	}

@@ -10,13 +10,25 @@
 //
 // INPUT is a raw cookie value, name=value, a whole Cookie: or Set-Cookie:
 // header line, or chunked cookies in one Cookie: header; it is read from
-// standard input when absent or "-". Results go to standard output,
-// diagnostics ("cookiecodec: error: ...", "cookiecodec: hint: ...") to
-// standard error. With --json, exactly one JSON object is printed.
+// standard input when absent or "-".
+//
+// decode, verify and audit can fetch the cookie instead: --url URL sends
+// one GET (with the request headers of --header) and follows up to 10
+// redirects, to http and https URLs only, sending the cookies set along
+// the way as a browser does. The cookie --name is the last one set across
+// the responses (a login usually sets it on a 302); a chunked session is
+// joined from the response that set it; a Set-Cookie that deletes it is
+// reported. --timeout (default 10s) bounds the whole exchange, response
+// headers are capped at 256 KiB, bodies are not read. --insecure skips TLS
+// verification, with a warning.
+//
+// Results go to standard output, diagnostics ("cookiecodec: error: ...",
+// "cookiecodec: hint: ...") to standard error. With --json, exactly one JSON object is printed.
 //
 // Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
 // 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could
-// not run (unreadable INPUT or wordlist, not a Flask cookie).
+// not run (unreadable INPUT or wordlist, a failed --url, not a Flask
+// cookie). A failed --url request is status 1 for decode and verify.
 //
 // # Security
 //
@@ -24,6 +36,8 @@
 // reports (an audit match is shown as its list entry number and its first
 // and last character). --secret is accepted for convenience but puts the
 // key where other users can see it (ps, shell history); a warning says so.
+// --header values are never printed either (they may be credentials); a
+// URL's password is shown as xxxxx.
 package main
 
 import "os"

@@ -60,6 +60,8 @@ func errorKind(err error) string {
 		return "future"
 	case errors.Is(err, codec.ErrTooLarge), errors.Is(err, cliinput.ErrTooLarge):
 		return "too_large"
+	case errors.Is(err, errFetch):
+		return "fetch"
 	case errors.Is(err, codec.ErrUnknownKey):
 		return "unknown_key"
 	case errors.Is(err, codec.ErrPayload):

@@ -32,13 +32,14 @@ Usage:
 INPUT is a raw cookie value, name=value, a whole "Cookie:" or "Set-Cookie:"
 header line, or chunked cookies in one "Cookie:" header; it is read from
 standard input when absent or "-". Surrounding whitespace and quotes are
-ignored.
+ignored. decode, verify and audit can fetch the cookie instead: --url URL
+GETs it from a server's Set-Cookie headers, following redirects.
 
 Run "cookiecodec COMMAND --help" for the flags of a command.
 
 Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not
-run (unreadable INPUT or wordlist, not a Flask cookie).
+run (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).
 `
 
 // cli is one invocation: the streams and the parsed options.
@@ -49,6 +50,7 @@ type cli struct {
 	stderr io.Writer
 	opts   *options
 	args   []string // positional arguments after flag parsing
+	source string   // with --url: the response that set the cookie
 }
 
 // usageError marks errors that are the caller's mistake: exit status 2.
