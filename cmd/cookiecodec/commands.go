@@ -61,10 +61,13 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		r.hint("%s", h)
 	}
 	if errors.Is(err, cliinput.ErrNotFound) {
-		if len(in.Cookies) == 1 {
+		switch {
+		case len(in.Cookies) == 1:
 			r.hint("the input holds one cookie: to take it, give --name %s", in.Cookies[0].Name)
-		} else {
+		case len(in.Cookies) > 1:
 			r.hint("pick the cookie with --name NAME")
+		case c.opts.url != "":
+			r.hint("check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'")
 		}
 	}
 	if failed != nil {

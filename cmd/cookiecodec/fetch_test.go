@@ -115,7 +115,7 @@ func TestFetch(t *testing.T) {
 			stdout: []string{`"kind":"malformed"`, "no cookie was set", "(404 Not Found, response 2 of 2)"}},
 		{name: "headers sent", args: []string{"decode", "--now", devNow, "--header", "Authorization: Bearer t0k", "--header", "Cookie: pre=1", "--header", "Host: app.test", "--url", base + "/auth"}, code: exitOK,
 			stdout: []string{`"user": "alice"`}},
-		{name: "headers missing", args: []string{"decode", "--url", base + "/auth"}, code: exitFailed, stderr: []string{"no cookie was set", "403 Forbidden"}},
+		{name: "headers missing", args: []string{"decode", "--url", base + "/auth"}, code: exitFailed, stderr: []string{"no cookie was set", "403 Forbidden", "hint: check the URL and the statuses; a page that wants a login first gets what it needs with --header"}},
 		{name: "ten redirects", args: []string{"decode", "--now", devNow, "--url", base + "/loop/10"}, code: exitOK,
 			stdout: []string{"/loop/0 (200 OK, response 11 of 11)", `"user": "alice"`}},
 		{name: "eleven redirects", args: []string{"decode", "--url", base + "/loop/11"}, code: exitFailed,
