@@ -210,7 +210,7 @@ func TestSetCookiePair(t *testing.T) {
 	for _, tt := range tests {
 		got, err := SetCookiePair(tt.value)
 		if !errors.Is(err, tt.wantErr) || got != tt.want {
-			t.Errorf("SetCookiePair(%.40q) = %+v, %v; want %+v, %v", tt.value, got, err, tt.want, tt.wantErr)
+			t.Errorf("SetCookiePair(%.40q) = %q=%.40q, %v; want %q=%.40q, %v", tt.value, got.Name, got.Value, err, tt.want.Name, tt.want.Value, tt.wantErr)
 		}
 	}
 }
