@@ -1,77 +1,20 @@
 package cookiesession
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/pyflask"
 	"github.com/google/go-cmp/cmp"
 )
-
-const python = "/usr/bin/python3"
-
-// needFlask skips locally, and fails under CI=true, when Debian's real
-// Flask is not installed.
-func needFlask(t *testing.T) {
-	t.Helper()
-	if err := exec.Command(python, "-c", "import flask").Run(); err != nil {
-		msg := fmt.Sprintf("real Flask not available (%s -c 'import flask': %v); install python3-flask", python, err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-}
-
-// startFlask runs testdata/flaskapp.py and returns its base URL.
-func startFlask(t *testing.T, secret string) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, python, "testdata/flaskapp.py", secret)
-	cmd.Stderr = io.Discard
-	if testing.Verbose() {
-		cmd.Stderr = os.Stderr
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	ready := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(out).ReadString('\n')
-		ready <- strings.TrimSpace(line)
-	}()
-	select {
-	case line := <-ready:
-		port, ok := strings.CutPrefix(line, "port ")
-		if !ok {
-			t.Fatalf("flask app said %q", line)
-		}
-		return "http://127.0.0.1:" + port
-	case <-time.After(20 * time.Second):
-		t.Fatal("flask app did not start within 20 s")
-	}
-	return ""
-}
 
 // goFlaskApp is the Go side: the same routes on a Flask-mode manager.
 func goFlaskApp(m *Manager) http.Handler {
@@ -118,9 +61,8 @@ type shown struct {
 // TestFlaskInterop runs a real Flask app and the Go app in Flask mode on
 // two 127.0.0.1 ports with one cookie jar, as a browser would.
 func TestFlaskInterop(t *testing.T) {
-	needFlask(t)
 	const secret = "interop secret key"
-	flaskURL := startFlask(t, secret)
+	flaskURL := pyflask.StartApp(t, "testdata/flaskapp.py", secret)
 	log := &errLog{}
 	c, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte(secret)})
 	must(t, err)

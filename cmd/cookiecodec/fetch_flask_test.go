@@ -1,14 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"io"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyflask"
 )
@@ -19,7 +13,7 @@ import (
 // the session on /logout is reported.
 func TestFetchFlask(t *testing.T) {
 	const secret = "live --url secret"
-	base := runFlaskLogin(t, secret)
+	base := pyflask.StartApp(t, "testdata/flasklogin.py", secret)
 	key := writeFile(t, "flask.key", []byte(secret))
 
 	code, stdout, stderr := runCLI(t, "", "verify", "--key-file", key, "--url", base+"/login")
@@ -41,52 +35,4 @@ func TestFetchFlask(t *testing.T) {
 	if code != exitFailed || !strings.Contains(stderr, "the Set-Cookie header of GET "+base+"/logout (302 FOUND, response 1 of 2) deletes cookie \"session\"") {
 		t.Errorf("decode --url /logout: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
-}
-
-// runFlaskLogin starts testdata/flasklogin.py with Debian's Python and
-// returns its base URL; the process is killed when the test ends. Without
-// Flask it skips, or fails under CI=true, as pyflask.Require does.
-func runFlaskLogin(t *testing.T, secret string) string {
-	t.Helper()
-	if err := exec.Command(pyflask.Python, "-c", "import flask").Run(); err != nil {
-		msg := "real Flask not available (" + pyflask.Python + " -c 'import flask': " + err.Error() + "); apt-get install -y python3-flask"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, pyflask.Python, "testdata/flasklogin.py", secret)
-	cmd.Stderr = io.Discard
-	if testing.Verbose() {
-		cmd.Stderr = os.Stderr
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel() // kills the process
-		_ = cmd.Wait()
-	})
-	// The app binds port 0 and says which port it got: no race for a port.
-	said := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(out).ReadString('\n')
-		said <- strings.TrimSpace(line)
-	}()
-	select {
-	case line := <-said:
-		port, ok := strings.CutPrefix(line, "port ")
-		if !ok {
-			t.Fatalf("flasklogin.py said %q (run with -v for its stderr)", line)
-		}
-		return "http://127.0.0.1:" + port
-	case <-time.After(20 * time.Second):
-		t.Fatal("flasklogin.py did not start within 20 s")
-	}
-	return ""
 }
