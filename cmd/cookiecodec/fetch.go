@@ -161,7 +161,12 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]hop, erro
 		target := req.URL.Redacted()
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			target, err = ue.URL, ue.Err // without net/http's `Get "URL":`
+			// Without net/http's `Get "URL":`. Its URL shows a password
+			// as ***; Redacted, as everywhere else here, as xxxxx.
+			target, err = ue.URL, ue.Err
+			if u, perr := url.Parse(ue.URL); perr == nil {
+				target = u.Redacted()
+			}
 		}
 		if timedOut {
 			return nil, fmt.Errorf("%w: GET %s: no complete response within --timeout %s", errFetch, target, timeout)

@@ -125,7 +125,7 @@ func TestFetch(t *testing.T) {
 			stderr: []string{"fetch failed: GET " + base + "/ftp (302 Found, response 1 of 1) redirects to ftp://example.com/x: only http and https redirects are followed"}},
 		{name: "ftp redirect verify json", args: []string{"verify", "--json", "--key-file", devKey, "--url", base + "/ftp"}, code: exitFailed, stdout: []string{`"valid":false`, `"kind":"fetch"`}},
 		{name: "refused connection", args: []string{"verify", "--key-file", devKey, "--url", "http://127.0.0.1:1/"}, code: exitFailed, stderr: []string{"fetch failed: GET http://127.0.0.1:1/: dial tcp 127.0.0.1:1: connect: connection refused"}},
-		{name: "password not shown", args: []string{"decode", "--url", "http://user:hunter2@127.0.0.1:1/"}, code: exitFailed, stderr: []string{"fetch failed: GET http://user:"}},
+		{name: "password not shown", args: []string{"decode", "--url", "http://user:hunter2@127.0.0.1:1/"}, code: exitFailed, stderr: []string{"fetch failed: GET http://user:xxxxx@127.0.0.1:1/: dial tcp"}, notStderr: []string{"hunter2"}, notStdout: []string{"hunter2"}},
 
 		// Usage errors.
 		{name: "url and input", args: []string{"decode", "--url", base + "/login", devCookie}, code: exitUsage, stderr: []string{"give the cookie as INPUT or fetch it with --url, not both"}},

@@ -76,6 +76,7 @@ type cliCase struct {
 	stdout    []string // substrings
 	stderr    []string // substrings
 	notStdout []string
+	notStderr []string
 }
 
 // check runs the case and reports every difference; a --json run that is
@@ -99,6 +100,11 @@ func (tc cliCase) check(t *testing.T) (stdout, stderr string) {
 	for _, s := range tc.stderr {
 		if !strings.Contains(stderr, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
+	}
+	for _, s := range tc.notStderr {
+		if strings.Contains(stderr, s) {
+			t.Errorf("stderr contains %q:\n%s", s, stderr)
 		}
 	}
 	if slices.ContainsFunc(tc.args, func(a string) bool { return strings.Contains(a, "--json") }) && tc.code != exitUsage {
