@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -31,6 +32,7 @@ var errDeleted = errors.New("cookie deleted")
 
 // hop is one response of a --url exchange.
 type hop struct {
+	method  string // the request's method: GET, or POST for --data
 	url     string // the request's URL, without a password
 	status  string // "302 Found"
 	cookies []setCookie
@@ -45,7 +47,7 @@ type setCookie struct {
 
 // hopText describes hop i of hops for the header block and messages.
 func hopText(hops []hop, i int) string {
-	return fmt.Sprintf("GET %s (%s, response %d of %d)", hops[i].url, hops[i].status, i+1, len(hops))
+	return fmt.Sprintf("%s %s (%s, response %d of %d)", hops[i].method, hops[i].url, hops[i].status, i+1, len(hops))
 }
 
 // fetchCookie GETs --url, following redirects, and picks the cookie NAME
@@ -85,9 +87,16 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 	if c.opts.timeout <= 0 {
 		return nil, usagef("--timeout %s: want a positive duration such as 10s", c.opts.timeout)
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	method, body, err := c.fetchBody()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(method, u.String(), body)
 	if err != nil {
 		return nil, usagef("--url: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	for i, h := range c.opts.headers {
 		name, value, ok := strings.Cut(h, ":")
@@ -96,11 +105,14 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 			// The value is not quoted: it may be a credential.
 			return nil, usagef("--header number %d: want \"Name: value\" on one line", i+1)
 		}
-		if strings.EqualFold(name, "Host") {
+		switch {
+		case strings.EqualFold(name, "Host"):
 			req.Host = value
-			continue
+		case strings.EqualFold(name, "Content-Type"):
+			req.Header.Set(name, value) // replaces the form default
+		default:
+			req.Header.Add(name, value)
 		}
-		req.Header.Add(name, value)
 	}
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "cookiecodec")
@@ -108,9 +120,27 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 	return req, nil
 }
 
+// fetchBody returns the method and body of the --url request: a GET, or a
+// POST of --data, read from a file when it starts with '@'. A
+// *strings.Reader body lets the client send it again on a 307 or 308.
+func (c *cli) fetchBody() (string, io.Reader, error) {
+	if !c.opts.set["data"] {
+		return http.MethodGet, nil, nil
+	}
+	data := c.opts.data
+	if path, ok := strings.CutPrefix(data, "@"); ok {
+		b, err := readSecretFile("--data", path, "--data sends a form, not a file upload")
+		if err != nil {
+			return "", nil, err
+		}
+		data = string(b)
+	}
+	return http.MethodPost, strings.NewReader(data), nil
+}
+
 // fetchFlagsUnused refuses the flags that only mean something with --url.
 func (c *cli) fetchFlagsUnused() error {
-	for _, f := range []string{"header", "timeout", "insecure"} {
+	for _, f := range []string{"data", "header", "timeout", "insecure"} {
 		if c.opts.set[f] {
 			return usagef("--%s needs --url", f)
 		}
@@ -169,9 +199,9 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]hop, erro
 			}
 		}
 		if timedOut {
-			return nil, fmt.Errorf("%w: GET %s: no complete response within --timeout %s", errFetch, target, timeout)
+			return nil, fmt.Errorf("%w: %s %s: no complete response within --timeout %s", errFetch, req.Method, target, timeout)
 		}
-		return nil, fmt.Errorf("%w: GET %s: %w", errFetch, target, err)
+		return nil, fmt.Errorf("%w: %s %s: %w", errFetch, req.Method, target, err)
 	}
 	// The body is not needed: close it unread.
 	resp.Body.Close()
@@ -188,7 +218,7 @@ func isTimeout(err error) bool {
 // cookies are read by cliinput, as pasted Set-Cookie lines are; whether a
 // header deletes its cookie, by net/http's parser of the attributes.
 func readHop(resp *http.Response) hop {
-	h := hop{url: resp.Request.URL.Redacted(), status: resp.Status}
+	h := hop{method: resp.Request.Method, url: resp.Request.URL.Redacted(), status: resp.Status}
 	now := time.Now()
 	for _, v := range resp.Header.Values("Set-Cookie") {
 		ck, err := cliinput.SetCookiePair(v)

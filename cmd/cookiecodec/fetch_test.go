@@ -75,6 +75,25 @@ func TestFetch(t *testing.T) {
 		"/none":      setCookies("/404", ""),
 		"/ftp":       setCookies("ftp://example.com/x", "session="+devCookie),
 		"/loop/":     func(w http.ResponseWriter, r *http.Request) { loop(w, r) },
+		"/form": func(w http.ResponseWriter, r *http.Request) {
+			// A login form: the session only for the right POST.
+			if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || r.PostFormValue("user") != "alice" || r.PostFormValue("pw") != "s3cret" {
+				http.Error(w, "bad login", http.StatusBadRequest)
+				return
+			}
+			w.Header().Add("Set-Cookie", "session="+devCookie+"; Path=/")
+			http.Redirect(w, r, "/home", http.StatusSeeOther)
+		},
+		"/api": func(w http.ResponseWriter, r *http.Request) {
+			if b, _ := io.ReadAll(r.Body); r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || string(b) != `{"user":"alice"}` {
+				http.Error(w, "bad request", http.StatusBadRequest)
+				return
+			}
+			w.Header().Add("Set-Cookie", "session="+devCookie)
+		},
+		"/moved": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/form", http.StatusTemporaryRedirect)
+		},
 		"/auth": func(w http.ResponseWriter, r *http.Request) {
 			ck, _ := r.Cookie("pre")
 			if r.Header.Get("Authorization") != "Bearer t0k" || ck == nil || ck.Value != "1" || r.Header.Get("User-Agent") != "cookiecodec" || r.Host != "app.test" {
@@ -133,6 +152,18 @@ func TestFetch(t *testing.T) {
 		{name: "file url audit", args: []string{"audit", "--url", "file:///etc/passwd"}, code: exitUsage, stderr: []string{"only http and https"}},
 		{name: "url without host", args: []string{"decode", "--url", "http:/x"}, code: exitUsage, stderr: []string{"no host"}},
 		{name: "header without url", args: []string{"decode", "--header", "A: b", devCookie}, code: exitUsage, stderr: []string{"--header needs --url"}},
+		{name: "post a form", args: []string{"decode", "--now", devNow, "--data", "user=alice&pw=s3cret", "--url", base + "/form"}, code: exitOK,
+			stdout: []string{"input:      Set-Cookie header from POST " + base + "/form (303 See Other, response 1 of 2), cookie \"session\"\n", `"user": "alice"`}},
+		{name: "post from a file", args: []string{"decode", "--now", devNow, "--data", "@" + writeFile(t, "login.form", []byte("user=alice&pw=s3cret")), "--url", base + "/form"}, code: exitOK,
+			stdout: []string{"POST " + base + "/form (303 See Other", `"user": "alice"`}},
+		{name: "post wrong password", args: []string{"decode", "--data", "user=alice&pw=nope", "--url", base + "/form"}, code: exitFailed,
+			stderr: []string{"no cookie was set; responses: POST " + base + "/form (400 Bad Request, response 1 of 1)"}},
+		{name: "post with a content type", args: []string{"decode", "--now", devNow, "--header", "Content-Type: application/json", "--data", `{"user":"alice"}`, "--url", base + "/api"}, code: exitOK,
+			stdout: []string{"POST " + base + "/api (200 OK, response 1 of 1)", `"user": "alice"`}},
+		{name: "307 sends the post again", args: []string{"decode", "--now", devNow, "--data", "user=alice&pw=s3cret", "--url", base + "/moved"}, code: exitOK,
+			stdout: []string{"POST " + base + "/form (303 See Other, response 2 of 3)", `"user": "alice"`}},
+		{name: "data file missing", args: []string{"decode", "--data", "@/nonexistent/login.form", "--url", base + "/form"}, code: exitFailed, stderr: []string{"--data: open /nonexistent/login.form"}},
+		{name: "data without url", args: []string{"decode", "--data", "a=b", devCookie}, code: exitUsage, stderr: []string{"--data needs --url"}},
 		{name: "insecure without url", args: []string{"verify", "--key-file", devKey, "--insecure", devCookie}, code: exitUsage, stderr: []string{"--insecure needs --url"}},
 		{name: "bad header", args: []string{"decode", "--header", "Authorization Bearer secret", "--url", base + "/auth"}, code: exitUsage, stderr: []string{"--header number 1: want \"Name: value\""}},
 		{name: "bad timeout", args: []string{"decode", "--timeout", "0s", "--url", base + "/login"}, code: exitUsage, stderr: []string{"--timeout 0s"}},
@@ -141,7 +172,7 @@ func TestFetch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr := tt.check(t)
-			if strings.Contains(stderr, "t0k") || strings.Contains(stderr, "secret") || strings.Contains(stderr, "hunter2") {
+			if strings.Contains(stderr, "t0k") || strings.Contains(stderr, "secret") || strings.Contains(stderr, "hunter2") || strings.Contains(stderr, "s3cret") {
 				t.Errorf("stderr shows a credential:\n%s", stderr)
 			}
 		})

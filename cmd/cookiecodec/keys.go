@@ -82,6 +82,13 @@ func (c *cli) loadKeys() (keySet, error) {
 // readKeyFile returns the exact bytes of a key file, at most maxKeyFile.
 // Errors name the flag and the path, never the content.
 func readKeyFile(flagName, path string) ([]byte, error) {
+	return readSecretFile(flagName, path, "a key file holds one key")
+}
+
+// readSecretFile returns the exact bytes of a file that may hold a secret,
+// at most maxKeyFile; tooLarge ends the error for a larger one. Errors name
+// the flag and the path, never the content.
+func readSecretFile(flagName, path, tooLarge string) ([]byte, error) {
 	if path == "" {
 		return nil, usagef("%s needs a file name", flagName)
 	}
@@ -95,7 +102,7 @@ func readKeyFile(flagName, path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s %s: %w", flagName, path, err)
 	}
 	if len(b) > maxKeyFile {
-		return nil, fmt.Errorf("%s %s: larger than %d bytes; a key file holds one key", flagName, path, maxKeyFile)
+		return nil, fmt.Errorf("%s %s: larger than %d bytes; %s", flagName, path, maxKeyFile, tooLarge)
 	}
 	return b, nil
 }

@@ -13,7 +13,8 @@
 // standard input when absent or "-".
 //
 // decode, verify and audit can fetch the cookie instead: --url URL sends
-// one GET (with the request headers of --header) and follows up to 10
+// one GET, or a POST of --data (a login form; @PATH reads it from a file),
+// with the request headers of --header, and follows up to 10
 // redirects, to http and https URLs only, sending the cookies set along
 // the way as a browser does. The cookie --name is the last one set across
 // the responses (a login usually sets it on a 302); a chunked session is
@@ -36,8 +37,8 @@
 // reports (an audit match is shown as its list entry number and its first
 // and last character). --secret is accepted for convenience but puts the
 // key where other users can see it (ps, shell history); a warning says so.
-// --header values are never printed either (they may be credentials); a
-// URL's password is shown as xxxxx.
+// --header and --data values are never printed either (they may be
+// credentials); a URL's password is shown as xxxxx.
 package main
 
 import "os"
