@@ -27,29 +27,6 @@ const (
 // redirect). Its --json kind is "fetch".
 var errFetch = errors.New("fetch failed")
 
-// errDeleted: the last Set-Cookie of the wanted name deletes the cookie.
-var errDeleted = errors.New("cookie deleted")
-
-// hop is one response of a --url exchange.
-type hop struct {
-	method  string // the request's method: GET, or POST for --data
-	url     string // the request's URL, without a password
-	status  string // "302 Found"
-	cookies []setCookie
-	skipped int // Set-Cookie headers without a name=value pair
-}
-
-// setCookie is one cookie a response set.
-type setCookie struct {
-	cliinput.Cookie
-	deleted string // why the header deletes the cookie, or ""
-}
-
-// hopText describes hop i of hops for the header block and messages.
-func hopText(hops []hop, i int) string {
-	return fmt.Sprintf("%s %s (%s, response %d of %d)", hops[i].method, hops[i].url, hops[i].status, i+1, len(hops))
-}
-
 // fetchCookie GETs --url, following redirects, and picks the cookie NAME
 // from the Set-Cookie headers of every response. It returns the input and
 // where the cookie came from.
@@ -65,7 +42,12 @@ func (c *cli) fetchCookie() (cliinput.Input, string, error) {
 	if err != nil {
 		return cliinput.Input{}, "", err
 	}
-	return pickSetCookie(hops, c.opts.name)
+	in, at, err := cliinput.FromResponses(hops, c.opts.name, time.Now())
+	from := ""
+	if at >= 0 {
+		from = cliinput.Describe(hops, at)
+	}
+	return in, from, err
 }
 
 // fetchRequest checks --url, --header and --timeout and builds the
@@ -151,7 +133,7 @@ func (c *cli) fetchFlagsUnused() error {
 // fetch sends req, follows up to maxRedirects http and https redirects,
 // and returns every response, in order. A cookie jar carries the cookies
 // set along the way to the next hops, as a browser does.
-func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]hop, error) {
+func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.Response, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxResponseHeaderBytes = maxResponseHeaders
 	tr.DisableCompression = true
@@ -163,7 +145,7 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]hop, erro
 	if err != nil {
 		return nil, err
 	}
-	var hops []hop
+	var hops []cliinput.Response
 	var refused error
 	client := &http.Client{
 		Transport: tr,
@@ -173,9 +155,9 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]hop, erro
 			hops = append(hops, readHop(next.Response))
 			switch {
 			case next.URL.Scheme != "http" && next.URL.Scheme != "https":
-				refused = fmt.Errorf("%w: %s redirects to %s: only http and https redirects are followed", errFetch, hopText(hops, len(hops)-1), next.URL.Redacted())
+				refused = fmt.Errorf("%w: %s redirects to %s: only http and https redirects are followed", errFetch, cliinput.Describe(hops, len(hops)-1), next.URL.Redacted())
 			case len(via) > maxRedirects:
-				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, hopText(hops, len(hops)-1))
+				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, cliinput.Describe(hops, len(hops)-1))
 			default:
 				return nil
 			}
@@ -214,124 +196,14 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-// readHop records the URL, status and Set-Cookie headers of resp. The
-// cookies are read by cliinput, as pasted Set-Cookie lines are; whether a
-// header deletes its cookie, by net/http's parser of the attributes.
-func readHop(resp *http.Response) hop {
-	h := hop{method: resp.Request.Method, url: resp.Request.URL.Redacted(), status: resp.Status}
-	now := time.Now()
-	for _, v := range resp.Header.Values("Set-Cookie") {
-		ck, err := cliinput.SetCookiePair(v)
-		if err != nil {
-			h.skipped++
-			continue
-		}
-		h.cookies = append(h.cookies, setCookie{Cookie: ck, deleted: deletion(v, now)})
+// readHop records the request, status and Set-Cookie headers of resp.
+func readHop(resp *http.Response) cliinput.Response {
+	return cliinput.Response{
+		Method:    resp.Request.Method,
+		URL:       resp.Request.URL.Redacted(),
+		Status:    resp.Status,
+		SetCookie: resp.Header.Values("Set-Cookie"),
 	}
-	return h
-}
-
-// deletion says why the Set-Cookie header value v deletes its cookie at
-// now: Max-Age zero or negative, or, without Max-Age, an Expires in the
-// past. It returns "" when v does not delete the cookie, or when net/http
-// cannot read v.
-func deletion(v string, now time.Time) string {
-	hc, err := http.ParseSetCookie(v)
-	switch {
-	case err != nil:
-		return ""
-	case hc.MaxAge < 0:
-		return "Max-Age=0"
-	case hc.MaxAge == 0 && !hc.Expires.IsZero() && !hc.Expires.After(now):
-		return "Expires " + hc.Expires.UTC().Format(time.RFC1123) + ", in the past"
-	}
-	return ""
-}
-
-// pickSetCookie picks the cookie name from the responses: the last
-// Set-Cookie of that name across the hops, in order, as a browser keeps
-// it. A chunked session is joined from the cookies of the same response.
-func pickSetCookie(hops []hop, name string) (cliinput.Input, string, error) {
-	if name == "" {
-		name = "session"
-	}
-	in := cliinput.Input{Form: cliinput.FormSetCookieHeader, Name: name}
-	at, idx := -1, -1
-	for h := range hops {
-		for i, sc := range hops[h].cookies {
-			if sc.Name == name {
-				at, idx = h, i
-			}
-		}
-	}
-	if at < 0 {
-		in.Cookies = setNames(hops)
-		return in, "", notSetError(hops, name, in.Cookies)
-	}
-	from := hopText(hops, at)
-	sc := hops[at].cookies[idx]
-	if sc.deleted != "" {
-		return in, from, fmt.Errorf("%w: the Set-Cookie header of %s deletes cookie %q (%s): there is no session to show", errDeleted, from, name, sc.deleted)
-	}
-	// Chunks of a chunked session: the other live cookies of the response;
-	// an earlier Set-Cookie of the same name in it is overridden.
-	for i, o := range hops[at].cookies {
-		if o.deleted == "" && (o.Name != name || i == idx) {
-			in.Cookies = append(in.Cookies, o.Cookie)
-		}
-	}
-	in.NameFromInput = true
-	v, chunked, err := cliinput.ReassembleChunks(in.Cookies, name)
-	if err != nil {
-		return in, from, err
-	}
-	in.Value, in.Chunked = sc.Value, chunked
-	if chunked {
-		in.Value = v
-	}
-	if in.Value == "" {
-		return in, from, fmt.Errorf("%w: the Set-Cookie header of %s sets cookie %q to the empty value", cliinput.ErrEmpty, from, name)
-	}
-	return in, from, nil
-}
-
-// setNames lists the cookies the responses set, one per name, in order of
-// first appearance.
-func setNames(hops []hop) []cliinput.Cookie {
-	var out []cliinput.Cookie
-	seen := map[string]bool{}
-	for _, h := range hops {
-		for _, sc := range h.cookies {
-			if !seen[sc.Name] {
-				seen[sc.Name] = true
-				out = append(out, sc.Cookie)
-			}
-		}
-	}
-	return out
-}
-
-// notSetError says that no response set the cookie name, which cookies
-// were set, and by which responses.
-func notSetError(hops []hop, name string, set []cliinput.Cookie) error {
-	var statuses []string
-	skipped := 0
-	for i := range hops {
-		statuses = append(statuses, hopText(hops, i))
-		skipped += hops[i].skipped
-	}
-	msg := "no cookie was set"
-	if len(set) > 0 {
-		quoted := make([]string, len(set))
-		for i, ck := range set {
-			quoted[i] = fmt.Sprintf("%q", ck.Name)
-		}
-		msg = "the cookies set were " + strings.Join(quoted, ", ")
-	}
-	if skipped > 0 {
-		msg += fmt.Sprintf(" (%d Set-Cookie headers without a name=value pair were ignored)", skipped)
-	}
-	return fmt.Errorf("%w: no response set cookie %q; %s; responses: %s", cliinput.ErrNotFound, name, msg, strings.Join(statuses, "; "))
 }
 
 // fetchHint suggests a way around a failed --url request.
