@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 
 duration="${1:-10m}"
 jobs="${2:-2}"
-all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzToJSON FuzzFromJSON)
+all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzFetchResponses FuzzToJSON FuzzFromJSON)
 read -r -a targets <<<"${TARGETS:-${all_targets[*]}}"
 # pkg_of names the package of a target.
 pkg_of() {
