@@ -131,10 +131,10 @@ func (m *Manager) checkTimes(meta codec.Meta) error {
 		}
 		return nil
 	}
-	if !meta.Created.IsZero() {
-		if at := meta.Created.Add(m.cfg.lifetime); !now.Before(at) {
-			return expired("absolute", at)
-		}
+	// The same start as a re-issue uses (createdAt), so that a cookie is
+	// not accepted here and then found expired when it is written.
+	if at := createdAt(meta, now).Add(m.cfg.lifetime); !now.Before(at) {
+		return expired("absolute", at)
 	}
 	if m.cfg.idle > 0 && !meta.Issued.IsZero() {
 		if at := meta.Issued.Add(m.cfg.idle); !now.Before(at) {

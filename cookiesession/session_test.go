@@ -543,3 +543,36 @@ func TestCodecsWithoutCreationTime(t *testing.T) {
 		})
 	}
 }
+
+// TestFlaskFormatUnderNewLifetime: under New, a Flask-format cookie's
+// absolute lifetime runs from its issue time both when it is read and when
+// it is written, so a cookie past it is refused on read instead of being
+// accepted and then deleted by the first change.
+func TestFlaskFormatUnderNewLifetime(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	// No idle timeout, so only the lifetime (7 days) can end the session;
+	// the Flask codec's own max-age is 31 days.
+	m, err := New(flaskCodec(t, clk, "the Flask secret"), WithClock(clk.now), WithErrorHook(log.hook), WithIdleTimeout(0))
+	must(t, err)
+	cookies := cookiesOf(do(t, m, setUser))
+	clk.advance(6 * 24 * time.Hour)
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.Get("user") != "bob" {
+			t.Errorf("day 6: user = %v, want bob", s.Get("user"))
+		}
+	}, cookies...)
+	clk.advance(2 * 24 * time.Hour)
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if !s.IsNew() {
+			t.Errorf("day 8: the session was accepted, 8 days after its cookie was issued with a 7-day lifetime")
+		}
+	}, cookies...)
+	var expired *codec.ExpiredError
+	if errs := log.take(); len(errs) != 1 || !errors.As(errs[0], &expired) || expired.Reason != "absolute" {
+		t.Errorf("day 8: errors %v, want one absolute expiry", errs)
+	}
+	if len(cookiesOf(rec)) != 0 {
+		t.Errorf("day 8: set %q", masked(rec))
+	}
+}
