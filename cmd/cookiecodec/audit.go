@@ -48,6 +48,7 @@ type auditMatch struct {
 // auditReport is the --json object of audit.
 type auditReport struct {
 	Format  string       `json:"format"`
+	Source  *fetchSource `json:"source,omitempty"` // --url only
 	Weak    bool         `json:"weak"`
 	Match   *auditFound  `json:"match"`
 	Checked int64        `json:"checked"` // candidates tried; on a match, whole batches, so it depends on --workers and timing
@@ -103,6 +104,7 @@ func (c *cli) audit() (int, error) {
 		wordlist = f
 	}
 	in, err := c.readCookie()
+	rep.Source = c.source
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {

@@ -85,6 +85,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 // shadow a valid second).
 func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input)) (in cliinput.Input, format string, code int, done bool, err error) {
 	in, err = c.readCookie()
+	r.Source = c.source
 	if err != nil {
 		code, err = c.inputFailure(r, in, err, now, failed)
 		return in, "", code, true, err

@@ -27,27 +27,38 @@ const (
 // redirect). Its --json kind is "fetch".
 var errFetch = errors.New("fetch failed")
 
+// fetchSource is the response of --url that set the cookie: the "source"
+// member of --json output, and the input line's "from ...".
+type fetchSource struct {
+	Method    string `json:"method"`
+	URL       string `json:"url"` // without a password
+	Status    string `json:"status"`
+	Response  int    `json:"response"`  // 1-based, in the order received
+	Responses int    `json:"responses"` // the redirects followed, plus one
+	text      string
+}
+
 // fetchCookie GETs --url, following redirects, and picks the cookie NAME
 // from the Set-Cookie headers of every response. It returns the input and
-// where the cookie came from.
-func (c *cli) fetchCookie() (cliinput.Input, string, error) {
+// the response that set it, nil when none did.
+func (c *cli) fetchCookie() (cliinput.Input, *fetchSource, error) {
 	req, err := c.fetchRequest()
 	if err != nil {
-		return cliinput.Input{}, "", err
+		return cliinput.Input{}, nil, err
 	}
 	if c.opts.insecure {
 		c.warnf("--insecure: the TLS certificate of %s is not verified: anyone on the network path can pose as the server and read the headers sent", req.URL.Host)
 	}
 	hops, err := fetch(req, c.opts.timeout, c.opts.insecure)
 	if err != nil {
-		return cliinput.Input{}, "", err
+		return cliinput.Input{}, nil, err
 	}
 	in, at, err := cliinput.FromResponses(hops, c.opts.name, time.Now())
-	from := ""
-	if at >= 0 {
-		from = cliinput.Describe(hops, at)
+	if at < 0 {
+		return in, nil, err
 	}
-	return in, from, err
+	h := hops[at]
+	return in, &fetchSource{Method: h.Method, URL: h.URL, Status: h.Status, Response: at + 1, Responses: len(hops), text: cliinput.Describe(hops, at)}, err
 }
 
 // fetchRequest checks --url, --header and --timeout and builds the

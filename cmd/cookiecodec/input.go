@@ -51,11 +51,11 @@ func (c *cli) readCookie() (cliinput.Input, error) {
 }
 
 // inputText describes where the cookie came from, for the header block;
-// from, when not empty, is the response of --url that set it.
-func inputText(in cliinput.Input, from string) string {
+// from, when not nil, is the response of --url that set it.
+func inputText(in cliinput.Input, from *fetchSource) string {
 	s := in.Form.String()
-	if from != "" {
-		s += " from " + from
+	if from != nil {
+		s += " from " + from.text
 	}
 	if in.Form != cliinput.FormValue {
 		s += fmt.Sprintf(", cookie %q", in.Name)

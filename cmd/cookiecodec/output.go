@@ -28,6 +28,7 @@ type result struct {
 	Key        string          `json:"key,omitempty"`
 	KeyID      string          `json:"key_id,omitempty"`
 	SessionID  string          `json:"session_id,omitempty"`
+	Source     *fetchSource    `json:"source,omitempty"` // --url only
 	Error      *resultError    `json:"error"`
 	Hints      []string        `json:"hints"`
 

@@ -49,8 +49,8 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	opts   *options
-	args   []string // positional arguments after flag parsing
-	source string   // with --url: the response that set the cookie
+	args   []string     // positional arguments after flag parsing
+	source *fetchSource // with --url: the response that set the cookie
 }
 
 // usageError marks errors that are the caller's mistake: exit status 2.
