@@ -232,7 +232,7 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		created := now
 		if s.fromCookie && !s.renewed {
 			meta.SessionID = s.info.SessionID
-			created = createdAt(s.info.Meta, now)
+			created = s.info.Created
 		}
 		exp := created.Add(cfg.lifetime)
 		if !exp.After(now) {
@@ -402,20 +402,4 @@ func hasCookie(h http.Header, name string) bool {
 		}
 	}
 	return false
-}
-
-// createdAt is when the session of a cookie read began, for its absolute
-// lifetime: the creation time its codec reports; else its issue time, for
-// formats that carry only that (Flask, read by New or as a native codec's
-// Legacy reader); else now, for a codec of one's own that reports no time.
-// A zero time here used to put the end of the lifetime in 0001, so every
-// change or re-issue of such a session deleted it.
-func createdAt(meta codec.Meta, now time.Time) time.Time {
-	switch {
-	case !meta.Created.IsZero():
-		return meta.Created
-	case !meta.Issued.IsZero():
-		return meta.Issued
-	}
-	return now
 }

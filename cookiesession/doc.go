@@ -106,5 +106,7 @@
 // A stateless cookie stays valid until it expires, even after logout, if
 // someone kept a copy. [WithValidate] runs after verification and can
 // refuse a session, for example one created before the user's last
-// "log out everywhere": see the example.
+// "log out everywhere": see the example. [Info].Created serves for this in
+// every format; in Flask's, which has no creation time, it is the
+// cookie's issue time.
 package cookiesession

@@ -97,6 +97,9 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
 		*errs = append(*errs, err)
 		return false
 	}
+	if meta.Created.IsZero() {
+		meta.Created = sessionStart(meta, m.cfg.now())
+	}
 	if err := m.checkTimes(meta); err != nil {
 		*errs = append(*errs, err)
 		return false
@@ -131,9 +134,7 @@ func (m *Manager) checkTimes(meta codec.Meta) error {
 		}
 		return nil
 	}
-	// The same start as a re-issue uses (createdAt), so that a cookie is
-	// not accepted here and then found expired when it is written.
-	if at := createdAt(meta, now).Add(m.cfg.lifetime); !now.Before(at) {
+	if at := meta.Created.Add(m.cfg.lifetime); !now.Before(at) {
 		return expired("absolute", at)
 	}
 	if m.cfg.idle > 0 && !meta.Issued.IsZero() {
@@ -175,4 +176,18 @@ func asObject(data any) (map[string]any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("%w: got %T", ErrNotObject, data)
+}
+
+// sessionStart is when a session began, for a cookie whose format carries
+// no creation time: its issue time (the Flask format), or now (a codec of
+// one's own that reports no time). Info.Created is set to it, so that the
+// absolute lifetime, its re-issues and the validate hook all count from
+// one instant. A zero Created used to end the lifetime in year 1, so every
+// change or re-issue of such a session deleted it, and a hook that
+// compared Created with a revocation time refused every later login.
+func sessionStart(meta codec.Meta, now time.Time) time.Time {
+	if !meta.Issued.IsZero() {
+		return meta.Issued
+	}
+	return now
 }

@@ -159,8 +159,12 @@ func (m *Manager) report(r *http.Request, err error) {
 }
 
 // Info is the read-only envelope information of a session that came from a
-// verified cookie. Fields the format does not carry are zero: the Flask
-// format has only Issued and KeyIndex.
+// verified cookie. Fields the format does not carry are zero (the Flask
+// format has only Issued and KeyIndex), except Created: for a format
+// without it, Created is the cookie's issue time (Flask), or the time it
+// was read when the codec reports no time at all. The manager's absolute
+// lifetime runs from it, and a validate hook can compare it with a
+// revocation time in every format.
 type Info struct {
 	codec.Meta
 	// Chunks is the number of cookies that carried the session (1 when it

@@ -576,3 +576,55 @@ func TestFlaskFormatUnderNewLifetime(t *testing.T) {
 		t.Errorf("day 8: set %q", masked(rec))
 	}
 }
+
+// TestRevocationInEveryFormat follows the README's "log out everywhere"
+// recipe (a validate hook that refuses sessions created before the user's
+// cutoff) in the native format, the Flask format under NewFlask and under
+// New: sessions from before the cutoff are refused, a login after it is
+// kept. In the Flask format Created is the issue time; it used to be zero,
+// so after a "log out everywhere" the user could never log in again.
+func TestRevocationInEveryFormat(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		build func(*clock, ...Option) (*Manager, error)
+	}{
+		{"native", func(clk *clock, o ...Option) (*Manager, error) {
+			return New(nativeCodec(t, clk, testKey(t, "00000001")), o...)
+		}},
+		{"Flask under NewFlask", func(clk *clock, o ...Option) (*Manager, error) {
+			return NewFlask(flaskCodec(t, clk, "the Flask secret"), o...)
+		}},
+		{"Flask under New", func(clk *clock, o ...Option) (*Manager, error) {
+			return New(flaskCodec(t, clk, "the Flask secret"), o...)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClock()
+			var cutoff time.Time // bob's "log out everywhere"
+			m, err := tc.build(clk, WithClock(clk.now), WithValidate(func(_ *http.Request, info Info, data map[string]any) error {
+				if data["user"] == "bob" && info.Created.Before(cutoff) {
+					return errors.New("logged out everywhere")
+				}
+				return nil
+			}))
+			must(t, err)
+			user := func(cookies []string) any {
+				var u any
+				do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { u = s.Get("user") }, cookies...)
+				return u
+			}
+			old := cookiesOf(do(t, m, setUser))
+			clk.advance(time.Hour)
+			cutoff = clk.now()
+			clk.advance(time.Hour)
+			if u := user(old); u != nil {
+				t.Errorf("a session from before the cutoff was kept (user %v)", u)
+			}
+			fresh := cookiesOf(do(t, m, setUser))
+			clk.advance(time.Minute)
+			if u := user(fresh); u != "bob" {
+				t.Errorf("a login after the cutoff was refused (user %v)", u)
+			}
+		})
+	}
+}
