@@ -116,10 +116,12 @@ func parseChunkHeader(v string, maxChunks int) (n int, part string, err error) {
 	if end < 1 || end > 2 {
 		return 0, "", fmt.Errorf("%w: malformed chunk header", ErrChunks)
 	}
-	n, convErr := strconv.Atoi(v[1 : 1+end])
-	if convErr != nil || v[1] == '0' {
+	digits := v[1 : 1+end]
+	if digits[0] == '0' || strings.Trim(digits, "0123456789") != "" {
+		// Digits only: strconv.Atoi would also take "~+2~".
 		return 0, "", fmt.Errorf("%w: malformed chunk header", ErrChunks)
 	}
+	n, _ = strconv.Atoi(digits)
 	if n < 2 || n > maxChunks {
 		return 0, "", fmt.Errorf("%w: chunk count %d outside 2..%d", ErrChunks, n, maxChunks)
 	}

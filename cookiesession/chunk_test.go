@@ -116,6 +116,7 @@ func TestChunking(t *testing.T) {
 		{"stale chunk", []string{cookies[0], older[1], cookies[2]}, codec.ErrSignature, 1},
 		{"absurd count", append([]string{"session=~99~" + valueOf(cookies[0])[3:]}, cookies[1:]...), ErrChunks, 0},
 		{"count over the maximum", append([]string{"session=~5~" + valueOf(cookies[0])[3:]}, cookies[1:]...), ErrChunks, 0},
+		{"count with a sign", append([]string{"session=~+3~" + valueOf(cookies[0])[3:]}, cookies[1:]...), ErrChunks, 0},
 		{"truncated chunk", []string{cookies[0], cookies[1][:len(cookies[1])-12], cookies[2]}, codec.ErrSignature, 1},
 	}
 	for _, tt := range fails {

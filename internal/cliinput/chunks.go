@@ -3,7 +3,6 @@ package cliinput
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -41,11 +40,14 @@ func ReassembleChunks(cookies []Cookie, name string) (string, bool, error) {
 	}
 	v := cookies[first].Value
 	end := strings.IndexByte(v[1:], '~')
-	if end < 1 || end > 2 || v[1] == '0' {
+	if end < 1 || end > 2 {
 		return "", false, fmt.Errorf("%w: malformed chunk header in cookie %s", ErrChunks, quoteName(name))
 	}
-	n, err := strconv.Atoi(v[1 : 1+end])
-	if err != nil || n < 2 || n > MaxChunks {
+	n, ok := decimal(v[1 : 1+end])
+	if !ok {
+		return "", false, fmt.Errorf("%w: malformed chunk header in cookie %s", ErrChunks, quoteName(name))
+	}
+	if n < 2 || n > MaxChunks {
 		return "", false, fmt.Errorf("%w: chunk count outside 2..%d", ErrChunks, MaxChunks)
 	}
 	parts := make([]string, n+1)
@@ -77,12 +79,28 @@ func ReassembleChunks(cookies []Cookie, name string) (string, bool, error) {
 // zero.
 func chunkIndex(cookieName, name string) (int, bool) {
 	rest, ok := strings.CutPrefix(cookieName, name+".")
-	if !ok || rest == "" || len(rest) > 3 || rest[0] == '0' {
+	if !ok || len(rest) > 3 {
 		return 0, false
 	}
-	k, err := strconv.Atoi(rest)
-	if err != nil || k < 2 {
+	k, ok := decimal(rest)
+	if !ok || k < 2 {
 		return 0, false
 	}
 	return k, true
+}
+
+// decimal parses s as the layout writes numbers: ASCII digits only, no
+// sign, no leading zero. strconv.Atoi would also take "+2".
+func decimal(s string) (int, bool) {
+	if s == "" || s[0] == '0' {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }

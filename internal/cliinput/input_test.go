@@ -172,6 +172,9 @@ func TestReassembleChunks(t *testing.T) {
 		{name: "count zero padded", header: "Cookie: session=~02~abc; session.2=def", wantErr: ErrChunks},
 		{name: "count absurd", header: "Cookie: session=~999~abc", wantErr: ErrChunks},
 		{name: "no header end", header: "Cookie: session=~abc", wantErr: ErrChunks},
+		{name: "count with a sign", header: "Cookie: session=~+2~abc; session.2=def", wantErr: ErrChunks},
+		{name: "signed chunk name ignored", header: "Cookie: session=~2~abc; session.+2=x; session.2=def", value: "abcdef", chunked: true},
+		{name: "only a signed chunk name", header: "Cookie: session=~2~abc; session.+2=def", wantErr: ErrChunks},
 		{name: "leading zero chunk name ignored", header: "Cookie: session=~2~abc; session.02=x; session.2=def", value: "abcdef", chunked: true},
 	}
 	for _, tt := range tests {
