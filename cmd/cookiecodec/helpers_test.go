@@ -87,28 +87,26 @@ func (tc cliCase) check(t *testing.T) (stdout, stderr string) {
 	if code != tc.code {
 		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, stdout, stderr)
 	}
-	for _, s := range tc.stdout {
-		if !strings.Contains(stdout, s) {
-			t.Errorf("stdout lacks %q:\n%s", s, stdout)
-		}
-	}
-	for _, s := range tc.notStdout {
-		if strings.Contains(stdout, s) {
-			t.Errorf("stdout contains %q:\n%s", s, stdout)
-		}
-	}
-	for _, s := range tc.stderr {
-		if !strings.Contains(stderr, s) {
-			t.Errorf("stderr lacks %q:\n%s", s, stderr)
-		}
-	}
-	for _, s := range tc.notStderr {
-		if strings.Contains(stderr, s) {
-			t.Errorf("stderr contains %q:\n%s", s, stderr)
-		}
-	}
+	expectText(t, "stdout", stdout, tc.stdout, tc.notStdout)
+	expectText(t, "stderr", stderr, tc.stderr, tc.notStderr)
 	if slices.ContainsFunc(tc.args, func(a string) bool { return strings.Contains(a, "--json") }) && tc.code != exitUsage {
 		jsonOut(t, stdout)
 	}
 	return stdout, stderr
+}
+
+// expectText reports each of want that text (the stream called what) lacks
+// and each of avoid that it contains.
+func expectText(t *testing.T, what, text string, want, avoid []string) {
+	t.Helper()
+	for _, s := range want {
+		if !strings.Contains(text, s) {
+			t.Errorf("%s lacks %q:\n%s", what, s, text)
+		}
+	}
+	for _, s := range avoid {
+		if strings.Contains(text, s) {
+			t.Errorf("%s contains %q:\n%s", what, s, text)
+		}
+	}
 }
