@@ -158,6 +158,7 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.
 	}
 	var hops []cliinput.Response
 	var refused error
+	last := req // the request in flight, for errors: a redirect changes it
 	client := &http.Client{
 		Transport: tr,
 		Jar:       jar,
@@ -170,6 +171,7 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.
 			case len(via) > maxRedirects:
 				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, cliinput.Describe(hops, len(hops)-1))
 			default:
+				last = next
 				return nil
 			}
 			return refused
@@ -181,20 +183,15 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.
 	}
 	if err != nil {
 		timedOut := isTimeout(err)
-		target := req.URL.Redacted()
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			// Without net/http's `Get "URL":`. Its URL shows a password
-			// as ***; Redacted, as everywhere else here, as xxxxx.
-			target, err = ue.URL, ue.Err
-			if u, perr := url.Parse(ue.URL); perr == nil {
-				target = u.Redacted()
-			}
+			err = ue.Err // without net/http's `Get "URL":`, which shows a password as ***
 		}
+		target := last.Method + " " + last.URL.Redacted()
 		if timedOut {
-			return nil, fmt.Errorf("%w: %s %s: no complete response within --timeout %s", errFetch, req.Method, target, timeout)
+			return nil, fmt.Errorf("%w: %s: no complete response within --timeout %s", errFetch, target, timeout)
 		}
-		return nil, fmt.Errorf("%w: %s %s: %w", errFetch, req.Method, target, err)
+		return nil, fmt.Errorf("%w: %s: %w", errFetch, target, err)
 	}
 	// The body is not needed: close it unread.
 	resp.Body.Close()

@@ -91,6 +91,9 @@ func TestFetch(t *testing.T) {
 			}
 			w.Header().Add("Set-Cookie", "session="+devCookie)
 		},
+		"/dead": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "http://127.0.0.1:1/x", http.StatusSeeOther)
+		},
 		"/moved": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/form", http.StatusTemporaryRedirect)
 		},
@@ -166,6 +169,8 @@ func TestFetch(t *testing.T) {
 			stdout: []string{"POST " + base + "/api (200 OK, response 1 of 1)", `"user": "alice"`}},
 		{name: "307 sends the post again", args: []string{"decode", "--now", devNow, "--data", "user=alice&pw=s3cret", "--url", base + "/moved"}, code: exitOK,
 			stdout: []string{"POST " + base + "/form (303 See Other, response 2 of 3)", `"user": "alice"`}},
+		{name: "error names the request in flight", args: []string{"decode", "--data", "a=b", "--url", base + "/dead"}, code: exitFailed,
+			stderr: []string{"fetch failed: GET http://127.0.0.1:1/x: dial tcp 127.0.0.1:1: connect: connection refused"}},
 		{name: "data file missing", args: []string{"decode", "--data", "@/nonexistent/login.form", "--url", base + "/form"}, code: exitFailed, stderr: []string{"--data: open /nonexistent/login.form"}},
 		{name: "data without url", args: []string{"decode", "--data", "a=b", devCookie}, code: exitUsage, stderr: []string{"--data needs --url"}},
 		{name: "insecure without url", args: []string{"verify", "--key-file", devKey, "--insecure", devCookie}, code: exitUsage, stderr: []string{"--insecure needs --url"}},
