@@ -50,8 +50,10 @@ func refChunkIndex(cookieName, name string) int {
 
 // refReassemble is the chunk layout of cliinput.ReassembleChunks written
 // from its documentation alone: "" and "plain" for no chunked session,
-// "error" for inconsistent chunks, "ok" with the joined value.
-func refReassemble(cs []cliinput.Cookie, name string) (string, string) {
+// "error" for inconsistent chunks, "ok" with the joined value (the first
+// copy of each chunk) and the parts: parts[0] holds the first cookie's part,
+// parts[k-1] every copy of chunk k (2..n) in input order.
+func refReassemble(cs []cliinput.Cookie, name string) (string, string, [][]string) {
 	first := -1
 	for i, c := range cs {
 		if c.Name == name {
@@ -60,20 +62,19 @@ func refReassemble(cs []cliinput.Cookie, name string) (string, string) {
 		}
 	}
 	if first < 0 || !strings.HasPrefix(cs[first].Value, "~") {
-		return "", "plain"
+		return "", "plain", nil
 	}
 	v := cs[first].Value[1:]
 	digits, part1, ok := strings.Cut(v, "~")
 	if !ok || len(digits) < 1 || len(digits) > 2 || digits[0] == '0' {
-		return "", "error"
+		return "", "error", nil
 	}
 	n, err := strconv.Atoi(digits)
 	if err != nil || n < 2 || n > cliinput.MaxChunks || strings.ContainsAny(digits, "+-") {
-		return "", "error"
+		return "", "error", nil
 	}
-	parts := make([]string, n+1)
-	parts[1] = part1
-	count := make([]int, n+1)
+	copies := make([][]string, n+1)
+	copies[1] = []string{part1}
 	for _, c := range cs {
 		k := refChunkIndex(c.Name, name)
 		if k == 0 {
@@ -82,15 +83,50 @@ func refReassemble(cs []cliinput.Cookie, name string) (string, string) {
 		if k > n {
 			continue // a leftover of a larger session is ignored
 		}
-		count[k]++
-		parts[k] = c.Value
+		copies[k] = append(copies[k], c.Value)
 	}
+	joined := part1
 	for k := 2; k <= n; k++ {
-		if count[k] != 1 {
-			return "", "error"
+		if len(copies[k]) == 0 {
+			return "", "error", nil
+		}
+		joined += copies[k][0]
+	}
+	return joined, "ok", copies[1:]
+}
+
+// checkCombinations checks cliinput.ChunkCombinations against the parts
+// of refReassemble: at most MaxCombinations, the first is ReassembleChunks'
+// value, all distinct, each the join of the copies it names, and as many
+// as the copies allow up to the limit.
+func checkCombinations(t *testing.T, cs []cliinput.Cookie, first string, parts [][]string) {
+	copies := parts[1:]
+	combos, err := cliinput.ChunkCombinations(cs, "session")
+	if err != nil || len(combos) == 0 || len(combos) > cliinput.MaxCombinations || combos[0].Value != first {
+		t.Fatalf("ChunkCombinations: %d, %v; the first must be %q", len(combos), err, first)
+	}
+	ways := 1
+	for _, c := range copies {
+		ways = min(ways*len(c), cliinput.MaxCombinations)
+	}
+	if len(combos) != ways {
+		t.Fatalf("%d combinations, the copies allow %d", len(combos), ways)
+	}
+	seen := map[string]bool{}
+	for _, c := range combos {
+		key := fmt.Sprint(c.Copies)
+		if seen[key] {
+			t.Fatalf("combination %s given twice", key)
+		}
+		seen[key] = true
+		want := parts[0][0]
+		for i, p := range c.Copies {
+			want += copies[i][p-1]
+		}
+		if c.Value != want {
+			t.Fatalf("combination %s joins %q, want %q", key, c.Value, want)
 		}
 	}
-	return strings.Join(parts[1:], ""), "ok"
 }
 
 // chunkFixture is a manager with a fixed key and clock, and a session big
@@ -175,6 +211,8 @@ func (fx *chunkFixture) seeds() []string {
 		name(p[1]) + "=" + val(p[2]) + "; " + name(p[2]) + "=" + val(p[1]) + "; " + p[0],
 		"session=\"" + val(p[0]) + "\"; " + strings.Join(p[1:], "; "),
 		"session.02=x; session.1=y; session.1000=z; session=~2~a; session.2=b",
+		fx.header + "; " + name(p[1]) + "=evil; " + name(p[2]) + "=evil",
+		name(p[1]) + "=evil; " + name(p[2]) + "=evil; " + fx.header,
 	}
 	return out
 }
@@ -182,7 +220,8 @@ func (fx *chunkFixture) seeds() []string {
 // FuzzChunks feeds Cookie headers to both chunk readers: the CLI's
 // cliinput.ReassembleChunks, compared with a reference written from its
 // documentation (same outcome class, same joined value, errors wrapping
-// ErrChunks), and cookiesession's middleware with a chunked genuine
+// ErrChunks) and its ChunkCombinations checked against the reference's
+// copies, and cookiesession's middleware with a chunked genuine
 // session, which must never panic, must answer normally, and may load a
 // session only if it is exactly the genuine one.
 func FuzzChunks(f *testing.F) {
@@ -196,7 +235,7 @@ func FuzzChunks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, header string) {
 		cs := splitCookieHeader(header)
 		got, ok, err := cliinput.ReassembleChunks(cs, "session")
-		want, class := refReassemble(cs, "session")
+		want, class, copies := refReassemble(cs, "session")
 		switch {
 		case err != nil:
 			if !errors.Is(err, cliinput.ErrChunks) {
@@ -213,6 +252,7 @@ func FuzzChunks(f *testing.F) {
 			if class != "ok" || got != want {
 				t.Fatalf("%q: joined %q, reference says %s %q", header, got, class, want)
 			}
+			checkCombinations(t, cs, got, copies)
 		}
 
 		if strings.ContainsAny(header, "\r\n\x00") || len(header) > 64<<10 {

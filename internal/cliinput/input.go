@@ -129,6 +129,11 @@ type Input struct {
 	// Chunked reports that Value was joined from chunk cookies by
 	// Options.Reassemble.
 	Chunked bool
+	// DuplicateChunks counts the chunk cookies that repeat a chunk already
+	// given (header input, the layout of [ReassembleChunks] only): Value
+	// joins the first copy of each, and [ChunkCombinations] lists the
+	// other ways of joining them.
+	DuplicateChunks int
 }
 
 // Read reads all of r, at most MaxInput bytes; more is ErrTooLarge.
@@ -309,6 +314,9 @@ func pick(form Form, cs []Cookie, name string, opts Options) (Input, error) {
 	}
 	if ok {
 		in.NameFromInput, in.Chunked, in.Value = true, true, v
+		if opts.Reassemble == nil {
+			in.DuplicateChunks = DuplicateChunks(cs, name)
+		}
 		return in, nonEmpty(v)
 	}
 	if found >= 0 {

@@ -2,8 +2,10 @@ package cliinput
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 const flaskCookie = "eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w"
@@ -160,6 +162,7 @@ func TestReassembleChunks(t *testing.T) {
 		header  string
 		value   string
 		chunked bool
+		dups    int
 		wantErr error
 	}{
 		{name: "two chunks", header: "Cookie: session=~2~abc; session.2=def", value: "abcdef", chunked: true},
@@ -167,7 +170,10 @@ func TestReassembleChunks(t *testing.T) {
 		{name: "not chunked", header: "Cookie: session=abc; session.2=def", value: "abc"},
 		{name: "missing chunk", header: "Cookie: session=~3~abc; session.2=def", wantErr: ErrChunks},
 		{name: "leftover chunk above the count ignored", header: "Cookie: session=~2~abc; session.2=def; session.3=ghi", value: "abcdef", chunked: true},
-		{name: "duplicate chunk", header: "Cookie: session=~2~abc; session.2=def; session.2=xyz", wantErr: ErrChunks},
+		{name: "duplicate chunk first copy", header: "Cookie: session=~2~abc; session.2=def; session.2=xyz", value: "abcdef", chunked: true, dups: 1},
+		{name: "duplicate chunks before the first", header: "Cookie: session.3=g; session.2=d; session.3=h; session=~3~a; session.2=e; session.2=f", value: "adg", chunked: true, dups: 3},
+		{name: "duplicate chunk and a missing one", header: "Cookie: session=~3~abc; session.2=def; session.2=xyz", wantErr: ErrChunks},
+		{name: "duplicate leftover not counted", header: "Cookie: session=~2~abc; session.2=def; session.3=x; session.3=y", value: "abcdef", chunked: true},
 		{name: "count one", header: "Cookie: session=~1~abc", wantErr: ErrChunks},
 		{name: "count zero padded", header: "Cookie: session=~02~abc; session.2=def", wantErr: ErrChunks},
 		{name: "count absurd", header: "Cookie: session=~999~abc", wantErr: ErrChunks},
@@ -186,11 +192,72 @@ func TestReassembleChunks(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || in.Value != tt.value || in.Chunked != tt.chunked || in.Name != "session" {
-				t.Fatalf("Parse = %+v, %v; want value %q chunked %v", in, err, tt.value, tt.chunked)
+			if err != nil || in.Value != tt.value || in.Chunked != tt.chunked || in.Name != "session" || in.DuplicateChunks != tt.dups {
+				t.Fatalf("Parse = %+v, %v; want value %q chunked %v, %d duplicate chunks", in, err, tt.value, tt.chunked, tt.dups)
 			}
 		})
 	}
+}
+
+// TestChunkCombinations checks the order of the combinations of
+// duplicated chunks (first copies first, the highest chunk fastest, as the
+// cookiesession middleware tries them), their descriptions and the limit.
+func TestChunkCombinations(t *testing.T) {
+	cs := cookiesOf(t, "session.2=b1; session=~3~a; session.3=c1; session.2=b2; session.3=c2; session.3=c3")
+	got, err := ChunkCombinations(cs, "session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ab1c1", "ab1c2", "ab1c3", "ab2c1", "ab2c2", "ab2c3"}
+	if len(got) != len(want) {
+		t.Fatalf("%d combinations, want %d", len(got), len(want))
+	}
+	for i, c := range got {
+		if c.Value != want[i] {
+			t.Errorf("combination %d = %q, want %q", i, c.Value, want[i])
+		}
+	}
+	if s := got[4].String(); s != "chunk 2: copy 2 of 2, chunk 3: copy 2 of 3" {
+		t.Errorf("combination 4 described as %q", s)
+	}
+	if v, _, _ := ReassembleChunks(cs, "session"); v != got[0].Value {
+		t.Errorf("ReassembleChunks joined %q, the first combination is %q", v, got[0].Value)
+	}
+
+	// Four chunks given three times each: 27 ways, of which MaxCombinations.
+	var b strings.Builder
+	b.WriteString("session=~4~x")
+	for c := 1; c <= 3; c++ {
+		for k := 2; k <= 4; k++ {
+			fmt.Fprintf(&b, "; session.%d=%d%d", k, k, c)
+		}
+	}
+	cs = cookiesOf(t, b.String())
+	got, err = ChunkCombinations(cs, "session")
+	if err != nil || len(got) != MaxCombinations {
+		t.Fatalf("%d combinations, %v; want %d", len(got), err, MaxCombinations)
+	}
+	if got[0].Value != "x213141" || got[1].Value != "x213142" || got[3].Value != "x213241" {
+		t.Errorf("combinations %q, %q, %q", got[0].Value, got[1].Value, got[3].Value)
+	}
+
+	if got, err := ChunkCombinations(cs, "other"); got != nil || err != nil {
+		t.Errorf("no session: %v, %v", got, err)
+	}
+	cs = cookiesOf(t, "session=~3~a; session.2=b; x=1")
+	if _, err := ChunkCombinations(cs, "session"); !errors.Is(err, ErrChunks) {
+		t.Errorf("missing chunk: %v", err)
+	}
+}
+
+// cookiesOf returns the cookies of a Cookie header.
+func cookiesOf(t *testing.T, header string) []Cookie {
+	t.Helper()
+	in, _ := Parse("Cookie: "+header, Options{Name: "x"})
+	if len(in.Cookies) == 0 {
+		t.Fatalf("no cookies in %q", header)
+	}
+	return in.Cookies
 }
 
 // SetCookiePair reads one Set-Cookie value as Parse reads a Set-Cookie
@@ -215,5 +282,27 @@ func TestSetCookiePair(t *testing.T) {
 		if !errors.Is(err, tt.wantErr) || got != tt.want {
 			t.Errorf("SetCookiePair(%.40q) = %q=%.40q, %v; want %q=%.40q, %v", tt.value, got.Name, got.Value, err, tt.want.Name, tt.want.Value, tt.wantErr)
 		}
+	}
+}
+
+// TestFromResponsesChunkOverride: within one response a later Set-Cookie
+// of a chunk overrides an earlier one, and a later deletion leaves the
+// chunk missing, as in a browser's cookie jar.
+func TestFromResponsesChunkOverride(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	resp := func(set ...string) []Response {
+		return []Response{{Method: "GET", URL: "http://127.0.0.1/", Status: "200 OK", SetCookie: set}}
+	}
+	in, _, err := FromResponses(resp("session=~2~ab", "session.2=old", "session.2=new"), "session", now)
+	if err != nil || in.Value != "abnew" || !in.Chunked {
+		t.Errorf("overridden chunk: %+v, %v", in, err)
+	}
+	in, _, err = FromResponses(resp("session.2=stale; Max-Age=0", "session=~2~ab", "session.2=cd"), "session", now)
+	if err != nil || in.Value != "abcd" {
+		t.Errorf("chunk deleted, then set: %+v, %v", in, err)
+	}
+	_, _, err = FromResponses(resp("session=~2~ab", "session.2=cd", "session.2=; Max-Age=0"), "session", now)
+	if !errors.Is(err, ErrChunks) {
+		t.Errorf("chunk set, then deleted: %v, want ErrChunks", err)
 	}
 }

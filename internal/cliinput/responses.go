@@ -77,10 +77,15 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 	if sc.deleted != "" {
 		return in, at, fmt.Errorf("%w: the Set-Cookie header of %s deletes cookie %q (%s): there is no session to show", ErrDeleted, from, name, sc.deleted)
 	}
-	// Chunks of a chunked session: the other live cookies of the response;
-	// an earlier Set-Cookie of the same name in it is overridden.
+	// Chunks of a chunked session: the other live cookies of the response.
+	// As in a browser, a later Set-Cookie of a name overrides an earlier
+	// one in the same response, and one that deletes it leaves none.
+	last := map[string]int{}
 	for i, o := range set[at] {
-		if o.deleted == "" && (o.Name != name || i == idx) {
+		last[o.Name] = i
+	}
+	for i, o := range set[at] {
+		if o.deleted == "" && last[o.Name] == i {
 			in.Cookies = append(in.Cookies, o.Cookie)
 		}
 	}
