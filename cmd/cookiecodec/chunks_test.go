@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,10 +13,18 @@ import (
 	"github.com/cookiecodec/cookiecodec/cookiesession"
 )
 
-// TestCookiesessionChunks: a real cookiesession middleware on a 127.0.0.1
-// server writes a session too large for one cookie as chunks; the Cookie
-// header a browser would send back verifies with the CLI.
-func TestCookiesessionChunks(t *testing.T) {
+// chunkServer is a real cookiesession middleware on a 127.0.0.1 server:
+// GET /set stores a session too large for one cookie, written as chunks;
+// GET /get answers "loaded" when the request's cookies load that session.
+type chunkServer struct {
+	url     string
+	keyFile string
+	big     string
+	pairs   []string // the name=value pairs /set wrote, in order
+}
+
+func newChunkServer(t *testing.T) *chunkServer {
+	t.Helper()
 	keyFile, _ := newNativeKey(t)
 	text, err := os.ReadFile(keyFile)
 	if err != nil {
@@ -32,38 +42,127 @@ func TestCookiesessionChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := cookiesession.New(nc)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil)) // the planted chunks are logged
+	m, err := cookiesession.New(nc, cookiesession.WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
 	}
-	big := strings.Repeat("0123456789abcdef", 400) // 6400 bytes: two or more chunks
-	srv := httptest.NewServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := m.Session(r).Set("cart", big); err != nil {
+	cs := &chunkServer{keyFile: keyFile, big: strings.Repeat("0123456789abcdef", 400)} // 6400 bytes: two or more chunks
+	mux := http.NewServeMux()
+	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) {
+		if err := m.Session(r).Set("cart", cs.big); err != nil {
 			t.Error(err)
 		}
-	})))
-	defer srv.Close()
-	resp, err := http.Get(srv.URL)
+	})
+	mux.HandleFunc("/get", func(w http.ResponseWriter, r *http.Request) {
+		if m.Session(r).Get("cart") == cs.big {
+			io.WriteString(w, "loaded")
+		}
+	})
+	srv := httptest.NewServer(m.LoadAndSave(mux))
+	t.Cleanup(srv.Close)
+	cs.url = srv.URL
+	resp, err := http.Get(srv.URL + "/set")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	var pairs []string
 	for _, c := range resp.Cookies() {
-		pairs = append(pairs, c.Name+"="+c.Value)
+		cs.pairs = append(cs.pairs, c.Name+"="+c.Value)
 	}
-	if len(pairs) < 2 {
-		t.Fatalf("expected chunk cookies, got %d Set-Cookie headers", len(pairs))
+	if len(cs.pairs) < 2 {
+		t.Fatalf("expected chunk cookies, got %d Set-Cookie headers", len(cs.pairs))
 	}
-	header := "Cookie: " + strings.Join(pairs, "; ")
-	code, stdout, stderr := runCLI(t, header, "verify", "--json", "--key-file", keyFile)
+	return cs
+}
+
+// loads reports whether the middleware loads the session from the Cookie
+// header value cookies.
+func (cs *chunkServer) loads(t *testing.T, cookies string) bool {
+	t.Helper()
+	req, err := http.NewRequest("GET", cs.url+"/get", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", cookies)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body) == "loaded"
+}
+
+// TestCookiesessionChunks: the Cookie header a browser would send back for
+// a real middleware's chunks verifies with the CLI.
+func TestCookiesessionChunks(t *testing.T) {
+	cs := newChunkServer(t)
+	header := "Cookie: " + strings.Join(cs.pairs, "; ")
+	code, stdout, stderr := runCLI(t, header, "verify", "--json", "--key-file", cs.keyFile)
 	out := jsonOut(t, stdout)
 	p, _ := out["payload"].(map[string]any)
-	if code != exitOK || p["cart"] != big {
-		t.Fatalf("verify of %d chunks: exit %d %v %s", len(pairs), code, out["error"], stderr)
+	if code != exitOK || p["cart"] != cs.big {
+		t.Fatalf("verify of %d chunks: exit %d %v %s", len(cs.pairs), code, out["error"], stderr)
 	}
 	code, stdout, _ = runCLI(t, header, "decode", "--now", "2030-01-01T00:00:00Z")
 	if code != exitOK || !strings.Contains(stdout, "reassembled from chunks") {
 		t.Fatalf("decode of chunks: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestRepeatedChunks: when a chunk comes twice (a leftover on another
+// path, or a tossed cookie), verify gives the middleware's verdict: it
+// accepts the session exactly when one of the ways of joining the copies
+// that the middleware tries verifies, and says which one.
+func TestRepeatedChunks(t *testing.T) {
+	cs := newChunkServer(t)
+	genuine := strings.Join(cs.pairs, "; ")
+	chunk2, _, _ := strings.Cut(cs.pairs[1], "=")
+	evil := chunk2 + "=AAAA"
+	tests := []struct {
+		name    string
+		cookies string
+		valid   bool
+		texts   []string // in the output (header block and hints)
+		not     string   // not in the output
+	}{
+		{name: "genuine copy first", cookies: genuine + "; " + evil, valid: true,
+			texts: []string{"reassembled from chunks (1 repeated; joined with the first copy of each)"}},
+		{name: "planted copy first", cookies: evil + "; " + genuine, valid: true,
+			texts: []string{"joined with chunk 2: copy 2 of 2)", "the first copy of each chunk does not verify; joined with chunk 2: copy 2 of 2 (way 2 of the up to 8"}},
+		{name: "only planted copies", cookies: evil + "; " + strings.Replace(genuine, cs.pairs[1], evil, 1), valid: false,
+			texts: []string{"1 chunk cookies repeat a chunk, and no way of joining them (the cookiecodec middleware tries up to 8) verifies"}, not: "minted"},
+		// Not a repeat: the hints once took the joined value's size error
+		// under the longer name "session.2" for a tag that verifies.
+		{name: "altered chunk", cookies: strings.Replace(genuine, cs.pairs[1], evil, 1), valid: false,
+			texts: []string{`the tag does not verify with key`}, not: "minted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cs.loads(t, tt.cookies); got != tt.valid {
+				t.Fatalf("the middleware loads the session: %v, want %v", got, tt.valid)
+			}
+			code, stdout, stderr := runCLI(t, "Cookie: "+tt.cookies, "verify", "--key-file", cs.keyFile)
+			if want := map[bool]int{true: exitOK, false: exitFailed}[tt.valid]; code != want {
+				t.Fatalf("verify: exit %d, want %d\n%s%s", code, want, stdout, stderr)
+			}
+			for _, s := range tt.texts {
+				if !strings.Contains(stdout+stderr, s) {
+					t.Errorf("output lacks %q:\n%s%s", s, stdout, stderr)
+				}
+			}
+			if tt.not != "" && strings.Contains(stdout+stderr, tt.not) {
+				t.Errorf("output has %q:\n%s%s", tt.not, stdout, stderr)
+			}
+			if !strings.Contains(tt.cookies, evil) || strings.Count(tt.cookies, chunk2+"=") < 2 {
+				return
+			}
+			code, stdout, stderr = runCLI(t, "Cookie: "+tt.cookies, "decode", "--json")
+			out := jsonOut(t, stdout)
+			if code != exitOK || !strings.Contains(stdout, "1 chunk cookies repeat a chunk: the first copy of each was joined") {
+				t.Errorf("decode: exit %d %v\n%s", code, out["error"], stderr)
+			}
+		})
 	}
 }

@@ -90,7 +90,7 @@ func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input
 		code, err = c.inputFailure(r, in, err, now, failed)
 		return in, "", code, true, err
 	}
-	r.name, r.input = in.Name, inputText(in, c.source)
+	r.name, r.input = in.Name, inputText(in, c.source, "")
 	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
 	if err != nil {
 		var ue usageError
@@ -117,6 +117,9 @@ func (c *cli) decode() (int, error) {
 	in, format, code, done, err := c.readAndDetect(r, now, nil)
 	if done {
 		return code, err
+	}
+	if in.DuplicateChunks > 0 {
+		r.hint("%d chunk cookies repeat a chunk: the first copy of each was joined, which is what the cookiecodec middleware tries first; verify, with the key, tries the other ways as the middleware does", in.DuplicateChunks)
 	}
 	switch format {
 	case formatFlask:
@@ -154,16 +157,16 @@ func (c *cli) verify() (int, error) {
 	if in.Duplicates > 0 {
 		duplicatesHint(r, in)
 	}
-	switch format {
-	case formatFlask:
-		code, err = c.verifyFlask(r, in.Value, ks, now, c.flaskMaxAge(maxAge))
-	case formatNative:
-		code, err = c.verifyNative(r, in, ks, now)
-	case formatGorilla:
-		code, err = c.verifyGorilla(r, in, ks, now, maxAge)
-	}
+	base := r.clone()
+	code, err = c.verifyAs(r, in, format, ks, now, maxAge)
 	if err != nil {
 		return 0, err
+	}
+	if code != exitOK && in.DuplicateChunks > 0 {
+		if r2, ok := c.tryChunkCombinations(base, in, format, ks, now, maxAge); ok {
+			return c.emit(r2, now, exitOK), nil
+		}
+		r.hint("%d chunk cookies repeat a chunk, and no way of joining them (the cookiecodec middleware tries up to %d) verifies", in.DuplicateChunks, cliinput.MaxCombinations)
 	}
 	if code != exitOK {
 		formatMismatchHint(r, in.Value, format)
@@ -172,6 +175,48 @@ func (c *cli) verify() (int, error) {
 		c.tryDuplicates(r, in, ks, now, maxAge)
 	}
 	return c.emit(r, now, code), nil
+}
+
+// verifyAs verifies in.Value as a cookie of format, recording the outcome
+// in r.
+func (c *cli) verifyAs(r *result, in cliinput.Input, format string, ks keySet, now time.Time, maxAge time.Duration) (int, error) {
+	switch format {
+	case formatFlask:
+		return c.verifyFlask(r, in.Value, ks, now, c.flaskMaxAge(maxAge))
+	case formatNative:
+		return c.verifyNative(r, in, ks, now)
+	case formatGorilla:
+		return c.verifyGorilla(r, in, ks, now, maxAge)
+	}
+	return exitFailed, nil
+}
+
+// tryChunkCombinations verifies the other ways of joining a chunked
+// session whose chunks were given more than once, in the order the
+// cookiecodec middleware tries them, and returns the result of the first
+// that verifies. base is the result as it was before the first way (the
+// first copy of each chunk) was verified. The middleware accepts the
+// session when any of these ways verifies, so verify does too.
+func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format string, ks keySet, now time.Time, maxAge time.Duration) (*result, bool) {
+	combos, err := cliinput.ChunkCombinations(in.Cookies, in.Name)
+	if err != nil {
+		return nil, false
+	}
+	for i, combo := range combos {
+		if i == 0 {
+			continue // the first copies: already verified
+		}
+		r := base.clone()
+		other := in
+		other.Value = combo.Value
+		if code, err := c.verifyAs(r, other, format, ks, now, maxAge); err != nil || code != exitOK {
+			continue
+		}
+		r.input = inputText(in, c.source, combo.String())
+		r.hint("the first copy of each chunk does not verify; joined with %s (way %d of the up to %d the cookiecodec middleware tries, in this order) the session does, so the middleware accepts it. The other copies are leftovers from another path or domain, or planted by a sibling subdomain (cookie tossing)", combo, i+1, cliinput.MaxCombinations)
+		return r, true
+	}
+	return nil, false
 }
 
 // formatMismatchHint explains a failure under a --format that the cookie
@@ -206,21 +251,9 @@ func (c *cli) tryDuplicates(r *result, in cliinput.Input, ks keySet, now time.Ti
 		if c.opts.format != "auto" {
 			format = c.opts.format
 		}
-		scratch := &result{}
 		other := in
 		other.Value, other.Duplicates = ck.Value, 0
-		var code int
-		var err error
-		switch format {
-		case formatFlask:
-			code, err = c.verifyFlask(scratch, ck.Value, ks, now, c.flaskMaxAge(maxAge))
-		case formatNative:
-			code, err = c.verifyNative(scratch, other, ks, now)
-		case formatGorilla:
-			code, err = c.verifyGorilla(scratch, other, ks, now, maxAge)
-		default:
-			continue
-		}
+		code, err := c.verifyAs(&result{}, other, format, ks, now, maxAge)
 		if err == nil && code == exitOK {
 			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
 			return

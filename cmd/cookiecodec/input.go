@@ -51,8 +51,9 @@ func (c *cli) readCookie() (cliinput.Input, error) {
 }
 
 // inputText describes where the cookie came from, for the header block;
-// from, when not nil, is the response of --url that set it.
-func inputText(in cliinput.Input, from *fetchSource) string {
+// from, when not nil, is the response of --url that set it. joined says
+// which copies of repeated chunks were joined ("" for the first of each).
+func inputText(in cliinput.Input, from *fetchSource, joined string) string {
 	s := in.Form.String()
 	if from != nil {
 		s += " from " + from.text
@@ -62,6 +63,12 @@ func inputText(in cliinput.Input, from *fetchSource) string {
 	}
 	if in.Chunked {
 		s += ", reassembled from chunks"
+		if in.DuplicateChunks > 0 {
+			if joined == "" {
+				joined = "the first copy of each"
+			}
+			s += fmt.Sprintf(" (%d repeated; joined with %s)", in.DuplicateChunks, joined)
+		}
 	}
 	if in.Duplicates > 0 {
 		s += fmt.Sprintf(" (first of %d with this name)", in.Duplicates+1)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,6 +77,15 @@ func errorKind(err error) string {
 // setError records err in r.
 func (r *result) setError(err error) {
 	r.Error = &resultError{Kind: errorKind(err), Message: err.Error()}
+}
+
+// clone returns a copy of r whose hints and notes can grow without
+// changing r's.
+func (r *result) clone() *result {
+	c := *r
+	c.Hints = slices.Clip(r.Hints)
+	c.notes = slices.Clip(r.notes)
+	return &c
 }
 
 // hint adds a hint once.
