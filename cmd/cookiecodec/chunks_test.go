@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/cookiesession"
+	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 )
 
 // chunkServer is a real cookiesession middleware on a 127.0.0.1 server:
@@ -164,5 +166,30 @@ func TestRepeatedChunks(t *testing.T) {
 				t.Errorf("decode: exit %d %v\n%s", code, out["error"], stderr)
 			}
 		})
+	}
+}
+
+// TestTooManyChunks: the CLI shows a session of more chunks than the
+// middleware ever reads, and says that the middleware refuses it.
+func TestTooManyChunks(t *testing.T) {
+	if cliinput.MiddlewareMaxChunks != cookiesession.MaxChunksLimit {
+		t.Fatalf("cliinput.MiddlewareMaxChunks is %d, cookiesession.MaxChunksLimit %d", cliinput.MiddlewareMaxChunks, cookiesession.MaxChunksLimit)
+	}
+	const hint = "the session spans 17 cookies: the cookiecodec middleware reads at most WithMaxChunks of them (at most 16)"
+	for n, want := range map[int]bool{16: false, 17: true} {
+		parts := []string{fmt.Sprintf("session=~%d~%s", n, devCookie[:10])}
+		rest := devCookie[10:]
+		for k := 2; k <= n; k++ {
+			take := min(len(rest), 4)
+			if k == n {
+				take = len(rest)
+			}
+			parts = append(parts, fmt.Sprintf("session.%d=%s", k, rest[:take]))
+			rest = rest[take:]
+		}
+		code, stdout, stderr := runCLI(t, "Cookie: "+strings.Join(parts, "; "), "decode", "--now", devNow)
+		if code != exitOK || strings.Contains(stderr, "the session spans") != want || (want && !strings.Contains(stderr, hint)) {
+			t.Errorf("%d chunks: exit %d, hint expected: %v\n%s%s", n, code, want, stdout, stderr)
+		}
 	}
 }

@@ -121,6 +121,7 @@ func (c *cli) decode() (int, error) {
 	if in.DuplicateChunks > 0 {
 		r.hint("%d chunk cookies repeat a chunk: the first copy of each was joined, which is what the cookiecodec middleware tries first; verify, with the key, tries the other ways as the middleware does", in.DuplicateChunks)
 	}
+	tooManyChunksHint(r, in)
 	switch format {
 	case formatFlask:
 		code = c.decodeFlask(r, in.Value, now, c.flaskMaxAge(maxAge))
@@ -157,6 +158,7 @@ func (c *cli) verify() (int, error) {
 	if in.Duplicates > 0 {
 		duplicatesHint(r, in)
 	}
+	tooManyChunksHint(r, in)
 	base := r.clone()
 	code, err = c.verifyAs(r, in, format, ks, now, maxAge)
 	if err != nil {
@@ -224,6 +226,15 @@ func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format strin
 func formatMismatchHint(r *result, value, format string) {
 	if d := detectFormat(value); d != "" && d != format {
 		r.hint("the cookie looks like a %s cookie, not %s: drop --format (auto detects the format) or give --format %s", d, format, d)
+	}
+}
+
+// tooManyChunksHint warns that the cookiecodec middleware would refuse a
+// session spread over more cookies than it ever reads, which the CLI
+// shows anyway.
+func tooManyChunksHint(r *result, in cliinput.Input) {
+	if in.Chunks > cliinput.MiddlewareMaxChunks {
+		r.hint("the session spans %d cookies: the cookiecodec middleware reads at most WithMaxChunks of them (at most %d) and refuses it before decoding", in.Chunks, cliinput.MiddlewareMaxChunks)
 	}
 }
 

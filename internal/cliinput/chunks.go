@@ -10,9 +10,14 @@ import (
 var ErrChunks = errors.New("cliinput: inconsistent chunked cookies")
 
 // MaxChunks is the largest chunk count ReassembleChunks accepts: the chunk
-// header has at most two digits. The cookiesession middleware accepts at
-// most its configured WithMaxChunks, itself at most 16.
+// header has at most two digits, so the CLI can show any session the
+// layout can express.
 const MaxChunks = 99
+
+// MiddlewareMaxChunks is cookiesession.MaxChunksLimit: the cookiesession
+// middleware refuses a session of more chunks than its WithMaxChunks,
+// which is at most this.
+const MiddlewareMaxChunks = 16
 
 // MaxCombinations is how many ways of joining duplicated chunks
 // [ChunkCombinations] returns at most: the cookiesession middleware decodes
@@ -110,19 +115,19 @@ func ChunkCombinations(cookies []Cookie, name string) ([]Combination, error) {
 	return out, nil
 }
 
-// DuplicateChunks counts the chunk cookies of the chunked session name
-// that repeat a chunk already given: 0 when every chunk is given once, or
-// when cookies hold no consistent chunked session called name.
-func DuplicateChunks(cookies []Cookie, name string) int {
+// CountChunks returns how many cookies the chunked session name of
+// cookies spans (its header's n) and how many chunk cookies repeat a chunk
+// already given; 0, 0 when cookies hold no consistent chunked session
+// called name.
+func CountChunks(cookies []Cookie, name string) (chunks, repeats int) {
 	cs, ok, err := collectChunks(cookies, name)
 	if !ok || err != nil {
-		return 0
+		return 0, 0
 	}
-	n := 0
 	for _, c := range cs.copies {
-		n += len(c) - 1
+		repeats += len(c) - 1
 	}
-	return n
+	return len(cs.copies) + 1, repeats
 }
 
 // chunkSet is a chunked session's first part and every copy of each

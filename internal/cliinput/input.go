@@ -129,11 +129,12 @@ type Input struct {
 	// Chunked reports that Value was joined from chunk cookies by
 	// Options.Reassemble.
 	Chunked bool
+	// Chunks is how many cookies a chunked Value spans, and
 	// DuplicateChunks counts the chunk cookies that repeat a chunk already
-	// given (header input, the layout of [ReassembleChunks] only): Value
-	// joins the first copy of each, and [ChunkCombinations] lists the
-	// other ways of joining them.
-	DuplicateChunks int
+	// given: Value joins the first copy of each, and [ChunkCombinations]
+	// lists the other ways of joining them. Both are 0 unless Value was
+	// joined by [ReassembleChunks].
+	Chunks, DuplicateChunks int
 }
 
 // Read reads all of r, at most MaxInput bytes; more is ErrTooLarge.
@@ -315,7 +316,7 @@ func pick(form Form, cs []Cookie, name string, opts Options) (Input, error) {
 	if ok {
 		in.NameFromInput, in.Chunked, in.Value = true, true, v
 		if opts.Reassemble == nil {
-			in.DuplicateChunks = DuplicateChunks(cs, name)
+			in.Chunks, in.DuplicateChunks = CountChunks(cs, name)
 		}
 		return in, nonEmpty(v)
 	}

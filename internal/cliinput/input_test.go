@@ -223,6 +223,9 @@ func TestChunkCombinations(t *testing.T) {
 	if v, _, _ := ReassembleChunks(cs, "session"); v != got[0].Value {
 		t.Errorf("ReassembleChunks joined %q, the first combination is %q", v, got[0].Value)
 	}
+	if n, repeats := CountChunks(cs, "session"); n != 3 || repeats != 3 {
+		t.Errorf("CountChunks = %d, %d; want 3 chunks, 3 repeats", n, repeats)
+	}
 
 	// Four chunks given three times each: 27 ways, of which MaxCombinations.
 	var b strings.Builder

@@ -97,6 +97,7 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 	in.Value, in.Chunked = sc.Value, chunked
 	if chunked {
 		in.Value = v
+		in.Chunks, in.DuplicateChunks = CountChunks(in.Cookies, name)
 	}
 	if in.Value == "" {
 		return in, at, fmt.Errorf("%w: the Set-Cookie header of %s sets cookie %q to the empty value", ErrEmpty, from, name)
