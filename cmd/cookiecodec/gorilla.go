@@ -246,7 +246,7 @@ func (c *cli) gorillaHints(r *result, err error, in cliinput.Input, opts codec.G
 			if gerr != nil {
 				continue
 			}
-			if _, _, derr := g.DecodeSession(name, in.Value, 0); derr == nil || !errors.Is(derr, codec.ErrSignature) {
+			if _, _, derr := g.DecodeSession(name, in.Value, len(name)+len(in.Value)); macVerified(derr) {
 				r.hint("the MAC matches for cookie name %q, not %q: gorilla binds the name (--name %s)", name, in.Name, name)
 				return
 			}

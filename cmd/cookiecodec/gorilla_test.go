@@ -126,3 +126,30 @@ func TestGorillaGobDecode(t *testing.T) {
 		t.Fatalf("max-age 60d: exit %d %v", code, m)
 	}
 }
+
+// TestGorillaNameHintNeedsMAC: the hint that a cookie was made for another
+// name needs the MAC to verify under that name. A cookie near the 4096-byte
+// limit is too large under a longer candidate name ("__Secure-s"), and that
+// size error once passed for a match.
+func TestGorillaNameHintNeedsMAC(t *testing.T) {
+	hk := writeFile(t, "hash", gorillaHash)
+	other := writeFile(t, "other", bytes.Repeat([]byte("o"), 32))
+	var cookie string
+	for n := 2150; n < 2350 && cookie == ""; n++ {
+		code, stdout, stderr := runCLI(t, `{"pad":"`+strings.Repeat("x", n)+`"}`, "sign", "--format", "gorilla", "--name", "s", "--hash-key-file", hk)
+		if code != exitOK {
+			t.Fatalf("sign: %s", stderr)
+		}
+		if c := strings.TrimSpace(stdout); len("s")+len(c) <= 4096 && len("__Secure-s")+len(c) > 4096 {
+			cookie = c
+		}
+	}
+	if cookie == "" {
+		t.Fatal("no cookie of the wanted length")
+	}
+	code, stdout, _ := runCLI(t, "", "verify", "--json", "--name", "s", "--hash-key-file", other, "s="+cookie)
+	m := jsonOut(t, stdout)
+	if code != exitFailed || errKind(m) != "signature" || strings.Contains(hintsOf(m), "matches") || !strings.Contains(hintsOf(m), "does not verify with this hash key") {
+		t.Fatalf("wrong key: exit %d %v", code, m)
+	}
+}

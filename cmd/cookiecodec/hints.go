@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -259,4 +260,13 @@ func canonicalSig(sig string) (string, bool) {
 		return "", false
 	}
 	return base64.RawURLEncoding.EncodeToString(raw), true
+}
+
+// macVerified reports whether err, from a codec's DecodeSession, comes
+// after the MAC or tag verified: none, an expiry, or a bad payload. Any
+// other error (a bad MAC, a malformed or oversized value) says nothing
+// about the name and purpose tried, so the hints that search for the
+// cookie's real name and purpose count only these as a match.
+func macVerified(err error) bool {
+	return err == nil || errors.Is(err, codec.ErrExpired) || errors.Is(err, codec.ErrFuture) || errors.Is(err, codec.ErrPayload)
 }

@@ -208,7 +208,7 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 				limit = len(name) + len(in.Value) // a longer name must not make the value too large
 			}
 			_, _, derr := n.DecodeSession(name, in.Value, limit)
-			if !tagVerified(derr) {
+			if !macVerified(derr) {
 				continue
 			}
 			var what []string
@@ -223,14 +223,6 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 		}
 	}
 	r.hint("the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried: the cookie was altered or sealed with another key of the same id", h.KeyID, in.Name, purpose)
-}
-
-// tagVerified reports whether err, from a native DecodeSession, comes
-// after the tag verified: none, an expiry, or a bad payload. Any other
-// error (a bad tag, a malformed or oversized value) says nothing about the
-// name and purpose tried.
-func tagVerified(err error) bool {
-	return err == nil || errors.Is(err, codec.ErrExpired) || errors.Is(err, codec.ErrFuture) || errors.Is(err, codec.ErrPayload)
 }
 
 // candidateNames lists cookie names worth trying: the other names in the
