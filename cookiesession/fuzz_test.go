@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 )
 
 // FuzzCookieHeader feeds hostile Cookie headers through the middleware:
@@ -49,4 +51,16 @@ func FuzzCookieHeader(f *testing.F) {
 			t.Errorf("status %d, cookies %v", rec.Code, masked(rec))
 		}
 	})
+}
+
+// TestCLIKnowsTheLimits: the CLI gives the middleware's verdict on
+// duplicate cookies and repeated chunks from its own copies of the
+// middleware's limits; they must stay equal.
+func TestCLIKnowsTheLimits(t *testing.T) {
+	if cliinput.MiddlewareMaxDecodes != maxDecodeAttempts {
+		t.Errorf("cliinput.MiddlewareMaxDecodes is %d, maxDecodeAttempts %d", cliinput.MiddlewareMaxDecodes, maxDecodeAttempts)
+	}
+	if cliinput.MiddlewareMaxChunks != MaxChunksLimit {
+		t.Errorf("cliinput.MiddlewareMaxChunks is %d, MaxChunksLimit %d", cliinput.MiddlewareMaxChunks, MaxChunksLimit)
+	}
 }

@@ -96,18 +96,18 @@ func refReassemble(cs []cliinput.Cookie, name string) (string, string, [][]strin
 }
 
 // checkCombinations checks cliinput.ChunkCombinations against the parts
-// of refReassemble: at most MaxCombinations, the first is ReassembleChunks'
+// of refReassemble: at most MiddlewareMaxDecodes, the first is ReassembleChunks'
 // value, all distinct, each the join of the copies it names, and as many
 // as the copies allow up to the limit.
 func checkCombinations(t *testing.T, cs []cliinput.Cookie, first string, parts [][]string) {
 	copies := parts[1:]
 	combos, err := cliinput.ChunkCombinations(cs, "session")
-	if err != nil || len(combos) == 0 || len(combos) > cliinput.MaxCombinations || combos[0].Value != first {
+	if err != nil || len(combos) == 0 || len(combos) > cliinput.MiddlewareMaxDecodes || combos[0].Value != first {
 		t.Fatalf("ChunkCombinations: %d, %v; the first must be %q", len(combos), err, first)
 	}
 	ways := 1
 	for _, c := range copies {
-		ways = min(ways*len(c), cliinput.MaxCombinations)
+		ways = min(ways*len(c), cliinput.MiddlewareMaxDecodes)
 	}
 	if len(combos) != ways {
 		t.Fatalf("%d combinations, the copies allow %d", len(combos), ways)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/cookiesession"
-	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 )
 
 // chunkServer is a real cookiesession middleware on a 127.0.0.1 server:
@@ -56,26 +55,40 @@ func newChunkServer(t *testing.T) *chunkServer {
 			t.Error(err)
 		}
 	})
+	mux.HandleFunc("/small", func(w http.ResponseWriter, r *http.Request) {
+		if err := m.Session(r).Set("user", "alice"); err != nil {
+			t.Error(err)
+		}
+	})
 	mux.HandleFunc("/get", func(w http.ResponseWriter, r *http.Request) {
-		if m.Session(r).Get("cart") == cs.big {
+		s := m.Session(r)
+		if s.Get("cart") == cs.big || s.Get("user") == "alice" {
 			io.WriteString(w, "loaded")
 		}
 	})
 	srv := httptest.NewServer(m.LoadAndSave(mux))
 	t.Cleanup(srv.Close)
 	cs.url = srv.URL
-	resp, err := http.Get(srv.URL + "/set")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, c := range resp.Cookies() {
-		cs.pairs = append(cs.pairs, c.Name+"="+c.Value)
-	}
+	cs.pairs = cs.get(t, "/set")
 	if len(cs.pairs) < 2 {
 		t.Fatalf("expected chunk cookies, got %d Set-Cookie headers", len(cs.pairs))
 	}
 	return cs
+}
+
+// get requests path and returns the name=value pairs the response set.
+func (cs *chunkServer) get(t *testing.T, path string) []string {
+	t.Helper()
+	resp, err := http.Get(cs.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var pairs []string
+	for _, c := range resp.Cookies() {
+		pairs = append(pairs, c.Name+"="+c.Value)
+	}
+	return pairs
 }
 
 // loads reports whether the middleware loads the session from the Cookie
@@ -172,9 +185,7 @@ func TestRepeatedChunks(t *testing.T) {
 // TestTooManyChunks: the CLI shows a session of more chunks than the
 // middleware ever reads, and says that the middleware refuses it.
 func TestTooManyChunks(t *testing.T) {
-	if cliinput.MiddlewareMaxChunks != cookiesession.MaxChunksLimit {
-		t.Fatalf("cliinput.MiddlewareMaxChunks is %d, cookiesession.MaxChunksLimit %d", cliinput.MiddlewareMaxChunks, cookiesession.MaxChunksLimit)
-	}
+	// cookiesession's TestCLIKnowsTheLimits pins MiddlewareMaxChunks.
 	const hint = "the session spans 17 cookies: the cookiecodec middleware reads at most WithMaxChunks of them (at most 16)"
 	for n, want := range map[int]bool{16: false, 17: true} {
 		parts := []string{fmt.Sprintf("session=~%d~%s", n, devCookie[:10])}
@@ -191,5 +202,50 @@ func TestTooManyChunks(t *testing.T) {
 		if code != exitOK || strings.Contains(stderr, "the session spans") != want || (want && !strings.Contains(stderr, hint)) {
 			t.Errorf("%d chunks: exit %d, hint expected: %v\n%s%s", n, code, want, stdout, stderr)
 		}
+	}
+}
+
+// TestNativeDuplicateNames: several cookies named session, of which a later
+// one is a valid native session. The cookiecodec middleware decodes them
+// in header order, up to 8, and verify gives its verdict.
+func TestNativeDuplicateNames(t *testing.T) {
+	cs := newChunkServer(t)
+	genuine := cs.get(t, "/small")[0]
+	otherKey, _ := newNativeKey(t)
+	code, stdout, stderr := runCLI(t, `{"user":"mallory"}`, "sign", "--format", "native", "--key-file", otherKey)
+	if code != exitOK {
+		t.Fatalf("sign: %s", stderr)
+	}
+	planted := "session=" + strings.TrimSpace(stdout)
+	tests := []struct {
+		name    string
+		cookies string
+		valid   bool
+		text    string
+	}{
+		{name: "planted first", cookies: planted + "; " + genuine, valid: true,
+			text: `the first cookie named "session" does not verify, cookie 2 of the 2 does`},
+		{name: "empty first", cookies: "session=; " + genuine, valid: true, text: "cookie 2 of the 2 does"},
+		{name: "malformed first", cookies: "session=deleted; " + genuine, valid: true, text: "cookie 2 of the 2 does"},
+		{name: "genuine ninth", cookies: strings.Repeat(planted+"; ", 8) + genuine, valid: false,
+			text: "cookie 9 of the 9 named \"session\" in the header is valid, but the cookiecodec middleware stops after 8 decodes"},
+		{name: "genuine eighth", cookies: strings.Repeat(planted+"; ", 7) + genuine, valid: true, text: "cookie 8 of the 8 does"},
+		{name: "empty cookies are not decodes", cookies: strings.Repeat("session=; ", 8) + planted + "; " + genuine, valid: true, text: "cookie 10 of the 10 does"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cs.loads(t, tt.cookies); got != tt.valid {
+				t.Fatalf("the middleware loads the session: %v, want %v", got, tt.valid)
+			}
+			code, stdout, stderr := runCLI(t, "Cookie: "+tt.cookies, "verify", "--json", "--key-file", cs.keyFile)
+			out := jsonOut(t, stdout)
+			p, _ := out["payload"].(map[string]any)
+			if tt.valid && (code != exitOK || p["user"] != "alice") || !tt.valid && code != exitFailed {
+				t.Fatalf("verify: exit %d, payload %v, want valid %v\n%s", code, p, tt.valid, stderr)
+			}
+			if !strings.Contains(hintsOf(out), tt.text) {
+				t.Errorf("hints lack %q: %s", tt.text, hintsOf(out))
+			}
+		})
 	}
 }

@@ -50,8 +50,9 @@ func encodingHints(r *result, v string) {
 
 // inputFailure reports an INPUT that could not be parsed: exit 1 with a
 // result (for --json), or a usage error for too many arguments. failed,
-// when not nil, adds hints about in before the result is emitted.
-func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Time, failed func(cliinput.Input)) (int, error) {
+// when not nil, adds hints about in before the result is emitted, or
+// returns another result, which is emitted as a success instead.
+func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Time, failed func(cliinput.Input) *result) (int, error) {
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 0, err
@@ -71,7 +72,9 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		}
 	}
 	if failed != nil {
-		failed(in)
+		if ok := failed(in); ok != nil {
+			return c.emit(ok, now, exitOK), nil
+		}
 	}
 	return c.emit(r, now, exitFailed), nil
 }
@@ -80,10 +83,10 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 // format, recording both in r. When done is set the command is over: code
 // and err are what it returns (an input or detection failure already
 // emitted, or a usage error). failed, when not nil, is called on such a
-// failure before the result is emitted, to add hints (verify tries the
-// other cookies of the same name: an empty or malformed first one can
-// shadow a valid second).
-func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input)) (in cliinput.Input, format string, code int, done bool, err error) {
+// failure before the result is emitted, to add hints or to return a result
+// that replaces it as a success (verify tries the other cookies of the
+// same name: an empty or malformed first one can shadow a valid second).
+func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input) *result) (in cliinput.Input, format string, code int, done bool, err error) {
 	in, err = c.readCookie()
 	r.Source = c.source
 	if err != nil {
@@ -100,7 +103,9 @@ func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input
 		r.setError(err)
 		encodingHints(r, in.Value)
 		if failed != nil {
-			failed(in)
+			if ok := failed(in); ok != nil {
+				return in, "", c.emit(ok, now, exitOK), true, nil
+			}
 		}
 		return in, "", c.emit(r, now, exitFailed), true, nil
 	}
@@ -146,11 +151,16 @@ func (c *cli) verify() (int, error) {
 		return 0, err
 	}
 	r := &result{Valid: boolPtr(false)}
-	in, format, code, done, err := c.readAndDetect(r, now, func(in cliinput.Input) {
-		if in.Duplicates > 0 {
-			duplicatesHint(r, in)
-			c.tryDuplicates(r, in, ks, now, maxAge)
+	in, format, code, done, err := c.readAndDetect(r, now, func(in cliinput.Input) *result {
+		if in.Duplicates == 0 {
+			return nil
 		}
+		duplicatesHint(r, in)
+		attempts := 0 // the middleware skips an empty cookie, and decodes any other
+		if in.Value != "" {
+			attempts = 1
+		}
+		return c.tryDuplicates(r, in, attempts, ks, now, maxAge)
 	})
 	if done {
 		return code, err
@@ -164,17 +174,22 @@ func (c *cli) verify() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	attempts := 1 // decodes the middleware has spent on the first cookie
 	if code != exitOK && in.DuplicateChunks > 0 {
-		if r2, ok := c.tryChunkCombinations(base, in, format, ks, now, maxAge); ok {
+		r2, tried := c.tryChunkCombinations(base, in, format, ks, now, maxAge)
+		if r2 != nil {
 			return c.emit(r2, now, exitOK), nil
 		}
-		r.hint("%d chunk cookies repeat a chunk, and no way of joining them (the cookiecodec middleware tries up to %d) verifies", in.DuplicateChunks, cliinput.MaxCombinations)
+		attempts = tried
+		r.hint("%d chunk cookies repeat a chunk, and no way of joining them (the cookiecodec middleware tries up to %d) verifies", in.DuplicateChunks, cliinput.MiddlewareMaxDecodes)
 	}
 	if code != exitOK {
 		formatMismatchHint(r, in.Value, format)
 	}
 	if code != exitOK && in.Duplicates > 0 {
-		c.tryDuplicates(r, in, ks, now, maxAge)
+		if r2 := c.tryDuplicates(r, in, attempts, ks, now, maxAge); r2 != nil {
+			return c.emit(r2, now, exitOK), nil
+		}
 	}
 	return c.emit(r, now, code), nil
 }
@@ -196,13 +211,14 @@ func (c *cli) verifyAs(r *result, in cliinput.Input, format string, ks keySet, n
 // tryChunkCombinations verifies the other ways of joining a chunked
 // session whose chunks were given more than once, in the order the
 // cookiecodec middleware tries them, and returns the result of the first
-// that verifies. base is the result as it was before the first way (the
-// first copy of each chunk) was verified. The middleware accepts the
-// session when any of these ways verifies, so verify does too.
-func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format string, ks keySet, now time.Time, maxAge time.Duration) (*result, bool) {
+// that verifies, or nil and how many ways there were. base is the result
+// as it was before the first way (the first copy of each chunk) was
+// verified. The middleware accepts the session when any of these ways
+// verifies, so verify does too.
+func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format string, ks keySet, now time.Time, maxAge time.Duration) (*result, int) {
 	combos, err := cliinput.ChunkCombinations(in.Cookies, in.Name)
 	if err != nil {
-		return nil, false
+		return nil, 1
 	}
 	for i, combo := range combos {
 		if i == 0 {
@@ -215,10 +231,10 @@ func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format strin
 			continue
 		}
 		r.input = inputText(in, c.source, combo.String())
-		r.hint("the first copy of each chunk does not verify; joined with %s (way %d of the up to %d the cookiecodec middleware tries, in this order) the session does, so the middleware accepts it. The other copies are leftovers from another path or domain, or planted by a sibling subdomain (cookie tossing)", combo, i+1, cliinput.MaxCombinations)
-		return r, true
+		r.hint("the first copy of each chunk does not verify; joined with %s (way %d of the up to %d the cookiecodec middleware tries, in this order) the session does, so the middleware accepts it. The other copies are leftovers from another path or domain, or planted by a sibling subdomain (cookie tossing)", combo, i+1, cliinput.MiddlewareMaxDecodes)
+		return r, i + 1
 	}
-	return nil, false
+	return nil, len(combos)
 }
 
 // formatMismatchHint explains a failure under a --format that the cookie
@@ -245,10 +261,20 @@ func duplicatesHint(r *result, in cliinput.Input) {
 }
 
 // tryDuplicates verifies the other cookies of the header that carry the
-// wanted name, and hints at the first that is valid: a cookie set for a
-// parent domain (or by an attacker, "cookie tossing") can shadow the app's
-// own, since browsers send both and servers read the first.
-func (c *cli) tryDuplicates(r *result, in cliinput.Input, ks keySet, now time.Time, maxAge time.Duration) {
+// wanted name, in header order. Which one an app reads depends on its
+// format's reader:
+//
+//   - the cookiecodec middleware, which reads native cookies, decodes every
+//     cookie of its name in header order, at most 8 in all, and takes the
+//     first that verifies: a valid native cookie within those 8 is the
+//     middleware's verdict, so tryDuplicates returns its result, which
+//     verify reports as valid. attempts is how many decodes the middleware
+//     spent on the first cookie (0 for an empty one, which it skips);
+//   - Flask, and net/http's r.Cookie (gorilla/sessions), read only the
+//     first: a valid later cookie of those formats is only a hint on r. A
+//     cookie set for a parent domain (or by an attacker, "cookie tossing")
+//     can shadow the app's own, since browsers send both.
+func (c *cli) tryDuplicates(r *result, in cliinput.Input, attempts int, ks keySet, now time.Time, maxAge time.Duration) *result {
 	seen := 0
 	for _, ck := range in.Cookies {
 		if ck.Name != in.Name {
@@ -258,18 +284,32 @@ func (c *cli) tryDuplicates(r *result, in cliinput.Input, ks keySet, now time.Ti
 		if seen == 1 {
 			continue
 		}
+		if ck.Value != "" {
+			attempts++
+		}
 		format := detectFormat(ck.Value)
 		if c.opts.format != "auto" {
 			format = c.opts.format
 		}
-		other := in
-		other.Value, other.Duplicates = ck.Value, 0
-		code, err := c.verifyAs(&result{}, other, format, ks, now, maxAge)
-		if err == nil && code == exitOK {
-			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
-			return
+		other := cliinput.Input{Form: in.Form, Name: in.Name, NameFromInput: in.NameFromInput, Value: ck.Value, Cookies: in.Cookies}
+		alt := &result{Valid: boolPtr(false), Format: format, detected: c.opts.format == "auto", Source: r.Source, name: in.Name}
+		code, err := c.verifyAs(alt, other, format, ks, now, maxAge)
+		if err != nil || code != exitOK {
+			continue
 		}
+		if format == formatNative && attempts <= cliinput.MiddlewareMaxDecodes {
+			alt.input = inputText(other, c.source, "") + fmt.Sprintf(" (cookie %d of the %d with this name)", seen, in.Duplicates+1)
+			alt.hint("the first cookie named %q does not verify, cookie %d of the %d does: the cookiecodec middleware tries them in header order, up to %d decodes, and accepts it (Flask and net/http's r.Cookie read only the first). The others are leftovers from another path or domain, or were planted by a sibling subdomain (cookie tossing)", in.Name, seen, in.Duplicates+1, cliinput.MiddlewareMaxDecodes)
+			return alt
+		}
+		if format == formatNative {
+			r.hint("cookie %d of the %d named %q in the header is valid, but the cookiecodec middleware stops after %d decodes and rejects the session: the cookies before it are leftovers or planted (cookie tossing)", seen, in.Duplicates+1, in.Name, cliinput.MiddlewareMaxDecodes)
+			return nil
+		}
+		r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
+		return nil
 	}
+	return nil
 }
 
 func (c *cli) sign() (int, error) {

@@ -19,10 +19,12 @@ const MaxChunks = 99
 // which is at most this.
 const MiddlewareMaxChunks = 16
 
-// MaxCombinations is how many ways of joining duplicated chunks
-// [ChunkCombinations] returns at most: the cookiesession middleware decodes
-// at most 8 candidates per request, so later combinations never count.
-const MaxCombinations = 8
+// MiddlewareMaxDecodes is how many candidate values the cookiesession
+// middleware decodes at most per request (the cookies of its name in
+// header order, and the ways of joining repeated chunks), and so how many
+// ways of joining [ChunkCombinations] returns at most: later ones never
+// count.
+const MiddlewareMaxDecodes = 8
 
 // ReassembleChunks joins a session that package cookiesession split over
 // several cookies. That layout (documented in cookiesession) is
@@ -80,7 +82,7 @@ func (c Combination) String() string {
 }
 
 // ChunkCombinations returns the ways of joining the chunked session name
-// of cookies, at most [MaxCombinations], in the order the cookiesession
+// of cookies, at most [MiddlewareMaxDecodes], in the order the cookiesession
 // middleware decodes them: first occurrences first, the highest chunk
 // changing fastest. The first is [ReassembleChunks]'s value. It returns nil
 // when cookies hold no chunked session called name, and ReassembleChunks'
@@ -96,7 +98,7 @@ func ChunkCombinations(cookies []Cookie, name string) ([]Combination, error) {
 	}
 	var out []Combination
 	pos := make([]int, len(cs.copies))
-	for len(out) < MaxCombinations {
+	for len(out) < MiddlewareMaxDecodes {
 		copies := make([]int, len(pos))
 		for i, p := range pos {
 			copies[i] = p + 1

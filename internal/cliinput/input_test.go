@@ -227,7 +227,7 @@ func TestChunkCombinations(t *testing.T) {
 		t.Errorf("CountChunks = %d, %d; want 3 chunks, 3 repeats", n, repeats)
 	}
 
-	// Four chunks given three times each: 27 ways, of which MaxCombinations.
+	// Four chunks given three times each: 27 ways, of which MiddlewareMaxDecodes.
 	var b strings.Builder
 	b.WriteString("session=~4~x")
 	for c := 1; c <= 3; c++ {
@@ -237,8 +237,8 @@ func TestChunkCombinations(t *testing.T) {
 	}
 	cs = cookiesOf(t, b.String())
 	got, err = ChunkCombinations(cs, "session")
-	if err != nil || len(got) != MaxCombinations {
-		t.Fatalf("%d combinations, %v; want %d", len(got), err, MaxCombinations)
+	if err != nil || len(got) != MiddlewareMaxDecodes {
+		t.Fatalf("%d combinations, %v; want %d", len(got), err, MiddlewareMaxDecodes)
 	}
 	if got[0].Value != "x213141" || got[1].Value != "x213142" || got[3].Value != "x213241" {
 		t.Errorf("combinations %q, %q, %q", got[0].Value, got[1].Value, got[3].Value)
