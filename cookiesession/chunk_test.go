@@ -146,6 +146,32 @@ func TestChunking(t *testing.T) {
 		t.Errorf("duplicate chunk not resolved: %v", log.take())
 	}
 
+	// Two 3-chunk sessions under one name, a planted one (another key)
+	// first: its 4 ways of joining the mixed copies, then the genuine
+	// session's, whose 4th is the 8th and last decode the request allows.
+	// One more cookie in front, and the genuine way is never decoded.
+	other, err := New(nativeCodec(t, clk, testKey(t, "00000002")), WithClock(clk.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted := cookiesOf(do(t, other, setBlob(7000)))
+	mixed := append(planted, cookies...)
+	before := cc.decodes.Load()
+	if n, _ := read(mixed...); n != 7000 {
+		t.Errorf("the genuine session was not found in 8 decodes: %v", log.take())
+	}
+	if d := cc.decodes.Load() - before; d != maxDecodeAttempts {
+		t.Errorf("%d decodes, want %d", d, maxDecodeAttempts)
+	}
+	before = cc.decodes.Load()
+	if n, _ := read(append([]string{"session=junk"}, mixed...)...); n != 0 {
+		t.Error("a 9th decode was made")
+	}
+	if d := cc.decodes.Load() - before; d != maxDecodeAttempts {
+		t.Errorf("%d decodes, want %d", d, maxDecodeAttempts)
+	}
+	log.take()
+
 	// Shrinking deletes the chunks no longer needed.
 	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("blob", "small") }, cookies...)
 	want := []string{

@@ -60,19 +60,19 @@ func (s *Session) load() {
 			errs = append(errs, err)
 			continue
 		}
-		for tried := 0; ; tried++ {
-			if tried > 0 {
-				attempts++
-			}
-			if attempts > maxDecodeAttempts {
-				break
-			}
+		// The first way of joining is the attempt counted above; each
+		// further way counts once it exists, so that a session whose ways
+		// run out spends no attempt the next cookie could use.
+		for first := true; first || attempts < maxDecodeAttempts; first = false {
 			value, ok, err := a.next(budget - len(name))
 			if err != nil {
 				errs = append(errs, err)
 			}
 			if !ok {
 				break
+			}
+			if !first {
+				attempts++
 			}
 			if s.try(value, n, budget, &errs) {
 				return
