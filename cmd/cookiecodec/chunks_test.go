@@ -249,3 +249,33 @@ func TestNativeDuplicateNames(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoChunkedSessions: a header with two chunked sessions of the same
+// name, a planted one (another key) first: the chunk copies mix. The
+// middleware tries the 4 ways of joining the first session's 3 chunks,
+// then the second's, and loads the genuine one on its 8th and last decode;
+// so does verify. With one more planted cookie in front, neither does.
+func TestTwoChunkedSessions(t *testing.T) {
+	genuine, planted := newChunkServer(t), newChunkServer(t)
+	if len(genuine.pairs) != 3 || len(planted.pairs) != 3 {
+		t.Fatalf("want three chunks each, got %d and %d", len(genuine.pairs), len(planted.pairs))
+	}
+	header := strings.Join(append(planted.pairs, genuine.pairs...), "; ")
+	if !genuine.loads(t, header) {
+		t.Fatal("the middleware does not load the genuine session")
+	}
+	code, stdout, stderr := runCLI(t, "Cookie: "+header, "verify", "--key-file", genuine.keyFile)
+	if code != exitOK || !strings.Contains(stdout, "reassembled from chunks (2 repeated; joined with chunk 2: copy 2 of 2, chunk 3: copy 2 of 2) (cookie 2 of the 2 with this name)") ||
+		!strings.Contains(stderr, "cookie 2 of the 2 does") {
+		t.Fatalf("verify: exit %d\n%.600s\n%s", code, stdout, stderr)
+	}
+
+	header = "session=junk; " + header
+	if genuine.loads(t, header) {
+		t.Fatal("the middleware loads the genuine session on a 9th decode")
+	}
+	code, _, stderr = runCLI(t, "Cookie: "+header, "verify", "--key-file", genuine.keyFile)
+	if code != exitFailed || !strings.Contains(stderr, "stops after 8 decodes") {
+		t.Fatalf("verify with a 9th decode: exit %d\n%s", code, stderr)
+	}
+}

@@ -269,47 +269,90 @@ func duplicatesHint(r *result, in cliinput.Input) {
 //     first that verifies: a valid native cookie within those 8 is the
 //     middleware's verdict, so tryDuplicates returns its result, which
 //     verify reports as valid. attempts is how many decodes the middleware
-//     spent on the first cookie (0 for an empty one, which it skips);
+//     spent on the first cookie (0 for an empty one, which it skips); a
+//     later cookie that starts a chunked session costs a decode for each
+//     way of joining its chunks that is tried;
 //   - Flask, and net/http's r.Cookie (gorilla/sessions), read only the
 //     first: a valid later cookie of those formats is only a hint on r. A
 //     cookie set for a parent domain (or by an attacker, "cookie tossing")
 //     can shadow the app's own, since browsers send both.
 func (c *cli) tryDuplicates(r *result, in cliinput.Input, attempts int, ks keySet, now time.Time, maxAge time.Duration) *result {
 	seen := 0
-	for _, ck := range in.Cookies {
+	for i, ck := range in.Cookies {
 		if ck.Name != in.Name {
 			continue
 		}
 		seen++
-		if seen == 1 {
-			continue
+		if seen == 1 || ck.Value == "" {
+			continue // the first was verified; empty cookies are skipped
 		}
-		if ck.Value != "" {
+		for _, cand := range duplicateCandidates(in, i) {
 			attempts++
-		}
-		format := detectFormat(ck.Value)
-		if c.opts.format != "auto" {
-			format = c.opts.format
-		}
-		other := cliinput.Input{Form: in.Form, Name: in.Name, NameFromInput: in.NameFromInput, Value: ck.Value, Cookies: in.Cookies}
-		alt := &result{Valid: boolPtr(false), Format: format, detected: c.opts.format == "auto", Source: r.Source, name: in.Name}
-		code, err := c.verifyAs(alt, other, format, ks, now, maxAge)
-		if err != nil || code != exitOK {
-			continue
-		}
-		if format == formatNative && attempts <= cliinput.MiddlewareMaxDecodes {
-			alt.input = inputText(other, c.source, "") + fmt.Sprintf(" (cookie %d of the %d with this name)", seen, in.Duplicates+1)
-			alt.hint("the first cookie named %q does not verify, cookie %d of the %d does: the cookiecodec middleware tries them in header order, up to %d decodes, and accepts it (Flask and net/http's r.Cookie read only the first). The others are leftovers from another path or domain, or were planted by a sibling subdomain (cookie tossing)", in.Name, seen, in.Duplicates+1, cliinput.MiddlewareMaxDecodes)
-			return alt
-		}
-		if format == formatNative {
-			r.hint("cookie %d of the %d named %q in the header is valid, but the cookiecodec middleware stops after %d decodes and rejects the session: the cookies before it are leftovers or planted (cookie tossing)", seen, in.Duplicates+1, in.Name, cliinput.MiddlewareMaxDecodes)
+			format := detectFormat(cand.Value)
+			if c.opts.format != "auto" {
+				format = c.opts.format
+			}
+			alt := &result{Valid: boolPtr(false), Format: format, detected: c.opts.format == "auto", Source: r.Source, name: in.Name}
+			code, err := c.verifyAs(alt, cand.Input, format, ks, now, maxAge)
+			if err != nil || code != exitOK {
+				continue
+			}
+			if format == formatNative && attempts <= cliinput.MiddlewareMaxDecodes {
+				alt.input = inputText(cand.Input, c.source, cand.joined) + fmt.Sprintf(" (cookie %d of the %d with this name)", seen, in.Duplicates+1)
+				alt.hint("the first cookie named %q does not verify, cookie %d of the %d does: the cookiecodec middleware tries them in header order, up to %d decodes, and accepts it (Flask and net/http's r.Cookie read only the first). The others are leftovers from another path or domain, or were planted by a sibling subdomain (cookie tossing)", in.Name, seen, in.Duplicates+1, cliinput.MiddlewareMaxDecodes)
+				return alt
+			}
+			if format == formatNative {
+				r.hint("cookie %d of the %d named %q in the header is valid, but the cookiecodec middleware stops after %d decodes and rejects the session: the cookies before it are leftovers or planted (cookie tossing)", seen, in.Duplicates+1, in.Name, cliinput.MiddlewareMaxDecodes)
+				return nil
+			}
+			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
 			return nil
 		}
-		r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
-		return nil
 	}
 	return nil
+}
+
+// duplicateCandidates returns the values the cookiecodec middleware decodes
+// for cookie i of in.Cookies, a later cookie of the wanted name: its value,
+// or, when it starts a chunked session, the ways of joining it with the
+// request's chunk cookies (a malformed chunk header is one candidate, which
+// fails to verify, as the middleware counts it as one decode).
+func duplicateCandidates(in cliinput.Input, i int) []candidate {
+	ck := in.Cookies[i]
+	plain := []candidate{{Input: cliinput.Input{Form: in.Form, Name: in.Name, NameFromInput: in.NameFromInput, Value: ck.Value, Cookies: in.Cookies}}}
+	if !strings.HasPrefix(ck.Value, "~") {
+		return plain
+	}
+	// This cookie first, without the other cookies of the name, so that
+	// the chunk layout reads it as the session's first part.
+	cookies := []cliinput.Cookie{ck}
+	for j, o := range in.Cookies {
+		if o.Name != in.Name && j != i {
+			cookies = append(cookies, o)
+		}
+	}
+	combos, err := cliinput.ChunkCombinations(cookies, in.Name)
+	if err != nil || len(combos) == 0 {
+		return plain
+	}
+	chunks, repeats := cliinput.CountChunks(cookies, in.Name)
+	out := make([]candidate, len(combos))
+	for k, combo := range combos {
+		out[k].Input = cliinput.Input{Form: in.Form, Name: in.Name, NameFromInput: in.NameFromInput, Value: combo.Value, Cookies: cookies,
+			Chunked: true, Chunks: chunks, DuplicateChunks: repeats}
+		if repeats > 0 {
+			out[k].joined = combo.String()
+		}
+	}
+	return out
+}
+
+// candidate is a value the middleware decodes; joined says which copies of
+// repeated chunks it joins ("" when none repeat).
+type candidate struct {
+	cliinput.Input
+	joined string
 }
 
 func (c *cli) sign() (int, error) {
