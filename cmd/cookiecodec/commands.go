@@ -306,7 +306,11 @@ func (c *cli) tryDuplicates(r *result, in cliinput.Input, attempts int, ks keySe
 				r.hint("cookie %d of the %d named %q in the header is valid, but the cookiecodec middleware stops after %d decodes and rejects the session: the cookies before it are leftovers or planted (cookie tossing)", seen, in.Duplicates+1, in.Name, cliinput.MiddlewareMaxDecodes)
 				return nil
 			}
-			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker); servers that read the first cookie reject the session", seen, in.Duplicates+1, in.Name)
+			middleware := "tries each in header order and would accept it"
+			if attempts > cliinput.MiddlewareMaxDecodes {
+				middleware = fmt.Sprintf("tries them in header order, but stops after %d decodes", cliinput.MiddlewareMaxDecodes)
+			}
+			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker). Flask, and net/http's r.Cookie, read only the first and reject the session; the cookiecodec middleware (in Flask mode, or with a Legacy reader) %s", seen, in.Duplicates+1, in.Name, middleware)
 			return nil
 		}
 	}
