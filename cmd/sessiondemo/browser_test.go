@@ -9,54 +9,76 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 )
 
-// chromium is Debian's browser; another "chromium" on PATH is used if it
-// is missing.
-var chromium = "/usr/bin/chromium"
-
-// needChromium skips locally, and fails under CI=true, without chromium.
-func needChromium(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(chromium); err == nil {
-		return
+// TestBrowsers drives real browsers through the demo served in-process on
+// 127.0.0.1 (browserScenario): Debian's Chromium and Firefox, which keep
+// their own cookie rules (the 4096-byte limit, Secure on http://127.0.0.1,
+// SameSite), each over HTTP/1.1 and over TLS and HTTP/2. HTTP/2 is the
+// protocol most deployments serve browsers with: net/http's HTTP/2 writer
+// (streaming, header handling) sits under the middleware, and HTTP/2 lets
+// a client send its cookies as separate header fields (RFC 9113, 8.2.3),
+// which net/http joins before the middleware reads them. Every request
+// must arrive over the protocol under test.
+func TestBrowsers(t *testing.T) {
+	for _, b := range []struct {
+		name  string
+		start func(t *testing.T, http2 bool) browser
+	}{
+		{"chromium", startChromium},
+		{"firefox", startFirefoxFor},
+	} {
+		for _, http2 := range []bool{false, true} {
+			name := b.name + "/http1"
+			if http2 {
+				name = b.name + "/http2"
+			}
+			t.Run(name, func(t *testing.T) {
+				srv := demoServer(t, http2)
+				browserScenario(t, b.start(t, http2), srv.URL)
+			})
+		}
 	}
-	path, err := exec.LookPath("chromium")
-	if err == nil {
-		chromium = path
-		return
-	}
-	msg := fmt.Sprintf("/usr/bin/chromium not available (%v): apt-get install chromium", err)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
 }
 
-// TestBrowser drives real Chromium against the demo served in-process on
-// 127.0.0.1 over HTTP/1.1: login survives a reload, the cookie is
-// HttpOnly, a cart over 4 KB survives a reload as chunks, and logout
-// removes every chunk.
-func TestBrowser(t *testing.T) { testBrowser(t, false) }
+// browser is what the scenario needs from a real browser; chromium_test.go
+// drives Chromium over the DevTools protocol, firefox_test.go Firefox over
+// WebDriver BiDi.
+type browser interface {
+	// navigate loads url and waits until the page has loaded.
+	navigate(url string) error
+	// reload reloads the page and waits until it has loaded.
+	reload() error
+	// typeInto puts text into the input sel.
+	typeInto(sel, text string) error
+	// click clicks the element sel; a click that submits a form returns
+	// without waiting for the next page.
+	click(sel string) error
+	// eval evaluates a JavaScript expression whose value is a string.
+	eval(expr string) (string, error)
+	// cookies returns the cookies the browser holds for url.
+	cookies(url string) ([]browserCookie, error)
+	// screenshot returns a PNG of the whole page.
+	screenshot() ([]byte, error)
+}
 
-// TestBrowserHTTP2 is TestBrowser over TLS and HTTP/2, the protocol most
-// deployments serve browsers with: net/http's HTTP/2 writer (streaming,
-// header handling) sits under the middleware, and HTTP/2 lets a client
-// send its cookies as separate header fields (RFC 9113, 8.2.3), which
-// net/http joins before the middleware reads them. Every request must
-// have arrived over HTTP/2.
-func TestBrowserHTTP2(t *testing.T) { testBrowser(t, true) }
+// browserCookie is a cookie as a browser stores it; SameSite is "lax",
+// "strict", "none" or "".
+type browserCookie struct {
+	Name, Value      string
+	HTTPOnly, Secure bool
+	SameSite         string
+}
 
-func testBrowser(t *testing.T, http2 bool) {
-	needChromium(t)
+// demoServer serves the demo in-process on 127.0.0.1, over HTTP/1.1 or,
+// with http2, over TLS and HTTP/2, and fails the test at its end unless
+// every request arrived over that protocol.
+func demoServer(t *testing.T, http2 bool) *httptest.Server {
+	t.Helper()
 	key, _, err := loadKey("")
 	if err != nil {
 		t.Fatal(err)
@@ -81,8 +103,8 @@ func testBrowser(t *testing.T, http2 bool) {
 	} else {
 		srv.Start()
 	}
-	defer srv.Close()
-	defer func() {
+	t.Cleanup(func() {
+		srv.Close()
 		mu.Lock()
 		defer mu.Unlock()
 		want := "HTTP/1.1"
@@ -92,107 +114,79 @@ func testBrowser(t *testing.T, http2 bool) {
 		if len(protos) != 1 || protos[want] == 0 {
 			t.Errorf("requests by protocol %v, want all %s", protos, want)
 		}
-	}()
+	})
+	return srv
+}
 
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1400),
-	}
-	if http2 {
-		// httptest's certificate is self-signed.
-		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
-	}
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-
-	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
+// browserScenario drives b through the demo at base: login survives a
+// reload, the cookie is HttpOnly, Secure and SameSite=Lax, a cart over
+// 4 KB survives a reload as chunks, the page renders, and logout removes
+// every chunk.
+func browserScenario(t *testing.T, b browser, base string) {
+	do := func(step string, err error) {
 		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
+		if err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
 	eval := func(expr string) string {
 		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
-		}
+		s, err := b.eval(expr)
+		do("evaluate "+expr, err)
 		return s
+	}
+	text := func(sel string) string {
+		t.Helper()
+		return strings.TrimSpace(eval(fmt.Sprintf(`(document.querySelector(%q)||{innerText:"<missing>"}).innerText`, sel)))
 	}
 	// waitText waits until the element's text contains want, across the
 	// navigation a form submission causes (evaluations fail while the page
 	// is being replaced, so they are retried).
-	waitText := func(sel, want string) chromedp.Action[chromedp.Void] {
-		expr := fmt.Sprintf(`(document.querySelector(%q)||{innerText:""}).innerText`, sel)
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			var last string
-			for {
-				got, err := chromedp.Evaluate[string](expr)(ctx, tg)
-				if err == nil && strings.Contains(got, want) {
-					return nil
-				}
-				if err == nil {
-					last = got
-				}
-				select {
-				case <-ctx.Done():
-					return fmt.Errorf("waiting for %q in %s (last %q): %w", want, sel, last, ctx.Err())
-				case <-time.After(50 * time.Millisecond):
-				}
-			}
-		})
-	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	sessionCookies := func() []*network.Cookie {
+	waitText := func(sel, want string) {
 		t.Helper()
-		res, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{srv.URL}})
-		if err != nil {
-			t.Fatalf("cookies: %v", err)
+		expr := fmt.Sprintf(`(document.querySelector(%q)||{innerText:"<missing>"}).innerText`, sel)
+		deadline := time.Now().Add(20 * time.Second)
+		var last string
+		for {
+			got, err := b.eval(expr)
+			if err == nil && !strings.Contains(got, "<missing>") && strings.Contains(got, want) {
+				return
+			}
+			if err == nil {
+				last = got
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %q in %s (last %q, %v)", want, sel, last, err)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		var out []*network.Cookie
-		for _, c := range res.Cookies {
+	}
+	sessionCookies := func() []browserCookie {
+		t.Helper()
+		all, err := b.cookies(base)
+		do("cookies", err)
+		var out []browserCookie
+		for _, c := range all {
 			if c.Name == "session" || strings.HasPrefix(c.Name, "session.") {
 				out = append(out, c)
 			}
 		}
-		slices.SortFunc(out, func(a, b *network.Cookie) int { return strings.Compare(a.Name, b.Name) })
 		return out
 	}
 
 	// Log in, then reload: the session persists.
-	do("open", chromedp.Navigate(srv.URL), chromedp.WaitVisible(css("#user")))
-	do("log in",
-		chromedp.SendKeys(css("#user"), "alice"),
-		chromedp.Click(css("#login")),
-		waitText("#who", "Signed in as alice"),
-	)
+	do("open", b.navigate(base))
+	waitText("#user", "")
+	do("type", b.typeInto("#user", "alice"))
+	do("log in", b.click("#login"))
+	waitText("#who", "Signed in as alice")
 	if got := text(".flash.success"); got != "Welcome, alice!" {
 		t.Errorf("flash = %q", got)
 	}
-	do("count", chromedp.Click(css("#count")), waitText("#counter", "Counter: 1"))
-	do("reload", chromedp.Reload(), chromedp.WaitVisible(css("#who")))
+	do("count", b.click("#count"))
+	waitText("#counter", "Counter: 1")
+	do("reload", b.reload())
+	waitText("#who", "")
 	if got := text("#who"); got != "Signed in as alice." {
 		t.Errorf("after reload: %q", got)
 	}
@@ -204,34 +198,37 @@ func testBrowser(t *testing.T, http2 bool) {
 	}
 
 	// The cookie is HttpOnly: scripts do not see it.
-	jsCookies := eval(`document.cookie`)
-	if strings.Contains(jsCookies, "session") {
+	if jsCookies := eval(`document.cookie`); strings.Contains(jsCookies, "session") {
 		t.Errorf("document.cookie shows the session: %q", jsCookies)
 	}
 	cs := sessionCookies()
-	if len(cs) != 1 || !cs[0].HTTPOnly || !cs[0].Secure || cs[0].SameSite != network.CookieSameSiteLax {
+	if len(cs) != 1 || !cs[0].HTTPOnly || !cs[0].Secure || cs[0].SameSite != "lax" {
 		t.Fatalf("session cookie = %+v", cs)
 	}
 
 	// Grow the cart past 4 KB: it comes back after a reload, as chunks.
-	do("add 25", chromedp.Click(css("#add25")), waitText("#cart", "Cart: 25 items"))
-	do("add 50", chromedp.Click(css("#add25")), waitText("#cart", "Cart: 50 items"))
-	do("reload", chromedp.Reload(), waitText("#cart", "Cart: 50 items"))
+	do("add 25", b.click("#add25"))
+	waitText("#cart", "Cart: 25 items")
+	do("add 50", b.click("#add25"))
+	waitText("#cart", "Cart: 50 items")
+	do("reload", b.reload())
+	waitText("#cart", "Cart: 50 items")
 	cs = sessionCookies()
-	var names []string
+	names := map[string]bool{}
 	total := 0
 	for _, c := range cs {
-		names = append(names, c.Name)
+		names[c.Name] = true
 		total += len(c.Name) + len(c.Value)
 		if !c.HTTPOnly || len(c.Name)+len(c.Value) > 4096 {
 			t.Errorf("chunk %s: HttpOnly %v, %d bytes", c.Name, c.HTTPOnly, len(c.Name)+len(c.Value))
 		}
 	}
-	if len(cs) < 2 || total <= 4096 || names[0] != "session" || names[1] != "session.2" {
+	if len(cs) < 2 || total <= 4096 || !names["session"] || !names["session.2"] {
 		t.Fatalf("cart not chunked: %v (%d bytes)", names, total)
 	}
 	t.Logf("cart of 50 items: %d cookies, %d bytes", len(cs), total)
-	do("envelope", chromedp.Navigate(srv.URL+"/envelope"), chromedp.WaitVisible(css("#envelope")))
+	do("envelope", b.navigate(base+"/envelope"))
+	waitText("#envelope", "")
 	if got := text("#chunks"); got != fmt.Sprint(len(cs)) {
 		t.Errorf("envelope page says %s chunks, browser holds %d", got, len(cs))
 	}
@@ -240,22 +237,21 @@ func testBrowser(t *testing.T, http2 bool) {
 	}
 
 	// Screenshot the page and check what it renders.
-	do("home", chromedp.Navigate(srv.URL), chromedp.WaitVisible(css("#cart")))
-	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
+	do("home", b.navigate(base))
+	waitText("#cart", "")
+	shot, err := b.screenshot()
+	do("screenshot", err)
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
 		t.Fatalf("screenshot is not a PNG: %v", err)
 	}
-	b := img.Bounds()
-	if b.Dx() < 500 || b.Dy() < 300 {
-		t.Errorf("screenshot is %v", b)
+	bounds := img.Bounds()
+	if bounds.Dx() < 500 || bounds.Dy() < 300 {
+		t.Errorf("screenshot is %v", bounds)
 	}
 	colors := map[[4]uint32]bool{}
-	for y := b.Min.Y; y < b.Max.Y; y += 7 {
-		for x := b.Min.X; x < b.Max.X; x += 7 {
+	for y := bounds.Min.Y; y < bounds.Max.Y; y += 7 {
+		for x := bounds.Min.X; x < bounds.Max.X; x += 7 {
 			r, g, bl, a := img.At(x, y).RGBA()
 			colors[[4]uint32{r, g, bl, a}] = true
 		}
@@ -277,7 +273,8 @@ func testBrowser(t *testing.T, http2 bool) {
 	}
 
 	// Log out: every chunk is gone.
-	do("log out", chromedp.Click(css("#logout")), chromedp.WaitVisible(css("#bye")))
+	do("log out", b.click("#logout"))
+	waitText("#bye", "")
 	if cs := sessionCookies(); len(cs) != 0 {
 		var left []string
 		for _, c := range cs {
@@ -285,11 +282,40 @@ func testBrowser(t *testing.T, http2 bool) {
 		}
 		t.Errorf("cookies left after logout: %v", left)
 	}
-	do("reload", chromedp.Reload(), chromedp.WaitVisible(css("#who")))
+	do("reload", b.reload())
+	waitText("#who", "")
 	if got := text("#who"); got != "Not signed in." {
 		t.Errorf("after logout: %q", got)
 	}
 	if got := text("#cart"); !strings.HasPrefix(got, "Cart: 0 items") {
 		t.Errorf("cart after logout: %q", got)
 	}
+}
+
+// needBrowser returns the path of a browser: want if it exists, else the
+// first of names on PATH. Without one it skips locally and fails under
+// CI=true, naming the Debian package.
+func needBrowser(t *testing.T, want, pkg string, names ...string) string {
+	t.Helper()
+	if _, err := os.Stat(want); err == nil {
+		return want
+	}
+	for _, n := range names {
+		if path, err := exec.LookPath(n); err == nil {
+			return path
+		}
+	}
+	msg := fmt.Sprintf("%s not available: apt-get install %s", want, pkg)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// browserContext bounds a browser test.
+func browserContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
