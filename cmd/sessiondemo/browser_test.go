@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/cookiesession"
 )
 
 // TestBrowsers drives real browsers through the demo served in-process on
@@ -95,6 +98,10 @@ func demoServer(t *testing.T, http2 bool) *httptest.Server {
 		mu.Lock()
 		protos[r.Proto]++
 		mu.Unlock()
+		if r.URL.Path == limitPath {
+			setLimitCookies(w)
+			return
+		}
 		h.ServeHTTP(w, r)
 	}))
 	if http2 {
@@ -116,6 +123,18 @@ func demoServer(t *testing.T, http2 bool) *httptest.Server {
 		}
 	})
 	return srv
+}
+
+// limitPath is a page of the test server (not of the demo) that sets two
+// cookies: "fits", whose name and value are cookiesession.CookieBudget
+// bytes, and "over", one byte more.
+const limitPath = "/test-cookie-limit"
+
+func setLimitCookies(w http.ResponseWriter) {
+	for name, size := range map[string]int{"fits": cookiesession.CookieBudget, "over": cookiesession.CookieBudget + 1} {
+		w.Header().Add("Set-Cookie", name+"="+strings.Repeat("v", size-len(name))+"; Path=/")
+	}
+	io.WriteString(w, "<p id=limit>set</p>")
 }
 
 // browserScenario drives b through the demo at base: login survives a
@@ -271,6 +290,23 @@ func browserScenario(t *testing.T, b browser, base string) {
 			t.Errorf("rendered page lacks %q", want)
 		}
 	}
+
+	// The browser keeps a cookie of CookieBudget bytes (name and value),
+	// the most the middleware writes, and drops one of a byte more: the
+	// budget is this browser's limit, not a guess below it.
+	do("limit", b.navigate(base+limitPath))
+	waitText("#limit", "set")
+	all, err := b.cookies(base)
+	do("cookies", err)
+	kept := map[string]int{}
+	for _, c := range all {
+		kept[c.Name] = len(c.Name) + len(c.Value)
+	}
+	if kept["fits"] != cookiesession.CookieBudget || kept["over"] != 0 {
+		t.Errorf("of a %d-byte and a %d-byte cookie, the browser kept %v", cookiesession.CookieBudget, cookiesession.CookieBudget+1, kept)
+	}
+	do("home", b.navigate(base))
+	waitText("#logout", "")
 
 	// Log out: every chunk is gone.
 	do("log out", b.click("#logout"))
