@@ -231,6 +231,11 @@ func TestNativeDuplicateNames(t *testing.T) {
 			text: "cookie 9 of the 9 named \"session\" in the header is valid, but the cookiecodec middleware stops after 8 decodes"},
 		{name: "genuine eighth", cookies: strings.Repeat(planted+"; ", 7) + genuine, valid: true, text: "cookie 8 of the 8 does"},
 		{name: "empty cookies are not decodes", cookies: strings.Repeat("session=; ", 8) + planted + "; " + genuine, valid: true, text: "cookie 10 of the 10 does"},
+		// An unreadable first cookie (a chunk header whose chunk is
+		// missing) still costs the middleware a decode attempt.
+		{name: "broken chunked first counts", cookies: "session=~2~x; " + strings.Repeat(planted+"; ", 7) + genuine, valid: false,
+			text: "cookie 9 of the 9 named \"session\" in the header is valid, but the cookiecodec middleware stops after 8 decodes"},
+		{name: "broken chunked first, genuine 8th", cookies: "session=~2~x; " + strings.Repeat(planted+"; ", 6) + genuine, valid: true, text: "cookie 8 of the 8 does"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -156,11 +156,7 @@ func (c *cli) verify() (int, error) {
 			return nil
 		}
 		duplicatesHint(r, in)
-		attempts := 0 // the middleware skips an empty cookie, and decodes any other
-		if in.Value != "" {
-			attempts = 1
-		}
-		return c.tryDuplicates(r, in, attempts, ks, now, maxAge)
+		return c.tryDuplicates(r, in, firstCookieAttempts(in), ks, now, maxAge)
 	})
 	if done {
 		return code, err
@@ -206,6 +202,23 @@ func (c *cli) verifyAs(r *result, in cliinput.Input, format string, ks keySet, n
 		return c.verifyGorilla(r, in, ks, now, maxAge)
 	}
 	return exitFailed, nil
+}
+
+// firstCookieAttempts is how many decodes the middleware spends on the
+// first cookie of the name when it cannot be read at all: none for an
+// empty cookie, which it skips, and one for any other (an unreadable chunk
+// header or missing chunks cost an attempt too). in.Value cannot tell: it
+// is empty whenever reading failed.
+func firstCookieAttempts(in cliinput.Input) int {
+	for _, ck := range in.Cookies {
+		if ck.Name == in.Name {
+			if ck.Value == "" {
+				return 0
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 // tryChunkCombinations verifies the other ways of joining a chunked
