@@ -35,7 +35,8 @@ const (
 	// when [WithMaxChunks] is not given: 4, about 16 KB. Each chunk is a
 	// separate cookie and travels in every request's Cookie header; reverse
 	// proxies have header limits of their own (nginx's defaults pass no
-	// chunked session: see "Behind a reverse proxy" in README.md).
+	// chunked session, HAProxy's at most 3 chunks: see "Behind a reverse
+	// proxy" in README.md).
 	DefaultMaxChunks = 4
 
 	// MaxChunksLimit is the largest accepted [WithMaxChunks]. Chromium keeps

@@ -1,0 +1,245 @@
+package cookiesession
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+)
+
+// This file holds what TestNginx and TestHAProxy share: an upstream app
+// behind the proxy, and steps a real client with a cookie jar takes
+// through it.
+
+// requireProxy skips the test when the proxy binary at path is missing, or
+// fails it under CI=true, where .ci/run installs the Debian package pkg.
+func requireProxy(t *testing.T, path, pkg string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		msg := fmt.Sprintf("%s not available (%v): apt-get install %s", path, err, pkg)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+}
+
+// proxyUpstream starts the app that proxy tests put behind the proxy: the
+// middleware over a native codec, allowing MaxChunksLimit chunks. A request
+// with ?set=N stores a blob of N incompressible bytes in the session; every
+// request answers with the length of the blob the session holds.
+func proxyUpstream(t *testing.T) *httptest.Server {
+	t.Helper()
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := codec.NewNative(ring, codec.NativeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Plain HTTP on 127.0.0.1: Go's cookie jar sends Secure cookies over
+	// https only.
+	m, err := New(c, WithSecure(false), WithMaxChunks(MaxChunksLimit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := httptest.NewServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := m.Session(r)
+		if n, err := strconv.Atoi(r.URL.Query().Get("set")); err == nil {
+			if err := s.Set("blob", incompressible(n)); err != nil {
+				t.Error(err)
+			}
+		}
+		b, _ := Get[string](s, "blob")
+		fmt.Fprint(w, len(b))
+	})))
+	t.Cleanup(upstream.Close)
+	return upstream
+}
+
+// proxyStep is one request through the proxy.
+type proxyStep struct {
+	set     int    // blob size to store, 0 to read
+	want    int    // status
+	body    string // on 200: the blob length the upstream saw
+	cookies int    // with set: the session cookies the upstream writes
+	direct  bool   // send this one to the upstream, not through the proxy
+}
+
+// runProxySteps takes steps through the proxy at base with one client and
+// cookie jar. For each step that stores a blob, it first checks what the
+// upstream answers without the proxy, so that a failure is the proxy's.
+// The jar sends the cookies of 127.0.0.1 to every port, so a direct step
+// plants cookies that the next step sends through the proxy.
+func runProxySteps(t *testing.T, upstream *httptest.Server, base string, steps []proxyStep) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	for i, st := range steps {
+		u := base + "/"
+		if st.direct {
+			u = upstream.URL + "/"
+		}
+		if st.set > 0 && st.direct {
+			u += "?set=" + strconv.Itoa(st.set)
+		} else if st.set > 0 {
+			u += "?set=" + strconv.Itoa(st.set)
+			direct, err := http.Get(upstream.URL + "/?set=" + strconv.Itoa(st.set))
+			if err != nil {
+				t.Fatal(err)
+			}
+			direct.Body.Close()
+			cs := sessionCookies(direct)
+			if direct.StatusCode != 200 || len(cs) != st.cookies {
+				t.Fatalf("step %d: upstream answers %s with %d session cookies, want 200 with %d", i, direct.Status, len(cs), st.cookies)
+			}
+			size := 0
+			for _, ck := range cs {
+				size += len(ck.Name) + len(ck.Value)
+			}
+			t.Logf("step %d: without the proxy, %d session cookies of %d bytes, %d bytes of response header fields", i, len(cs), size, headerBytes(direct.Header))
+		}
+		resp, err := client.Get(u)
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		t.Logf("step %d (set %d): %s, %d session cookies, Cookie header sent %d bytes", i, st.set, resp.Status, len(sessionCookies(resp)), len(resp.Request.Header.Get("Cookie")))
+		if resp.StatusCode != st.want || (st.want == 200 && string(body) != st.body) {
+			t.Fatalf("step %d: %s %.80q, want %d %q", i, resp.Status, body, st.want, st.body)
+		}
+		if st.direct && st.set > 0 && len(sessionCookies(resp)) != st.cookies {
+			t.Fatalf("step %d: upstream set %d session cookies, want %d", i, len(sessionCookies(resp)), st.cookies)
+		}
+	}
+}
+
+// headerBytes is the size of h as HTTP/1.1 header lines ("Name: value"
+// and CRLF), without the status line.
+func headerBytes(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + 2 + len(v) + 2
+		}
+	}
+	return n
+}
+
+// sessionCookies returns the session cookies resp sets.
+func sessionCookies(resp *http.Response) []*http.Cookie {
+	var out []*http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "session" || strings.HasPrefix(ck.Name, "session.") {
+			out = append(out, ck)
+		}
+	}
+	return out
+}
+
+// incompressible returns n bytes that compression does not shrink, so that
+// a session of n bytes needs about n*4/3 bytes of cookies.
+func incompressible(n int) string {
+	r := rand.New(rand.NewPCG(uint64(n), 1))
+	b := make([]byte, n)
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// freeLocalAddr returns a 127.0.0.1 address with a port that was free a
+// moment ago, for a proxy to listen on.
+func freeLocalAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// runProxy runs the proxy at path with args until the test ends, and
+// waits until it listens on addr. It returns what the proxy writes to its
+// standard output and error; a failed test shows that, and what extra
+// returns if extra is not nil (a log file, say).
+func runProxy(t *testing.T, name, addr string, extra func() string, path string, args ...string) *lockedBuilder {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, path, args...)
+	out := &lockedBuilder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	logs := func() string {
+		if extra == nil {
+			return out.String()
+		}
+		return out.String() + "\n" + extra()
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s output:\n%s", name, logs())
+		}
+	})
+	waitListening(t, name, addr, logs)
+	return out
+}
+
+// waitListening waits up to 10 s for a proxy to accept connections on
+// addr; on timeout it fails the test with what logs returns.
+func waitListening(t *testing.T, name, addr string, logs func() string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		conn, err := net.Dial("tcp", addr)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not listen on %s: %v\n%s", name, addr, err, logs())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuilder collects a proxy's output, which its process writes while
+// the test may read it.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
