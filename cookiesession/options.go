@@ -47,8 +47,8 @@ const (
 	// CookieBudget is the most bytes of name plus value one cookie may hold.
 	// Chromium and Firefox silently drop a cookie whose name and value
 	// together exceed 4096 bytes (cmd/sessiondemo's TestBrowsers checks
-	// that both keep 4096 and drop 4097), so every cookie this package
-	// writes stays within it; a session that needs more than MaxChunks such
+	// that both keep 4096 and drop 4097; WebKitGTK keeps both), so every
+	// cookie this package writes stays within it; a session that needs more than MaxChunks such
 	// cookies is not written (see [ErrNotSaved]).
 	CookieBudget = 4096
 
@@ -129,9 +129,11 @@ func WithPath(path string) Option { return func(c *config) { c.path = path } }
 func WithDomain(domain string) Option { return func(c *config) { c.domain = domain } }
 
 // WithSecure sets the Secure attribute. The default is true: the cookie
-// travels over HTTPS only. Browsers and net/http/cookiejar treat
-// http://localhost and loopback addresses as secure, so development works
-// without turning it off.
+// travels over HTTPS only. Chromium, Firefox and Go's net/http/cookiejar
+// treat http://localhost and loopback addresses as secure, so development
+// with them works without turning it off; WebKitGTK (libsoup) drops a
+// Secure cookie from http://127.0.0.1, so plain-HTTP development in a
+// WebKitGTK browser needs WithSecure(false).
 func WithSecure(secure bool) Option { return func(c *config) { c.secure = secure } }
 
 // WithHTTPOnly sets the HttpOnly attribute. The default is true: scripts in

@@ -51,9 +51,9 @@ func proxyUpstream(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Plain HTTP on 127.0.0.1: Go's cookie jar sends Secure cookies over
-	// https only.
-	m, err := New(c, WithSecure(false), WithMaxChunks(MaxChunksLimit))
+	// The cookies stay Secure, as by default: Go's cookie jar, like
+	// Chromium and Firefox, treats http://127.0.0.1 as secure.
+	m, err := New(c, WithMaxChunks(MaxChunksLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

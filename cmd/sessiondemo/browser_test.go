@@ -19,9 +19,10 @@ import (
 )
 
 // TestBrowsers drives real browsers through the demo served in-process on
-// 127.0.0.1 (browserScenario): Debian's Chromium and Firefox, which keep
-// their own cookie rules (the 4096-byte limit, Secure on http://127.0.0.1,
-// SameSite), each over HTTP/1.1 and over TLS and HTTP/2. HTTP/2 is the
+// 127.0.0.1 (browserScenario): Debian's Chromium, Firefox and WebKitGTK,
+// which keep their own cookie rules (the 4096-byte limit, Secure on
+// http://127.0.0.1, SameSite; cookieRules has where they differ), each
+// over HTTP/1.1 and over TLS and HTTP/2. HTTP/2 is the
 // protocol most deployments serve browsers with: net/http's HTTP/2 writer
 // (streaming, header handling) sits under the middleware, and HTTP/2 lets
 // a client send its cookies as separate header fields (RFC 9113, 8.2.3),
@@ -31,9 +32,11 @@ func TestBrowsers(t *testing.T) {
 	for _, b := range []struct {
 		name  string
 		start func(t *testing.T, http2 bool) browser
+		rules cookieRules
 	}{
-		{"chromium", startChromium},
-		{"firefox", startFirefoxFor},
+		{"chromium", startChromium, cookieRules{loopbackSecure: true, dropsOverBudget: true}},
+		{"firefox", startFirefoxFor, cookieRules{loopbackSecure: true, dropsOverBudget: true}},
+		{"webkit", startWebKitFor, cookieRules{loopbackSecure: false, dropsOverBudget: false}},
 	} {
 		for _, http2 := range []bool{false, true} {
 			name := b.name + "/http1"
@@ -41,16 +44,33 @@ func TestBrowsers(t *testing.T) {
 				name = b.name + "/http2"
 			}
 			t.Run(name, func(t *testing.T) {
-				srv := demoServer(t, http2)
-				browserScenario(t, b.start(t, http2), srv.URL)
+				// A browser that refuses Secure cookies over plain HTTP
+				// gets the demo as -insecure-cookie serves it.
+				insecure := !http2 && !b.rules.loopbackSecure
+				srv := demoServer(t, http2, insecure)
+				browserScenario(t, b.start(t, http2), srv.URL, b.rules, insecure)
 			})
 		}
 	}
 }
 
+// cookieRules is what a browser's cookie jar does where browsers differ,
+// as measured; the scenario checks each, so a browser that changes fails
+// the test.
+type cookieRules struct {
+	// loopbackSecure: the browser keeps a Secure cookie that
+	// http://127.0.0.1 sets, treating the loopback address as secure.
+	// Chromium and Firefox do; WebKitGTK 2.50 (libsoup 3.2) does not.
+	loopbackSecure bool
+	// dropsOverBudget: the browser drops a cookie of
+	// cookiesession.CookieBudget+1 bytes of name and value. Chromium and
+	// Firefox do; WebKitGTK keeps cookies of 8 KB and more.
+	dropsOverBudget bool
+}
+
 // browser is what the scenario needs from a real browser; chromium_test.go
 // drives Chromium over the DevTools protocol, firefox_test.go Firefox over
-// WebDriver BiDi.
+// WebDriver BiDi, webkit_test.go WebKitGTK over classic WebDriver.
 type browser interface {
 	// navigate loads url and waits until the page has loaded.
 	navigate(url string) error
@@ -79,14 +99,15 @@ type browserCookie struct {
 
 // demoServer serves the demo in-process on 127.0.0.1, over HTTP/1.1 or,
 // with http2, over TLS and HTTP/2, and fails the test at its end unless
-// every request arrived over that protocol.
-func demoServer(t *testing.T, http2 bool) *httptest.Server {
+// every request arrived over that protocol. insecure serves it as
+// -insecure-cookie does, without the Secure attribute.
+func demoServer(t *testing.T, http2, insecure bool) *httptest.Server {
 	t.Helper()
 	key, _, err := loadKey("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newApp(key, false)
+	h, err := newApp(key, insecure)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,23 +146,26 @@ func demoServer(t *testing.T, http2 bool) *httptest.Server {
 	return srv
 }
 
-// limitPath is a page of the test server (not of the demo) that sets two
-// cookies: "fits", whose name and value are cookiesession.CookieBudget
-// bytes, and "over", one byte more.
+// limitPath is a page of the test server (not of the demo) that sets
+// three cookies: "fits", whose name and value are
+// cookiesession.CookieBudget bytes, "over", one byte more, and "secure", a
+// small Secure one.
 const limitPath = "/test-cookie-limit"
 
 func setLimitCookies(w http.ResponseWriter) {
 	for name, size := range map[string]int{"fits": cookiesession.CookieBudget, "over": cookiesession.CookieBudget + 1} {
 		w.Header().Add("Set-Cookie", name+"="+strings.Repeat("v", size-len(name))+"; Path=/")
 	}
+	w.Header().Add("Set-Cookie", "secure=1; Path=/; Secure")
 	io.WriteString(w, "<p id=limit>set</p>")
 }
 
 // browserScenario drives b through the demo at base: login survives a
-// reload, the cookie is HttpOnly, Secure and SameSite=Lax, a cart over
-// 4 KB survives a reload as chunks, the page renders, and logout removes
+// reload, the cookie is HttpOnly, Secure (unless the demo is insecure)
+// and SameSite=Lax, a cart over 4 KB survives a reload as chunks, the page
+// renders, the browser's cookie jar follows rules, and logout removes
 // every chunk.
-func browserScenario(t *testing.T, b browser, base string) {
+func browserScenario(t *testing.T, b browser, base string, rules cookieRules, insecure bool) {
 	do := func(step string, err error) {
 		t.Helper()
 		if err != nil {
@@ -221,7 +245,7 @@ func browserScenario(t *testing.T, b browser, base string) {
 		t.Errorf("document.cookie shows the session: %q", jsCookies)
 	}
 	cs := sessionCookies()
-	if len(cs) != 1 || !cs[0].HTTPOnly || !cs[0].Secure || cs[0].SameSite != "lax" {
+	if len(cs) != 1 || !cs[0].HTTPOnly || cs[0].Secure == insecure || cs[0].SameSite != "lax" {
 		t.Fatalf("session cookie = %+v", cs)
 	}
 
@@ -291,9 +315,11 @@ func browserScenario(t *testing.T, b browser, base string) {
 		}
 	}
 
-	// The browser keeps a cookie of CookieBudget bytes (name and value),
-	// the most the middleware writes, and drops one of a byte more: the
-	// budget is this browser's limit, not a guess below it.
+	// Chromium and Firefox keep a cookie of CookieBudget bytes (name and
+	// value), the most the middleware writes, and drop one of a byte more:
+	// the budget is their limit, not a guess below it. WebKitGTK keeps
+	// both. Over plain HTTP, only browsers that treat 127.0.0.1 as secure
+	// keep the Secure cookie.
 	do("limit", b.navigate(base+limitPath))
 	waitText("#limit", "set")
 	all, err := b.cookies(base)
@@ -302,8 +328,16 @@ func browserScenario(t *testing.T, b browser, base string) {
 	for _, c := range all {
 		kept[c.Name] = len(c.Name) + len(c.Value)
 	}
-	if kept["fits"] != cookiesession.CookieBudget || kept["over"] != 0 {
-		t.Errorf("of a %d-byte and a %d-byte cookie, the browser kept %v", cookiesession.CookieBudget, cookiesession.CookieBudget+1, kept)
+	wantOver := cookiesession.CookieBudget + 1
+	if rules.dropsOverBudget {
+		wantOver = 0
+	}
+	if kept["fits"] != cookiesession.CookieBudget || kept["over"] != wantOver {
+		t.Errorf("of a %d-byte and a %d-byte cookie, the browser kept %v (dropsOverBudget %v)", cookiesession.CookieBudget, cookiesession.CookieBudget+1, kept, rules.dropsOverBudget)
+	}
+	secureOrigin := strings.HasPrefix(base, "https:")
+	if got, want := kept["secure"] != 0, secureOrigin || rules.loopbackSecure; got != want {
+		t.Errorf("Secure cookie from %s kept: %v, want %v (loopbackSecure %v)", base, got, want, rules.loopbackSecure)
 	}
 	do("home", b.navigate(base))
 	waitText("#logout", "")

@@ -12,9 +12,10 @@
 // can also come from the SESSIONDEMO_KEY environment variable. Without one
 // the demo generates a key and warns: sessions then end when it stops.
 //
-// The cookie is Secure: browsers accept Secure cookies from
+// The cookie is Secure: Chromium and Firefox accept Secure cookies from
 // http://127.0.0.1 and http://localhost, so the demo works over plain HTTP
-// there. Serving it on another address needs HTTPS in front, or
+// there. WebKitGTK browsers (GNOME Web) do not, and neither does any
+// browser on another address: those need HTTPS in front, or
 // -insecure-cookie.
 package main
 
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
 	keyText := fs.String("key", "", "native session `key` (default $SESSIONDEMO_KEY, else a generated one)")
-	insecure := fs.Bool("insecure-cookie", false, "omit the Secure attribute (only for plain HTTP on a non-loopback address)")
+	insecure := fs.Bool("insecure-cookie", false, "omit the Secure attribute (for plain HTTP on a non-loopback address, or in a browser that refuses Secure cookies from http://127.0.0.1, as WebKitGTK's do)")
 	if err := fs.Parse(args); err != nil {
 		return parseFailure(fs, err, stdout, stderr)
 	}
@@ -109,6 +110,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer cancel()
 		_ = srv.Shutdown(shut)
 	}()
+	if !*insecure {
+		fmt.Fprintln(stderr, "sessiondemo: note: the session cookie is Secure; Chromium and Firefox keep it over plain HTTP on 127.0.0.1, WebKitGTK browsers (GNOME Web) do not: run with -insecure-cookie for them")
+	}
 	fmt.Fprintf(stdout, "sessiondemo: serving on http://%s/\n", ln.Addr())
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)

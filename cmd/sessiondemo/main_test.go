@@ -54,9 +54,11 @@ func TestRunServes(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
 		warning bool
+		note    bool // the note on Secure cookies over plain HTTP
 	}{
-		{[]string{"-addr", "127.0.0.1:0"}, true},
-		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text()}, false},
+		{[]string{"-addr", "127.0.0.1:0"}, true, true},
+		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text()}, false, true},
+		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text(), "-insecure-cookie"}, false, false},
 	} {
 		ctx, cancel := context.WithCancel(t.Context())
 		var stderr bytes.Buffer
@@ -87,6 +89,9 @@ func TestRunServes(t *testing.T) {
 		}
 		if got := strings.Contains(stderr.String(), "warning: no -key"); got != tc.warning {
 			t.Errorf("%v: warning %v, stderr %q", tc.args, got, stderr.String())
+		}
+		if got := strings.Contains(stderr.String(), "note: the session cookie is Secure"); got != tc.note {
+			t.Errorf("%v: note %v, stderr %q", tc.args, got, stderr.String())
 		}
 	}
 }
