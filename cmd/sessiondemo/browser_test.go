@@ -111,6 +111,7 @@ func demoServer(t *testing.T, http2, insecure bool) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	big := maxSessionHandler(t, insecure)
 	var (
 		mu     sync.Mutex
 		protos = map[string]int{}
@@ -119,11 +120,14 @@ func demoServer(t *testing.T, http2, insecure bool) *httptest.Server {
 		mu.Lock()
 		protos[r.Proto]++
 		mu.Unlock()
-		if r.URL.Path == limitPath {
-			setLimitCookies(w)
-			return
+		switch r.URL.Path {
+		case limitPath:
+			setLimitCookies(w, r)
+		case maxSessionPath:
+			big.ServeHTTP(w, r)
+		default:
+			h.ServeHTTP(w, r)
 		}
-		h.ServeHTTP(w, r)
 	}))
 	if http2 {
 		srv.EnableHTTP2 = true
@@ -149,10 +153,17 @@ func demoServer(t *testing.T, http2, insecure bool) *httptest.Server {
 // limitPath is a page of the test server (not of the demo) that sets
 // three cookies: "fits", whose name and value are
 // cookiesession.CookieBudget bytes, "over", one byte more, and "secure", a
-// small Secure one.
+// small Secure one; with ?clear it deletes them.
 const limitPath = "/test-cookie-limit"
 
-func setLimitCookies(w http.ResponseWriter) {
+func setLimitCookies(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Has("clear") {
+		for _, name := range []string{"fits", "over", "secure"} {
+			w.Header().Add("Set-Cookie", name+"=; Path=/; Max-Age=0")
+		}
+		io.WriteString(w, "<p id=limit>cleared</p>")
+		return
+	}
 	for name, size := range map[string]int{"fits": cookiesession.CookieBudget, "over": cookiesession.CookieBudget + 1} {
 		w.Header().Add("Set-Cookie", name+"="+strings.Repeat("v", size-len(name))+"; Path=/")
 	}
@@ -163,8 +174,8 @@ func setLimitCookies(w http.ResponseWriter) {
 // browserScenario drives b through the demo at base: login survives a
 // reload, the cookie is HttpOnly, Secure (unless the demo is insecure)
 // and SameSite=Lax, a cart over 4 KB survives a reload as chunks, the page
-// renders, the browser's cookie jar follows rules, and logout removes
-// every chunk.
+// renders, the browser's cookie jar follows rules, logout removes every
+// chunk, and a session of MaxChunksLimit chunks makes the round trip.
 func browserScenario(t *testing.T, b browser, base string, rules cookieRules, insecure bool) {
 	do := func(step string, err error) {
 		t.Helper()
@@ -339,6 +350,9 @@ func browserScenario(t *testing.T, b browser, base string, rules cookieRules, in
 	if got, want := kept["secure"] != 0, secureOrigin || rules.loopbackSecure; got != want {
 		t.Errorf("Secure cookie from %s kept: %v, want %v (loopbackSecure %v)", base, got, want, rules.loopbackSecure)
 	}
+	do("clear limit", b.navigate(base+limitPath+"?clear"))
+	waitText("#limit", "cleared")
+
 	do("home", b.navigate(base))
 	waitText("#logout", "")
 
@@ -360,6 +374,12 @@ func browserScenario(t *testing.T, b browser, base string, rules cookieRules, in
 	if got := text("#cart"); !strings.HasPrefix(got, "Cart: 0 items") {
 		t.Errorf("cart after logout: %q", got)
 	}
+
+	// The largest session the middleware writes, MaxChunksLimit chunks,
+	// makes the round trip through the browser. It comes last, when the
+	// site has no other cookies: WebKitGTK over HTTP/2 stalls a request
+	// whose cookies pass 64 KiB (TestWebKitHeaderLimits).
+	maxSessionScenario(t, b, base, waitText)
 }
 
 // needBrowser returns the path of a browser: want if it exists, else the

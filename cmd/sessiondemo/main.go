@@ -133,11 +133,7 @@ func loadKey(text string) (key codec.Key, generated bool, err error) {
 
 // newApp builds the demo's handler around a native-format session manager.
 func newApp(key codec.Key, insecure bool) (http.Handler, error) {
-	ring, err := codec.NewKeyRing(key)
-	if err != nil {
-		return nil, err
-	}
-	c, err := codec.NewNative(ring, codec.NativeOptions{})
+	c, err := nativeCodec(key)
 	if err != nil {
 		return nil, err
 	}
@@ -150,4 +146,13 @@ func newApp(key codec.Key, insecure bool) (http.Handler, error) {
 		return nil, err
 	}
 	return (&app{sessions: m}).routes(), nil
+}
+
+// nativeCodec is the native codec, with its defaults, over key alone.
+func nativeCodec(key codec.Key) (*codec.Native, error) {
+	ring, err := codec.NewKeyRing(key)
+	if err != nil {
+		return nil, err
+	}
+	return codec.NewNative(ring, codec.NativeOptions{})
 }
