@@ -114,26 +114,56 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 }
 
 // fetchBody returns the method and body of the --url request: a GET, or a
-// POST of --data, read from a file when it starts with '@'. A
-// *strings.Reader body lets the client send it again on a 307 or 308.
+// POST of --data, read from a file when it starts with '@', or the
+// --request method with the --data body if any. A *strings.Reader body
+// lets the client send it again on a redirect that keeps the method.
 func (c *cli) fetchBody() (string, io.Reader, error) {
-	if !c.opts.set["data"] {
-		return http.MethodGet, nil, nil
-	}
-	data := c.opts.data
-	if path, ok := strings.CutPrefix(data, "@"); ok {
-		b, err := readSecretFile("--data", path, "--data sends a form, not a file upload")
-		if err != nil {
-			return "", nil, err
+	method := http.MethodGet
+	var body io.Reader
+	if c.opts.set["data"] {
+		data := c.opts.data
+		if path, ok := strings.CutPrefix(data, "@"); ok {
+			b, err := readSecretFile("--data", path, "--data sends a form, not a file upload")
+			if err != nil {
+				return "", nil, err
+			}
+			data = string(b)
 		}
-		data = string(b)
+		method, body = http.MethodPost, strings.NewReader(data)
 	}
-	return http.MethodPost, strings.NewReader(data), nil
+	if c.opts.set["request"] {
+		m := c.opts.method
+		switch {
+		case !isToken(m):
+			return "", nil, usagef("--request %q: want a method name such as PUT or DELETE", m)
+		case strings.EqualFold(m, http.MethodConnect):
+			return "", nil, usagef("--request CONNECT asks a proxy for a tunnel; it sets no cookie")
+		}
+		method = m
+	}
+	return method, body, nil
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110, 5.6.2), which a
+// method name must be.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // fetchFlagsUnused refuses the flags that only mean something with --url.
 func (c *cli) fetchFlagsUnused() error {
-	for _, f := range []string{"data", "header", "timeout", "insecure"} {
+	for _, f := range []string{"data", "request", "header", "timeout", "insecure"} {
 		if c.opts.set[f] {
 			return usagef("--%s needs --url", f)
 		}
@@ -171,6 +201,7 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.
 			case len(via) > maxRedirects:
 				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, cliinput.Describe(hops, len(hops)-1))
 			default:
+				browserRedirect(next, via[len(via)-1], via[0])
 				last = next
 				return nil
 			}
@@ -202,6 +233,34 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.
 func isTimeout(err error) bool {
 	var t interface{ Timeout() bool }
 	return errors.As(err, &t) && t.Timeout()
+}
+
+// browserRedirect makes the next hop of a redirect what a browser sends
+// (the Fetch standard's redirect rules) where Go's client differs. Go turns
+// every method but GET and HEAD into GET on a 301, 302 or 303, and once a
+// hop has dropped the body it never sends it again; browsers turn only a
+// POST into GET on a 301 or 302, every method but HEAD on a 303, and keep
+// the body while the method is kept. So a PUT or DELETE answered 301 or
+// 302 goes on as it was, with the body of first, the request as given.
+func browserRedirect(next, prev, first *http.Request) {
+	method := prev.Method
+	switch code := next.Response.StatusCode; {
+	case (code == http.StatusMovedPermanently || code == http.StatusFound) && method == http.MethodPost,
+		code == http.StatusSeeOther && method != http.MethodHead:
+		method = http.MethodGet
+	}
+	next.Method = method
+	if method == http.MethodGet || method == http.MethodHead || first.GetBody == nil || (next.Body != nil && next.Body != http.NoBody) {
+		return
+	}
+	body, err := first.GetBody()
+	if err != nil {
+		return
+	}
+	next.Body, next.GetBody, next.ContentLength = body, first.GetBody, first.ContentLength
+	if ct := first.Header.Get("Content-Type"); ct != "" {
+		next.Header.Set("Content-Type", ct)
+	}
 }
 
 // readHop records the request, status and Set-Cookie headers of resp.

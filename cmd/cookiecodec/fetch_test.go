@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,27 @@ func TestFetch(t *testing.T) {
 		"/moved": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/form", http.StatusTemporaryRedirect)
 		},
+		"/api/session": func(w http.ResponseWriter, r *http.Request) {
+			// An API: PUT a JSON login to get the session, DELETE it.
+			b, _ := io.ReadAll(r.Body)
+			switch {
+			case r.Method == http.MethodPut && r.Header.Get("Content-Type") == "application/json" && string(b) == `{"user":"alice"}`:
+				w.Header().Add("Set-Cookie", "session="+devCookie+"; Path=/")
+			case r.Method == http.MethodDelete:
+				w.Header().Add("Set-Cookie", "session=; Max-Age=0; Path=/")
+			default:
+				http.Error(w, r.Method+" with "+strconv.Quote(string(b)), http.StatusMethodNotAllowed)
+			}
+		},
+		"/put-moved": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/put-again", http.StatusMovedPermanently)
+		},
+		"/put-again": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/api/session", http.StatusTemporaryRedirect)
+		},
+		"/put-seeother": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/api/session", http.StatusSeeOther)
+		},
 		"/auth": func(w http.ResponseWriter, r *http.Request) {
 			ck, _ := r.Cookie("pre")
 			if r.Header.Get("Authorization") != "Bearer t0k" || ck == nil || ck.Value != "1" || r.Header.Get("User-Agent") != "cookiecodec" || r.Host != "app.test" {
@@ -172,6 +194,20 @@ func TestFetch(t *testing.T) {
 		{name: "error names the request in flight", args: []string{"decode", "--data", "a=b", "--url", base + "/dead"}, code: exitFailed,
 			stderr: []string{"fetch failed: GET http://127.0.0.1:1/x: dial tcp 127.0.0.1:1: connect: connection refused"}},
 		{name: "data file missing", args: []string{"decode", "--data", "@/nonexistent/login.form", "--url", base + "/form"}, code: exitFailed, stderr: []string{"--data: open /nonexistent/login.form"}},
+		{name: "put json", args: []string{"decode", "--now", devNow, "--request", "PUT", "--header", "Content-Type: application/json", "--data", `{"user":"alice"}`, "--url", base + "/api/session"}, code: exitOK,
+			stdout: []string{"input:      Set-Cookie header from PUT " + base + "/api/session (200 OK, response 1 of 1)", `"user": "alice"`}},
+		{name: "put kept on 301 and 307, with its body", args: []string{"decode", "--now", devNow, "--request", "PUT", "--header", "Content-Type: application/json", "--data", `{"user":"alice"}`, "--url", base + "/put-moved"}, code: exitOK,
+			stdout: []string{"from PUT " + base + "/api/session (200 OK, response 3 of 3)", `"user": "alice"`}},
+		{name: "put turned into get on 303", args: []string{"decode", "--request", "PUT", "--header", "Content-Type: application/json", "--data", `{"user":"alice"}`, "--url", base + "/put-seeother"}, code: exitFailed,
+			stderr: []string{"GET " + base + "/api/session (405 Method Not Allowed, response 2 of 2)"}},
+		{name: "delete", args: []string{"decode", "--request", "DELETE", "--url", base + "/api/session"}, code: exitFailed,
+			stderr: []string{"cookie deleted: the Set-Cookie header of DELETE " + base + "/api/session (200 OK, response 1 of 1)"}},
+		{name: "delete json source", args: []string{"verify", "--json", "--key-file", devKey, "--request", "DELETE", "--url", base + "/api/session"}, code: exitFailed,
+			stdout: []string{`"source":{"method":"DELETE","url":"` + base + `/api/session"`}},
+		{name: "bad method", args: []string{"decode", "--request", "GE T", "--url", base + "/api/session"}, code: exitUsage, stderr: []string{`--request "GE T": want a method name such as PUT or DELETE`}},
+		{name: "empty method", args: []string{"decode", "--request", "", "--url", base + "/api/session"}, code: exitUsage, stderr: []string{`--request "": want a method name`}},
+		{name: "connect", args: []string{"decode", "--request", "CONNECT", "--url", base + "/api/session"}, code: exitUsage, stderr: []string{"--request CONNECT asks a proxy for a tunnel"}},
+		{name: "request without url", args: []string{"decode", "--request", "PUT", devCookie}, code: exitUsage, stderr: []string{"--request needs --url"}},
 		{name: "data without url", args: []string{"decode", "--data", "a=b", devCookie}, code: exitUsage, stderr: []string{"--data needs --url"}},
 		{name: "insecure without url", args: []string{"verify", "--key-file", devKey, "--insecure", devCookie}, code: exitUsage, stderr: []string{"--insecure needs --url"}},
 		{name: "bad header", args: []string{"decode", "--header", "Authorization Bearer secret", "--url", base + "/auth"}, code: exitUsage, stderr: []string{"--header number 1: want \"Name: value\""}},

@@ -44,6 +44,7 @@ type options struct {
 
 	url      string
 	data     string
+	method   string
 	headers  stringList
 	timeout  time.Duration
 	insecure bool
@@ -89,9 +90,9 @@ var verbSynopsis = map[string]string{
 
 // fetchHelp explains --url in the help of decode, verify and audit.
 const fetchHelp = `With --url URL the cookie is fetched instead of read: one GET, or a POST of
---data (a login form), with the --header lines, following up to 10 redirects
-to http and https URLs only, with the cookies set along the way sent on the
-next hops as a browser does.
+--data (a login form), or the --request method (PUT, DELETE, ...), with the
+--header lines, following up to 10 redirects to http and https URLs only, with
+the cookies set along the way sent on the next hops as a browser does.
 The cookie NAME is the last one set across all the responses; a chunked
 session is joined from the response that set it. A Set-Cookie that deletes
 the cookie is reported, not decoded. Response bodies are not read. A failed
@@ -136,6 +137,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	if g&gFetch != 0 {
 		fs.StringVar(&o.url, "url", "", "GET this http or https URL and take the cookie NAME from its Set-Cookie headers, following up to 10 redirects (instead of INPUT)")
 		fs.StringVar(&o.data, "data", "", "with --url: POST this body instead of a GET, form-encoded unless --header sets Content-Type; @PATH reads it from a file (keeps a password out of the shell history); redirects 301 to 303 are then followed with GET, as browsers do")
+		fs.StringVar(&o.method, "request", "", "with --url: send this method instead of GET (or POST with --data), such as PUT, PATCH or DELETE, with the --data body if given; a 301 or 302 keeps it, a 303 turns it into GET, as browsers do")
 		fs.Var(&o.headers, "header", "with --url: send this request header, \"Name: value\"; repeat for more (on a redirect to another host, Cookie and Authorization are dropped, as Go and browsers do)")
 		fs.DurationVar(&o.timeout, "timeout", defaultFetchTimeout, "with --url: give up on the whole exchange, redirects included, after this long")
 		fs.BoolVar(&o.insecure, "insecure", false, "with --url: do not verify the server's TLS certificate (local development certificates; warns)")
@@ -214,6 +216,7 @@ var flagArgs = map[string]string{
 	"url":               "URL",
 	"header":            "'Name: value'",
 	"data":              "BODY",
+	"request":           "METHOD",
 	"timeout":           "DURATION",
 }
 

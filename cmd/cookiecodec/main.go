@@ -14,9 +14,10 @@
 //
 // decode, verify and audit can fetch the cookie instead: --url URL sends
 // one GET, or a POST of --data (a login form; @PATH reads it from a file),
-// with the request headers of --header, and follows up to 10
-// redirects, to http and https URLs only, sending the cookies set along
-// the way as a browser does. The cookie --name is the last one set across
+// or the method of --request (PUT, DELETE, ...), with the request headers
+// of --header, and follows up to 10 redirects, to http and https URLs
+// only, sending the cookies set along the way and changing the method as
+// a browser does. The cookie --name is the last one set across
 // the responses (a login usually sets it on a 302); a chunked session is
 // joined from the response that set it; a Set-Cookie that deletes it is
 // reported. --timeout (default 10s) bounds the whole exchange, response
