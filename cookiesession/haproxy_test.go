@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 )
 
 // haproxyPath is Debian's HAProxy.
@@ -46,40 +44,19 @@ const (
 func TestHAProxy(t *testing.T) {
 	requireProxy(t, haproxyPath, "haproxy")
 	upstream := proxyUpstream(t)
-	tests := []struct {
-		name   string
-		global string
-		steps  []proxyStep
-		state  string // the termination state the log must show, if any
-	}{
+	// logHas is a termination state, between spaces as in the log line.
+	runProxyCases(t, upstream, []proxyCase{
 		{"defaults, small session", "", []proxyStep{{set: 1000, want: 200, body: "1000", cookies: 1}, {want: 200, body: "1000"}}, ""},
 		{"defaults, 3 chunks", "", []proxyStep{{set: 8000, want: 200, body: "8000", cookies: 3}, {want: 200, body: "8000"}}, ""},
-		{"defaults, response setting 4 chunks", "", []proxyStep{{set: 11000, want: 502, cookies: 4}}, "PH--"},
+		{"defaults, response setting 4 chunks", "", []proxyStep{{set: 11000, want: 502, cookies: 4}}, " PH-- "},
 		{"defaults, Cookie header of 14.8 KB", "", []proxyStep{{set: 11000, direct: true, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}, ""},
-		{"defaults, Cookie header of 16 KB", "", []proxyStep{{set: 11900, direct: true, want: 200, body: "11900", cookies: 4}, {want: 400}}, "PR--"},
-		{"defaults, 16 chunks", "", []proxyStep{{set: 46500, want: 502, cookies: 16}}, "PH--"},
+		{"defaults, Cookie header of 16 KB", "", []proxyStep{{set: 11900, direct: true, want: 200, body: "11900", cookies: 4}, {want: 400}}, " PR-- "},
+		{"defaults, 16 chunks", "", []proxyStep{{set: 46500, want: 502, cookies: 16}}, " PH-- "},
 		{"32 KiB buffers, 4 full chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 11900, want: 200, body: "11900", cookies: 4}, {want: 200, body: "11900"}}, ""},
-		{"32 KiB buffers, 9 chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 26000, want: 502, cookies: 9}}, "PH--"},
+		{"32 KiB buffers, 9 chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 26000, want: 502, cookies: 9}}, " PH-- "},
 		{"128 KiB buffers, 4 chunks", haproxyProxyConfig, []proxyStep{{set: 11000, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}, ""},
 		{"128 KiB buffers, 16 chunks", haproxyProxyConfig, []proxyStep{{set: 46500, want: 200, body: "46500", cookies: 16}, {want: 200, body: "46500"}}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			base, log := startHAProxy(t, upstream.Listener.Addr().String(), tt.global)
-			runProxySteps(t, upstream, base, tt.steps)
-			if tt.state == "" {
-				return
-			}
-			// HAProxy logs a request when it ends, a moment after the
-			// client has its answer.
-			for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), " "+tt.state+" "); {
-				if time.Now().After(deadline) {
-					t.Fatalf("HAProxy's log has no termination state %s:\n%s", tt.state, log)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-		})
-	}
+	}, startHAProxy)
 }
 
 // startHAProxy runs HAProxy in the foreground as a reverse proxy from a

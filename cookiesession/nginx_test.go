@@ -33,32 +33,22 @@ func TestNginx(t *testing.T) {
 	requireProxy(t, nginxPath, "nginx")
 	upstream := proxyUpstream(t)
 
-	tests := []struct {
-		name   string
-		config string
-		steps  []proxyStep
-	}{
-		{"defaults, small session", "", []proxyStep{{set: 1000, want: 200, body: "1000", cookies: 1}, {want: 200, body: "1000"}}},
-		{"defaults, one cookie of 4 KB", "", []proxyStep{{set: 2900, want: 502, cookies: 1}}},
-		{"defaults, 2 chunks", "", []proxyStep{{set: 5000, want: 502, cookies: 2}}},
+	runProxyCases(t, upstream, []proxyCase{
+		{"defaults, small session", "", []proxyStep{{set: 1000, want: 200, body: "1000", cookies: 1}, {want: 200, body: "1000"}}, ""},
+		{"defaults, one cookie of 4 KB", "", []proxyStep{{set: 2900, want: 502, cookies: 1}}, ""},
+		{"defaults, 2 chunks", "", []proxyStep{{set: 5000, want: 502, cookies: 2}}, ""},
 		{"defaults, Cookie header over 8 KiB", "proxy_buffer_size 64k; proxy_buffers 8 64k; proxy_busy_buffers_size 128k;",
-			[]proxyStep{{set: 8000, want: 200, body: "8000", cookies: 3}, {want: 400}}},
-		{"configured, 4 chunks", nginxProxyConfig, []proxyStep{{set: 11000, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}},
-		{"configured, 16 chunks", nginxProxyConfig, []proxyStep{{set: 46500, want: 200, body: "46500", cookies: 16}, {want: 200, body: "46500"}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			base := startNginx(t, upstream.Listener.Addr().String(), tt.config)
-			runProxySteps(t, upstream, base, tt.steps)
-		})
-	}
+			[]proxyStep{{set: 8000, want: 200, body: "8000", cookies: 3}, {want: 400}}, ""},
+		{"configured, 4 chunks", nginxProxyConfig, []proxyStep{{set: 11000, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}, ""},
+		{"configured, 16 chunks", nginxProxyConfig, []proxyStep{{set: 46500, want: 200, body: "46500", cookies: 16}, {want: 200, body: "46500"}}, ""},
+	}, startNginx)
 }
 
 // startNginx runs nginx in the foreground, one process, as a reverse proxy
 // from a free 127.0.0.1 port to upstream (host:port), with extra
 // directives in its server block, until the test ends. It returns the
-// proxy's base URL.
-func startNginx(t *testing.T, upstream, directives string) string {
+// proxy's base URL and its output (its error log is in a file).
+func startNginx(t *testing.T, upstream, directives string) (string, *lockedBuilder) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)
@@ -86,9 +76,9 @@ http {
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	runProxy(t, "nginx", addr, func() string {
+	out := runProxy(t, "nginx", addr, func() string {
 		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
 		return "error.log:\n" + string(log)
 	}, nginxPath, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
-	return "http://" + addr
+	return "http://" + addr, out
 }

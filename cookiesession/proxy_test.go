@@ -80,6 +80,37 @@ type proxyStep struct {
 	direct  bool   // send this one to the upstream, not through the proxy
 }
 
+// proxyCase is one run through a freshly started proxy.
+type proxyCase struct {
+	name   string
+	config string // directives for the proxy's configuration
+	steps  []proxyStep
+	logHas string // what the proxy's log must show at the end, if anything
+}
+
+// runProxyCases runs each case as a subtest: start starts the proxy with
+// the case's config in front of upstream and returns its base URL and its
+// log.
+func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			base, log := start(t, upstream.Listener.Addr().String(), tc.config)
+			runProxySteps(t, upstream, base, tc.steps)
+			if tc.logHas == "" {
+				return
+			}
+			// A proxy logs a request when it ends, a moment after the
+			// client has its answer.
+			for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), tc.logHas); {
+				if time.Now().After(deadline) {
+					t.Fatalf("the proxy's log lacks %q:\n%s", tc.logHas, log)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+}
+
 // runProxySteps takes steps through the proxy at base with one client and
 // cookie jar. For each step that stores a blob, it first checks what the
 // upstream answers without the proxy, so that a failure is the proxy's.
