@@ -58,7 +58,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		return 0, err
 	}
 	r.setError(err)
-	if h := fetchHint(err, c.opts.insecure); h != "" {
+	if h := fetchHint(err, c.opts.insecure, c.opts.set["client-cert"]); h != "" {
 		r.hint("%s", h)
 	}
 	if errors.Is(err, cliinput.ErrNotFound) {

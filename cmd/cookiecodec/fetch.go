@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -46,10 +47,14 @@ func (c *cli) fetchCookie() (cliinput.Input, *fetchSource, error) {
 	if err != nil {
 		return cliinput.Input{}, nil, err
 	}
+	certs, err := c.clientCertificates()
+	if err != nil {
+		return cliinput.Input{}, nil, err
+	}
 	if c.opts.insecure {
 		c.warnf("--insecure: the TLS certificate of %s is not verified: anyone on the network path can pose as the server and read the headers sent", req.URL.Host)
 	}
-	hops, err := fetch(req, c.opts.timeout, c.opts.insecure)
+	hops, err := fetch(req, c.opts.timeout, c.opts.insecure, certs)
 	if err != nil {
 		return cliinput.Input{}, nil, err
 	}
@@ -161,9 +166,37 @@ func isToken(s string) bool {
 	return true
 }
 
+// clientCertificates loads --client-cert and its key (--client-key, or the
+// same file) for mutual TLS; none without --client-cert. Neither file's
+// content is ever printed.
+func (c *cli) clientCertificates() ([]tls.Certificate, error) {
+	if !c.opts.set["client-cert"] {
+		if c.opts.set["client-key"] {
+			return nil, usagef("--client-key needs --client-cert")
+		}
+		return nil, nil
+	}
+	certPEM, err := readSecretFile("--client-cert", c.opts.clientCert, "a certificate chain is a few KB")
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, keyFlag, keyPath := certPEM, "--client-cert", c.opts.clientCert
+	if c.opts.set["client-key"] {
+		keyFlag, keyPath = "--client-key", c.opts.clientKey
+		if keyPEM, err = readSecretFile(keyFlag, keyPath, "a private key is a few KB"); err != nil {
+			return nil, err
+		}
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("--client-cert %s with the key of %s %s: %w", c.opts.clientCert, keyFlag, keyPath, err)
+	}
+	return []tls.Certificate{cert}, nil
+}
+
 // fetchFlagsUnused refuses the flags that only mean something with --url.
 func (c *cli) fetchFlagsUnused() error {
-	for _, f := range []string{"data", "request", "header", "timeout", "insecure"} {
+	for _, f := range []string{"data", "request", "header", "timeout", "insecure", "client-cert", "client-key"} {
 		if c.opts.set[f] {
 			return usagef("--%s needs --url", f)
 		}
@@ -172,14 +205,15 @@ func (c *cli) fetchFlagsUnused() error {
 }
 
 // fetch sends req, follows up to maxRedirects http and https redirects,
-// and returns every response, in order. A cookie jar carries the cookies
+// and returns every response, in order; certs are offered to servers that
+// ask for a client certificate. A cookie jar carries the cookies
 // set along the way to the next hops, as a browser does.
-func fetch(req *http.Request, timeout time.Duration, insecure bool) ([]cliinput.Response, error) {
+func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.Certificate) ([]cliinput.Response, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxResponseHeaderBytes = maxResponseHeaders
 	tr.DisableCompression = true
-	if insecure {
-		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+	if insecure || len(certs) > 0 {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure, Certificates: certs}
 	}
 	defer tr.CloseIdleConnections()
 	jar, err := cookiejar.New(nil)
@@ -273,11 +307,37 @@ func readHop(resp *http.Response) cliinput.Response {
 	}
 }
 
-// fetchHint suggests a way around a failed --url request.
-func fetchHint(err error, insecure bool) string {
+// fetchHint suggests a way around a failed --url request; clientCert is
+// whether one was given.
+func fetchHint(err error, insecure, clientCert bool) string {
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) && !insecure {
 		return "the server's certificate is not trusted: for a local development certificate, add --insecure (the TLS connection is then not authenticated)"
 	}
+	switch remoteAlert(err) {
+	case "tls: certificate required", "tls: bad certificate", "tls: unknown certificate authority":
+		if !clientCert {
+			return "the server asks for a client certificate (mutual TLS): give it with --client-cert, and its key with --client-key"
+		}
+		return "the server did not accept the client certificate of --client-cert: it is not signed by a CA the server names (Go then sends none), or the server refused it; check that it is the certificate the server trusts, and not expired"
+	case "tls: handshake failure":
+		// What Go's TLS 1.2 server sends without a client certificate,
+		// among other causes.
+		if !clientCert {
+			return "the TLS handshake failed: if the server wants a client certificate (mutual TLS), give it with --client-cert and --client-key"
+		}
+	}
 	return ""
+}
+
+// remoteAlert returns the text of the TLS alert the server sent, as in
+// "tls: certificate required", or "" when err is not one. crypto/tls gives
+// a remote alert as a *net.OpError whose Op is "remote error" and whose
+// Err is of an unexported type, so its text is what can be compared.
+func remoteAlert(err error) string {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "remote error" || op.Err == nil {
+		return ""
+	}
+	return op.Err.Error()
 }

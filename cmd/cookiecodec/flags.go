@@ -48,6 +48,9 @@ type options struct {
 	headers  stringList
 	timeout  time.Duration
 	insecure bool
+
+	clientCert string
+	clientKey  string
 }
 
 // stringList is a repeatable string flag.
@@ -69,7 +72,7 @@ const (
 	gSign                 // --timestamp, --compress
 	gLifetime             // --lifetime, --idle
 	gAudit                // --wordlist, --workers
-	gFetch                // --url, --header, --timeout, --insecure
+	gFetch                // --url, --data, --request, --header, --timeout, --insecure, --client-cert, --client-key
 )
 
 var verbGroups = map[string]int{
@@ -141,6 +144,8 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.Var(&o.headers, "header", "with --url: send this request header, \"Name: value\"; repeat for more (on a redirect to another host, Cookie and Authorization are dropped, as Go and browsers do)")
 		fs.DurationVar(&o.timeout, "timeout", defaultFetchTimeout, "with --url: give up on the whole exchange, redirects included, after this long")
 		fs.BoolVar(&o.insecure, "insecure", false, "with --url: do not verify the server's TLS certificate (local development certificates; warns)")
+		fs.StringVar(&o.clientCert, "client-cert", "", "with --url: present this client certificate (PEM) to a server that asks for one (mutual TLS); its private key comes from --client-key, or from this file when it holds both")
+		fs.StringVar(&o.clientKey, "client-key", "", "with --url: the private key (PEM) of --client-cert")
 	}
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
@@ -217,6 +222,8 @@ var flagArgs = map[string]string{
 	"header":            "'Name: value'",
 	"data":              "BODY",
 	"request":           "METHOD",
+	"client-cert":       "PATH",
+	"client-key":        "PATH",
 	"timeout":           "DURATION",
 }
 

@@ -22,7 +22,8 @@
 // joined from the response that set it; a Set-Cookie that deletes it is
 // reported. --timeout (default 10s) bounds the whole exchange, response
 // headers are capped at 256 KiB, bodies are not read. --insecure skips TLS
-// verification, with a warning.
+// verification, with a warning; --client-cert and --client-key present a
+// client certificate (mutual TLS).
 //
 // Results go to standard output, diagnostics ("cookiecodec: error: ...",
 // "cookiecodec: hint: ...") to standard error. With --json, exactly one JSON object is printed.
