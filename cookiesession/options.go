@@ -48,8 +48,8 @@ const (
 	// Chromium and Firefox silently drop a cookie whose name and value
 	// together exceed 4096 bytes (cmd/sessiondemo's TestBrowsers checks
 	// that both keep 4096 and drop 4097; WebKitGTK keeps both), so every
-	// cookie this package writes stays within it; a session that needs more than MaxChunks such
-	// cookies is not written (see [ErrNotSaved]).
+	// cookie this package writes stays within it; a session that needs
+	// more than MaxChunks such cookies is not written (see [ErrNotSaved]).
 	CookieBudget = 4096
 
 	// maxDecodeAttempts bounds the candidate cookies (duplicate names,

@@ -125,10 +125,10 @@ func runProxySteps(t *testing.T, upstream *httptest.Server, base string, steps [
 		if st.direct {
 			u = upstream.URL + "/"
 		}
-		if st.set > 0 && st.direct {
+		if st.set > 0 {
 			u += "?set=" + strconv.Itoa(st.set)
-		} else if st.set > 0 {
-			u += "?set=" + strconv.Itoa(st.set)
+		}
+		if st.set > 0 && !st.direct {
 			direct, err := http.Get(upstream.URL + "/?set=" + strconv.Itoa(st.set))
 			if err != nil {
 				t.Fatal(err)

@@ -139,7 +139,7 @@ func (c *cli) fetchBody() (string, io.Reader, error) {
 	if c.opts.set["request"] {
 		m := c.opts.method
 		switch {
-		case !isToken(m):
+		case !cliinput.IsToken(m):
 			return "", nil, usagef("--request %q: want a method name such as PUT or DELETE", m)
 		case strings.EqualFold(m, http.MethodConnect):
 			return "", nil, usagef("--request CONNECT asks a proxy for a tunnel; it sets no cookie")
@@ -147,23 +147,6 @@ func (c *cli) fetchBody() (string, io.Reader, error) {
 		method = m
 	}
 	return method, body, nil
-}
-
-// isToken reports whether s is an HTTP token (RFC 9110, 5.6.2), which a
-// method name must be.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // clientCertificates loads --client-cert and its key (--client-key, or the

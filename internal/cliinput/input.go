@@ -252,7 +252,7 @@ func setCookiePair(rest string) (Cookie, error) {
 	pair, _, _ := strings.Cut(rest, ";")
 	n, v, ok := strings.Cut(trim(pair), "=")
 	n = trim(n)
-	if !ok || !isToken(n) {
+	if !ok || !IsToken(n) {
 		return Cookie{}, fmt.Errorf("%w: Set-Cookie header without a name=value pair", ErrSyntax)
 	}
 	return Cookie{Name: n, Value: unquote(v)}, nil
@@ -277,7 +277,7 @@ func cookiePairs(s string) ([]Cookie, error) {
 		}
 		n, v, ok := strings.Cut(part, "=")
 		n = trim(n)
-		if !ok || !isToken(n) {
+		if !ok || !IsToken(n) {
 			return nil, fmt.Errorf("%w: Cookie header element %d is not name=value", ErrSyntax, len(cs)+1)
 		}
 		if len(cs) == MaxCookies {
@@ -351,7 +351,7 @@ func nonEmpty(v string) error {
 func splitPair(s string) (string, string, bool) {
 	n, v, ok := strings.Cut(s, "=")
 	n = trim(n)
-	if !ok || !isToken(n) || strings.Trim(v, "= \t") == "" {
+	if !ok || !IsToken(n) || strings.Trim(v, "= \t") == "" {
 		return "", "", false
 	}
 	return n, trim(v), true
@@ -415,9 +415,9 @@ func splitLines(s string) []string {
 	return out
 }
 
-// isToken reports whether s is an RFC 7230 token, the syntax of a cookie
-// name.
-func isToken(s string) bool {
+// IsToken reports whether s is an HTTP token (RFC 9110, 5.6.2), the syntax
+// of a cookie name and of a request method.
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -432,7 +432,7 @@ func isToken(s string) bool {
 
 // quoteName quotes a cookie name for a message.
 func quoteName(n string) string {
-	if isToken(n) {
+	if IsToken(n) {
 		return "\"" + n + "\""
 	}
 	return "(invalid name)"
