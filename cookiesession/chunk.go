@@ -140,6 +140,37 @@ func capacity(name string, n int) int {
 	return total
 }
 
+// cookieHeaderCapacity returns how many value bytes a session may take so
+// that its cookies, at most maxChunks of them, add at most limit bytes to
+// a Cookie header. Values of every length up to it fit; since splitValue
+// uses the fewest cookies, a value one byte longer needs either more
+// header bytes or more cookies.
+func cookieHeaderCapacity(name string, maxChunks, limit int) int {
+	fits := 0
+	for n := 1; n <= maxChunks; n++ {
+		c := min(capacity(name, n), limit-cookieHeaderOverhead(name, n))
+		if n > 1 && c <= capacity(name, n-1) {
+			break // values that need n cookies no longer fit
+		}
+		fits = c
+	}
+	return max(fits, 0)
+}
+
+// cookieHeaderOverhead is what a session split into n cookies adds to a
+// Cookie header beside its value bytes: the names, the '=' signs, the
+// "; " between cookies and, with chunks, the chunk header.
+func cookieHeaderOverhead(name string, n int) int {
+	if n == 1 {
+		return len(name) + 1
+	}
+	over := len(name) + 1 + len(chunkHeader(n))
+	for i := 2; i <= n; i++ {
+		over += len("; ") + len(chunkName(name, i)) + 1
+	}
+	return over
+}
+
 // splitValue splits a cookie value into the fewest chunk values that fit.
 // It returns nil, true when the value fits in one cookie, and nil, false
 // when maxChunks cookies are not enough. The first element carries the

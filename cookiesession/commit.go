@@ -245,7 +245,7 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		}
 		meta.Created, meta.Expires = created, exp
 	}
-	budget := m.budget()
+	budget := m.writeSize
 	value, meta, err := m.codec.EncodeSession(cfg.name, s.values, meta, budget)
 	if errors.Is(err, codec.ErrExpired) {
 		// The codec's own (shorter) lifetime ran out during this request.
@@ -253,7 +253,7 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 	}
 	if err != nil {
 		if errors.Is(err, codec.ErrTooLarge) {
-			return encoded{}, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
+			return encoded{}, m.tooLarge(err)
 		}
 		return encoded{}, fmt.Errorf("%w: %w", ErrNotSaved, err)
 	}
@@ -266,9 +266,9 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		return encoded{}, fmt.Errorf("%w: codec produced an empty value or one starting with '~', the chunk marker", ErrNotSaved)
 	}
 	parts, ok := splitValue(cfg.name, value, cfg.maxChunks)
-	if !ok {
+	if !ok || len(cfg.name)+len(value) > budget {
 		err := &codec.TooLargeError{What: "session cookie", Size: len(cfg.name) + len(value), Limit: budget}
-		return encoded{}, fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, cfg.maxChunks, CookieBudget)
+		return encoded{}, m.tooLarge(err)
 	}
 	enc := encoded{gen: s.gen, value: value, parts: parts, meta: meta, now: now}
 	if s.permanent() {
@@ -283,6 +283,15 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		}
 	}
 	return enc, nil
+}
+
+// tooLarge wraps err, a codec.TooLargeError, in ErrNotSaved with the
+// limit that refused the session.
+func (m *Manager) tooLarge(err error) error {
+	if m.writeSize < m.maxSize {
+		return fmt.Errorf("%w: %w (the session's cookies would take more than %d bytes of Cookie header; store less in it, or raise WithMaxCookieHeader)", ErrNotSaved, err, m.cfg.maxCookieHeader)
+	}
+	return fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, m.cfg.maxChunks, CookieBudget)
 }
 
 // deleteCookies deletes every cookie of the session the request carried

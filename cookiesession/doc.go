@@ -83,7 +83,11 @@
 // codec.ErrTooLarge, and the commit error handler answers (500 by
 // default). [Session.Save] lets a handler detect this while it can still
 // answer. Each chunk travels in every request's Cookie header: proxies
-// often refuse request headers over 8 to 16 KB.
+// often refuse request headers over 8 to 16 KB, some (Apache httpd and
+// Varnish with their defaults) only after passing the response that set
+// them, so that every later request fails. [WithMaxCookieHeader] bounds
+// the Cookie header a session may need; a session over it is not written
+// either.
 //
 // # Duplicate cookies
 //

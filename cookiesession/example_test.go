@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -161,4 +162,49 @@ func ExampleSession_Commit() {
 	// Output:
 	// session Cookie
 	// cookiesession: session already committed (the response started, or Session.Commit ran): change the session before writing the response
+}
+
+// ExampleWithMaxCookieHeader keeps a session within what a proxy in front
+// of the app accepts in a Cookie header: with their defaults, Apache httpd
+// and Varnish refuse a Cookie header over about 8 KB, on every request,
+// once the browser holds such cookies. A change that would outgrow the
+// bound is not saved, so the handler can refuse it and keep the session.
+func ExampleWithMaxCookieHeader() {
+	key, _ := codec.GenerateKey()
+	ring, _ := codec.NewKeyRing(key)
+	c, _ := codec.NewNative(ring, codec.NativeOptions{})
+	sessions, _ := cookiesession.New(c, cookiesession.WithMaxCookieHeader(7168))
+
+	handler := sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Session(r)
+		notes, _ := cookiesession.Get[string](s, "notes")
+		_ = s.Set("notes", notes+r.URL.Query().Get("add"))
+		if err := s.Save(); errors.Is(err, cookiesession.ErrNotSaved) {
+			_ = s.Set("notes", notes) // keep the session as it was
+			fmt.Fprintf(w, "refused: %d bytes of notes kept\n", len(notes))
+			return
+		}
+		fmt.Fprintf(w, "%d bytes of notes\n", len(notes)+len(r.URL.Query().Get("add")))
+	}))
+
+	browser := &client{h: handler, cookies: map[string]string{}}
+	for i := range 3 {
+		fmt.Println(browser.get("/?add=" + noteText(uint64(i), 2000)))
+	}
+	// Output:
+	// 2000 bytes of notes
+	// 4000 bytes of notes
+	// refused: 4000 bytes of notes kept
+}
+
+// noteText returns n letters and digits, which compression barely
+// shrinks, the same for the same seed on every run.
+func noteText(seed uint64, n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	r := rand.New(rand.NewPCG(seed, 0))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
 }

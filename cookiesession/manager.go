@@ -19,6 +19,9 @@ type Manager struct {
 	codec codec.SessionCodec
 
 	maxSize int // len(name)+len(value) MaxChunks cookies can carry
+	// writeSize is maxSize, or less under WithMaxCookieHeader: the most
+	// len(name)+len(value) a written session may take.
+	writeSize int
 	// trustedCodec: the codec is one of this module's, whose values are
 	// base64url (and '.') by construction, so they are not re-checked.
 	trustedCodec bool
@@ -105,6 +108,10 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 		m.trustedCodec = true
 	}
 	m.maxSize = len(cfg.name) + capacity(cfg.name, cfg.maxChunks)
+	m.writeSize = m.maxSize
+	if cfg.maxCookieHeader > 0 {
+		m.writeSize = len(cfg.name) + cookieHeaderCapacity(cfg.name, cfg.maxChunks, cfg.maxCookieHeader)
+	}
 	m.attrPrefix, m.attrSuffix = cfg.attributes()
 	return m, nil
 }

@@ -35,8 +35,9 @@ const (
 	// when [WithMaxChunks] is not given: 4, about 16 KB. Each chunk is a
 	// separate cookie and travels in every request's Cookie header; reverse
 	// proxies have header limits of their own (nginx's defaults pass no
-	// chunked session, HAProxy's at most 3 chunks: see "Behind a reverse
-	// proxy" in README.md).
+	// chunked session, HAProxy's at most 3 chunks, Apache's and Varnish's
+	// a Cookie header of about 8 KB: see [WithMaxCookieHeader] and "Behind
+	// a reverse proxy" in README.md).
 	DefaultMaxChunks = 4
 
 	// MaxChunksLimit is the largest accepted [WithMaxChunks]. Chromium keeps
@@ -103,6 +104,7 @@ type config struct {
 	refresh            Refresh
 	persistent         bool
 	maxChunks          int
+	maxCookieHeader    int
 	onError            func(*http.Request, error)
 	errorHandler       func(http.ResponseWriter, *http.Request, error)
 	logger             *slog.Logger
@@ -199,6 +201,32 @@ func WithPersistent(persistent bool) Option {
 // allows only 1, because Flask cannot reassemble chunks. The largest value
 // accepted is [MaxChunksLimit].
 func WithMaxChunks(n int) Option { return func(c *config) { c.maxChunks = n } }
+
+// MinCookieHeader is the smallest bound [WithMaxCookieHeader] accepts: a
+// native session cookie takes about 100 bytes before any data.
+const MinCookieHeader = 512
+
+// WithMaxCookieHeader bounds the bytes the session's cookies add to a
+// request's Cookie header, counted as browsers send them: each cookie as
+// name=value, joined by "; ". A session that would need more is not
+// written: the request's error hook gets an error wrapping [ErrNotSaved],
+// and the client keeps the cookies it had. The default, 0, means no
+// bound but [WithMaxChunks]; otherwise n must be at least
+// [MinCookieHeader].
+//
+// Set it when a proxy in front of the app limits the Cookie header: a
+// response may set cookies that such a proxy passes, and then the proxy
+// refuses every request that carries them, with 400, before the app sees
+// it, until they expire or are cleared. With their defaults, Apache httpd
+// and Varnish do that to a Cookie header of more than about 8 KB (8,183
+// bytes pass, 8,186 do not; measured by TestApache and TestVarnish). Two
+// full chunks make 8,196 bytes, so WithMaxChunks(2) alone does not keep a
+// session under it: behind such a proxy, use WithMaxCookieHeader(7168) or
+// less, which leaves room for the site's other cookies.
+//
+// The bound applies to writing only: a session already in the client's
+// cookies is still read when it fits in [WithMaxChunks] cookies.
+func WithMaxCookieHeader(n int) Option { return func(c *config) { c.maxCookieHeader = n } }
 
 // WithErrorHook registers a function that receives every error this
 // package does not return to a caller: a discarded cookie (wrapping
@@ -331,6 +359,9 @@ func (c *config) check() error {
 	}
 	if c.maxChunks < 1 || c.maxChunks > MaxChunksLimit {
 		return bad("max chunks %d must be between 1 and %d", c.maxChunks, MaxChunksLimit)
+	}
+	if c.maxCookieHeader != 0 && c.maxCookieHeader < MinCookieHeader {
+		return bad("max Cookie header %d must be 0 (no bound) or at least %d", c.maxCookieHeader, MinCookieHeader)
 	}
 	if c.flask {
 		if c.maxChunks != 1 {
