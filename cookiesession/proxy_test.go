@@ -20,9 +20,9 @@ import (
 	"github.com/cookiecodec/cookiecodec/codec"
 )
 
-// This file holds what TestNginx and TestHAProxy share: an upstream app
-// behind the proxy, and steps a real client with a cookie jar takes
-// through it.
+// This file holds what the proxy tests (TestNginx, TestHAProxy, TestApache
+// and TestVarnish) share: an upstream app behind the proxy, and steps a
+// real client with a cookie jar takes through it.
 
 // requireProxy skips the test when the proxy binary at path is missing, or
 // fails it under CI=true, where .ci/run installs the Debian package pkg.
@@ -38,10 +38,11 @@ func requireProxy(t *testing.T, path, pkg string) {
 }
 
 // proxyUpstream starts the app that proxy tests put behind the proxy: the
-// middleware over a native codec, allowing MaxChunksLimit chunks. A request
-// with ?set=N stores a blob of N incompressible bytes in the session; every
-// request answers with the length of the blob the session holds.
-func proxyUpstream(t *testing.T) *httptest.Server {
+// middleware over a native codec, allowing MaxChunksLimit chunks, with
+// opts. A request with ?set=N stores a blob of N incompressible bytes in
+// the session; every request answers with the length of the blob the
+// session holds.
+func proxyUpstream(t *testing.T, opts ...Option) *httptest.Server {
 	t.Helper()
 	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
 	if err != nil {
@@ -53,7 +54,8 @@ func proxyUpstream(t *testing.T) *httptest.Server {
 	}
 	// The cookies stay Secure, as by default: Go's cookie jar, like
 	// Chromium and Firefox, treats http://127.0.0.1 as secure.
-	m, err := New(c, WithMaxChunks(MaxChunksLimit))
+	logErr := WithErrorHook(func(_ *http.Request, err error) { t.Logf("upstream: %v", err) })
+	m, err := New(c, append([]Option{WithMaxChunks(MaxChunksLimit), logErr}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +75,12 @@ func proxyUpstream(t *testing.T) *httptest.Server {
 
 // proxyStep is one request through the proxy.
 type proxyStep struct {
-	set     int    // blob size to store, 0 to read
-	want    int    // status
-	body    string // on 200: the blob length the upstream saw
-	cookies int    // with set: the session cookies the upstream writes
-	direct  bool   // send this one to the upstream, not through the proxy
+	set      int    // blob size to store, 0 to read
+	want     int    // status
+	body     string // on 200: the blob length the upstream saw
+	cookies  int    // with set: the session cookies the upstream writes
+	direct   bool   // send this one to the upstream, not through the proxy
+	notSaved bool   // with set: the upstream does not write the session, and answers 500
 }
 
 // proxyCase is one run through a freshly started proxy.
@@ -111,6 +114,23 @@ func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, s
 	}
 }
 
+// runMaxCookieHeaderCase checks, through a proxy that start starts with
+// its defaults, that WithMaxCookieHeader(7168) keeps a session within a
+// Cookie header limit of about 8 KB: a change that would need 3 chunks is
+// not written, and the client keeps the session it had.
+func runMaxCookieHeaderCase(t *testing.T, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+	bounded := proxyUpstream(t, WithMaxCookieHeader(7168))
+	runProxyCases(t, bounded, []proxyCase{
+		{"defaults, WithMaxCookieHeader(7168)", "", []proxyStep{
+			{set: 1000, want: 200, body: "1000", cookies: 1},
+			{set: 8000, want: 500, notSaved: true},
+			{want: 200, body: "1000"},
+			{set: 5000, want: 200, body: "5000", cookies: 2},
+			{want: 200, body: "5000"},
+		}, ""},
+	}, start)
+}
+
 // runProxySteps takes steps through the proxy at base with one client and
 // cookie jar. For each step that stores a blob, it first checks what the
 // upstream answers without the proxy, so that a failure is the proxy's.
@@ -135,8 +155,12 @@ func runProxySteps(t *testing.T, upstream *httptest.Server, base string, steps [
 			}
 			direct.Body.Close()
 			cs := sessionCookies(direct)
-			if direct.StatusCode != 200 || len(cs) != st.cookies {
-				t.Fatalf("step %d: upstream answers %s with %d session cookies, want 200 with %d", i, direct.Status, len(cs), st.cookies)
+			wantDirect := 200
+			if st.notSaved {
+				wantDirect = 500
+			}
+			if direct.StatusCode != wantDirect || len(cs) != st.cookies {
+				t.Fatalf("step %d: upstream answers %s with %d session cookies, want %d with %d", i, direct.Status, len(cs), wantDirect, st.cookies)
 			}
 			size := 0
 			for _, ck := range cs {
