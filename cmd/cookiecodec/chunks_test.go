@@ -284,3 +284,30 @@ func TestTwoChunkedSessions(t *testing.T) {
 		t.Fatalf("verify with a 9th decode: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestCookieHeaderHint: decode and verify say when the cookies of header
+// input make a Cookie header longer than Apache httpd and Varnish pass by
+// default, from one byte over, whether the input is the Cookie header or
+// the Set-Cookie lines that set the cookies.
+func TestCookieHeaderHint(t *testing.T) {
+	const hint = "Apache httpd and Varnish answer 400 Bad Request to one over 8183 bytes"
+	for _, size := range []int{proxyCookieHeaderLimit, proxyCookieHeaderLimit + 1} {
+		pad := strings.Repeat("x", size-len("session=")-len(devCookie)-len("; pad="))
+		inputs := map[string]string{
+			"Cookie":     "Cookie: session=" + devCookie + "; pad=" + pad,
+			"Set-Cookie": "Set-Cookie: session=" + devCookie + "; Path=/\nSet-Cookie: pad=" + pad + "; Path=/\nSet-Cookie: gone=; Max-Age=0\n",
+		}
+		for form, input := range inputs {
+			for _, args := range [][]string{{"decode", "--now", devNow}, {"verify", "--secret", "dev", "--now", devNow}} {
+				code, stdout, stderr := runCLI(t, input, args...)
+				want := size > proxyCookieHeaderLimit
+				if code != exitOK || strings.Contains(stderr, hint) != want {
+					t.Errorf("%s of %d bytes, %s: exit %d, hint expected %v\n%s%s", form, size, args[0], code, want, stdout, stderr)
+				}
+				if want && !strings.Contains(stderr, fmt.Sprintf("a Cookie header of %d bytes", size)) {
+					t.Errorf("%s of %d bytes, %s: the hint gives another size:\n%s", form, size, args[0], stderr)
+				}
+			}
+		}
+	}
+}

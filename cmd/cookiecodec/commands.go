@@ -127,6 +127,7 @@ func (c *cli) decode() (int, error) {
 		r.hint("%d chunk cookies repeat a chunk: the first copy of each was joined, which is what the cookiecodec middleware tries first; verify, with the key, tries the other ways as the middleware does", in.DuplicateChunks)
 	}
 	tooManyChunksHint(r, in)
+	cookieHeaderHint(r, in)
 	switch format {
 	case formatFlask:
 		code = c.decodeFlask(r, in.Value, now, c.flaskMaxAge(maxAge))
@@ -165,6 +166,7 @@ func (c *cli) verify() (int, error) {
 		duplicatesHint(r, in)
 	}
 	tooManyChunksHint(r, in)
+	cookieHeaderHint(r, in)
 	base := r.clone()
 	code, err = c.verifyAs(r, in, format, ks, now, maxAge)
 	if err != nil {
@@ -264,6 +266,34 @@ func formatMismatchHint(r *result, value, format string) {
 func tooManyChunksHint(r *result, in cliinput.Input) {
 	if in.Chunks > cliinput.MiddlewareMaxChunks {
 		r.hint("the session spans %d cookies: the cookiecodec middleware reads at most WithMaxChunks of them (at most %d) and refuses it before decoding", in.Chunks, cliinput.MiddlewareMaxChunks)
+	}
+}
+
+// proxyCookieHeaderLimit is the longest Cookie header that Apache httpd
+// and Varnish pass with their default settings, measured by cookiesession's
+// TestApache and TestVarnish (8,183 bytes pass, 8,186 do not).
+const proxyCookieHeaderLimit = 8183
+
+// cookieHeaderHint warns when the cookies of header input, sent back as
+// a browser sends them, make a Cookie header that common reverse proxies
+// refuse with their defaults: a cause of 400 Bad Request that never
+// reaches the app.
+func cookieHeaderHint(r *result, in cliinput.Input) {
+	if in.Form != cliinput.FormCookieHeader && in.Form != cliinput.FormSetCookieHeader {
+		return
+	}
+	size := 0
+	for _, ck := range in.Cookies {
+		if ck.Value == "" {
+			continue // a deletion, or no cookie
+		}
+		if size > 0 {
+			size += len("; ")
+		}
+		size += len(ck.Name) + 1 + len(ck.Value)
+	}
+	if size > proxyCookieHeaderLimit {
+		r.hint("these cookies make a Cookie header of %d bytes: with their default settings, Apache httpd and Varnish answer 400 Bad Request to one over %d bytes, and nginx to one over 8 KiB, before the app sees the request (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
 	}
 }
 
