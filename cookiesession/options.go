@@ -209,10 +209,11 @@ const MinCookieHeader = 512
 // WithMaxCookieHeader bounds the bytes the session's cookies add to a
 // request's Cookie header, counted as browsers send them: each cookie as
 // name=value, joined by "; ". A session that would need more is not
-// written: the request's error hook gets an error wrapping [ErrNotSaved],
-// and the client keeps the cookies it had. The default, 0, means no
-// bound but [WithMaxChunks]; otherwise n must be at least
-// [MinCookieHeader].
+// written, as one over [WithMaxChunks] is not: the request's error hook
+// gets an error wrapping [ErrNotSaved], the commit error handler answers
+// (500 by default; [Session.Save] lets a handler see it first), and the
+// client keeps the cookies it had. The default, 0, means no bound but
+// WithMaxChunks; otherwise n must be at least [MinCookieHeader].
 //
 // Set it when a proxy in front of the app limits the Cookie header: a
 // response may set cookies that such a proxy passes, and then the proxy
