@@ -286,11 +286,12 @@ func TestTwoChunkedSessions(t *testing.T) {
 }
 
 // TestCookieHeaderHint: decode and verify say when the cookies of header
-// input make a Cookie header longer than Apache httpd and Varnish pass by
-// default, from one byte over, whether the input is the Cookie header or
-// the Set-Cookie lines that set the cookies.
+// input make a Cookie header longer than nginx passes by default (the
+// lowest limit of nginx, Apache httpd and Varnish), from one byte over,
+// whether the input is the Cookie header or the Set-Cookie lines that set
+// the cookies.
 func TestCookieHeaderHint(t *testing.T) {
-	const hint = "Apache httpd and Varnish answer 400 Bad Request to one over 8183 bytes"
+	const hint = "nginx answers 400 Bad Request to one over 8181 bytes, and Apache httpd and Varnish to one over 8183"
 	for _, size := range []int{proxyCookieHeaderLimit, proxyCookieHeaderLimit + 1} {
 		pad := strings.Repeat("x", size-len("session=")-len(devCookie)-len("; pad="))
 		inputs := map[string]string{
