@@ -59,7 +59,7 @@ func TestApache(t *testing.T) {
 		{"80 KiB fields, 16 full chunks", apacheProxyConfig, []proxyStep{{set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
 	}, startApache)
 
-	runMaxCookieHeaderCase(t, startApache)
+	runMaxCookieHeaderCase(t, "", startApache)
 }
 
 // startApache runs Apache httpd in the foreground, one process (-X), as a

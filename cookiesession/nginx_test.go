@@ -34,7 +34,10 @@ const nginxResponseBuffers = "proxy_buffer_size 64k; proxy_buffers 8 64k; proxy_
 //   - with nginx's defaults, a request whose Cookie header is over 8,181
 //     bytes fails with 400: "Cookie: ", the value and CRLF must fit in one
 //     8 KiB buffer (large_client_header_buffers);
-//   - with nginxProxyConfig, sessions of 4 and 16 chunks round-trip.
+//   - with nginxProxyConfig, sessions of 4 and 16 chunks round-trip;
+//   - with nginxResponseBuffers and the middleware's
+//     WithMaxCookieHeader(7168), a change that would need 3 chunks is not
+//     written and the client keeps its session (runMaxCookieHeaderCase).
 func TestNginx(t *testing.T) {
 	requireProxy(t, nginxPath, "nginx")
 	upstream := proxyUpstream(t)
@@ -52,6 +55,7 @@ func TestNginx(t *testing.T) {
 		{"configured, 4 chunks", nginxProxyConfig, []proxyStep{{set: 11000, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}, ""},
 		{"configured, 16 chunks", nginxProxyConfig, []proxyStep{{set: 46500, want: 200, body: "46500", cookies: 16}, {want: 200, body: "46500"}}, ""},
 	}, startNginx)
+	runMaxCookieHeaderCase(t, nginxResponseBuffers, startNginx)
 }
 
 // startNginx runs nginx in the foreground, one process, as a reverse proxy

@@ -115,13 +115,14 @@ func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, s
 }
 
 // runMaxCookieHeaderCase checks, through a proxy that start starts with
-// its defaults, that WithMaxCookieHeader(7168) keeps a session within a
-// Cookie header limit of about 8 KB: a change that would need 3 chunks is
-// not written, and the client keeps the session it had.
-func runMaxCookieHeaderCase(t *testing.T, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+// config (whose request limits are the defaults), that
+// WithMaxCookieHeader(7168) keeps a session within a Cookie header limit
+// of about 8 KB: a change that would need 3 chunks is not written, and
+// the client keeps the session it had.
+func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
 	bounded := proxyUpstream(t, WithMaxCookieHeader(7168))
 	runProxyCases(t, bounded, []proxyCase{
-		{"defaults, WithMaxCookieHeader(7168)", "", []proxyStep{
+		{"default request limits, WithMaxCookieHeader(7168)", config, []proxyStep{
 			{set: 1000, want: 200, body: "1000", cookies: 1},
 			{set: 8000, want: 500, notSaved: true},
 			{want: 200, body: "1000"},

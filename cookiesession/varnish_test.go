@@ -66,7 +66,7 @@ func TestVarnish(t *testing.T) {
 		{"configured, 16 full chunks", varnishProxyParams, []proxyStep{{set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
 	}, startVarnish)
 
-	runMaxCookieHeaderCase(t, startVarnish)
+	runMaxCookieHeaderCase(t, "", startVarnish)
 }
 
 // startVarnish runs varnishd in the foreground as a caching reverse proxy
