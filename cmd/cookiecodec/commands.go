@@ -278,15 +278,23 @@ const proxyCookieHeaderLimit = 8181
 // cookieHeaderHint warns when the cookies of header input, sent back as
 // a browser sends them, make a Cookie header that common reverse proxies
 // refuse with their defaults: a cause of 400 Bad Request that never
-// reaches the app.
+// reaches the app. A Cookie header is counted as given; of Set-Cookie
+// lines, only the last of each name counts, as a browser keeps only that.
 func cookieHeaderHint(r *result, in cliinput.Input) {
 	if in.Form != cliinput.FormCookieHeader && in.Form != cliinput.FormSetCookieHeader {
 		return
 	}
+	last := map[string]int{}
+	for i, ck := range in.Cookies {
+		last[ck.Name] = i
+	}
 	size := 0
-	for _, ck := range in.Cookies {
+	for i, ck := range in.Cookies {
 		if ck.Value == "" {
 			continue // a deletion, or no cookie
+		}
+		if in.Form == cliinput.FormSetCookieHeader && last[ck.Name] != i {
+			continue // set again by a later line
 		}
 		if size > 0 {
 			size += len("; ")
