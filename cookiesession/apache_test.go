@@ -18,9 +18,21 @@ const (
 	apacheDefaultChunksConfig = `LimitRequestFieldSize 20480`
 )
 
-// apacheCookieRefused is what Apache logs (at LogLevel info) when it
-// answers 400 to a request for its Cookie header.
-const apacheCookieRefused = "AH00561: Request header exceeds LimitRequestFieldSize: Cookie"
+// apacheH2C makes Apache speak HTTP/2 in clear text with prior knowledge
+// as well as HTTP/1.1, with mod_http2 logging at debug level.
+const apacheH2C = `LoadModule http2_module /usr/lib/apache2/modules/mod_http2.so
+Protocols h2c http/1.1
+H2Direct on
+LogLevel info http2:debug`
+
+// What Apache logs (at LogLevel info) when it answers 400 to an HTTP/1.1
+// request, or 431 to an HTTP/2 request, for its Cookie header; and (at
+// http2:debug) when mod_http2 cannot send a response's header block.
+const (
+	apacheCookieRefused   = "AH00561: Request header exceeds LimitRequestFieldSize: Cookie"
+	apacheH2CookieRefused = "Request header exceeds LimitRequestFieldSize(8190): cookie"
+	apacheH2HeadersReset  = "not sent FRAME[HEADERS"
+)
 
 // TestApache runs a real Apache httpd (Debian's, mod_proxy_http) as a
 // reverse proxy in front of the middleware, with a real HTTP client and
@@ -38,7 +50,8 @@ const apacheCookieRefused = "AH00561: Request header exceeds LimitRequestFieldSi
 //     expire or are cleared;
 //   - with apacheDefaultChunksConfig, 4 full chunks (16.0 KB) round-trip,
 //     and 16 chunks are refused as above;
-//   - with apacheProxyConfig, 16 full chunks (65.3 KB) round-trip.
+//   - with apacheProxyConfig, 16 full chunks (65.3 KB) round-trip (over
+//     HTTP/2 they do not: TestApacheHTTP2).
 //   - with the defaults and the middleware's WithMaxCookieHeader(7168), a
 //     change that would need 3 chunks is not written and the client keeps
 //     its session (runMaxCookieHeaderCase).
@@ -60,6 +73,47 @@ func TestApache(t *testing.T) {
 	}, startApache)
 
 	runMaxCookieHeaderCase(t, "", startApache)
+}
+
+// TestApacheHTTP2 is TestApache with the client speaking HTTP/2 (h2c) to
+// Apache, as browsers do over TLS. mod_http2 joins the cookie header
+// fields into one Cookie line, checks that line against
+// LimitRequestFieldSize, and passes it on over HTTP/1.1. Measured:
+//
+//   - with the defaults, a Cookie header of 8,182 bytes passes and one of
+//     8,183 bytes is answered 431, one byte lower than over HTTP/1.1;
+//     3 chunks lock the client out as over HTTP/1.1, with 431;
+//   - with apacheProxyConfig, a request with 16 full chunks (65.3 KB)
+//     passes, but a response setting them does not: mod_http2 (nghttp2)
+//     sends no header block over 64 KiB and resets the stream, so the
+//     client gets no response at all. 16 chunks of 62,311 bytes
+//     round-trip;
+//   - with apacheProxyConfig and the middleware's
+//     WithMaxCookieHeader(61440), the largest session written
+//     round-trips, and a change beyond it is not written.
+func TestApacheHTTP2(t *testing.T) {
+	requireProxy(t, apachePath, "apache2")
+	upstream := proxyUpstream(t)
+	large := apacheH2C + "\n" + apacheProxyConfig
+	runProxyCasesH2C(t, upstream, []proxyCase{
+		{"defaults, small session", apacheH2C, []proxyStep{{set: 1000, want: 200, body: "1000", cookies: 1}, {want: 200, body: "1000"}}, ""},
+		{"defaults, Cookie header of 8,182 bytes", apacheH2C, []proxyStep{{set: 6035, want: 200, body: "6035", cookies: 2}, {want: 200, body: "6035"}}, ""},
+		{"defaults, Cookie header of 8,183 bytes", apacheH2C, []proxyStep{{set: 6036, want: 200, body: "6036", cookies: 2}, {want: 431}}, apacheH2CookieRefused},
+		{"defaults, 3 chunks lock the client out", apacheH2C, []proxyStep{{set: 8000, want: 200, body: "8000", cookies: 3}, {want: 431}, {want: 431}}, apacheH2CookieRefused},
+		{"80 KiB fields, request with 16 full chunks", large, []proxyStep{{direct: true, set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
+		{"80 KiB fields, response setting 16 full chunks", large, []proxyStep{{set: 48750, reset: true, cookies: 16}}, apacheH2HeadersReset},
+		{"80 KiB fields, 16 chunks of 62,311 bytes", large, []proxyStep{{set: 46500, want: 200, body: "46500", cookies: 16}, {want: 200, body: "46500"}}, ""},
+	}, startApache)
+
+	bounded := proxyUpstream(t, WithMaxCookieHeader(61440))
+	runProxyCasesH2C(t, bounded, []proxyCase{
+		{"80 KiB fields, WithMaxCookieHeader(61440)", large, []proxyStep{
+			{set: 45856, want: 200, body: "45856", cookies: 15},
+			{want: 200, body: "45856"},
+			{set: 48750, want: 500, notSaved: true},
+			{want: 200, body: "45856"},
+		}, ""},
+	}, startApache)
 }
 
 // startApache runs Apache httpd in the foreground, one process (-X), as a

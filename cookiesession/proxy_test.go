@@ -81,6 +81,7 @@ type proxyStep struct {
 	cookies  int    // with set: the session cookies the upstream writes
 	direct   bool   // send this one to the upstream, not through the proxy
 	notSaved bool   // with set: the upstream does not write the session, and answers 500
+	reset    bool   // the proxy resets the stream (HTTP/2): the client gets no response
 }
 
 // proxyCase is one run through a freshly started proxy.
@@ -91,14 +92,26 @@ type proxyCase struct {
 	logHas string // what the proxy's log must show at the end, if anything
 }
 
-// runProxyCases runs each case as a subtest: start starts the proxy with
-// the case's config in front of upstream and returns its base URL and its
-// log.
+// runProxyCases runs each case as a subtest, over HTTP/1.1: start starts
+// the proxy with the case's config in front of upstream and returns its
+// base URL and its log.
 func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+	runProxyCasesOver(t, upstream, false, cases, start)
+}
+
+// runProxyCasesH2C is runProxyCases with the client speaking HTTP/2 to the
+// proxy, in clear text with prior knowledge (h2c). Like browsers over
+// HTTP/2, Go's client sends each cookie as a header field of its own, so
+// a proxy sees the chunks one by one, not one Cookie line.
+func runProxyCasesH2C(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+	runProxyCasesOver(t, upstream, true, cases, start)
+}
+
+func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			base, log := start(t, upstream.Listener.Addr().String(), tc.config)
-			runProxySteps(t, upstream, base, tc.steps)
+			runProxySteps(t, upstream, base, h2c, tc.steps)
 			if tc.logHas == "" {
 				return
 			}
@@ -132,19 +145,26 @@ func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T
 	}, start)
 }
 
-// runProxySteps takes steps through the proxy at base with one client and
-// cookie jar. For each step that stores a blob, it first checks what the
-// upstream answers without the proxy, so that a failure is the proxy's.
-// The jar sends the cookies of 127.0.0.1 to every port, so a direct step
-// plants cookies that the next step sends through the proxy.
-func runProxySteps(t *testing.T, upstream *httptest.Server, base string, steps []proxyStep) {
+// runProxySteps takes steps through the proxy at base with one cookie jar,
+// over HTTP/1.1, or over h2c if h2c is set. For each step that stores a
+// blob, it first checks what the upstream answers without the proxy, so
+// that a failure is the proxy's. The jar sends the cookies of 127.0.0.1 to
+// every port, so a direct step (always HTTP/1.1) plants cookies that the
+// next step sends through the proxy.
+func runProxySteps(t *testing.T, upstream *httptest.Server, base string, h2c bool, steps []proxyStep) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	direct := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	proxied := direct
+	if h2c {
+		var only http.Protocols
+		only.SetUnencryptedHTTP2(true)
+		proxied = &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: &http.Transport{Protocols: &only}}
+	}
 	for i, st := range steps {
-		u := base + "/"
+		u, client := base+"/", proxied
 		if st.direct {
-			u = upstream.URL + "/"
+			u, client = upstream.URL+"/", direct
 		}
 		if st.set > 0 {
 			u += "?set=" + strconv.Itoa(st.set)
@@ -169,9 +189,16 @@ func runProxySteps(t *testing.T, upstream *httptest.Server, base string, steps [
 			}
 			t.Logf("step %d: without the proxy, %d session cookies of %d bytes, %d bytes of response header fields", i, len(cs), size, headerBytes(direct.Header))
 		}
+		if st.reset {
+			expectReset(t, i, client, u)
+			continue
+		}
 		resp, err := client.Get(u)
 		if err != nil {
 			t.Fatalf("step %d: %v", i, err)
+		}
+		if !st.direct && h2c && resp.ProtoMajor != 2 {
+			t.Fatalf("step %d: the proxy answered over %s, want HTTP/2", i, resp.Proto)
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -183,6 +210,25 @@ func runProxySteps(t *testing.T, upstream *httptest.Server, base string, steps [
 			t.Fatalf("step %d: upstream set %d session cookies, want %d", i, len(sessionCookies(resp)), st.cookies)
 		}
 	}
+}
+
+// expectReset checks that a GET of u gets no response. Go's client retries
+// a GET whose stream the server resets with PROTOCOL_ERROR, so a reset
+// shows as a deadline passed; the case's logHas tells a reset from a hang.
+func expectReset(t *testing.T, step int, client *http.Client, u string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("step %d: %s, want no response", step, resp.Status)
+	}
+	t.Logf("step %d: no response: %v", step, err)
 }
 
 // headerBytes is the size of h as HTTP/1.1 header lines ("Name: value"
