@@ -291,7 +291,7 @@ func TestTwoChunkedSessions(t *testing.T) {
 // whether the input is the Cookie header or the Set-Cookie lines that set
 // the cookies (a name set twice counts once).
 func TestCookieHeaderHint(t *testing.T) {
-	const hint = "nginx answers 400 Bad Request to one over 8181 bytes, and Apache httpd and Varnish to one over 8183"
+	const hint = "nginx answers 400 Bad Request to one over 8181 bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183"
 	for _, size := range []int{proxyCookieHeaderLimit, proxyCookieHeaderLimit + 1} {
 		pad := strings.Repeat("x", size-len("session=")-len(devCookie)-len("; pad="))
 		inputs := map[string]string{

@@ -272,7 +272,8 @@ func tooManyChunksHint(r *result, in cliinput.Input) {
 // proxyCookieHeaderLimit is the longest Cookie header that nginx, Apache
 // httpd and Varnish all pass with their default settings, measured by
 // cookiesession's TestNginx (8,181 bytes pass, 8,183 do not), TestApache
-// and TestVarnish (both pass 8,183 bytes).
+// and TestVarnish (both pass 8,183 bytes over HTTP/1.1) and
+// TestApacheHTTP2 (8,182 bytes pass, 8,183 get 431).
 const proxyCookieHeaderLimit = 8181
 
 // cookieHeaderHint warns when the cookies of header input, sent back as
@@ -302,7 +303,7 @@ func cookieHeaderHint(r *result, in cliinput.Input) {
 		size += len(ck.Name) + 1 + len(ck.Value)
 	}
 	if size > proxyCookieHeaderLimit {
-		r.hint("these cookies make a Cookie header of %d bytes: with their default settings, nginx answers 400 Bad Request to one over %d bytes, and Apache httpd and Varnish to one over 8183, before the app sees the request (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
+		r.hint("these cookies make a Cookie header of %d bytes: with their default settings, nginx answers 400 Bad Request to one over %d bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183, before the app sees the request (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
 	}
 }
 
