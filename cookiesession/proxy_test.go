@@ -20,8 +20,8 @@ import (
 	"github.com/cookiecodec/cookiecodec/codec"
 )
 
-// This file holds what the proxy tests (TestNginx, TestHAProxy, TestApache
-// and TestVarnish) share: an upstream app behind the proxy, and steps a
+// This file holds what the proxy tests (TestNginx, TestHAProxy, TestApache,
+// TestVarnish, TestCaddy and their HTTP/2 variants) share: an upstream app behind the proxy, and steps a
 // real client with a cookie jar takes through it.
 
 // requireProxy skips the test when the proxy binary at path is missing, or
