@@ -44,21 +44,8 @@ func requireProxy(t *testing.T, path, pkg string) {
 // session holds.
 func proxyUpstream(t *testing.T, opts ...Option) *httptest.Server {
 	t.Helper()
-	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := codec.NewNative(ring, codec.NativeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The cookies stay Secure, as by default: Go's cookie jar, like
-	// Chromium and Firefox, treats http://127.0.0.1 as secure.
 	logErr := WithErrorHook(func(_ *http.Request, err error) { t.Logf("upstream: %v", err) })
-	m, err := New(c, append([]Option{WithMaxChunks(MaxChunksLimit), logErr}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := proxyManager(t, append([]Option{WithMaxChunks(MaxChunksLimit), logErr}, opts...)...)
 	upstream := httptest.NewServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := m.Session(r)
 		if n, err := strconv.Atoi(r.URL.Query().Get("set")); err == nil {
@@ -71,6 +58,27 @@ func proxyUpstream(t *testing.T, opts ...Option) *httptest.Server {
 	})))
 	t.Cleanup(upstream.Close)
 	return upstream
+}
+
+// proxyManager returns the middleware of an app behind a proxy: a native
+// codec on the wall clock, with opts. The cookies stay Secure, as by
+// default: Go's cookie jar, like Chromium and Firefox, treats
+// http://127.0.0.1 as secure.
+func proxyManager(t *testing.T, opts ...Option) *Manager {
+	t.Helper()
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := codec.NewNative(ring, codec.NativeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(c, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // proxyStep is one request through the proxy.
