@@ -7,30 +7,15 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/cookiecodec/cookiecodec/internal/headless"
 )
 
 // startChromium starts Debian's chromium headless for the test; http2
 // accepts httptest's self-signed certificate.
 func startChromium(t *testing.T, http2 bool) browser {
 	path := needBrowser(t, "/usr/bin/chromium", "chromium", "chromium")
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 1400),
-	}
-	if http2 {
-		opts = append(opts, chromedp.Flag("ignore-certificate-errors", true))
-	}
-	actx, acancel := chromedp.NewExecAllocator(browserContext(t), opts...)
+	actx, acancel := chromedp.NewExecAllocator(browserContext(t), headless.ChromiumOptions(path, t.TempDir(), http2)...)
 	t.Cleanup(acancel)
 	bctx, bcancel := chromedp.NewContext(actx)
 	t.Cleanup(bcancel)

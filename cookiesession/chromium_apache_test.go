@@ -1,0 +1,150 @@
+package cookiesession
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cookiecodec/cookiecodec/internal/headless"
+)
+
+// chromiumPath is Debian's Chromium.
+const chromiumPath = "/usr/bin/chromium"
+
+// TestChromiumApacheHTTP2 checks what TestApacheHTTP2 measures with Go's
+// client against a real browser: Debian's Chromium, over TLS and HTTP/2
+// (h2, as browsers speak it) to Apache httpd with its default limits.
+// Apache's mod_http2, at trace level, logs each header field it receives,
+// so the test sees that Chromium sends each cookie as a field of its own,
+// as Go's client does: the premise of TestApacheHTTP2 and
+// TestVarnishHTTP2. A page that sets 3 chunks loads; the next page gets
+// Apache's 431 page, and so does the one after.
+func TestChromiumApacheHTTP2(t *testing.T) {
+	requireProxy(t, apachePath, "apache2")
+	requireProxy(t, chromiumPath, "chromium")
+	upstream := proxyUpstream(t)
+	certFile, keyFile := testCertificate(t)
+	config := strings.Join([]string{
+		"LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so",
+		"LoadModule http2_module /usr/lib/apache2/modules/mod_http2.so",
+		"SSLEngine on",
+		"SSLCertificateFile " + certFile,
+		"SSLCertificateKeyFile " + keyFile,
+		"Protocols h2 http/1.1",
+		"LogLevel info http2:trace2",
+	}, "\n")
+	base, log := startApache(t, upstream.Listener.Addr().String(), config)
+	base = strings.Replace(base, "http://", "https://", 1)
+
+	ctx := chromiumContext(t)
+	page := func(path string) (body, protocol string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path)); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		var err error
+		if body, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
+			t.Fatal(err)
+		}
+		if protocol, err = chromedp.Run(ctx, chromedp.Evaluate[string](`performance.getEntriesByType("navigation")[0].nextHopProtocol`)); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("GET %s over %s: %.60q", path, protocol, body)
+		return body, protocol
+	}
+
+	if body, proto := page("/?set=8000"); body != "8000" || proto != "h2" {
+		t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over h2", body, proto)
+	}
+	for i := range 2 {
+		if body, _ := page("/"); !strings.Contains(body, "Request Header Fields Too Large") {
+			t.Fatalf("request %d with 3 chunks shows %.80q, want Apache's 431 page", i+1, body)
+		}
+	}
+	// mod_http2 logs each field as add_header, before it joins the
+	// cookies. The first request (the one that set the chunks) carried
+	// none; each later one carries 3 cookie fields, one per chunk.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		fields := cookieFieldsPerStream(log.String())
+		if len(fields) >= 2 && fields[len(fields)-1] == 3 && fields[len(fields)-2] == 3 {
+			t.Logf("cookie header fields per request stream: %v", fields)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Apache's log shows cookie fields per stream %v, want the last two requests to send 3 each:\n%s", fields, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(log.String(), apacheH2CookieRefused) {
+		t.Fatalf("Apache's log lacks %q", apacheH2CookieRefused)
+	}
+}
+
+// addCookieField matches mod_http2's trace of one received cookie field,
+// capturing the stream.
+var addCookieField = regexp.MustCompile(`h2_stream\(([0-9-]+),[A-Z_]+\): add_header: 'cookie: session`)
+
+// cookieFieldsPerStream counts, in a mod_http2 trace log, the session
+// cookie fields of each stream that had any, in the order of their first.
+func cookieFieldsPerStream(log string) []int {
+	var order []string
+	count := map[string]int{}
+	for _, m := range addCookieField.FindAllStringSubmatch(log, -1) {
+		if count[m[1]] == 0 {
+			order = append(order, m[1])
+		}
+		count[m[1]]++
+	}
+	out := make([]int, len(order))
+	for i, s := range order {
+		out[i] = count[s]
+	}
+	return out
+}
+
+// testCertificate writes the certificate and key of Go's httptest TLS
+// server (valid for 127.0.0.1) as PEM files, for a proxy to serve TLS
+// with.
+func testCertificate(t *testing.T) (certFile, keyFile string) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	srv.StartTLS()
+	cert := srv.TLS.Certificates[0]
+	srv.Close()
+	key, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
+// chromiumContext starts Debian's Chromium, headless, accepting the test
+// certificate, for the test's duration (at most 90 s).
+func chromiumContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	t.Cleanup(cancel)
+	actx, acancel := chromedp.NewExecAllocator(ctx, headless.ChromiumOptions(chromiumPath, t.TempDir(), true)...)
+	t.Cleanup(acancel)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(bcancel)
+	return bctx
+}
