@@ -35,8 +35,8 @@ const (
 //   - with haproxyDefaultChunksConfig (32 KiB buffers), a session of 4
 //     full chunks (16.0 KB) round-trips, and one of 9 chunks (34.9 KB)
 //     gets 502;
-//   - with haproxyProxyConfig (128 KiB buffers), sessions of 4 and 16
-//     chunks round-trip.
+//   - with haproxyProxyConfig (128 KiB buffers), sessions of 4 chunks and
+//     16 full chunks (65.3 KB) round-trip.
 //
 // Each refusal is checked in HAProxy's log too: its termination state
 // says the proxy refused the headers (PH for a response, PR for a
@@ -55,8 +55,24 @@ func TestHAProxy(t *testing.T) {
 		{"32 KiB buffers, 4 full chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 11900, want: 200, body: "11900", cookies: 4}, {want: 200, body: "11900"}}, ""},
 		{"32 KiB buffers, 9 chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 26000, want: 502, cookies: 9}}, " PH-- "},
 		{"128 KiB buffers, 4 chunks", haproxyProxyConfig, []proxyStep{{set: 11000, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}, ""},
-		{"128 KiB buffers, 16 chunks", haproxyProxyConfig, []proxyStep{{set: 46500, want: 200, body: "46500", cookies: 16}, {want: 200, body: "46500"}}, ""},
+		{"128 KiB buffers, 16 full chunks", haproxyProxyConfig, []proxyStep{{set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
 	}, startHAProxy)
+}
+
+// TestHAProxyHTTP2 is TestHAProxy with the client speaking HTTP/2 (h2c)
+// to HAProxy, which joins the cookie fields into one Cookie header in the
+// same buffer, so its limits do not change with the protocol: with the
+// defaults 3 chunks round-trip and a request with 4 full chunks (16.0 KB),
+// answered 400 over HTTP/1.1, gets no answer at all; with
+// haproxyProxyConfig, 16 full chunks round-trip.
+func TestHAProxyHTTP2(t *testing.T) {
+	requireProxy(t, haproxyPath, "haproxy")
+	upstream := proxyUpstream(t)
+	runProxyCasesH2C(t, upstream, []proxyCase{
+		{"defaults, 3 chunks", "", []proxyStep{{set: 8000, want: 200, body: "8000", cookies: 3}, {want: 200, body: "8000"}}, ""},
+		{"defaults, request with 4 full chunks", "", []proxyStep{{set: 11900, direct: true, want: 200, body: "11900", cookies: 4}, {reset: true}}, ""},
+		{"128 KiB buffers, 16 full chunks", haproxyProxyConfig, []proxyStep{{set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
+	}, startHAProxyH2C)
 }
 
 // startHAProxy runs HAProxy in the foreground as a reverse proxy from a
@@ -64,6 +80,20 @@ func TestHAProxy(t *testing.T) {
 // its global section, until the test ends. It returns the proxy's base
 // URL and HAProxy's log, one line per request.
 func startHAProxy(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+	t.Helper()
+	return startHAProxyBinding(t, upstream, global, "")
+}
+
+// startHAProxyH2C is startHAProxy with HAProxy speaking HTTP/2 in clear
+// text with prior knowledge (h2c) instead of HTTP/1.1.
+func startHAProxyH2C(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+	t.Helper()
+	return startHAProxyBinding(t, upstream, global, " proto h2")
+}
+
+// startHAProxyBinding is startHAProxy with bindParams after the address
+// in the bind line.
+func startHAProxyBinding(t *testing.T, upstream, global, bindParams string) (string, *lockedBuilder) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)
@@ -78,11 +108,11 @@ defaults
 	timeout client 10s
 	timeout server 10s
 frontend app
-	bind %[1]s
+	bind %[1]s%[4]s
 	default_backend app
 backend app
 	server upstream %[2]s
-`, addr, upstream, global)
+`, addr, upstream, global, bindParams)
 	confPath := filepath.Join(dir, "haproxy.cfg")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)

@@ -89,7 +89,7 @@ type proxyStep struct {
 	cookies  int    // with set: the session cookies the upstream writes
 	direct   bool   // send this one to the upstream, not through the proxy
 	notSaved bool   // with set: the upstream does not write the session, and answers 500
-	reset    bool   // the proxy resets the stream (HTTP/2): the client gets no response
+	reset    bool   // the proxy resets the stream or ends the connection (HTTP/2): the client gets no response
 }
 
 // proxyCase is one run through a freshly started proxy.
@@ -220,9 +220,11 @@ func runProxySteps(t *testing.T, upstream *httptest.Server, base string, h2c boo
 	}
 }
 
-// expectReset checks that a GET of u gets no response. Go's client retries
-// a GET whose stream the server resets with PROTOCOL_ERROR, so a reset
-// shows as a deadline passed; the case's logHas tells a reset from a hang.
+// expectReset checks that a GET of u gets no response within 3 s. Go's
+// client retries a GET whose stream the server resets with PROTOCOL_ERROR,
+// or whose connection it ends before answering, so a reset may show as an
+// error or as a deadline passed; where the proxy logs the cause, the
+// case's logHas tells a reset from a hang.
 func expectReset(t *testing.T, step int, client *http.Client, u string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
