@@ -106,9 +106,15 @@ func TestSharedCache(t *testing.T) {
 	for _, kind := range []string{"by-hand", "session"} {
 		t.Run(kind, func(t *testing.T) {
 			a, b, c := jarClient(t), jarClient(t), jarClient(t)
+			// Traffic Server writes a response to its cache as it passes
+			// it on: give each write time to end before the next user
+			// asks, so that the controls do not depend on a race.
+			const settle = 200 * time.Millisecond
 			welcomeA, cookiesA := cacheGet(t, a, base+"/"+kind+"/welcome")
+			time.Sleep(settle)
 			welcomeB, cookiesB := cacheGet(t, b, base+"/"+kind+"/welcome")
 			meA, _ := cacheGet(t, a, base+"/"+kind+"/me")
+			time.Sleep(settle)
 			meC, _ := cacheGet(t, c, base+"/"+kind+"/me")
 			meA2, _ := cacheGet(t, a, base+"/"+kind+"/me")
 			if len(cookiesA) != 1 {
