@@ -46,22 +46,8 @@ func TestChromiumApacheHTTP2(t *testing.T) {
 	base, log := startApache(t, upstream.Listener.Addr().String(), config)
 	base = strings.Replace(base, "http://", "https://", 1)
 
-	ctx := chromiumContext(t)
-	page := func(path string) (body, protocol string) {
-		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+path)); err != nil {
-			t.Fatalf("GET %s: %v", path, err)
-		}
-		var err error
-		if body, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
-			t.Fatal(err)
-		}
-		if protocol, err = chromedp.Run(ctx, chromedp.Evaluate[string](`performance.getEntriesByType("navigation")[0].nextHopProtocol`)); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("GET %s over %s: %.60q", path, protocol, body)
-		return body, protocol
-	}
+	ctx := chromiumContext(t, false)
+	page := func(path string) (string, string) { return chromiumPage(t, ctx, base+path) }
 
 	if body, proto := page("/?set=8000"); body != "8000" || proto != "h2" {
 		t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over h2", body, proto)
@@ -138,11 +124,16 @@ func testCertificate(t *testing.T) (certFile, keyFile string) {
 }
 
 // chromiumContext starts Debian's Chromium, headless, accepting the test
-// certificate, for the test's duration (at most 90 s).
-func chromiumContext(t *testing.T) context.Context {
+// certificate, with HTTP/2 turned off if noHTTP2, for the test's duration
+// (at most 90 s).
+func chromiumContext(t *testing.T, noHTTP2 bool) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, headless.ChromiumOptions(chromiumPath, t.TempDir(), true)...)
+	opts := headless.ChromiumOptions(chromiumPath, t.TempDir(), true)
+	if noHTTP2 {
+		opts = append(opts, chromedp.Flag("disable-http2", true))
+	}
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)
 	bctx, bcancel := chromedp.NewContext(actx)
 	t.Cleanup(bcancel)

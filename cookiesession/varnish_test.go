@@ -105,11 +105,18 @@ func TestVarnishHTTP2(t *testing.T) {
 // which varnishlog writes every log record as it comes.
 func startVarnish(t *testing.T, upstream, params string) (string, *lockedBuilder) {
 	t.Helper()
+	return startVarnishWith(t, upstream, params)
+}
+
+// startVarnishWith is startVarnish with extra arguments for varnishd.
+func startVarnishWith(t *testing.T, upstream, params string, extra ...string) (string, *lockedBuilder) {
+	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)
 	workdir := filepath.Join(dir, "varnish")
 	// -F: foreground; -j none: no jail, so that it runs as root too.
 	args := []string{"-F", "-j", "none", "-n", workdir, "-a", addr, "-b", upstream, "-s", "malloc,32m"}
+	args = append(args, extra...)
 	for _, p := range strings.Fields(params) {
 		args = append(args, "-p", p)
 	}

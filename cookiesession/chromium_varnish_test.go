@@ -1,0 +1,116 @@
+package cookiesession
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// hitchPath is Debian's hitch, a TLS proxy made for Varnish.
+const hitchPath = "/usr/sbin/hitch"
+
+// TestChromiumVarnishHTTP2 checks what TestVarnishHTTP2 measures with Go's
+// client against a real browser: Debian's Chromium reaches Varnish with
+// its defaults through hitch, which ends TLS, offers h2 and http/1.1, and
+// passes each connection on with the PROXY protocol. Over HTTP/2, a page
+// that sets 3 chunks loads and so do the pages after it; the same browser
+// with HTTP/2 turned off gets the 3 chunks and then, on every page,
+// Varnish's 400 (varnishlog shows why): the lockout TestVarnish measures.
+func TestChromiumVarnishHTTP2(t *testing.T) {
+	requireProxy(t, varnishdPath, "varnish")
+	requireProxy(t, hitchPath, "hitch")
+	requireProxy(t, chromiumPath, "chromium")
+	upstream := proxyUpstream(t)
+	proxyAddr := freeLocalAddr(t)
+	_, log := startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
+	base := startHitch(t, proxyAddr)
+
+	t.Run("HTTP/2", func(t *testing.T) {
+		ctx := chromiumContext(t, false)
+		for i, path := range []string{"/?set=8000", "/", "/"} {
+			if body, proto := chromiumPage(t, ctx, base+path); body != "8000" || proto != "h2" {
+				t.Fatalf("page %d shows %.60q over %s, want 8000 over h2", i+1, body, proto)
+			}
+		}
+	})
+	t.Run("HTTP/1.1", func(t *testing.T) {
+		ctx := chromiumContext(t, true)
+		if body, proto := chromiumPage(t, ctx, base+"/?set=8000"); body != "8000" || proto != "http/1.1" {
+			t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over http/1.1", body, proto)
+		}
+		// Varnish answers 400 with no body, for which Chromium shows an
+		// error page of its own.
+		for i := range 2 {
+			err := chromiumNavigate(ctx, base+"/")
+			if err == nil || !strings.Contains(err.Error(), "ERR_HTTP_RESPONSE_CODE_FAILURE") {
+				t.Fatalf("page %d after the 3 chunks: %v, want Chromium's error page for an error status", i+1, err)
+			}
+			t.Logf("page %d after the 3 chunks: %v", i+1, err)
+		}
+	})
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), varnishCookieRefused); {
+		if time.Now().After(deadline) {
+			t.Fatalf("varnishlog lacks %q:\n%s", varnishCookieRefused, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// startHitch runs hitch in the foreground, ending TLS with the test
+// certificate on a free 127.0.0.1 port and offering h2 and http/1.1, in
+// front of backend (host:port), which must take the PROXY protocol
+// (version 2). It returns the https base URL.
+func startHitch(t *testing.T, backend string) string {
+	t.Helper()
+	certFile, keyFile := testCertificate(t)
+	cert, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemFile := filepath.Join(t.TempDir(), "hitch.pem")
+	if err := os.WriteFile(pemFile, append(key, cert...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeLocalAddr(t)
+	host, port, _ := strings.Cut(addr, ":")
+	bhost, bport, _ := strings.Cut(backend, ":")
+	runProxy(t, "hitch", addr, nil, hitchPath,
+		"--frontend=["+host+"]:"+port, "--backend=["+bhost+"]:"+bport,
+		"--write-proxy-v2", "--alpn-protos=h2,http/1.1", "--workers=1",
+		"--user=nobody", pemFile)
+	return "https://" + addr
+}
+
+// chromiumPage loads url in the browser of ctx and returns the page's
+// text and the protocol it came over ("h2", "http/1.1"). It fails the
+// test if the browser shows an error page instead (as it does for an
+// error status with no body); chromiumNavigate returns that error.
+func chromiumPage(t *testing.T, ctx context.Context, url string) (body, protocol string) {
+	t.Helper()
+	if err := chromiumNavigate(ctx, url); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	var err error
+	if body, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
+		t.Fatal(err)
+	}
+	if protocol, err = chromedp.Run(ctx, chromedp.Evaluate[string](`performance.getEntriesByType("navigation")[0].nextHopProtocol`)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("GET %s over %s: %.60q", url, protocol, body)
+	return body, protocol
+}
+
+// chromiumNavigate loads url in the browser of ctx.
+func chromiumNavigate(ctx context.Context, url string) error {
+	return chromedp.Do(ctx, chromedp.Navigate(url))
+}
