@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,16 +60,18 @@ func TestChromiumApacheHTTP2(t *testing.T) {
 	}
 	// mod_http2 logs each field as add_header, before it joins the
 	// cookies. The first request (the one that set the chunks) carried
-	// none; each later one carries 3 cookie fields, one per chunk.
+	// none; each later one (the two pages, and any favicon request)
+	// carries 3 cookie fields, one per chunk, where one joined Cookie
+	// field would count 1.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		fields := cookieFieldsPerStream(log.String())
-		if len(fields) >= 2 && fields[len(fields)-1] == 3 && fields[len(fields)-2] == 3 {
+		if len(fields) >= 2 && !slices.ContainsFunc(fields, func(n int) bool { return n != 3 }) {
 			t.Logf("cookie header fields per request stream: %v", fields)
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Apache's log shows cookie fields per stream %v, want the last two requests to send 3 each:\n%s", fields, log)
+			t.Fatalf("Apache's log shows cookie fields per stream %v, want at least two requests, each sending 3:\n%s", fields, log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

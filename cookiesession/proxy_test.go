@@ -21,8 +21,9 @@ import (
 )
 
 // This file holds what the proxy tests (TestNginx, TestHAProxy, TestApache,
-// TestVarnish, TestCaddy and their HTTP/2 variants) share: an upstream app behind the proxy, and steps a
-// real client with a cookie jar takes through it.
+// TestVarnish, TestCaddy, TestTrafficServer and their HTTP/2 variants)
+// share: an upstream app behind the proxy, and steps a real client with a
+// cookie jar takes through it.
 
 // requireProxy skips the test when the proxy binary at path is missing, or
 // fails it under CI=true, where .ci/run installs the Debian package pkg.
@@ -115,6 +116,8 @@ func runProxyCasesH2C(t *testing.T, upstream *httptest.Server, cases []proxyCase
 	runProxyCasesOver(t, upstream, true, cases, start)
 }
 
+// runProxyCasesOver is runProxyCases over h2c if h2c is set, else over
+// HTTP/1.1.
 func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,17 +165,19 @@ func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T
 func runProxySteps(t *testing.T, upstream *httptest.Server, base string, h2c bool, steps []proxyStep) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	direct := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	proxied := direct
+	http1 := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	proxied := http1
 	if h2c {
 		var only http.Protocols
 		only.SetUnencryptedHTTP2(true)
-		proxied = &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: &http.Transport{Protocols: &only}}
+		tr := &http.Transport{Protocols: &only}
+		t.Cleanup(tr.CloseIdleConnections)
+		proxied = &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: tr}
 	}
 	for i, st := range steps {
 		u, client := base+"/", proxied
 		if st.direct {
-			u, client = upstream.URL+"/", direct
+			u, client = upstream.URL+"/", http1
 		}
 		if st.set > 0 {
 			u += "?set=" + strconv.Itoa(st.set)
