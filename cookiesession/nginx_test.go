@@ -68,8 +68,9 @@ func TestNginx(t *testing.T) {
 
 // TestNginxHTTP2 is TestNginx with the client speaking HTTP/2 (h2c) to
 // nginx. nginx checks each cookie field on its own against
-// large_client_header_buffers, and all of a request's fields against the
-// sum of those buffers (32 KiB by default), so:
+// large_client_header_buffers, and (as its documentation says) all of a
+// request's fields against the sum of those buffers (32 KiB by default),
+// so:
 //
 //   - with only the response buffers raised (nginxResponseBuffers),
 //     sessions of 3 and 8 chunks round-trip, while 3 chunks lock an
