@@ -165,7 +165,10 @@ func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T
 func runProxySteps(t *testing.T, upstream *httptest.Server, base string, h2c bool, steps []proxyStep) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	http1 := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	// A new connection for each HTTP/1.1 request: a proxy may close the
+	// connection after a refusal (Traffic Server does, after its 400)
+	// while the client is already writing the next request on it.
+	http1 := &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	proxied := http1
 	if h2c {
 		var only http.Protocols
