@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -53,12 +52,7 @@ func TestChromiumVarnishHTTP2(t *testing.T) {
 			t.Logf("page %d after the 3 chunks: %v", i+1, err)
 		}
 	})
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), varnishCookieRefused); {
-		if time.Now().After(deadline) {
-			t.Fatalf("varnishlog lacks %q:\n%s", varnishCookieRefused, log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitLogHas(t, log, varnishCookieRefused)
 }
 
 // startHitch runs hitch in the foreground, ending TLS with the test

@@ -125,18 +125,23 @@ func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases 
 		t.Run(tc.name, func(t *testing.T) {
 			base, log := start(t, upstream.Listener.Addr().String(), tc.config)
 			runProxySteps(t, upstream, base, h2c, tc.steps)
-			if tc.logHas == "" {
-				return
-			}
-			// A proxy logs a request when it ends, a moment after the
-			// client has its answer.
-			for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), tc.logHas); {
-				if time.Now().After(deadline) {
-					t.Fatalf("the proxy's log lacks %q:\n%s", tc.logHas, log)
-				}
-				time.Sleep(20 * time.Millisecond)
+			if tc.logHas != "" {
+				waitLogHas(t, log, tc.logHas)
 			}
 		})
+	}
+}
+
+// waitLogHas waits up to 5 s for a proxy's log to show want, and fails the
+// test if it does not. A proxy logs a request when it ends, a moment after
+// the client has its answer.
+func waitLogHas(t *testing.T, log *lockedBuilder, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the proxy's log lacks %q:\n%s", want, log)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
