@@ -15,7 +15,8 @@ import (
 // session manager of its own, cookie "big", that allows
 // cookiesession.MaxChunksLimit chunks: ?set stores a blob that needs all
 // of them, ?clear deletes the session, and every visit shows the length of
-// the blob the request's cookies carried ("blob N").
+// the blob the request's cookies carried ("blob N") and how many of the
+// session's cookies (big and big.k) the request sent ("chunks N").
 const maxSessionPath = "/test-max-session"
 
 // maxSessionBlob is the size of an incompressible blob whose session needs
@@ -56,7 +57,13 @@ func maxSessionHandler(t *testing.T, insecure bool) http.Handler {
 				t.Error(err)
 			}
 		}
-		fmt.Fprintf(w, "<p id=blob>blob %d</p>", len(blob))
+		chunks := 0
+		for _, c := range r.Cookies() {
+			if c.Name == "big" || strings.HasPrefix(c.Name, "big.") {
+				chunks++
+			}
+		}
+		fmt.Fprintf(w, "<p id=blob>blob %d</p><p id=chunks>chunks %d</p>", len(blob), chunks)
 	}))
 }
 
@@ -74,7 +81,8 @@ func incompressibleText(n int) string {
 
 // maxSessionScenario stores a session of MaxChunksLimit chunks in b
 // through maxSessionPath at base, checks that the browser holds every
-// chunk within the cookie budget and sends them all back, then deletes it.
+// chunk within the cookie budget and sends them all back, then deletes it
+// and checks that the browser sends none of them.
 func maxSessionScenario(t *testing.T, b browser, base string, waitText func(sel, want string)) {
 	t.Helper()
 	do := func(step string, err error) {
@@ -104,13 +112,13 @@ func maxSessionScenario(t *testing.T, b browser, base string, waitText func(sel,
 	// The next request carries all the chunks, and the session reads back.
 	do("read", b.navigate(base+maxSessionPath))
 	waitText("#blob", fmt.Sprintf("blob %d", maxSessionBlob))
+	waitText("#chunks", fmt.Sprintf("chunks %d", cookiesession.MaxChunksLimit))
 	do("clear", b.navigate(base+maxSessionPath+"?clear"))
 	waitText("#blob", fmt.Sprintf("blob %d", maxSessionBlob))
-	all, err = b.cookies(base)
-	do("cookies", err)
-	for _, c := range all {
-		if c.Name == "big" || strings.HasPrefix(c.Name, "big.") {
-			t.Errorf("cookie %s left after the session was deleted", c.Name)
-		}
-	}
+	// The deletion is checked by what the browser sends next, not by its
+	// jar: Firefox 153's BiDi storage.getCookies went on reporting some
+	// deleted chunks (in about 1 run in 8) that Firefox no longer sent.
+	do("after clear", b.navigate(base+maxSessionPath))
+	waitText("#blob", "blob 0")
+	waitText("#chunks", "chunks 0")
 }
