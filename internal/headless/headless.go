@@ -1,5 +1,7 @@
-// Package headless holds what the tests that drive Debian's Chromium
-// through chromedp share: the browser's flags. Only tests import it.
+// Package headless holds what the tests that drive real browsers share:
+// Debian's Chromium's flags for chromedp (ChromiumOptions), and a
+// WebDriver BiDi driver for Debian's Firefox (StartFirefox). Only tests
+// import it.
 package headless
 
 import "github.com/chromedp/chromedp"
