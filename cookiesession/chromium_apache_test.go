@@ -33,23 +33,21 @@ const chromiumPath = "/usr/bin/chromium"
 func TestChromiumApacheHTTP2(t *testing.T) {
 	requireProxy(t, apachePath, "apache2")
 	requireProxy(t, chromiumPath, "chromium")
-	upstream := proxyUpstream(t)
-	certFile, keyFile := testCertificate(t)
-	config := strings.Join([]string{
-		"LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so",
-		"LoadModule http2_module /usr/lib/apache2/modules/mod_http2.so",
-		"SSLEngine on",
-		"SSLCertificateFile " + certFile,
-		"SSLCertificateKeyFile " + keyFile,
-		"Protocols h2 http/1.1",
-		"LogLevel info http2:trace2",
-	}, "\n")
-	base, log := startApache(t, upstream.Listener.Addr().String(), config)
-	base = strings.Replace(base, "http://", "https://", 1)
+	base, log := startApacheTLS(t)
 
 	ctx := chromiumContext(t, false)
 	page := func(path string) (string, string) { return chromiumPage(t, ctx, base+path) }
 
+	browserMeetsApacheHTTP2(t, page, log)
+}
+
+// browserMeetsApacheHTTP2 runs a browser's scenario against
+// startApacheTLS: page loads a path in the browser and returns the page's
+// text and protocol. A page that sets 3 chunks loads over h2; the next two
+// get Apache's 431 page; and Apache's trace shows each request with
+// cookies sending 3 cookie fields.
+func browserMeetsApacheHTTP2(t *testing.T, page func(path string) (body, protocol string), log *lockedBuilder) {
+	t.Helper()
 	if body, proto := page("/?set=8000"); body != "8000" || proto != "h2" {
 		t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over h2", body, proto)
 	}
@@ -63,20 +61,49 @@ func TestChromiumApacheHTTP2(t *testing.T) {
 	// none; each later one (the two pages, and any favicon request)
 	// carries 3 cookie fields, one per chunk, where one joined Cookie
 	// field would count 1.
+	waitCookieFields(t, log, 3)
+	if !strings.Contains(log.String(), apacheH2CookieRefused) {
+		t.Fatalf("Apache's log lacks %q", apacheH2CookieRefused)
+	}
+}
+
+// startApacheTLS starts Apache httpd with its default limits in front of
+// proxyUpstream, serving TLS with testCertificate and h2 before http/1.1,
+// and logging each received header field (http2:trace2). It returns the
+// https URL and the log.
+func startApacheTLS(t *testing.T) (base string, log *lockedBuilder) {
+	t.Helper()
+	upstream := proxyUpstream(t)
+	certFile, keyFile := testCertificate(t)
+	config := strings.Join([]string{
+		"LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so",
+		"LoadModule http2_module /usr/lib/apache2/modules/mod_http2.so",
+		"SSLEngine on",
+		"SSLCertificateFile " + certFile,
+		"SSLCertificateKeyFile " + keyFile,
+		"Protocols h2 http/1.1",
+		"LogLevel info http2:trace2",
+	}, "\n")
+	base, log = startApache(t, upstream.Listener.Addr().String(), config)
+	return strings.Replace(base, "http://", "https://", 1), log
+}
+
+// waitCookieFields waits up to 5 s for Apache's http2:trace2 log to show
+// at least two request streams with cookies, each sending want cookie
+// fields, and fails the test if it does not.
+func waitCookieFields(t *testing.T, log *lockedBuilder, want int) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		fields := cookieFieldsPerStream(log.String())
-		if len(fields) >= 2 && !slices.ContainsFunc(fields, func(n int) bool { return n != 3 }) {
+		if len(fields) >= 2 && !slices.ContainsFunc(fields, func(n int) bool { return n != want }) {
 			t.Logf("cookie header fields per request stream: %v", fields)
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Apache's log shows cookie fields per stream %v, want at least two requests, each sending 3:\n%s", fields, log)
+			t.Fatalf("Apache's log shows cookie fields per stream %v, want at least two requests, each sending %d:\n%s", fields, want, log)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	if !strings.Contains(log.String(), apacheH2CookieRefused) {
-		t.Fatalf("Apache's log lacks %q", apacheH2CookieRefused)
 	}
 }
 

@@ -39,21 +39,24 @@ type Firefox struct {
 // headless, with a fresh profile in a temporary directory of tb, and opens
 // a BiDi session; tb's cleanup closes the browser. ctx bounds every
 // command. insecureCerts makes it accept self-signed certificates (those
-// of httptest's TLS server, or of a proxy serving them). The viewport is
+// of httptest's TLS server, or of a proxy serving them). prefs are more
+// lines of the profile's user.js, such as
+// `user_pref("network.http.http2.enabled", false);`. The viewport is
 // 1000x1400.
-func StartFirefox(ctx context.Context, tb testing.TB, path string, insecureCerts bool) (*Firefox, error) {
+func StartFirefox(ctx context.Context, tb testing.TB, path string, insecureCerts bool, prefs ...string) (*Firefox, error) {
 	profile := tb.TempDir()
 	// Keep a test browser quiet: no update checks, telemetry or first-run
 	// pages, which would also reach for the network.
-	prefs := strings.Join([]string{
+	quiet := []string{
 		`user_pref("app.update.disabledForTesting", true);`,
 		`user_pref("browser.shell.checkDefaultBrowser", false);`,
 		`user_pref("browser.startup.homepage_override.mstone", "ignore");`,
 		`user_pref("datareporting.policy.dataSubmissionEnabled", false);`,
 		`user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);`,
 		`user_pref("remote.prefs.recommended", true);`,
-	}, "\n")
-	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o600); err != nil {
+	}
+	userJS := strings.Join(append(quiet, prefs...), "\n")
+	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(userJS), 0o600); err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, path, "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port", "0", "about:blank")

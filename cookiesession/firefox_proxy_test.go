@@ -1,0 +1,91 @@
+package cookiesession
+
+import (
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/headless"
+)
+
+// firefoxPath is Debian's Firefox ESR.
+const firefoxPath = "/usr/bin/firefox-esr"
+
+// TestFirefoxApacheHTTP2 is TestChromiumApacheHTTP2 with Debian's Firefox
+// ESR, driven over WebDriver BiDi: over TLS and HTTP/2 to Apache httpd
+// with its default limits, a page that sets 3 chunks loads, the next two
+// pages get Apache's 431 page, and mod_http2's trace shows how many cookie
+// fields each request sent.
+func TestFirefoxApacheHTTP2(t *testing.T) {
+	requireProxy(t, apachePath, "apache2")
+	requireProxy(t, firefoxPath, "firefox-esr")
+	base, log := startApacheTLS(t)
+	ff, err := headless.StartFirefox(t.Context(), t, firefoxPath, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func(path string) (string, string) { return firefoxPage(t, ff, base+path) }
+	browserMeetsApacheHTTP2(t, page, log)
+}
+
+// TestFirefoxVarnishHTTP2 is TestChromiumVarnishHTTP2 with Debian's Firefox
+// ESR: through hitch to Varnish with its defaults, a session of 3 chunks
+// keeps working over HTTP/2, and the same browser with HTTP/2 turned off
+// (network.http.http2.enabled) gets Varnish's 400 on every page after the
+// one that set it.
+func TestFirefoxVarnishHTTP2(t *testing.T) {
+	requireProxy(t, varnishdPath, "varnish")
+	requireProxy(t, hitchPath, "hitch")
+	requireProxy(t, firefoxPath, "firefox-esr")
+	upstream := proxyUpstream(t)
+	proxyAddr := freeLocalAddr(t)
+	_, log := startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
+	base := startHitch(t, proxyAddr)
+
+	t.Run("HTTP/2", func(t *testing.T) {
+		ff, err := headless.StartFirefox(t.Context(), t, firefoxPath, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, path := range []string{"/?set=8000", "/", "/"} {
+			if body, proto := firefoxPage(t, ff, base+path); body != "8000" || proto != "h2" {
+				t.Fatalf("page %d shows %.60q over %s, want 8000 over h2", i+1, body, proto)
+			}
+		}
+	})
+	t.Run("HTTP/1.1", func(t *testing.T) {
+		ff, err := headless.StartFirefox(t.Context(), t, firefoxPath, true, `user_pref("network.http.http2.enabled", false);`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body, proto := firefoxPage(t, ff, base+"/?set=8000"); body != "8000" || proto != "http/1.1" {
+			t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over http/1.1", body, proto)
+		}
+		// Varnish answers 400 with no body, which Firefox shows as an
+		// empty page.
+		for i := range 2 {
+			firefoxPage(t, ff, base+"/")
+			status, err := ff.Eval(`String(performance.getEntriesByType("navigation")[0].responseStatus)`)
+			if err != nil || status != "400" {
+				t.Fatalf("page %d after the 3 chunks: status %q (%v), want 400", i+1, status, err)
+			}
+		}
+	})
+	waitLogHas(t, log, varnishCookieRefused)
+}
+
+// firefoxPage loads url in ff and returns the page's text and the protocol
+// it came over ("h2", "http/1.1").
+func firefoxPage(t *testing.T, ff *headless.Firefox, url string) (body, protocol string) {
+	t.Helper()
+	if err := ff.Navigate(url); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	var err error
+	if body, err = ff.Eval(`document.body ? document.body.innerText : ""`); err != nil {
+		t.Fatal(err)
+	}
+	if protocol, err = ff.Eval(`performance.getEntriesByType("navigation")[0].nextHopProtocol`); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("GET %s over %s: %.60q", url, protocol, body)
+	return body, protocol
+}
