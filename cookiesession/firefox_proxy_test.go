@@ -23,7 +23,7 @@ func TestFirefoxApacheHTTP2(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := func(path string) (string, string) { return firefoxPage(t, ff, base+path) }
-	browserMeetsApacheHTTP2(t, page, log)
+	browserMeetsApacheHTTP2(t, page, log, 3)
 }
 
 // TestFirefoxVarnishHTTP2 is TestChromiumVarnishHTTP2 with Debian's Firefox

@@ -111,9 +111,10 @@ func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, s
 }
 
 // runProxyCasesH2C is runProxyCases with the client speaking HTTP/2 to the
-// proxy, in clear text with prior knowledge (h2c). Like browsers over
-// HTTP/2, Go's client sends each cookie as a header field of its own, so
-// a proxy sees the chunks one by one, not one Cookie line.
+// proxy, in clear text with prior knowledge (h2c). Like Chromium and
+// Firefox over HTTP/2 (WebKitGTK joins them: TestWebKitApacheHTTP2), Go's
+// client sends each cookie as a header field of its own, so a proxy sees
+// the chunks one by one, not one Cookie line.
 func runProxyCasesH2C(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
 	runProxyCasesOver(t, upstream, true, cases, start)
 }
