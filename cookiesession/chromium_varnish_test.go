@@ -21,13 +21,8 @@ const hitchPath = "/usr/sbin/hitch"
 // with HTTP/2 turned off gets the 3 chunks and then, on every page,
 // Varnish's 400 (varnishlog shows why): the lockout TestVarnish measures.
 func TestChromiumVarnishHTTP2(t *testing.T) {
-	requireProxy(t, varnishdPath, "varnish")
-	requireProxy(t, hitchPath, "hitch")
 	requireProxy(t, chromiumPath, "chromium")
-	upstream := proxyUpstream(t)
-	proxyAddr := freeLocalAddr(t)
-	_, log := startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
-	base := startHitch(t, proxyAddr)
+	base, log := startVarnishTLS(t)
 
 	t.Run("HTTP/2", func(t *testing.T) {
 		ctx := chromiumContext(t, false)
@@ -53,6 +48,20 @@ func TestChromiumVarnishHTTP2(t *testing.T) {
 		}
 	})
 	waitLogHas(t, log, varnishCookieRefused)
+}
+
+// startVarnishTLS starts Varnish with its defaults (and HTTP/2) in front of
+// proxyUpstream, behind hitch, which ends TLS and passes each connection
+// on with the PROXY protocol, as browsers reach Varnish. It returns the
+// https URL and varnishlog's output.
+func startVarnishTLS(t *testing.T) (base string, log *lockedBuilder) {
+	t.Helper()
+	requireProxy(t, varnishdPath, "varnish")
+	requireProxy(t, hitchPath, "hitch")
+	upstream := proxyUpstream(t)
+	proxyAddr := freeLocalAddr(t)
+	_, log = startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
+	return startHitch(t, proxyAddr), log
 }
 
 // startHitch runs hitch in the foreground, ending TLS with the test

@@ -32,13 +32,8 @@ func TestFirefoxApacheHTTP2(t *testing.T) {
 // (network.http.http2.enabled) gets Varnish's 400 on every page after the
 // one that set it.
 func TestFirefoxVarnishHTTP2(t *testing.T) {
-	requireProxy(t, varnishdPath, "varnish")
-	requireProxy(t, hitchPath, "hitch")
 	requireProxy(t, firefoxPath, "firefox-esr")
-	upstream := proxyUpstream(t)
-	proxyAddr := freeLocalAddr(t)
-	_, log := startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
-	base := startHitch(t, proxyAddr)
+	base, log := startVarnishTLS(t)
 
 	t.Run("HTTP/2", func(t *testing.T) {
 		ff, err := headless.StartFirefox(t.Context(), t, firefoxPath, true)

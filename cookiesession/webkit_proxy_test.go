@@ -25,13 +25,8 @@ func TestWebKitApacheHTTP2(t *testing.T) {
 // in one field of 10.8 KB, over Varnish's 8 KB http_req_hdr_len (which
 // locks out an HTTP/1.1 client: TestVarnish).
 func TestWebKitVarnishHTTP2(t *testing.T) {
-	requireProxy(t, varnishdPath, "varnish")
-	requireProxy(t, hitchPath, "hitch")
 	wk := startWebKit(t)
-	upstream := proxyUpstream(t)
-	proxyAddr := freeLocalAddr(t)
-	startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
-	base := startHitch(t, proxyAddr)
+	base, _ := startVarnishTLS(t)
 	for i, path := range []string{"/?set=8000", "/", "/"} {
 		if body, proto := webkitPage(t, wk, base+path); body != "8000" || proto != "h2" {
 			t.Fatalf("page %d shows %.60q over %s, want 8000 over h2", i+1, body, proto)
