@@ -45,11 +45,11 @@ func TestBrowsersNginxHTTP2(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return func(url string) (string, string) { return firefoxPage(t, ff, url) }
+			return func(url string) (string, string) { return browserPage(t, ff, url) }
 		}, keeps},
 		{"webkit", func(t *testing.T) func(string) (string, string) {
 			wk := startWebKit(t)
-			return func(url string) (string, string) { return webkitPage(t, wk, url) }
+			return func(url string) (string, string) { return browserPage(t, wk, url) }
 		}, []string{"8000", "HTTP/2 Error: ENHANCE_YOUR_CALM", "HTTP/2 Error: ENHANCE_YOUR_CALM"}},
 	} {
 		t.Run(b.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ func TestFirefoxApacheHTTP2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := func(path string) (string, string) { return firefoxPage(t, ff, base+path) }
+	page := func(path string) (string, string) { return browserPage(t, ff, base+path) }
 	browserMeetsApacheHTTP2(t, page, log, 3)
 }
 
@@ -41,7 +41,7 @@ func TestFirefoxVarnishHTTP2(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, path := range []string{"/?set=8000", "/", "/"} {
-			if body, proto := firefoxPage(t, ff, base+path); body != "8000" || proto != "h2" {
+			if body, proto := browserPage(t, ff, base+path); body != "8000" || proto != "h2" {
 				t.Fatalf("page %d shows %.60q over %s, want 8000 over h2", i+1, body, proto)
 			}
 		}
@@ -51,13 +51,13 @@ func TestFirefoxVarnishHTTP2(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if body, proto := firefoxPage(t, ff, base+"/?set=8000"); body != "8000" || proto != "http/1.1" {
+		if body, proto := browserPage(t, ff, base+"/?set=8000"); body != "8000" || proto != "http/1.1" {
 			t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over http/1.1", body, proto)
 		}
 		// Varnish answers 400 with no body, which Firefox shows as an
 		// empty page.
 		for i := range 2 {
-			firefoxPage(t, ff, base+"/")
+			browserPage(t, ff, base+"/")
 			status, err := ff.Eval(`String(performance.getEntriesByType("navigation")[0].responseStatus)`)
 			if err != nil || status != "400" {
 				t.Fatalf("page %d after the 3 chunks: status %q (%v), want 400", i+1, status, err)
@@ -67,20 +67,26 @@ func TestFirefoxVarnishHTTP2(t *testing.T) {
 	waitLogHas(t, log, varnishCookieRefused)
 }
 
-// firefoxPage loads url in ff and returns the page's text and the protocol
-// it came over ("h2", "http/1.1").
-func firefoxPage(t *testing.T, ff *headless.Firefox, url string) (body, protocol string) {
+// scriptedBrowser is what headless.Firefox and headless.WebKit both offer.
+type scriptedBrowser interface {
+	Navigate(url string) error
+	Eval(expr string) (string, error)
+}
+
+// browserPage loads url in b and returns the page's text and the protocol
+// it came over ("h2", "http/1.1"; "" for a browser's own error page).
+func browserPage(t *testing.T, b scriptedBrowser, url string) (body, protocol string) {
 	t.Helper()
-	if err := ff.Navigate(url); err != nil {
+	if err := b.Navigate(url); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 	var err error
-	if body, err = ff.Eval(`document.body ? document.body.innerText : ""`); err != nil {
+	if body, err = b.Eval(`document.body ? document.body.innerText : ""`); err != nil {
 		t.Fatal(err)
 	}
-	if protocol, err = ff.Eval(`performance.getEntriesByType("navigation")[0].nextHopProtocol`); err != nil {
+	if protocol, err = b.Eval(`String(performance.getEntriesByType("navigation")[0]?.nextHopProtocol ?? "")`); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("GET %s over %s: %.60q", url, protocol, body)
+	t.Logf("GET %s over %q: %.60q", url, protocol, body)
 	return body, protocol
 }

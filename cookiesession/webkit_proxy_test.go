@@ -15,7 +15,7 @@ func TestWebKitApacheHTTP2(t *testing.T) {
 	requireProxy(t, apachePath, "apache2")
 	wk := startWebKit(t)
 	base, log := startApacheTLS(t)
-	page := func(path string) (string, string) { return webkitPage(t, wk, base+path) }
+	page := func(path string) (string, string) { return browserPage(t, wk, base+path) }
 	browserMeetsApacheHTTP2(t, page, log, 1)
 }
 
@@ -28,7 +28,7 @@ func TestWebKitVarnishHTTP2(t *testing.T) {
 	wk := startWebKit(t)
 	base, _ := startVarnishTLS(t)
 	for i, path := range []string{"/?set=8000", "/", "/"} {
-		if body, proto := webkitPage(t, wk, base+path); body != "8000" || proto != "h2" {
+		if body, proto := browserPage(t, wk, base+path); body != "8000" || proto != "h2" {
 			t.Fatalf("page %d shows %.60q over %s, want 8000 over h2", i+1, body, proto)
 		}
 	}
@@ -50,22 +50,4 @@ func startWebKit(t *testing.T) *headless.WebKit {
 		t.Fatal(err)
 	}
 	return wk
-}
-
-// webkitPage loads url in wk and returns the page's text and the protocol
-// it came over ("h2", "http/1.1"; "" for WebKitGTK's own error page).
-func webkitPage(t *testing.T, wk *headless.WebKit, url string) (body, protocol string) {
-	t.Helper()
-	if err := wk.Navigate(url); err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	var err error
-	if body, err = wk.Eval(`document.body ? document.body.innerText : ""`); err != nil {
-		t.Fatal(err)
-	}
-	if protocol, err = wk.Eval(`String(performance.getEntriesByType("navigation")[0]?.nextHopProtocol ?? "")`); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("GET %s over %q: %.60q", url, protocol, body)
-	return body, protocol
 }
