@@ -28,8 +28,8 @@ const chromiumPath = "/usr/bin/chromium"
 // Apache's mod_http2, at trace level, logs each header field it receives,
 // so the test sees that Chromium sends each cookie as a field of its own,
 // as Go's client does in TestApacheHTTP2 and TestVarnishHTTP2 (WebKitGTK
-// does not: TestWebKitApacheHTTP2). A page that sets 3 chunks loads; the next page gets
-// Apache's 431 page, and so does the one after.
+// does not: TestWebKitApacheHTTP2). A page that sets 3 chunks loads; the
+// next page gets Apache's 431 page, and so does the one after.
 func TestChromiumApacheHTTP2(t *testing.T) {
 	requireProxy(t, apachePath, "apache2")
 	requireProxy(t, chromiumPath, "chromium")
