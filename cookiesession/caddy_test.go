@@ -38,26 +38,45 @@ func TestCaddy(t *testing.T) {
 // startCaddy runs Caddy as a reverse proxy from a free 127.0.0.1 port to
 // upstream (host:port), speaking HTTP/1.1 and h2c, with extra options
 // for its server, until the test ends. Caddy's storage and its HOME are
-// in a temporary directory, and its admin endpoint is off. It returns the proxy's base URL and its
-// output (Caddy's log).
+// in a temporary directory, and its admin endpoint is off. It returns the
+// proxy's base URL and its output (Caddy's log).
 func startCaddy(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+	t.Helper()
+	return startCaddyServing(t, upstream, global, false)
+}
+
+// startCaddyTLS is startCaddy serving TLS with the test certificate,
+// speaking HTTP/1.1 and HTTP/2 (by ALPN), and returning an https URL.
+func startCaddyTLS(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+	t.Helper()
+	return startCaddyServing(t, upstream, global, true)
+}
+
+// startCaddyServing is startCaddy, over TLS if useTLS.
+func startCaddyServing(t *testing.T, upstream, global string, useTLS bool) (string, *lockedBuilder) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)
+	scheme, protocols, tls := "http", "h1 h2c", ""
+	if useTLS {
+		certFile, keyFile := testCertificate(t)
+		scheme, protocols, tls = "https", "h1 h2", "tls "+certFile+" "+keyFile
+	}
 	conf := fmt.Sprintf(`{
 	admin off
 	auto_https off
 	storage file_system %[1]s
 	servers {
-		protocols h1 h2c
+		protocols %[6]s
 		%[4]s
 	}
 }
-http://%[2]s {
+%[5]s://%[2]s {
 	bind 127.0.0.1
+	%[7]s
 	reverse_proxy %[3]s
 }
-`, dir, addr, upstream, global)
+`, dir, addr, upstream, global, scheme, protocols, tls)
 	confPath := filepath.Join(dir, "Caddyfile")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -66,5 +85,5 @@ http://%[2]s {
 	t.Setenv("XDG_DATA_HOME", dir)
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	out := runProxy(t, "caddy", addr, nil, caddyPath, "run", "--config", confPath, "--adapter", "caddyfile")
-	return "http://" + addr, out
+	return scheme + "://" + addr, out
 }

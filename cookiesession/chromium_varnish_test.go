@@ -102,6 +102,13 @@ func chromiumPage(t *testing.T, ctx context.Context, url string) (body, protocol
 	if err := chromiumNavigate(ctx, url); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
+	return chromiumShown(t, ctx, url)
+}
+
+// chromiumShown returns the text of the page that the browser of ctx
+// shows, loaded from url, and the protocol it came over.
+func chromiumShown(t *testing.T, ctx context.Context, url string) (body, protocol string) {
+	t.Helper()
 	var err error
 	if body, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
 		t.Fatal(err)

@@ -80,6 +80,13 @@ func browserPage(t *testing.T, b scriptedBrowser, url string) (body, protocol st
 	if err := b.Navigate(url); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
+	return browserShown(t, b, url)
+}
+
+// browserShown returns the text of the page that b shows, loaded from
+// url, and the protocol it came over.
+func browserShown(t *testing.T, b scriptedBrowser, url string) (body, protocol string) {
+	t.Helper()
 	var err error
 	if body, err = b.Eval(`document.body ? document.body.innerText : ""`); err != nil {
 		t.Fatal(err)
