@@ -22,7 +22,7 @@ const hitchPath = "/usr/sbin/hitch"
 // Varnish's 400 (varnishlog shows why): the lockout TestVarnish measures.
 func TestChromiumVarnishHTTP2(t *testing.T) {
 	requireProxy(t, chromiumPath, "chromium")
-	base, log := startVarnishTLS(t)
+	base, log := startVarnishTLS(t, hitchBoth)
 
 	t.Run("HTTP/2", func(t *testing.T) {
 		ctx := chromiumContext(t, false)
@@ -51,24 +51,33 @@ func TestChromiumVarnishHTTP2(t *testing.T) {
 }
 
 // startVarnishTLS starts Varnish with its defaults (and HTTP/2) in front of
-// proxyUpstream, behind hitch, which ends TLS and passes each connection
-// on with the PROXY protocol, as browsers reach Varnish. It returns the
-// https URL and varnishlog's output.
-func startVarnishTLS(t *testing.T) (base string, log *lockedBuilder) {
+// proxyUpstream, behind hitch, which ends TLS, offers the protocols in
+// alpn (a list such as hitchBoth), and passes each connection on with the
+// PROXY protocol, as browsers reach Varnish. It returns the https URL and
+// varnishlog's output.
+func startVarnishTLS(t *testing.T, alpn string) (base string, log *lockedBuilder) {
 	t.Helper()
 	requireProxy(t, varnishdPath, "varnish")
 	requireProxy(t, hitchPath, "hitch")
 	upstream := proxyUpstream(t)
 	proxyAddr := freeLocalAddr(t)
 	_, log = startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
-	return startHitch(t, proxyAddr), log
+	return startHitch(t, proxyAddr, alpn), log
 }
 
+// hitchBoth and hitchHTTP1 are the protocols hitch offers by ALPN: both
+// HTTP/2 and HTTP/1.1, or HTTP/1.1 alone, for a browser that cannot turn
+// HTTP/2 off itself (WebKitGTK).
+const (
+	hitchBoth  = "h2,http/1.1"
+	hitchHTTP1 = "http/1.1"
+)
+
 // startHitch runs hitch in the foreground, ending TLS with the test
-// certificate on a free 127.0.0.1 port and offering h2 and http/1.1, in
-// front of backend (host:port), which must take the PROXY protocol
+// certificate on a free 127.0.0.1 port and offering the protocols in alpn,
+// in front of backend (host:port), which must take the PROXY protocol
 // (version 2). It returns the https base URL.
-func startHitch(t *testing.T, backend string) string {
+func startHitch(t *testing.T, backend, alpn string) string {
 	t.Helper()
 	certFile, keyFile := testCertificate(t)
 	cert, err := os.ReadFile(certFile)
@@ -88,7 +97,7 @@ func startHitch(t *testing.T, backend string) string {
 	bhost, bport, _ := strings.Cut(backend, ":")
 	runProxy(t, "hitch", addr, nil, hitchPath,
 		"--frontend=["+host+"]:"+port, "--backend=["+bhost+"]:"+bport,
-		"--write-proxy-v2", "--alpn-protos=h2,http/1.1", "--workers=1",
+		"--write-proxy-v2", "--alpn-protos="+alpn, "--workers=1",
 		"--user=nobody", pemFile)
 	return "https://" + addr
 }

@@ -33,7 +33,7 @@ func TestFirefoxApacheHTTP2(t *testing.T) {
 // one that set it.
 func TestFirefoxVarnishHTTP2(t *testing.T) {
 	requireProxy(t, firefoxPath, "firefox-esr")
-	base, log := startVarnishTLS(t)
+	base, log := startVarnishTLS(t, hitchBoth)
 
 	t.Run("HTTP/2", func(t *testing.T) {
 		ff, err := headless.StartFirefox(t.Context(), t, firefoxPath, true)
