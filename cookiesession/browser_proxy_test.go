@@ -100,12 +100,12 @@ func TestBrowsersCaddyHTTP2(t *testing.T) {
 	requireProxy(t, caddyPath, "caddy")
 	upstream := proxyUpstream(t).Listener.Addr().String()
 	t.Run("defaults, 16 chunks", func(t *testing.T) {
-		base, _ := startCaddyTLS(t, upstream, "")
+		base, _ := startCaddyServing(t, upstream, "", true)
 		keeps := []string{"46500", "46500", "46500"}
 		browsersSee(t, base, []string{"/?set=46500", "/", "/"}, keeps, keeps, keeps)
 	})
 	t.Run("max_header_size 16KB, 8 chunks", func(t *testing.T) {
-		base, _ := startCaddyTLS(t, upstream, "max_header_size 16KB")
+		base, _ := startCaddyServing(t, upstream, "max_header_size 16KB", true)
 		refused := []string{"23000", "HTTP Error 431", "HTTP Error 431"}
 		browsersSee(t, base, []string{"/?set=23000", "/", "/"}, refused, refused, nil)
 
@@ -159,6 +159,33 @@ func TestBrowsersGoMaxHeaderBytes(t *testing.T) {
 	firefox := []string{"23000", navigationFailed + "NS_ERROR_ABORT", navigationFailed + "NS_ERROR_ABORT"}
 	webkit := []string{"23000", "HTTP/2 Error: COMPRESSION_ERROR", "HTTP/2 Error: COMPRESSION_ERROR"}
 	browsersSee(t, srv.URL, paths, chromium, firefox, webkit)
+}
+
+// TestBrowsersTrafficServerHTTP2 runs Chromium, Firefox and WebKitGTK
+// over TLS and HTTP/2 through Apache Traffic Server, as TestTrafficServer
+// does with Go's client over HTTP/1.1:
+//
+//   - with its defaults, a session of 16 chunks (a Cookie header of 62.3
+//     KB) round-trips in the three browsers;
+//   - with request_header_max_size lowered to 16384, the page that sets 8
+//     chunks loads and every later page is Traffic Server's 400 page ("Bad
+//     Request"), in the three browsers: locked out, whether the browser
+//     sends a cookie field per chunk or one for all.
+func TestBrowsersTrafficServerHTTP2(t *testing.T) {
+	requireProxy(t, trafficServerPath, "trafficserver")
+	upstream := proxyUpstream(t).Listener.Addr().String()
+	for _, c := range []struct {
+		name, records, size string
+		want                []string // each page's text, in every browser
+	}{
+		{"defaults, 16 chunks", "", "46500", []string{"46500", "46500", "46500"}},
+		{"16 KiB request headers, 8 chunks", "CONFIG proxy.config.http.request_header_max_size INT 16384", "23000", []string{"23000", "Bad Request", "Bad Request"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			base, _ := startTrafficServerServing(t, upstream, c.records, true)
+			browsersSee(t, base, []string{"/?set=" + c.size, "/", "/"}, c.want, c.want, c.want)
+		})
+	}
 }
 
 // countingRelay listens on a free 127.0.0.1 port and relays each

@@ -45,14 +45,8 @@ func startCaddy(t *testing.T, upstream, global string) (string, *lockedBuilder) 
 	return startCaddyServing(t, upstream, global, false)
 }
 
-// startCaddyTLS is startCaddy serving TLS with the test certificate,
-// speaking HTTP/1.1 and HTTP/2 (by ALPN), and returning an https URL.
-func startCaddyTLS(t *testing.T, upstream, global string) (string, *lockedBuilder) {
-	t.Helper()
-	return startCaddyServing(t, upstream, global, true)
-}
-
-// startCaddyServing is startCaddy, over TLS if useTLS.
+// startCaddyServing is startCaddy, or, if useTLS, the same speaking HTTP/1.1 and HTTP/2 (by ALPN) over TLS with the
+// test certificate, returning an https URL.
 func startCaddyServing(t *testing.T, upstream, global string, useTLS bool) (string, *lockedBuilder) {
 	t.Helper()
 	dir := t.TempDir()

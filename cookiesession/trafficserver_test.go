@@ -182,9 +182,27 @@ func cacheGet(t *testing.T, client *http.Client, u string) (string, []*http.Cook
 // its diags.log too.
 func startTrafficServer(t *testing.T, upstream, records string) (string, *lockedBuilder) {
 	t.Helper()
+	return startTrafficServerServing(t, upstream, records, false)
+}
+
+// startTrafficServerServing is startTrafficServer, or, if useTLS, the same offering HTTP/2 and HTTP/1.1 (by ALPN) over TLS with the
+// test certificate, returning an https URL.
+func startTrafficServerServing(t *testing.T, upstream, records string, useTLS bool) (string, *lockedBuilder) {
+	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)
 	_, port, _ := strings.Cut(addr, ":")
+	scheme, multicert := "http", ""
+	if useTLS {
+		// ssl_multicert.config splits names at commas, which a subtest's
+		// temporary directory may hold, so the names are relative to the
+		// paths set in records.config.
+		certFile, keyFile := testCertificate(t)
+		scheme, port = "https", port+":ssl"
+		multicert = "dest_ip=* ssl_cert_name=" + filepath.Base(certFile) + " ssl_key_name=" + filepath.Base(keyFile) + "\n"
+		records += "\nCONFIG proxy.config.ssl.server.cert.path STRING " + filepath.Dir(certFile) +
+			"\nCONFIG proxy.config.ssl.server.private_key.path STRING " + filepath.Dir(keyFile)
+	}
 	for _, d := range []string{"etc", "cache", "log", "run"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
 			t.Fatal(err)
@@ -211,8 +229,9 @@ CONFIG proxy.config.crash_log_helper STRING /bin/true
 CONFIG proxy.config.url_remap.remap_required INT 1
 %s
 `, port, records),
-		"etc/remap.config":   fmt.Sprintf("map / http://%s/\n", upstream),
-		"etc/storage.config": filepath.Join(dir, "cache") + " 16M\n",
+		"etc/remap.config":         fmt.Sprintf("map / http://%s/\n", upstream),
+		"etc/ssl_multicert.config": multicert,
+		"etc/storage.config":       filepath.Join(dir, "cache") + " 16M\n",
 		"etc/ip_allow.yaml": `ip_allow:
   - apply: in
     ip_addrs: 127.0.0.1
@@ -224,7 +243,7 @@ CONFIG proxy.config.url_remap.remap_required INT 1
     methods: ALL
 `,
 	}
-	for _, name := range []string{"cache.config", "hosting.config", "parent.config", "plugin.config", "socks.config", "splitdns.config", "ssl_multicert.config", "volume.config", "logging.yaml", "sni.yaml", "strategies.yaml"} {
+	for _, name := range []string{"cache.config", "hosting.config", "parent.config", "plugin.config", "socks.config", "splitdns.config", "volume.config", "logging.yaml", "sni.yaml", "strategies.yaml"} {
 		files["etc/"+name] = ""
 	}
 	for name, content := range files {
@@ -244,5 +263,5 @@ CONFIG proxy.config.url_remap.remap_required INT 1
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return "http://" + addr, out
+	return scheme + "://" + addr, out
 }
