@@ -140,25 +140,61 @@ const minWebKitRetries = 20
 // TestBrowsersGoMaxHeaderBytes runs Chromium, Firefox and WebKitGTK over
 // TLS and HTTP/2 against the middleware on Go's own server with
 // MaxHeaderBytes lowered to 16 KiB (from http.DefaultMaxHeaderBytes, 1
-// MB). The page that sets 8 chunks (31 KB of cookies) loads; then, for a
-// request header block this far over the limit, Go's HTTP/2 server ends
-// the connection instead of answering 431 (PROTOCOL_ERROR for Chromium's
-// and Firefox's cookie fields, COMPRESSION_ERROR for WebKitGTK's one
-// field of 31 KB). Chromium and Firefox fail to load the page, and
-// WebKitGTK shows its error page: each browser is locked out, with no
-// status to tell why.
+// MB):
+//
+//   - unbounded, the page that sets 8 chunks (31 KB of cookies) loads;
+//     then, for a request header block this far over the limit, Go's
+//     HTTP/2 server ends the connection instead of answering 431
+//     (PROTOCOL_ERROR for Chromium's and Firefox's cookie fields,
+//     COMPRESSION_ERROR for WebKitGTK's one field of 31 KB). Chromium and
+//     Firefox fail to load the page, and WebKitGTK shows its error page:
+//     each browser is locked out, with no status to tell why;
+//   - with WithMaxCookieHeader(goMaxHeaderBytes), a session whose Cookie
+//     header is just under 16 KiB is written, and the browser's other
+//     request headers take the request over the limit: every later page
+//     is Go's 431, in the three browsers;
+//   - with WithMaxCookieHeader(goMaxHeaderBytes - 2048), what README.md
+//     advises, the largest session the bound lets through (4 chunks, a
+//     Cookie header of 14.3 KB) round-trips in the three browsers, and a
+//     larger one is not written (500) while the browser keeps the session
+//     it had.
 func TestBrowsersGoMaxHeaderBytes(t *testing.T) {
-	app := proxyUpstream(t)
+	paths := []string{"/?set=23000", "/", "/"}
+	t.Run("unbounded", func(t *testing.T) {
+		chromium := []string{"23000", navigationFailed + "ERR_CONNECTION_CLOSED", navigationFailed + "ERR_CONNECTION_CLOSED"}
+		firefox := []string{"23000", navigationFailed + "NS_ERROR_ABORT", navigationFailed + "NS_ERROR_ABORT"}
+		webkit := []string{"23000", "HTTP/2 Error: COMPRESSION_ERROR", "HTTP/2 Error: COMPRESSION_ERROR"}
+		browsersSee(t, startGoMaxHeaderBytes(t), paths, chromium, firefox, webkit)
+	})
+	t.Run("WithMaxCookieHeader(MaxHeaderBytes)", func(t *testing.T) {
+		base := startGoMaxHeaderBytes(t, WithMaxCookieHeader(goMaxHeaderBytes))
+		locked := []string{"12150", "HTTP Error 431", "HTTP Error 431"}
+		browsersSee(t, base, []string{"/?set=12150", "/", "/"}, locked, locked, locked)
+	})
+	t.Run("WithMaxCookieHeader", func(t *testing.T) {
+		base := startGoMaxHeaderBytes(t, WithMaxCookieHeader(goMaxHeaderBytes-2048))
+		paths := []string{"/?set=10600", "/", "/?set=12000", "/"}
+		want := []string{"10600", "10600", "Internal Server Error", "10600"}
+		browsersSee(t, base, paths, want, want, want)
+	})
+}
+
+// goMaxHeaderBytes is the http.Server.MaxHeaderBytes that
+// TestBrowsersGoMaxHeaderBytes gives Go's server.
+const goMaxHeaderBytes = 16 << 10
+
+// startGoMaxHeaderBytes serves proxyUpstream's app, with opts, on Go's
+// own server over TLS, HTTP/2 enabled, with MaxHeaderBytes set to
+// goMaxHeaderBytes, until the test ends. It returns the https URL.
+func startGoMaxHeaderBytes(t *testing.T, opts ...Option) string {
+	t.Helper()
+	app := proxyUpstream(t, opts...)
 	srv := httptest.NewUnstartedServer(app.Config.Handler)
 	srv.EnableHTTP2 = true
-	srv.Config.MaxHeaderBytes = 16 << 10
+	srv.Config.MaxHeaderBytes = goMaxHeaderBytes
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	paths := []string{"/?set=23000", "/", "/"}
-	chromium := []string{"23000", navigationFailed + "ERR_CONNECTION_CLOSED", navigationFailed + "ERR_CONNECTION_CLOSED"}
-	firefox := []string{"23000", navigationFailed + "NS_ERROR_ABORT", navigationFailed + "NS_ERROR_ABORT"}
-	webkit := []string{"23000", "HTTP/2 Error: COMPRESSION_ERROR", "HTTP/2 Error: COMPRESSION_ERROR"}
-	browsersSee(t, srv.URL, paths, chromium, firefox, webkit)
+	return srv.URL
 }
 
 // TestBrowsersTrafficServerHTTP2 runs Chromium, Firefox and WebKitGTK

@@ -230,6 +230,13 @@ const MinCookieHeader = 512
 // no response header block over 64 KiB, so behind it with
 // WithMaxChunks(16) use WithMaxCookieHeader(61440) (TestApacheHTTP2).
 //
+// Go's own server limits request headers too, to 1 MB by default. An app
+// that lowers http.Server.MaxHeaderBytes should set n 2048 below it, for
+// the browser's other headers: with MaxHeaderBytes at 16 KiB, a bound of
+// 14,336 keeps Chromium, Firefox and WebKitGTK reading the session over
+// HTTP/2, where a bound of 16,384 lets through a session that gets 431 on
+// every later request (TestBrowsersGoMaxHeaderBytes).
+//
 // The bound applies to writing only: a session already in the client's
 // cookies is still read when it fits in [WithMaxChunks] cookies.
 func WithMaxCookieHeader(n int) Option { return func(c *config) { c.maxCookieHeader = n } }
