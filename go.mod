@@ -12,6 +12,7 @@ require (
 	github.com/gorilla/sessions v1.4.0
 	golang.org/x/crypto v0.58.0
 	golang.org/x/sys v0.49.0
+	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
 require (

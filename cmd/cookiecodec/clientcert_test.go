@@ -12,6 +12,9 @@ import (
 	"log"
 	"math/big"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +22,8 @@ import (
 
 // testCert makes a certificate for cn, for client authentication, signed
 // by parent's key (self-signed when parent is nil), and returns it with
-// its key in PEM.
+// its key in PEM. It is a CA when self-signed or when cn ends in " CA"
+// (an intermediate).
 func testCert(t *testing.T, cn string, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (cert *x509.Certificate, key *ecdsa.PrivateKey, certPEM, keyPEM []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -34,9 +38,11 @@ func testCert(t *testing.T, cn string, parent *x509.Certificate, parentKey *ecds
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}
-	if parent == nil {
+	if parent == nil || strings.HasSuffix(cn, " CA") {
 		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true
 		tmpl.KeyUsage |= x509.KeyUsageCertSign
+	}
+	if parent == nil {
 		parent, parentKey = tmpl, key
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
@@ -56,6 +62,19 @@ func testCert(t *testing.T, cn string, parent *x509.Certificate, parentKey *ecds
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 }
 
+// mutualTLSServer starts a server that sets the dev cookie over TLS (up to
+// maxVersion; 0 for Go's highest) to clients with a certificate signed by
+// a CA in pool, and refuses the others, until the test ends.
+func mutualTLSServer(t *testing.T, pool *x509.CertPool, maxVersion uint16) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(setCookies("", "session="+devCookie+"; Secure"))
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MaxVersion: maxVersion}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // TestFetchClientCert fetches from a server that requires a client
 // certificate signed by its own CA (mutual TLS).
 func TestFetchClientCert(t *testing.T) {
@@ -65,11 +84,7 @@ func TestFetchClientCert(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AddCert(ca)
 
-	srv := httptest.NewUnstartedServer(setCookies("", "session="+devCookie+"; Secure"))
-	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
-	srv.StartTLS()
-	defer srv.Close()
+	srv := mutualTLSServer(t, pool, 0)
 
 	cert := writeFile(t, "alice.crt", certPEM)
 	key := writeFile(t, "alice.key", keyPEM)
@@ -99,11 +114,7 @@ func TestFetchClientCert(t *testing.T) {
 	}
 	// Go's TLS 1.2 server refuses with a less specific alert,
 	// handshake_failure.
-	srv12 := httptest.NewUnstartedServer(setCookies("", "session="+devCookie+"; Secure"))
-	srv12.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MaxVersion: tls.VersionTLS12}
-	srv12.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv12.StartTLS()
-	defer srv12.Close()
+	srv12 := mutualTLSServer(t, pool, tls.VersionTLS12)
 	tests = append(tests,
 		cliCase{name: "TLS 1.2, no certificate", args: []string{"decode", "--insecure", "--url", srv12.URL + "/"}, code: exitFailed,
 			stderr: []string{"remote error: tls: handshake failure", "hint: the TLS handshake failed: if the server wants a client certificate (mutual TLS), give it with --client-cert"}},
@@ -115,6 +126,86 @@ func TestFetchClientCert(t *testing.T) {
 			stdout, stderr := tt.check(t)
 			if strings.Contains(stdout+stderr, "PRIVATE KEY") || strings.Contains(stdout+stderr, strings.Split(string(keyPEM), "\n")[1]) {
 				t.Errorf("the output shows the private key:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+}
+
+// opensslPath is Debian's OpenSSL command, which makes the PKCS#12 files
+// of TestFetchClientCertPKCS12 as other tools do.
+const opensslPath = "/usr/bin/openssl"
+
+// TestFetchClientCertPKCS12 fetches from a server that requires a client
+// certificate, given with its intermediate CA as PKCS#12 files made by the
+// real OpenSSL: its
+// default (AES-256 and PBKDF2, as OpenSSL 3 and current browsers export),
+// its -legacy format (3DES and RC2, as older tools export), and one with
+// an empty password.
+func TestFetchClientCertPKCS12(t *testing.T) {
+	if _, err := os.Stat(opensslPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("OpenSSL is required in CI (%s): %v", opensslPath, err)
+		}
+		t.Skipf("OpenSSL not available (%s): %v", opensslPath, err)
+	}
+	// The server trusts the root only, so the client must send the
+	// intermediate that signed its certificate: the PKCS#12 file's chain.
+	root, rootKey, _, _ := testCert(t, "root CA", nil, nil)
+	intermediate, intermediateKey, intermediatePEM, _ := testCert(t, "intermediate CA", root, rootKey)
+	_, _, certPEM, keyPEM := testCert(t, "alice", intermediate, intermediateKey)
+	pool := x509.NewCertPool()
+	pool.AddCert(root)
+	srv := mutualTLSServer(t, pool, 0)
+
+	const password = "correct horse"
+	t.Setenv("P12_PASSWORD", password)
+	t.Setenv("P12_WRONG", "battery staple")
+	cert := writeFile(t, "alice.crt", certPEM)
+	key := writeFile(t, "alice.key", keyPEM)
+	chainFile := writeFile(t, "intermediate.crt", intermediatePEM)
+	p12 := func(name string, extra ...string) string {
+		out := filepath.Join(t.TempDir(), name)
+		args := append([]string{"pkcs12", "-export", "-in", cert, "-inkey", key, "-certfile", chainFile, "-out", out}, extra...)
+		cmd := exec.CommandContext(t.Context(), opensslPath, args...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, b)
+		}
+		return out
+	}
+	modern := p12("alice.p12", "-passout", "env:P12_PASSWORD")
+	legacy := p12("alice-legacy.p12", "-legacy", "-passout", "env:P12_PASSWORD")
+	open := p12("alice-open.p12", "-passout", "pass:")
+
+	fetch := func(flags ...string) []string {
+		return append(append([]string{"decode"}, flags...), "--now", devNow, "--insecure", "--url", srv.URL+"/")
+	}
+	tests := []cliCase{
+		{name: "OpenSSL's default format", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_PASSWORD"), code: exitOK,
+			stdout: []string{`"user": "alice"`}},
+		{name: "OpenSSL's legacy format", args: fetch("--client-cert", legacy, "--client-cert-password-env", "P12_PASSWORD"), code: exitOK,
+			stdout: []string{`"user": "alice"`}},
+		{name: "empty password", args: fetch("--client-cert", open), code: exitOK,
+			stdout: []string{`"user": "alice"`}},
+		{name: "wrong password", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_WRONG"), code: exitFailed,
+			stderr: []string{"--client-cert " + modern + ": PKCS#12 file, and the password of $P12_WRONG does not open it"}},
+		{name: "password not given", args: fetch("--client-cert", modern), code: exitFailed,
+			stderr: []string{"an empty password does not open it; give its password with --client-cert-password-env VAR"}},
+		{name: "password variable not set", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_UNSET"), code: exitUsage,
+			stderr: []string{"--client-cert-password-env P12_UNSET: the environment variable is not set"}},
+		{name: "key beside a PKCS#12 file", args: fetch("--client-cert", modern, "--client-key", key), code: exitUsage,
+			stderr: []string{"--client-key: " + modern + " is not PEM, so it is read as PKCS#12, which holds its own key"}},
+		{name: "password for a PEM certificate", args: fetch("--client-cert", cert, "--client-key", key, "--client-cert-password-env", "P12_PASSWORD"), code: exitUsage,
+			stderr: []string{"--client-cert-password-env is for a PKCS#12 --client-cert; " + cert + " is PEM"}},
+		{name: "password without certificate", args: fetch("--client-cert-password-env", "P12_PASSWORD"), code: exitUsage,
+			stderr: []string{"--client-cert-password-env needs --client-cert"}},
+		{name: "neither PEM nor PKCS#12", args: fetch("--client-cert", writeFile(t, "junk.p12", []byte("\x30\x03\x02\x01\x05"))), code: exitFailed,
+			stderr: []string{"neither PEM nor a PKCS#12 file this tool reads"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr := tt.check(t)
+			if strings.Contains(stdout+stderr, password) {
+				t.Errorf("the output shows the password:\n%s%s", stdout, stderr)
 			}
 		})
 	}

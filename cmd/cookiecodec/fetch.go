@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -9,10 +10,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 // Limits of --url. Every hop's response headers are capped by the
@@ -149,37 +152,81 @@ func (c *cli) fetchBody() (string, io.Reader, error) {
 	return method, body, nil
 }
 
-// clientCertificates loads --client-cert and its key (--client-key, or the
-// same file) for mutual TLS; none without --client-cert. Neither file's
-// content is ever printed.
+// clientCertificates loads --client-cert and its key for mutual TLS; none
+// without --client-cert. A PEM --client-cert takes its key from
+// --client-key, or from the same file. Any other --client-cert is read as
+// PKCS#12, which holds the certificate, its chain and the key, with the
+// password of --client-cert-password-env (empty without it). Neither
+// file's content nor the password is ever printed.
 func (c *cli) clientCertificates() ([]tls.Certificate, error) {
 	if !c.opts.set["client-cert"] {
-		if c.opts.set["client-key"] {
-			return nil, usagef("--client-key needs --client-cert")
+		for _, f := range []string{"client-key", "client-cert-password-env"} {
+			if c.opts.set[f] {
+				return nil, usagef("--%s needs --client-cert", f)
+			}
 		}
 		return nil, nil
 	}
-	certPEM, err := readSecretFile("--client-cert", c.opts.clientCert, "a certificate chain is a few KB")
+	certFile, err := readSecretFile("--client-cert", c.opts.clientCert, "a certificate chain is a few KB")
 	if err != nil {
 		return nil, err
 	}
-	keyPEM, keyFlag, keyPath := certPEM, "--client-cert", c.opts.clientCert
+	if !bytes.Contains(certFile, []byte("-----BEGIN ")) {
+		return c.pkcs12Certificate(certFile)
+	}
+	if c.opts.set["client-cert-password-env"] {
+		return nil, usagef("--client-cert-password-env is for a PKCS#12 --client-cert; %s is PEM", c.opts.clientCert)
+	}
+	keyPEM, keyFlag, keyPath := certFile, "--client-cert", c.opts.clientCert
 	if c.opts.set["client-key"] {
 		keyFlag, keyPath = "--client-key", c.opts.clientKey
 		if keyPEM, err = readSecretFile(keyFlag, keyPath, "a private key is a few KB"); err != nil {
 			return nil, err
 		}
 	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	cert, err := tls.X509KeyPair(certFile, keyPEM)
 	if err != nil {
 		return nil, fmt.Errorf("--client-cert %s with the key of %s %s: %w", c.opts.clientCert, keyFlag, keyPath, err)
 	}
 	return []tls.Certificate{cert}, nil
 }
 
+// pkcs12Certificate decodes der, the PKCS#12 file of --client-cert, with
+// the password of --client-cert-password-env.
+func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
+	path := c.opts.clientCert
+	if c.opts.set["client-key"] {
+		return nil, usagef("--client-key: %s is not PEM, so it is read as PKCS#12, which holds its own key", path)
+	}
+	password, source := "", "an empty password"
+	if c.opts.set["client-cert-password-env"] {
+		v, ok := os.LookupEnv(c.opts.clientCertPass)
+		if !ok {
+			return nil, usagef("--client-cert-password-env %s: the environment variable is not set", c.opts.clientCertPass)
+		}
+		password, source = v, "the password of $"+c.opts.clientCertPass
+	}
+	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+	switch {
+	case errors.Is(err, pkcs12.ErrIncorrectPassword):
+		hint := ""
+		if !c.opts.set["client-cert-password-env"] {
+			hint = "; give its password with --client-cert-password-env VAR"
+		}
+		return nil, fmt.Errorf("--client-cert %s: PKCS#12 file, and %s does not open it%s", path, source, hint)
+	case err != nil:
+		return nil, fmt.Errorf("--client-cert %s: neither PEM nor a PKCS#12 file this tool reads: %w", path, err)
+	}
+	cert := tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}
+	for _, ca := range chain {
+		cert.Certificate = append(cert.Certificate, ca.Raw)
+	}
+	return []tls.Certificate{cert}, nil
+}
+
 // fetchFlagsUnused refuses the flags that only mean something with --url.
 func (c *cli) fetchFlagsUnused() error {
-	for _, f := range []string{"data", "request", "header", "timeout", "insecure", "client-cert", "client-key"} {
+	for _, f := range []string{"data", "request", "header", "timeout", "insecure", "client-cert", "client-key", "client-cert-password-env"} {
 		if c.opts.set[f] {
 			return usagef("--%s needs --url", f)
 		}

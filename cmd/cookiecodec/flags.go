@@ -49,8 +49,9 @@ type options struct {
 	timeout  time.Duration
 	insecure bool
 
-	clientCert string
-	clientKey  string
+	clientCert     string
+	clientKey      string
+	clientCertPass string
 }
 
 // stringList is a repeatable string flag.
@@ -72,7 +73,7 @@ const (
 	gSign                 // --timestamp, --compress
 	gLifetime             // --lifetime, --idle
 	gAudit                // --wordlist, --workers
-	gFetch                // --url, --data, --request, --header, --timeout, --insecure, --client-cert, --client-key
+	gFetch                // --url, --data, --request, --header, --timeout, --insecure, --client-cert, --client-key, --client-cert-password-env
 )
 
 var verbGroups = map[string]int{
@@ -144,8 +145,9 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.Var(&o.headers, "header", "with --url: send this request header, \"Name: value\"; repeat for more (on a redirect to another host, Cookie and Authorization are dropped, as Go and browsers do)")
 		fs.DurationVar(&o.timeout, "timeout", defaultFetchTimeout, "with --url: give up on the whole exchange, redirects included, after this long")
 		fs.BoolVar(&o.insecure, "insecure", false, "with --url: do not verify the server's TLS certificate (local development certificates; warns)")
-		fs.StringVar(&o.clientCert, "client-cert", "", "with --url: present this client certificate (PEM) to a server that asks for one (mutual TLS); its private key comes from --client-key, or from this file when it holds both")
-		fs.StringVar(&o.clientKey, "client-key", "", "with --url: the private key (PEM) of --client-cert")
+		fs.StringVar(&o.clientCert, "client-cert", "", "with --url: present this client certificate to a server that asks for one (mutual TLS): PEM, with its private key from --client-key or from this file when it holds both; or a PKCS#12 file (.p12, .pfx: certificate, chain and key, as browsers export them)")
+		fs.StringVar(&o.clientKey, "client-key", "", "with --url: the private key (PEM) of a PEM --client-cert")
+		fs.StringVar(&o.clientCertPass, "client-cert-password-env", "", "with a PKCS#12 --client-cert: read its password from this environment variable (none: the file has an empty password)")
 	}
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
@@ -197,34 +199,35 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 
 // flagArgs names the argument of each flag in the help text.
 var flagArgs = map[string]string{
-	"format":            "auto|flask|native|gorilla",
-	"name":              "NAME",
-	"key-file":          "PATH",
-	"fallback-key-file": "PATH",
-	"key-env":           "VAR",
-	"secret":            "TEXT",
-	"hash-key-file":     "PATH",
-	"block-key-file":    "PATH",
-	"salt":              "SALT",
-	"digest":            "sha1|sha224|sha256|sha384|sha512|md5",
-	"key-derivation":    "hmac|django-concat|concat|none",
-	"max-age":           "SECONDS|DURATION|none",
-	"purpose":           "PURPOSE",
-	"skew":              "DURATION",
-	"now":               "UNIX|RFC3339",
-	"timestamp":         "UNIX",
-	"compress":          "auto|always|never",
-	"lifetime":          "DURATION",
-	"idle":              "DURATION",
-	"wordlist":          "PATH",
-	"workers":           "N",
-	"url":               "URL",
-	"header":            "'Name: value'",
-	"data":              "BODY",
-	"request":           "METHOD",
-	"client-cert":       "PATH",
-	"client-key":        "PATH",
-	"timeout":           "DURATION",
+	"format":                   "auto|flask|native|gorilla",
+	"name":                     "NAME",
+	"key-file":                 "PATH",
+	"fallback-key-file":        "PATH",
+	"key-env":                  "VAR",
+	"secret":                   "TEXT",
+	"hash-key-file":            "PATH",
+	"block-key-file":           "PATH",
+	"salt":                     "SALT",
+	"digest":                   "sha1|sha224|sha256|sha384|sha512|md5",
+	"key-derivation":           "hmac|django-concat|concat|none",
+	"max-age":                  "SECONDS|DURATION|none",
+	"purpose":                  "PURPOSE",
+	"skew":                     "DURATION",
+	"now":                      "UNIX|RFC3339",
+	"timestamp":                "UNIX",
+	"compress":                 "auto|always|never",
+	"lifetime":                 "DURATION",
+	"idle":                     "DURATION",
+	"wordlist":                 "PATH",
+	"workers":                  "N",
+	"url":                      "URL",
+	"header":                   "'Name: value'",
+	"data":                     "BODY",
+	"request":                  "METHOD",
+	"client-cert":              "PATH",
+	"client-key":               "PATH",
+	"client-cert-password-env": "VAR",
+	"timeout":                  "DURATION",
 }
 
 // printFlags lists the flags of fs GNU-style ("--name VALUE"), which is
