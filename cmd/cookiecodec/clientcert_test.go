@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 // testCert makes a certificate for cn, for client authentication, signed
@@ -176,10 +178,21 @@ func TestFetchClientCertPKCS12(t *testing.T) {
 	legacy := p12("alice-legacy.p12", "-legacy", "-passout", "env:P12_PASSWORD")
 	open := p12("alice-open.p12", "-passout", "pass:")
 
+	// OpenSSL refuses to pack a key with a certificate it does not match;
+	// go-pkcs12's encoder does not check.
+	leaf, _, _, _ := testCert(t, "alice", intermediate, intermediateKey)
+	_, otherKey, _, _ := testCert(t, "mallory", intermediate, intermediateKey)
+	mismatched, err := pkcs12.Modern.Encode(otherKey, leaf, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	fetch := func(flags ...string) []string {
 		return append(append([]string{"decode"}, flags...), "--now", devNow, "--insecure", "--url", srv.URL+"/")
 	}
 	tests := []cliCase{
+		{name: "key of another certificate", args: fetch("--client-cert", writeFile(t, "mismatched.p12", mismatched)), code: exitFailed,
+			stderr: []string{"the private key in the PKCS#12 file is not the key of its certificate"}},
 		{name: "OpenSSL's default format", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_PASSWORD"), code: exitOK,
 			stdout: []string{`"user": "alice"`}},
 		{name: "OpenSSL's legacy format", args: fetch("--client-cert", legacy, "--client-cert-password-env", "P12_PASSWORD"), code: exitOK,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -216,6 +217,11 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 		return nil, fmt.Errorf("--client-cert %s: PKCS#12 file, and %s does not open it%s", path, source, hint)
 	case err != nil:
 		return nil, fmt.Errorf("--client-cert %s: neither PEM nor a PKCS#12 file this tool reads: %w", path, err)
+	}
+	// As tls.X509KeyPair checks for PEM: the key must be the certificate's.
+	signer, ok := key.(crypto.Signer)
+	if pub, isComparable := leaf.PublicKey.(interface{ Equal(crypto.PublicKey) bool }); !ok || !isComparable || !pub.Equal(signer.Public()) {
+		return nil, fmt.Errorf("--client-cert %s: the private key in the PKCS#12 file is not the key of its certificate", path)
 	}
 	cert := tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}
 	for _, ca := range chain {
