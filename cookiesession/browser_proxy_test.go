@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,14 +57,7 @@ func TestBrowsersHAProxyHTTP2(t *testing.T) {
 	requireProxy(t, haproxyPath, "haproxy")
 	upstream := proxyUpstream(t)
 	// HAProxy reads the certificate and its key from one PEM file.
-	certFile, keyFile := testCertificate(t)
-	cert, err := os.ReadFile(certFile)
-	must(t, err)
-	key, err := os.ReadFile(keyFile)
-	must(t, err)
-	pemFile := certFile + ".haproxy"
-	must(t, os.WriteFile(pemFile, append(cert, key...), 0o600))
-	bind := " ssl crt " + pemFile + " alpn h2,http/1.1"
+	bind := " ssl crt " + testCertificateBundle(t) + " alpn h2,http/1.1"
 
 	for _, c := range []struct {
 		name, global, size string

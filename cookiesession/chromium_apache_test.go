@@ -153,6 +153,20 @@ func testCertificate(t *testing.T) (certFile, keyFile string) {
 	return certFile, keyFile
 }
 
+// testCertificateBundle writes testCertificate's key and certificate into
+// one PEM file, as hitch and HAProxy read them, and returns its path.
+func testCertificateBundle(t *testing.T) string {
+	t.Helper()
+	certFile, keyFile := testCertificate(t)
+	cert, err := os.ReadFile(certFile)
+	must(t, err)
+	key, err := os.ReadFile(keyFile)
+	must(t, err)
+	bundle := filepath.Join(filepath.Dir(certFile), "bundle.pem")
+	must(t, os.WriteFile(bundle, append(key, cert...), 0o600))
+	return bundle
+}
+
 // chromiumContext starts Debian's Chromium, headless, accepting the test
 // certificate, with HTTP/2 turned off if noHTTP2, for the test's duration
 // (at most 90 s).

@@ -2,8 +2,6 @@ package cookiesession
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,19 +77,7 @@ const (
 // (version 2). It returns the https base URL.
 func startHitch(t *testing.T, backend, alpn string) string {
 	t.Helper()
-	certFile, keyFile := testCertificate(t)
-	cert, err := os.ReadFile(certFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := os.ReadFile(keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemFile := filepath.Join(t.TempDir(), "hitch.pem")
-	if err := os.WriteFile(pemFile, append(key, cert...), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pemFile := testCertificateBundle(t)
 	addr := freeLocalAddr(t)
 	host, port, _ := strings.Cut(addr, ":")
 	bhost, bport, _ := strings.Cut(backend, ":")
