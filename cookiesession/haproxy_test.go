@@ -35,6 +35,10 @@ const (
 //   - with haproxyDefaultChunksConfig (32 KiB buffers), a session of 4
 //     full chunks (16.0 KB) round-trips, and one of 9 chunks (34.9 KB)
 //     gets 502;
+//   - with 64 KiB buffers, a response that sets 16 full chunks gets 502
+//     and a request that carries them (set without the proxy) gets 400,
+//     so haproxyProxyConfig's 128 KiB is the smallest power of two that
+//     carries them;
 //   - with haproxyProxyConfig (128 KiB buffers), sessions of 4 chunks and
 //     16 full chunks (65.3 KB) round-trip.
 //
@@ -55,6 +59,8 @@ func TestHAProxy(t *testing.T) {
 		{"32 KiB buffers, 4 full chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 11900, want: 200, body: "11900", cookies: 4}, {want: 200, body: "11900"}}, ""},
 		{"32 KiB buffers, 9 chunks", haproxyDefaultChunksConfig, []proxyStep{{set: 26000, want: 502, cookies: 9}}, " PH-- "},
 		{"128 KiB buffers, 4 chunks", haproxyProxyConfig, []proxyStep{{set: 11000, want: 200, body: "11000", cookies: 4}, {want: 200, body: "11000"}}, ""},
+		{"64 KiB buffers, response setting 16 full chunks", "tune.bufsize 65536", []proxyStep{{set: 48750, want: 502, cookies: 16}}, " PH-- "},
+		{"64 KiB buffers, request with 16 full chunks", "tune.bufsize 65536", []proxyStep{{set: 48750, direct: true, want: 200, body: "48750", cookies: 16}, {want: 400}}, " PR-- "},
 		{"128 KiB buffers, 16 full chunks", haproxyProxyConfig, []proxyStep{{set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
 	}, startHAProxy)
 }
