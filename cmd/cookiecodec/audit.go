@@ -27,11 +27,15 @@ const maxAuditSize = 16 << 10
 
 // auditBatch is a run of consecutive list entries.
 type auditBatch struct {
-	list    int // 0 built-in, 1 wordlist
-	first   int // 1-based entry number of words[0]
-	words   [][]byte
-	params  []codec.Params
-	changes [][]string
+	list  int // 0 built-in, 1 wordlist
+	first int // 1-based entry number of words[0]
+	words [][]byte
+	// literals[i], when not nil, is what words[i] stands for as a Python
+	// string or bytes literal (flask-unsign's wordlist format), tried
+	// after words[i] itself; nil for the built-in list.
+	literals [][]byte
+	params   []codec.Params
+	changes  [][]string
 }
 
 // auditMatch is a found secret: where it is, never what it is beyond its
@@ -43,6 +47,7 @@ type auditMatch struct {
 	last    string
 	params  codec.Params
 	changes []string
+	literal bool // the wordlist line matched read as a Python literal
 }
 
 // auditReport is the --json object of audit.
@@ -64,6 +69,10 @@ type auditFound struct {
 	Salt          string `json:"salt"`
 	KeyDerivation string `json:"key_derivation"`
 	Digest        string `json:"digest"`
+	// PythonLiteral: the wordlist line matched as the Python string or
+	// bytes literal it is written as (flask-unsign's wordlist format),
+	// not as its raw bytes.
+	PythonLiteral bool `json:"python_literal,omitempty"`
 }
 
 // audit checks the cookie against the built-in list and the wordlist. It
@@ -197,7 +206,8 @@ func (c *cli) audit() (int, error) {
 		}
 		rep.Weak = true
 		rep.Match = &auditFound{List: list, Entry: found.entry, First: found.first, Last: found.last,
-			Salt: found.params.Salt, KeyDerivation: string(found.params.Derivation), Digest: string(found.params.Digest)}
+			Salt: found.params.Salt, KeyDerivation: string(found.params.Derivation), Digest: string(found.params.Digest),
+			PythonLiteral: found.literal}
 		if len(found.changes) > 0 {
 			rep.Hints = append(rep.Hints, "found with "+joinAnd(found.changes)+": the app does not use Flask's defaults")
 		}
@@ -209,6 +219,9 @@ func (c *cli) audit() (int, error) {
 		where := fmt.Sprintf("entry %d of the built-in list", rep.Match.Entry)
 		if rep.Match.List == "wordlist" {
 			where = fmt.Sprintf("line %d of the wordlist", rep.Match.Entry)
+			if rep.Match.PythonLiteral {
+				where += " read as a Python literal"
+			}
 		}
 		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with %s (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
 			where, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
@@ -266,11 +279,19 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 						}
 						checkers[bp] = chk
 					}
+					tried := len(b.words)
 					for i, w := range b.words {
+						literal := false
 						if !chk.Check(w) {
-							continue
+							if b.literals == nil || b.literals[i] == nil {
+								continue
+							}
+							tried++
+							if w, literal = b.literals[i], true; !chk.Check(w) {
+								continue
+							}
 						}
-						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi]}
+						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi], literal: literal}
 						m.first, m.last = firstLast(w)
 						mu.Lock()
 						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {
@@ -279,7 +300,7 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 						mu.Unlock()
 						cancel()
 					}
-					checked.Add(int64(len(b.words)))
+					checked.Add(int64(tried))
 				}
 			}
 		}()
@@ -291,23 +312,25 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 }
 
 // streamWordlist sends the lines of r as batches: raw bytes without the
-// line ending ("\n" or "\r\n"), numeric and non-UTF-8 lines included. A
-// line longer than maxWordlistLine is skipped but keeps its entry number.
+// line ending ("\n" or "\r\n"), numeric and non-UTF-8 lines included, and
+// for a line that is a Python string or bytes literal, the value it is
+// written as (see [pythonLiteral]). A line longer than maxWordlistLine is
+// skipped but keeps its entry number.
 func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<- auditBatch) (skipped int, err error) {
 	br := bufio.NewReaderSize(r, maxWordlistLine)
 	const batchSize = 4096
 	entry, first := 0, 0
-	var words [][]byte
+	var words, literals [][]byte
 	flush := func() bool {
 		if len(words) == 0 {
 			return true
 		}
 		select {
-		case out <- auditBatch{list: 1, first: first, words: words, params: []codec.Params{p}, changes: [][]string{nil}}:
+		case out <- auditBatch{list: 1, first: first, words: words, literals: literals, params: []codec.Params{p}, changes: [][]string{nil}}:
 		case <-ctx.Done():
 			return false
 		}
-		words = nil
+		words, literals = nil, nil
 		return true
 	}
 	for {
@@ -336,6 +359,11 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 				first = entry
 			}
 			words = append(words, append([]byte(nil), w...))
+			lit, ok := pythonLiteral(w)
+			if !ok {
+				lit = nil
+			}
+			literals = append(literals, lit)
 			if len(words) == batchSize && !flush() {
 				return skipped, nil
 			}

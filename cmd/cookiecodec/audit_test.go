@@ -176,3 +176,73 @@ func TestAuditCancels(t *testing.T) {
 		}
 	}
 }
+
+// flaskUnsignWordlist has the real Flask sign a session under each of
+// three secrets (bytes, a str with a quote and non-ASCII text, and one
+// whose repr() needs double quotes), and writes a wordlist in
+// flask-unsign's format: repr() of each line, decoys first. It prints
+// the cookies, one per line, then the wordlist.
+const flaskUnsignWordlist = `
+import sys
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+secrets = [b"\xd2U\x8dF\xd0\xa4\x14Z7\x83P\xdc\t\xcek/", "it's \u00e9\tsecret", 'say "hi"']
+for s in secrets:
+    app = Flask("audit")
+    app.secret_key = s
+    print(SecureCookieSessionInterface().get_signing_serializer(app).dumps({"user": "eve"}))
+decoys = ["    SECRET_KEY = '{0}'", b"\xd2U\x8dF", "it's", "dev2", 'say "hi" '] * 40
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for line in decoys + secrets:
+        f.write(repr(line) + "\n")
+`
+
+// TestAuditFlaskUnsignWordlist audits cookies the real Flask signed with
+// binary and quoted secrets against a wordlist in flask-unsign's format
+// (one Python literal per line): each is found at its line, read as a
+// Python literal, and only the first and last character are shown.
+func TestAuditFlaskUnsignWordlist(t *testing.T) {
+	py := "/usr/bin/python3"
+	path := writeFile(t, "all.txt", nil)
+	out, err := exec.CommandContext(context.Background(), py, "-c", flaskUnsignWordlist, path).Output()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("real Flask is required in CI (%s): %v", py, err)
+		}
+		t.Skipf("real Flask not available (%s): %v", py, err)
+	}
+	cookies := strings.Fields(string(out))
+	if len(cookies) != 3 {
+		t.Fatalf("python printed %q", out)
+	}
+	const decoys = 200
+	tests := []struct {
+		entry       float64
+		first, last string
+	}{
+		{decoys + 1, `'\xd2'`, "'/'"},
+		{decoys + 2, "'i'", "'t'"},
+		{decoys + 3, "'s'", `'"'`},
+	}
+	// With one worker, the whole built-in list is checked before the
+	// wordlist, which fits in one batch: every one of its 203 lines is
+	// tried raw and as a literal.
+	_, stdout, _ := runCLI(t, "", "audit", "--json", "--workers", "1", cookies[0])
+	builtin := jsonOut(t, stdout)["checked"].(float64)
+	for i, tt := range tests {
+		code, stdout, stderr := runCLI(t, "", "audit", "--json", "--workers", "1", "--wordlist", path, cookies[i])
+		m := jsonOut(t, stdout)
+		match, _ := m["match"].(map[string]any)
+		if code != exitFailed || match == nil || match["entry"] != tt.entry || match["python_literal"] != true ||
+			match["first"] != tt.first || match["last"] != tt.last {
+			t.Fatalf("cookie %d: exit %d %v %s", i, code, m, stderr)
+		}
+		if checked := m["checked"].(float64) - builtin; checked != 2*(decoys+3) {
+			t.Errorf("cookie %d: %v wordlist candidates checked, want %d: each line raw and as a literal", i, checked, 2*(decoys+3))
+		}
+	}
+	code, stdout, _ := runCLI(t, "", "audit", "--wordlist", path, cookies[0])
+	if want := "WEAK SECRET: the cookie is signed with line 201 of the wordlist read as a Python literal (first character '\\xd2', last '/')"; code != exitFailed || !strings.HasPrefix(stdout, want) {
+		t.Fatalf("exit %d, text output %q, want it to start with %q", code, stdout, want)
+	}
+}

@@ -89,7 +89,7 @@ var verbSynopsis = map[string]string{
 	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.\n\n" + fetchHelp,
 	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood). Prints the cookie value.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
-	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of raw lines. A match is shown\nonly as its entry number and first and last character. The digest is read\nfrom the signature's length unless --digest is given; the built-in list is also\ntried with the usual salts and key derivations unless --salt or\n--key-derivation is given. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
+	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of lines, each tried as its\nraw bytes and, when it is a Python string or bytes literal (the format of\nflask-unsign's wordlists), as the value it spells. A match is shown only as its\nentry number and first and last character. The digest is read from the\nsignature's length unless --digest is given; the built-in list is also tried\nwith the usual salts and key derivations unless --salt or --key-derivation is\ngiven. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
 }
 
 // fetchHelp explains --url in the help of decode, verify and audit.
@@ -187,7 +187,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.idle, "idle", "", "native: idle timeout from the last issue (default none)")
 	}
 	if g&gAudit != 0 {
-		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file (raw bytes: numeric and non-UTF-8 lines are fine)")
+		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file, as raw bytes (numeric and non-UTF-8 lines are fine) and, when the line is a Python string or bytes literal as in flask-unsign's wordlists ('secret', b'\\xd2U'), as the value it spells")
 		fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: all cores)")
 	}
 	fs.Usage = func() {
