@@ -212,7 +212,7 @@ func TestFetch(t *testing.T) {
 		{name: "insecure without url", args: []string{"verify", "--key-file", devKey, "--insecure", devCookie}, code: exitUsage, stderr: []string{"--insecure needs --url"}},
 		{name: "bad header", args: []string{"decode", "--header", "Authorization Bearer secret", "--url", base + "/auth"}, code: exitUsage, stderr: []string{"--header number 1: want \"Name: value\""}},
 		{name: "bad timeout", args: []string{"decode", "--timeout", "0s", "--url", base + "/login"}, code: exitUsage, stderr: []string{"--timeout 0s"}},
-		{name: "sign has no url", args: []string{"sign", "--url", base}, code: exitUsage, stderr: []string{"not defined: -url"}},
+		{name: "sign has no url", args: []string{"sign", "--url", base}, code: exitUsage, stderr: []string{"sign takes no flag --url"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

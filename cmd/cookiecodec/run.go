@@ -75,8 +75,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case "decode", "verify", "sign", "keygen", "audit":
 	default:
+		if cmd, notes := flaskUnsignCommand(args); cmd != "" {
+			// Not echoed: the arguments may hold a secret.
+			fmt.Fprintf(stderr, "cookiecodec: error: a command comes first (decode, verify, sign, keygen or audit), not flask-unsign's flags\n")
+			fmt.Fprintf(stderr, "cookiecodec: hint: that is, with cookiecodec: %s\n", cmd)
+			for _, n := range notes {
+				fmt.Fprintf(stderr, "cookiecodec: hint: %s\n", n)
+			}
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "cookiecodec: error: unknown command %q\n", verb)
-		fmt.Fprintf(stderr, "cookiecodec: hint: the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"\n")
+		if s := suggestCommand(verb); s != "" {
+			fmt.Fprintf(stderr, "cookiecodec: hint: did you mean %q? The commands are decode, verify, sign, keygen and audit\n", s)
+		} else {
+			fmt.Fprintf(stderr, "cookiecodec: hint: the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"\n")
+		}
 		return exitUsage
 	}
 	c := &cli{verb: verb, stdin: stdin, stdout: stdout, stderr: stderr}
@@ -89,7 +102,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		c.errorf("%v", err)
+		// The flag package's own words for an unknown flag; if they ever
+		// change, the plain error below is still right (and
+		// TestUnknownFlagHints fails).
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+			dash := "--"
+			if len(name) == 1 {
+				dash = "-"
+			}
+			c.errorf("%s takes no flag %s%s", verb, dash, name)
+			var known []string
+			fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
+			if h := flagHint(verb, name, known); h != "" {
+				c.hintf("%s", h)
+			}
+		} else {
+			c.errorf("%v", err)
+		}
 		c.hintf("run \"cookiecodec %s --help\" for its flags", verb)
 		return exitUsage
 	}

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Suggestions for command lines that are not cookiecodec's: typos, and
+// the flags of flask-unsign, the tool most people know, so that its
+// users get the equivalent command instead of a bare usage error.
+
+var commands = []string{"decode", "verify", "sign", "keygen", "audit"}
+
+// flaskUnsignModes maps flask-unsign's mode flags to our commands.
+var flaskUnsignModes = map[string]string{
+	"-d": "decode", "--decode": "decode",
+	"-u": "audit", "--unsign": "audit",
+	"-s": "sign", "--sign": "sign",
+}
+
+// flaskUnsignCommand translates a flask-unsign command line (args
+// without the program name) into cookiecodec's. It returns "" when args
+// name no flask-unsign mode. The secret is never copied into the
+// command: it is read from the environment variable SECRET instead
+// (notes says so), since key material is never printed.
+func flaskUnsignCommand(args []string) (command string, notes []string) {
+	verb, legacy := "", false
+	var out, positional []string
+	for i := 0; i < len(args); i++ {
+		name, value, hasValue := strings.Cut(args[i], "=")
+		// next returns the flag's value, from "--flag=value" or the next
+		// argument.
+		next := func() (string, bool) {
+			if hasValue {
+				return value, true
+			}
+			if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				i++
+				return args[i], true
+			}
+			return "", false
+		}
+		if v, ok := flaskUnsignModes[name]; ok {
+			verb = v
+			continue
+		}
+		switch name {
+		case "-c", "--cookie":
+			if v, ok := next(); ok {
+				positional = append(positional, v)
+			}
+		case "-S", "--secret":
+			if _, ok := next(); ok {
+				out = append(out, "--key-env", "SECRET")
+				notes = append(notes, "the secret is read from the environment variable SECRET (or --key-file PATH; --secret works but warns, since other users can see command lines)")
+			}
+		case "--salt":
+			if v, ok := next(); ok && v != "cookie-session" {
+				out = append(out, "--salt", shellArg(v))
+			}
+		case "-w", "--wordlist":
+			if v, ok := next(); ok {
+				out = append(out, "--wordlist", shellArg(v))
+			}
+		case "-t", "--threads":
+			if v, ok := next(); ok {
+				out = append(out, "--workers", shellArg(v))
+			}
+		case "--server":
+			if v, ok := next(); ok {
+				out = append(out, "--url", shellArg(v))
+			}
+		case "--cookie-name":
+			if v, ok := next(); ok {
+				out = append(out, "--name", shellArg(v))
+			}
+		case "-U", "--user-agent":
+			if v, ok := next(); ok {
+				out = append(out, "--header", shellArg("User-Agent: "+v))
+			}
+		case "-i", "-k", "--insecure":
+			out = append(out, "--insecure")
+		case "-p", "--proxy":
+			next()
+			notes = append(notes, "for a proxy, set HTTPS_PROXY (or HTTP_PROXY) in the environment")
+		case "-o", "--output":
+			if v, ok := next(); ok {
+				positional = append(positional, "> "+shellArg(v))
+			}
+		case "-l", "--legacy":
+			legacy = true
+		case "-nE", "--no-literal-eval":
+			notes = append(notes, "audit tries every wordlist line both as raw bytes and, when it is a Python literal, as its value")
+		case "-C", "--chunk-size":
+			next()
+		case "-q", "--quiet", "--stfu":
+		}
+	}
+	if verb == "" {
+		return "", nil
+	}
+	cmd := []string{"cookiecodec", verb}
+	cmd = append(cmd, out...)
+	for _, p := range positional {
+		switch {
+		case strings.HasPrefix(p, "> "):
+			cmd = append(cmd, p)
+		case verb == "sign" && !json.Valid([]byte(p)):
+			// flask-unsign evaluates a Python dict; sign reads JSON.
+			cmd = append(cmd, "JSON")
+			notes = append(notes, "sign reads the session as JSON, not as a Python dict: double quotes, true/false/null, and Flask's tags for tuples and bytes")
+		default:
+			cmd = append(cmd, shellArg(p))
+		}
+	}
+	if verb == "audit" {
+		notes = append(notes, "audit tries its built-in list of known secrets, and with --wordlist the file's lines too")
+	}
+	if legacy {
+		notes = append(notes, legacyHint(verb))
+	}
+	return strings.Join(cmd, " "), notes
+}
+
+// suggestCommand returns the command closest to verb, or "".
+func suggestCommand(verb string) string {
+	return closest(strings.TrimLeft(verb, "-"), commands)
+}
+
+// foreignFlags explains flags other tools have, by the name given.
+var foreignFlags = map[string]string{
+	"c": "give the cookie as the argument, or on standard input", "cookie": "give the cookie as the argument, or on standard input",
+	"server": "--url URL fetches the cookie from a server", "cookie-name": "--name NAME picks the cookie",
+	"threads": "--workers N", "t": "--workers N",
+	"k": "--insecure skips TLS verification", "i": "--insecure skips TLS verification",
+	"user-agent": "--header 'User-Agent: ...'", "U": "--header 'User-Agent: ...'",
+	"proxy": "set HTTPS_PROXY (or HTTP_PROXY) in the environment", "p": "set HTTPS_PROXY (or HTTP_PROXY) in the environment",
+	"no-literal-eval": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value", "nE": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value",
+}
+
+// keyFlags are what people type for a key: other tools' names and ours,
+// for the commands that take none.
+var keyFlags = []string{"S", "key", "secret", "secret-key", "secret_key", "password",
+	"key-file", "key-env", "fallback-key-file", "hash-key-file", "block-key-file"}
+
+// flagHint explains an unknown flag name (without dashes) given to verb,
+// whose flags are known: another tool's flag, a key flag where verb takes
+// no key, the wordlist outside audit, or a near miss. It returns "" when
+// it has nothing to say.
+func flagHint(verb, name string, known []string) string {
+	takesKeys := slices.Contains(known, "key-file")
+	switch {
+	case slices.Contains(keyFlags, name) && takesKeys:
+		return "give the key with --key-file PATH, --key-env VAR or --secret TEXT (which warns)"
+	case slices.Contains(keyFlags, name) && verb == "audit":
+		return "audit looks for the key; to check a key you know: cookiecodec verify --key-env VAR"
+	case slices.Contains(keyFlags, name):
+		return fmt.Sprintf("%s takes no key; to check one: cookiecodec verify --key-env VAR", verb)
+	case (name == "wordlist" || name == "w") && verb != "audit":
+		return "wordlists are audit's: cookiecodec audit --wordlist PATH"
+	case name == "legacy" || name == "l":
+		return legacyHint(verb)
+	}
+	if h, ok := foreignFlags[name]; ok {
+		return h
+	}
+	if s := closest(name, known); s != "" {
+		return fmt.Sprintf("did you mean --%s?", s)
+	}
+	return ""
+}
+
+// closest returns the candidate within two edits of s, the nearest
+// first, or "" when none is that near. Names of one or two letters match
+// nothing: every short name is near them.
+func closest(s string, candidates []string) string {
+	if len(s) < 3 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// legacyHint replaces flask-unsign's --legacy (itsdangerous < 1.0, whose
+// timestamps count from 2011-01-01) for verb.
+func legacyHint(verb string) string {
+	if verb == "sign" {
+		return "for itsdangerous < 1.0, give --timestamp in seconds since 2011-01-01: $(( $(date +%s) - 1293840000 ))"
+	}
+	return "--legacy is not needed: verify recognizes the 2011 epoch of itsdangerous < 1.0 and says so"
+}
+
+// shellArg quotes s for a POSIX shell unless it needs no quoting.
+func shellArg(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
+		return s
+	}
+	return shellQuote(s)
+}
