@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,12 +31,13 @@ type auditBatch struct {
 	list  int // 0 built-in, 1 wordlist
 	first int // 1-based entry number of words[0]
 	words [][]byte
-	// literals[i], when not nil, is what words[i] stands for as a Python
-	// string or bytes literal (flask-unsign's wordlist format), tried
-	// after words[i] itself; nil for the built-in list.
-	literals [][]byte
-	params   []codec.Params
-	changes  [][]string
+	// alternates[i], when not nil, is a second reading of the wordlist
+	// line words[i], tried after it (see wordlistAlternate); literal[i]
+	// says which. Both are nil for the built-in list.
+	alternates [][]byte
+	literal    []bool
+	params     []codec.Params
+	changes    [][]string
 }
 
 // auditMatch is a found secret: where it is, never what it is beyond its
@@ -47,7 +49,7 @@ type auditMatch struct {
 	last    string
 	params  codec.Params
 	changes []string
-	literal bool // the wordlist line matched read as a Python literal
+	reading string // "" for the line as it is, or wordlistAlternate's reading
 }
 
 // auditReport is the --json object of audit.
@@ -73,6 +75,9 @@ type auditFound struct {
 	// bytes literal it is written as (flask-unsign's wordlist format),
 	// not as its raw bytes.
 	PythonLiteral bool `json:"python_literal,omitempty"`
+	// Trimmed: the wordlist line matched without its surrounding white
+	// space, as flask-unsign reads a line that is not a literal.
+	Trimmed bool `json:"trimmed,omitempty"`
 }
 
 // audit checks the cookie against the built-in list and the wordlist. It
@@ -207,7 +212,7 @@ func (c *cli) audit() (int, error) {
 		rep.Weak = true
 		rep.Match = &auditFound{List: list, Entry: found.entry, First: found.first, Last: found.last,
 			Salt: found.params.Salt, KeyDerivation: string(found.params.Derivation), Digest: string(found.params.Digest),
-			PythonLiteral: found.literal}
+			PythonLiteral: found.reading == readLiteral, Trimmed: found.reading == readTrimmed}
 		if len(found.changes) > 0 {
 			rep.Hints = append(rep.Hints, "found with "+joinAnd(found.changes)+": the app does not use Flask's defaults")
 		}
@@ -219,8 +224,11 @@ func (c *cli) audit() (int, error) {
 		where := fmt.Sprintf("entry %d of the built-in list", rep.Match.Entry)
 		if rep.Match.List == "wordlist" {
 			where = fmt.Sprintf("line %d of the wordlist", rep.Match.Entry)
-			if rep.Match.PythonLiteral {
+			switch {
+			case rep.Match.PythonLiteral:
 				where += " read as a Python literal"
+			case rep.Match.Trimmed:
+				where += " without its surrounding white space"
 			}
 		}
 		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with %s (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
@@ -281,17 +289,21 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 					}
 					tried := len(b.words)
 					for i, w := range b.words {
-						literal := false
+						reading := ""
 						if !chk.Check(w) {
-							if b.literals == nil || b.literals[i] == nil {
+							if b.alternates == nil || b.alternates[i] == nil {
 								continue
 							}
 							tried++
-							if w, literal = b.literals[i], true; !chk.Check(w) {
+							if w = b.alternates[i]; !chk.Check(w) {
 								continue
 							}
+							reading = readTrimmed
+							if b.literal[i] {
+								reading = readLiteral
+							}
 						}
-						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi], literal: literal}
+						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi], reading: reading}
 						m.first, m.last = firstLast(w)
 						mu.Lock()
 						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {
@@ -312,25 +324,25 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 }
 
 // streamWordlist sends the lines of r as batches: raw bytes without the
-// line ending ("\n" or "\r\n"), numeric and non-UTF-8 lines included, and
-// for a line that is a Python string or bytes literal, the value it is
-// written as (see [pythonLiteral]). A line longer than maxWordlistLine is
+// line ending ("\n" or "\r\n"), numeric and non-UTF-8 lines included, each
+// with its wordlistAlternate. A line longer than maxWordlistLine is
 // skipped but keeps its entry number.
 func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<- auditBatch) (skipped int, err error) {
 	br := bufio.NewReaderSize(r, maxWordlistLine)
 	const batchSize = 4096
 	entry, first := 0, 0
-	var words, literals [][]byte
+	var words, alternates [][]byte
+	var literal []bool
 	flush := func() bool {
 		if len(words) == 0 {
 			return true
 		}
 		select {
-		case out <- auditBatch{list: 1, first: first, words: words, literals: literals, params: []codec.Params{p}, changes: [][]string{nil}}:
+		case out <- auditBatch{list: 1, first: first, words: words, alternates: alternates, literal: literal, params: []codec.Params{p}, changes: [][]string{nil}}:
 		case <-ctx.Done():
 			return false
 		}
-		words, literals = nil, nil
+		words, alternates, literal = nil, nil, nil
 		return true
 	}
 	for {
@@ -359,11 +371,9 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 				first = entry
 			}
 			words = append(words, append([]byte(nil), w...))
-			lit, ok := pythonLiteral(w)
-			if !ok {
-				lit = nil
-			}
-			literals = append(literals, lit)
+			alt, lit := wordlistAlternate(w)
+			alternates = append(alternates, alt)
+			literal = append(literal, lit)
 			if len(words) == batchSize && !flush() {
 				return skipped, nil
 			}
@@ -468,4 +478,31 @@ func joinAnd(ss []string) string {
 		out += s
 	}
 	return out
+}
+
+// The readings of a wordlist line besides its raw bytes.
+const (
+	readLiteral = "python literal"
+	readTrimmed = "trimmed"
+)
+
+// wordlistAlternate returns the second reading of a wordlist line, as
+// flask-unsign reads its lines, or nil when there is none: the value of a
+// Python string or bytes literal (literal true; see [pythonLiteral]), or
+// else the line without its surrounding white space, when it has some.
+// The result does not share line's memory.
+func wordlistAlternate(line []byte) (alt []byte, literal bool) {
+	if v, ok := pythonLiteral(line); ok {
+		return v, true
+	}
+	var t []byte
+	if utf8.Valid(line) {
+		t = bytes.TrimFunc(line, isPythonSpace) // Python's str.strip
+	} else {
+		t = bytes.Trim(line, " \t\n\r\v\f") // bytes.strip
+	}
+	if len(t) == len(line) {
+		return nil, false
+	}
+	return append([]byte{}, t...), false
 }

@@ -94,20 +94,26 @@ func TestAuditWordlist(t *testing.T) {
 	wl.WriteString(strings.Repeat("x", maxWordlistLine+10) + "\n") // 20002, skipped
 	wl.WriteString("windows-line\r\n")                             // 20003
 	wl.WriteString("Tr0ub4dor&3\n")                                // 20004
-	wl.WriteString("last-line-without-newline")                    // 20005
+	wl.WriteString("  padded secret\t\n")                          // 20005: also tried trimmed, as flask-unsign does
+	wl.WriteString("\xffbinary padded \n")                         // 20006: not UTF-8, trimmed as bytes
+	wl.WriteString("last-line-without-newline")                    // 20007
 	path := writeFile(t, "words.txt", wl.Bytes())
 	tests := []struct {
-		secret string
-		entry  float64
-		first  string
-		last   string
+		secret  string
+		entry   float64
+		first   string
+		last    string
+		trimmed bool
 	}{
-		{"1234567", 0, "", ""}, // not in the list: no match
-		{"4999", n, "'4'", "'9'"},
-		{"\xff\xfe\x00binary", n + 1, `'\xff'`, "'y'"},
-		{"windows-line", n + 3, "'w'", "'e'"},
-		{"Tr0ub4dor&3", n + 4, "'T'", "'3'"},
-		{"last-line-without-newline", n + 5, "'l'", "'e'"},
+		{"1234567", 0, "", "", false}, // not in the list: no match
+		{"4999", n, "'4'", "'9'", false},
+		{"\xff\xfe\x00binary", n + 1, `'\xff'`, "'y'", false},
+		{"windows-line", n + 3, "'w'", "'e'", false},
+		{"Tr0ub4dor&3", n + 4, "'T'", "'3'", false},
+		{"  padded secret\t", n + 5, "' '", `'\t'`, false},
+		{"padded secret", n + 5, "'p'", "'t'", true},
+		{"\xffbinary padded", n + 6, `'\xff'`, "'d'", true},
+		{"last-line-without-newline", n + 7, "'l'", "'e'", false},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("entry %v", tt.entry), func(t *testing.T) {
@@ -126,6 +132,9 @@ func TestAuditWordlist(t *testing.T) {
 			match, _ := m["match"].(map[string]any)
 			if code != exitFailed || match == nil || match["list"] != "wordlist" || match["entry"] != tt.entry || match["first"] != tt.first || match["last"] != tt.last {
 				t.Fatalf("exit %d %v %s", code, m, stderr)
+			}
+			if trimmed := match["trimmed"] == true; trimmed != tt.trimmed {
+				t.Errorf("trimmed: %v, want %v", trimmed, tt.trimmed)
 			}
 		})
 	}

@@ -187,7 +187,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.idle, "idle", "", "native: idle timeout from the last issue (default none)")
 	}
 	if g&gAudit != 0 {
-		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file, as raw bytes (numeric and non-UTF-8 lines are fine) and, when the line is a Python string or bytes literal as in flask-unsign's wordlists ('secret', b'\\xd2U'), as the value it spells")
+		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file, as raw bytes (numeric and non-UTF-8 lines are fine) and also, as flask-unsign reads lines, as the value it spells when it is a Python string or bytes literal ('secret', b'\\xd2U'), or else without surrounding white space")
 		fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: all cores)")
 	}
 	fs.Usage = func() {
