@@ -58,7 +58,8 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		return 0, err
 	}
 	r.setError(err)
-	if h := fetchHint(err, c.opts.insecure, c.opts.set["client-cert"]); h != "" {
+	h := fetchHint(err, c.opts.insecure, c.opts.set["client-cert"])
+	if h != "" {
 		r.hint("%s", h)
 	}
 	if errors.Is(err, cliinput.ErrNotFound) {
@@ -67,7 +68,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 			r.hint("the input holds one cookie: to take it, give --name %s", in.Cookies[0].Name)
 		case len(in.Cookies) > 1:
 			r.hint("pick the cookie with --name NAME")
-		case c.opts.url != "":
+		case c.opts.url != "" && h == "":
 			r.hint("check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'")
 		}
 	}

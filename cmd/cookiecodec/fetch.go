@@ -58,7 +58,11 @@ func (c *cli) fetchCookie() (cliinput.Input, *fetchSource, error) {
 	if c.opts.insecure {
 		c.warnf("--insecure: the TLS certificate of %s is not verified: anyone on the network path can pose as the server and read the headers sent", req.URL.Host)
 	}
-	hops, err := fetch(req, c.opts.timeout, c.opts.insecure, certs)
+	proxy, err := c.fetchProxy()
+	if err != nil {
+		return cliinput.Input{}, nil, err
+	}
+	hops, err := fetch(req, c.opts.timeout, c.opts.insecure, certs, proxy)
 	if err != nil {
 		return cliinput.Input{}, nil, err
 	}
@@ -230,9 +234,29 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 	return []tls.Certificate{cert}, nil
 }
 
+// fetchProxy checks --proxy: nil without it (the environment's
+// HTTPS_PROXY, HTTP_PROXY and NO_PROXY then apply, as net/http reads
+// them), else an http:// URL, which is how Burp, mitmproxy and squid
+// listen. Unlike the environment's, it is used for every host, 127.0.0.1
+// and localhost included.
+func (c *cli) fetchProxy() (*url.URL, error) {
+	if c.opts.proxy == "" {
+		return nil, nil
+	}
+	const want = "want http://HOST:PORT, as Burp, mitmproxy and squid listen (other kinds: set HTTPS_PROXY instead)"
+	u, err := url.Parse(c.opts.proxy)
+	if err != nil {
+		return nil, usagef("--proxy: %s", want) // not echoed: it may hold a password
+	}
+	if u.Scheme != "http" || u.Host == "" {
+		return nil, usagef("--proxy %s: %s", u.Redacted(), want)
+	}
+	return u, nil
+}
+
 // fetchFlagsUnused refuses the flags that only mean something with --url.
 func (c *cli) fetchFlagsUnused() error {
-	for _, f := range []string{"data", "request", "header", "timeout", "insecure", "client-cert", "client-key", "client-cert-password-env"} {
+	for _, f := range []string{"data", "request", "header", "timeout", "insecure", "client-cert", "client-key", "client-cert-password-env", "proxy"} {
 		if c.opts.set[f] {
 			return usagef("--%s needs --url", f)
 		}
@@ -242,10 +266,15 @@ func (c *cli) fetchFlagsUnused() error {
 
 // fetch sends req, follows up to maxRedirects http and https redirects,
 // and returns every response, in order; certs are offered to servers that
-// ask for a client certificate. A cookie jar carries the cookies
-// set along the way to the next hops, as a browser does.
-func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.Certificate) ([]cliinput.Response, error) {
+// ask for a client certificate, and proxy, when not nil, carries every
+// request (else the environment's proxy settings apply). A cookie jar
+// carries the cookies set along the way to the next hops, as a browser
+// does.
+func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.Certificate, proxy *url.URL) ([]cliinput.Response, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if proxy != nil {
+		tr.Proxy = http.ProxyURL(proxy)
+	}
 	tr.MaxResponseHeaderBytes = maxResponseHeaders
 	tr.DisableCompression = true
 	if insecure || len(certs) > 0 {
@@ -346,6 +375,10 @@ func readHop(resp *http.Response) cliinput.Response {
 // fetchHint suggests a way around a failed --url request; clientCert is
 // whether one was given.
 func fetchHint(err error, insecure, clientCert bool) string {
+	if strings.Contains(err.Error(), "Proxy Authentication Required") {
+		// The proxy's 407: a response for http URLs, an error for https.
+		return "the proxy wants a user name and password: give them as --proxy http://USER:PASSWORD@HOST:PORT (a wrong one gets 407 again)"
+	}
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) && !insecure {
 		return "the server's certificate is not trusted: for a local development certificate, add --insecure (the TLS connection is then not authenticated)"

@@ -83,8 +83,9 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 		case "-i", "-k", "--insecure":
 			out = append(out, "--insecure")
 		case "-p", "--proxy":
-			next()
-			notes = append(notes, "for a proxy, set HTTPS_PROXY (or HTTP_PROXY) in the environment")
+			if v, ok := next(); ok {
+				out = append(out, "--proxy", shellArg(v))
+			}
 		case "-o", "--output":
 			if v, ok := next(); ok {
 				positional = append(positional, "> "+shellArg(v))
@@ -136,7 +137,7 @@ var foreignFlags = map[string]string{
 	"threads": "--workers N", "t": "--workers N",
 	"k": "--insecure skips TLS verification", "i": "--insecure skips TLS verification",
 	"user-agent": "--header 'User-Agent: ...'", "U": "--header 'User-Agent: ...'",
-	"proxy": "set HTTPS_PROXY (or HTTP_PROXY) in the environment", "p": "set HTTPS_PROXY (or HTTP_PROXY) in the environment",
+	"proxy": "--proxy URL is for fetching with --url: decode, verify and audit", "p": "--proxy URL",
 	"no-literal-eval": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value", "nE": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value",
 }
 

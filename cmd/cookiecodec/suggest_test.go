@@ -31,7 +31,7 @@ func TestFlaskUnsignCommandLines(t *testing.T) {
 		{[]string{"--sign", "--cookie", "{'logged_in': True}", "--secret", secret, "--salt", "other salt"}, "cookiecodec sign --key-env SECRET --salt 'other salt' JSON",
 			[]string{"not as a Python dict"}, -1, ""},
 		{[]string{"--decode", "--server", "https://example.test/login?next=/", "--cookie-name", "sess", "-k", "-U", "probe 1.0", "-p", "http://proxy:3128"},
-			"cookiecodec decode --url 'https://example.test/login?next=/' --name sess --insecure --header 'User-Agent: probe 1.0'", []string{"HTTPS_PROXY"}, -1, ""},
+			"cookiecodec decode --url 'https://example.test/login?next=/' --name sess --insecure --header 'User-Agent: probe 1.0' --proxy http://proxy:3128", nil, -1, ""},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, "", tt.args...)

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"encoding/base64"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// forwardProxy is an HTTP proxy on 127.0.0.1, as Burp or mitmproxy
+// listen: it forwards absolute-form requests and tunnels CONNECT, after
+// checking Proxy-Authorization when auth is set, and records what it was
+// asked ("GET http://host/path", "CONNECT host:port").
+type forwardProxy struct {
+	URL  string
+	auth string // "user:password", or "" for none
+
+	mu   sync.Mutex
+	seen []string
+}
+
+func startForwardProxy(t *testing.T, auth string) *forwardProxy {
+	t.Helper()
+	p := &forwardProxy{auth: auth}
+	srv := httptest.NewServer(p)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+func (p *forwardProxy) requests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.seen...)
+}
+
+func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.URL.String()
+	if r.Method == http.MethodConnect {
+		target = r.Host
+	}
+	p.mu.Lock()
+	p.seen = append(p.seen, r.Method+" "+target)
+	p.mu.Unlock()
+	if p.auth != "" && r.Header.Get("Proxy-Authorization") != "Basic "+base64.StdEncoding.EncodeToString([]byte(p.auth)) {
+		w.Header().Set("Proxy-Authenticate", `Basic realm="test"`)
+		w.WriteHeader(http.StatusProxyAuthRequired)
+		return
+	}
+	if r.Method == http.MethodConnect {
+		p.tunnel(w, r)
+		return
+	}
+	if !r.URL.IsAbs() {
+		http.Error(w, "not a proxy request", http.StatusBadRequest)
+		return
+	}
+	out := r.Clone(r.Context())
+	out.RequestURI = ""
+	out.Header.Del("Proxy-Authorization")
+	resp, err := (&http.Transport{}).RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body)
+}
+
+// tunnel connects the client to r.Host and copies both ways.
+func (p *forwardProxy) tunnel(w http.ResponseWriter, r *http.Request) {
+	up, err := net.Dial("tcp", r.Host)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	conn, rw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		up.Close()
+		return
+	}
+	go func() {
+		io.Copy(up, rw) // what the client sent, buffered or not
+		up.Close()
+	}()
+	io.Copy(conn, up)
+	conn.Close()
+}
+
+// TestFetchProxy fetches through a real HTTP proxy on 127.0.0.1: plain
+// HTTP as absolute-form requests, a redirect included, HTTPS through a
+// CONNECT tunnel, with and without proxy authentication; the cookie is
+// read as without the proxy. The environment's proxy is not used for
+// 127.0.0.1, so without --proxy nothing reaches the proxy.
+func TestFetchProxy(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	base := fetchServer(t, map[string]http.HandlerFunc{
+		"/login": setCookies("/home", "session="+devCookie+"; Path=/; HttpOnly"),
+		"/home":  setCookies(""),
+	})
+	tlsSrv := httptest.NewTLSServer(setCookies("", "session="+devCookie+"; Path=/; Secure"))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	t.Cleanup(tlsSrv.Close)
+	host := strings.TrimPrefix(base, "http://")
+	tlsHost := strings.TrimPrefix(tlsSrv.URL, "https://")
+
+	open := startForwardProxy(t, "")
+	code, stdout, stderr := runCLI(t, "", "decode", "--now", devNow, "--url", base+"/login", "--proxy", open.URL)
+	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
+		t.Fatalf("http through the proxy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if got, want := strings.Join(open.requests(), ", "), "GET http://"+host+"/login, GET http://"+host+"/home"; got != want {
+		t.Errorf("the proxy saw %q, want %q", got, want)
+	}
+
+	code, stdout, stderr = runCLI(t, "", "decode", "--now", devNow, "--url", tlsSrv.URL, "--insecure", "--proxy", open.URL)
+	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
+		t.Fatalf("https through the proxy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if got := open.requests(); got[len(got)-1] != "CONNECT "+tlsHost {
+		t.Errorf("the proxy saw %q, want a CONNECT to %s last", got, tlsHost)
+	}
+
+	// Without --proxy, the environment's proxy does not apply to
+	// 127.0.0.1: the request goes straight to the server.
+	t.Setenv("HTTP_PROXY", open.URL)
+	before := len(open.requests())
+	if code, _, stderr := runCLI(t, "", "decode", "--url", base+"/login"); code != exitOK || len(open.requests()) != before {
+		t.Errorf("without --proxy: exit %d, the proxy saw %q\n%s", code, open.requests()[before:], stderr)
+	}
+
+	const secret = "s3cret-proxy-password"
+	authed := startForwardProxy(t, "probe:"+secret)
+	withAuth := strings.Replace(authed.URL, "http://", "http://probe:"+secret+"@", 1)
+	code, stdout, stderr = runCLI(t, "", "decode", "--now", devNow, "--url", base+"/login", "--proxy", withAuth)
+	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
+		t.Fatalf("http through the proxy with a password: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "decode", "--url", tlsSrv.URL, "--insecure", "--proxy", withAuth)
+	if code != exitOK {
+		t.Fatalf("https through the proxy with a password: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// A wrong password: the proxy's 407 is the only response, and the
+	// password is never printed.
+	wrong := strings.Replace(authed.URL, "http://", "http://probe:wrong-"+secret+"@", 1)
+	code, stdout, stderr = runCLI(t, "", "decode", "--url", base+"/login", "--proxy", wrong)
+	if code != exitFailed || !strings.Contains(stderr, "407 Proxy Authentication Required") || !strings.Contains(stderr, "hint: the proxy wants a user name and password") ||
+		strings.Contains(stderr, "a page that wants a login") || strings.Contains(stdout+stderr, secret) {
+		t.Errorf("wrong proxy password: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "decode", "--url", tlsSrv.URL, "--insecure", "--proxy", wrong)
+	if code != exitFailed || !strings.Contains(stderr, "hint: the proxy wants a user name and password") || strings.Contains(stdout+stderr, secret) {
+		t.Errorf("wrong proxy password, https: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"decode", "--url", base, "--proxy", "socks5://127.0.0.1:1080"}, "want http://HOST:PORT"},
+		{[]string{"decode", "--url", base, "--proxy", "127.0.0.1:8080"}, "want http://HOST:PORT"},
+		{[]string{"decode", "--proxy", open.URL, devCookie}, "--proxy needs --url"},
+	} {
+		if code, _, stderr := runCLI(t, "", tt.args...); code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q, want %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
