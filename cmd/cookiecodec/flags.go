@@ -33,6 +33,7 @@ type options struct {
 	now    string
 	json   bool
 	redact bool
+	tagged bool
 
 	timestamp string
 	compress  string
@@ -70,7 +71,7 @@ const (
 	gNative               // --purpose, --skew
 	gTime                 // --now
 	gOutput               // --json
-	gRedact               // --redact
+	gRedact               // --redact, --tagged
 	gSign                 // --timestamp, --compress
 	gLifetime             // --lifetime, --idle
 	gAudit                // --wordlist, --workers
@@ -179,6 +180,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.BoolVar(&o.json, "json", false, "print exactly one JSON object on stdout")
 	}
 	if g&gRedact != 0 {
+		fs.BoolVar(&o.tagged, "tagged", false, "print only the session, as the tagged JSON sign reads (indented), so that decode or verify, an edit, and sign make the cookie again; errors and hints still go to stderr")
 		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
 	}
 	if g&gSign != 0 {

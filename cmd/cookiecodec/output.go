@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,6 +38,7 @@ type result struct {
 	name     string        // cookie name used
 	input    string        // how the cookie was given
 	node     *jnode        // parsed payload for display
+	text     []byte        // the payload's tagged JSON, for --tagged
 	issued   time.Time     // zero when the format has no time
 	created  time.Time     // native
 	expires  time.Time     // zero when unknown
@@ -109,6 +111,7 @@ func (r *result) setPayload(data []byte, redact bool) {
 		return
 	}
 	r.node = n
+	r.text = data
 	lossy := false
 	r.Payload = appendJSON(nil, n, redact, &lossy)
 	if lossy {
@@ -144,6 +147,16 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		c.printJSON(r)
 		return code
 	}
+	if c.opts.tagged && r.text != nil {
+		c.printTagged(r.text)
+		if r.Error != nil {
+			c.errorf("%s", r.Error.Message)
+		}
+		for _, h := range r.Hints {
+			c.hintf("%s", h)
+		}
+		return code
+	}
 	if r.Error != nil && (r.Valid != nil || r.Format == "") {
 		// verify failed, or there is no header to show: nothing on stdout.
 		c.errorf("%s", r.Error.Message)
@@ -170,6 +183,20 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		c.hintf("%s", h)
 	}
 	return code
+}
+
+// printTagged prints a payload's tagged JSON for --tagged, indented when
+// it is plain JSON (Python's NaN and Infinity tokens are not: such a
+// payload is printed as it is). json.Indent keeps every string and number
+// as written, so sign reads back the same session.
+func (c *cli) printTagged(text []byte) {
+	var b bytes.Buffer
+	if json.Indent(&b, text, "", "  ") != nil {
+		b.Reset()
+		b.Write(text)
+	}
+	b.WriteByte('\n')
+	c.stdout.Write(b.Bytes())
 }
 
 // header writes the short header block: "label  value" lines.

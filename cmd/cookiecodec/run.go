@@ -124,6 +124,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c.args = positional
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if o.tagged && (o.json || o.redact) {
+		c.errorf("--tagged prints the session alone, for sign: not with --json or --redact")
+		return exitUsage
+	}
 	var code int
 	switch verb {
 	case "decode":

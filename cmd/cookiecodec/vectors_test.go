@@ -162,7 +162,9 @@ func checkPayload(t *testing.T, v *flaskvectors.Vector, m map[string]any) {
 	}
 }
 
-// TestVectorsSign reproduces every byte_exact cookie with sign.
+// TestVectorsSign reproduces every byte_exact cookie with sign: from the
+// vector's payload, and from what decode --tagged and verify --tagged
+// print of the cookie (the decode, edit, sign workflow without the edit).
 func TestVectorsSign(t *testing.T) {
 	n := 0
 	for _, v := range loadVectors(t) {
@@ -171,14 +173,28 @@ func TestVectorsSign(t *testing.T) {
 		}
 		n++
 		t.Run(v.Name, func(t *testing.T) {
+			keys := vectorKeyArgs(t, &v)
 			args := append([]string{"sign", "--timestamp", fmt.Sprint(*v.Timestamp)}, vectorParamArgs(&v)...)
-			args = append(args, vectorKeyArgs(t, &v)...)
+			args = append(args, keys...)
 			code, stdout, stderr := runCLI(t, *v.PayloadTaggedJSON, args...)
 			if code != exitOK {
 				t.Fatalf("sign: exit %d: %s", code, stderr)
 			}
 			if got := strings.TrimSuffix(stdout, "\n"); got != v.Cookie {
 				t.Errorf("sign =\n%s\nwant\n%s", got, v.Cookie)
+			}
+			for _, read := range [][]string{
+				{"decode", "--tagged", "--max-age", "none", v.Cookie},
+				append(append([]string{"verify", "--tagged", "--max-age", "none"}, append(vectorParamArgs(&v), keys...)...), v.Cookie),
+			} {
+				code, text, stderr := runCLI(t, "", read...)
+				if code != exitOK || !strings.HasSuffix(text, "\n") || strings.Contains(text, "UNVERIFIED") {
+					t.Fatalf("%s --tagged: exit %d\n%s\n%s", read[0], code, text, stderr)
+				}
+				code, stdout, stderr = runCLI(t, text, args...)
+				if code != exitOK || strings.TrimSuffix(stdout, "\n") != v.Cookie {
+					t.Fatalf("sign of %s --tagged's text\n%s\n= %s (exit %d, %s)\nwant %s", read[0], text, stdout, code, stderr, v.Cookie)
+				}
 			}
 		})
 	}
