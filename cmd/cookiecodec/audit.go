@@ -124,7 +124,7 @@ func (c *cli) audit() (int, error) {
 		if errors.As(err, &ue) {
 			return 0, err
 		}
-		if h := fetchHint(err, c.opts.insecure, c.opts.set["client-cert"]); h != "" {
+		if h := c.fetchHint(err); h != "" {
 			rep.Hints = append(rep.Hints, h)
 		}
 		return fail(errorKind(err), err.Error())

@@ -58,7 +58,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		return 0, err
 	}
 	r.setError(err)
-	h := fetchHint(err, c.opts.insecure, c.opts.set["client-cert"])
+	h := c.fetchHint(err)
 	if h != "" {
 		r.hint("%s", h)
 	}

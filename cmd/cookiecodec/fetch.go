@@ -372,12 +372,20 @@ func readHop(resp *http.Response) cliinput.Response {
 	}
 }
 
-// fetchHint suggests a way around a failed --url request; clientCert is
-// whether one was given.
-func fetchHint(err error, insecure, clientCert bool) string {
-	if strings.Contains(err.Error(), "Proxy Authentication Required") {
+// fetchHint suggests a way around a failed --url request.
+func (c *cli) fetchHint(err error) string {
+	insecure, clientCert := c.opts.insecure, c.opts.set["client-cert"]
+	proxy, _ := url.Parse(c.opts.proxy)
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Proxy Authentication Required"):
 		// The proxy's 407: a response for http URLs, an error for https.
 		return "the proxy wants a user name and password: give them as --proxy http://USER:PASSWORD@HOST:PORT (a wrong one gets 407 again)"
+	case proxy != nil && proxy.User != nil && (strings.Contains(msg, "(401 Unauthorized") || strings.HasSuffix(msg, ": Unauthorized")):
+		// tinyproxy answers a wrong password with 401, not 407: for an
+		// https URL the tunnel fails with it, for an http one it looks
+		// like the server's.
+		return "if the proxy refused the user name and password of --proxy (tinyproxy answers a wrong one with 401, not 407), check them; otherwise the server wants a login: --header 'Authorization: ...'"
 	}
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) && !insecure {

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // forwardProxy is an HTTP proxy on 127.0.0.1, as Burp or mitmproxy
@@ -98,12 +103,115 @@ func (p *forwardProxy) tunnel(w http.ResponseWriter, r *http.Request) {
 	conn.Close()
 }
 
-// TestFetchProxy fetches through a real HTTP proxy on 127.0.0.1: plain
-// HTTP as absolute-form requests, a redirect included, HTTPS through a
-// CONNECT tunnel, with and without proxy authentication; the cookie is
-// read as without the proxy. The environment's proxy is not used for
-// 127.0.0.1, so without --proxy nothing reaches the proxy.
+// proxyUnderTest is a running proxy: its URL and what it was asked,
+// as "GET http://host/path" or "CONNECT host:port", oldest first.
+type proxyUnderTest struct {
+	URL      string
+	requests func() []string
+}
+
+// TestFetchProxy runs fetchThroughProxy with forwardProxy, the proxy of
+// this file.
 func TestFetchProxy(t *testing.T) {
+	start := func(t *testing.T, auth string) proxyUnderTest {
+		p := startForwardProxy(t, auth)
+		return proxyUnderTest{p.URL, p.requests}
+	}
+	fetchThroughProxy(t, start)
+}
+
+// tinyproxyPath is Debian's tinyproxy, a real forward proxy.
+const tinyproxyPath = "/usr/bin/tinyproxy"
+
+// TestFetchTinyproxy runs fetchThroughProxy with a real tinyproxy
+// (Debian's), whose log names every request it forwards.
+func TestFetchTinyproxy(t *testing.T) {
+	if _, err := os.Stat(tinyproxyPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("tinyproxy is required in CI (%s): %v", tinyproxyPath, err)
+		}
+		t.Skipf("tinyproxy is not installed (%s); apt-get install tinyproxy", tinyproxyPath)
+	}
+	fetchThroughProxy(t, startTinyproxy)
+}
+
+// startTinyproxy runs tinyproxy in the foreground on a free 127.0.0.1
+// port until the test ends, with Basic authentication when auth
+// ("user:password") is set.
+func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	conf := "Port " + port + "\nListen 127.0.0.1\nTimeout 30\nLogLevel Connect\nMaxClients 20\nAllow 127.0.0.1\nDisableViaHeader Yes\n"
+	if user, password, ok := strings.Cut(auth, ":"); ok {
+		conf += "BasicAuth " + user + " " + password + "\n"
+	}
+	confPath := writeFile(t, "tinyproxy.conf", []byte(conf))
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, tinyproxyPath, "-d", "-c", confPath)
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tinyproxy did not listen on %s:\n%s", addr, out.String())
+		}
+	}
+	// "Request (file descriptor 4): GET http://127.0.0.1:1234/login HTTP/1.1"
+	requests := func() []string {
+		var seen []string
+		for _, line := range strings.Split(out.String(), "\n") {
+			if _, req, ok := strings.Cut(line, "): "); ok && strings.Contains(line, "Request (file descriptor") {
+				seen = append(seen, strings.TrimSuffix(req, " HTTP/1.1"))
+			}
+		}
+		return seen
+	}
+	return proxyUnderTest{"http://" + addr, requests}
+}
+
+// lockedBuffer is a bytes.Buffer that a process writes while the test
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// fetchThroughProxy fetches through proxies on 127.0.0.1 that start
+// makes: plain HTTP as absolute-form requests, a redirect included, HTTPS
+// through a CONNECT tunnel, with and without proxy authentication; the
+// cookie is read as without the proxy, and a wrong password gets the
+// proxy's hint without being printed. The environment's proxy is not used
+// for 127.0.0.1, so without --proxy nothing reaches the proxy.
+func fetchThroughProxy(t *testing.T, start func(t *testing.T, auth string) proxyUnderTest) {
 	t.Setenv("NO_COLOR", "")
 	base := fetchServer(t, map[string]http.HandlerFunc{
 		"/login": setCookies("/home", "session="+devCookie+"; Path=/; HttpOnly"),
@@ -115,7 +223,7 @@ func TestFetchProxy(t *testing.T) {
 	host := strings.TrimPrefix(base, "http://")
 	tlsHost := strings.TrimPrefix(tlsSrv.URL, "https://")
 
-	open := startForwardProxy(t, "")
+	open := start(t, "")
 	code, stdout, stderr := runCLI(t, "", "decode", "--now", devNow, "--url", base+"/login", "--proxy", open.URL)
 	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
 		t.Fatalf("http through the proxy: exit %d\n%s\n%s", code, stdout, stderr)
@@ -128,7 +236,7 @@ func TestFetchProxy(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
 		t.Fatalf("https through the proxy: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if got := open.requests(); got[len(got)-1] != "CONNECT "+tlsHost {
+	if got := open.requests(); len(got) == 0 || got[len(got)-1] != "CONNECT "+tlsHost {
 		t.Errorf("the proxy saw %q, want a CONNECT to %s last", got, tlsHost)
 	}
 
@@ -141,7 +249,7 @@ func TestFetchProxy(t *testing.T) {
 	}
 
 	const secret = "s3cret-proxy-password"
-	authed := startForwardProxy(t, "probe:"+secret)
+	authed := start(t, "probe:"+secret)
 	withAuth := strings.Replace(authed.URL, "http://", "http://probe:"+secret+"@", 1)
 	code, stdout, stderr = runCLI(t, "", "decode", "--now", devNow, "--url", base+"/login", "--proxy", withAuth)
 	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
@@ -155,12 +263,16 @@ func TestFetchProxy(t *testing.T) {
 	// password is never printed.
 	wrong := strings.Replace(authed.URL, "http://", "http://probe:wrong-"+secret+"@", 1)
 	code, stdout, stderr = runCLI(t, "", "decode", "--url", base+"/login", "--proxy", wrong)
-	if code != exitFailed || !strings.Contains(stderr, "407 Proxy Authentication Required") || !strings.Contains(stderr, "hint: the proxy wants a user name and password") ||
+	// tinyproxy answers 401, not 407, and the hint says that it may be
+	// the proxy's.
+	if code != exitFailed || !(strings.Contains(stderr, "407 Proxy Authentication Required") && strings.Contains(stderr, "hint: the proxy wants a user name and password") ||
+		strings.Contains(stderr, "401 Unauthorized") && strings.Contains(stderr, "hint: if the proxy refused the user name and password of --proxy")) ||
 		strings.Contains(stderr, "a page that wants a login") || strings.Contains(stdout+stderr, secret) {
 		t.Errorf("wrong proxy password: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = runCLI(t, "", "decode", "--url", tlsSrv.URL, "--insecure", "--proxy", wrong)
-	if code != exitFailed || !strings.Contains(stderr, "hint: the proxy wants a user name and password") || strings.Contains(stdout+stderr, secret) {
+	if code != exitFailed || !strings.Contains(stderr, "hint: the proxy wants a user name and password") && !strings.Contains(stderr, "hint: if the proxy refused") ||
+		strings.Contains(stdout+stderr, secret) {
 		t.Errorf("wrong proxy password, https: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
