@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // apachePath is Debian's Apache httpd.
@@ -121,7 +123,7 @@ func TestApacheHTTP2(t *testing.T) {
 // extra directives in its server config, until the test ends. It returns
 // the proxy's base URL and its output: the error log at LogLevel info,
 // and an access log line per request.
-func startApache(t *testing.T, upstream, directives string) (string, *lockedBuilder) {
+func startApache(t *testing.T, upstream, directives string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // caddyPath is Debian's Caddy.
@@ -40,14 +42,14 @@ func TestCaddy(t *testing.T) {
 // for its server, until the test ends. Caddy's storage and its HOME are
 // in a temporary directory, and its admin endpoint is off. It returns the
 // proxy's base URL and its output (Caddy's log).
-func startCaddy(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+func startCaddy(t *testing.T, upstream, global string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startCaddyServing(t, upstream, global, false)
 }
 
 // startCaddyServing is startCaddy, or, if useTLS, the same speaking HTTP/1.1 and HTTP/2 (by ALPN) over TLS with the
 // test certificate, returning an https URL.
-func startCaddyServing(t *testing.T, upstream, global string, useTLS bool) (string, *lockedBuilder) {
+func startCaddyServing(t *testing.T, upstream, global string, useTLS bool) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/cookiecodec/cookiecodec/internal/headless"
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // chromiumPath is Debian's Chromium.
@@ -47,7 +48,7 @@ func TestChromiumApacheHTTP2(t *testing.T) {
 // get Apache's 431 page; and Apache's trace shows each request with
 // cookies sending fields cookie fields (3 for a browser that sends each
 // cookie as a field of its own, 1 for one that joins them).
-func browserMeetsApacheHTTP2(t *testing.T, page func(path string) (body, protocol string), log *lockedBuilder, fields int) {
+func browserMeetsApacheHTTP2(t *testing.T, page func(path string) (body, protocol string), log *syncbuf.Buffer, fields int) {
 	t.Helper()
 	if body, proto := page("/?set=8000"); body != "8000" || proto != "h2" {
 		t.Fatalf("the page that sets 3 chunks shows %.60q over %s, want 8000 over h2", body, proto)
@@ -71,7 +72,7 @@ func browserMeetsApacheHTTP2(t *testing.T, page func(path string) (body, protoco
 // proxyUpstream, serving TLS with testCertificate and h2 before http/1.1,
 // and logging each received header field (http2:trace2). It returns the
 // https URL and the log.
-func startApacheTLS(t *testing.T) (base string, log *lockedBuilder) {
+func startApacheTLS(t *testing.T) (base string, log *syncbuf.Buffer) {
 	t.Helper()
 	upstream := proxyUpstream(t)
 	certFile, keyFile := testCertificate(t)
@@ -91,7 +92,7 @@ func startApacheTLS(t *testing.T) (base string, log *lockedBuilder) {
 // waitCookieFields waits up to 5 s for Apache's http2:trace2 log to show
 // at least two request streams with cookies, each sending want cookie
 // fields, and fails the test if it does not.
-func waitCookieFields(t *testing.T, log *lockedBuilder, want int) {
+func waitCookieFields(t *testing.T, log *syncbuf.Buffer, want int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // hitchPath is Debian's hitch, a TLS proxy made for Varnish.
@@ -53,7 +54,7 @@ func TestChromiumVarnishHTTP2(t *testing.T) {
 // alpn (a list such as hitchBoth), and passes each connection on with the
 // PROXY protocol, as browsers reach Varnish. It returns the https URL and
 // varnishlog's output.
-func startVarnishTLS(t *testing.T, alpn string) (base string, log *lockedBuilder) {
+func startVarnishTLS(t *testing.T, alpn string) (base string, log *syncbuf.Buffer) {
 	t.Helper()
 	requireProxy(t, varnishdPath, "varnish")
 	requireProxy(t, hitchPath, "hitch")

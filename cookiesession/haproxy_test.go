@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // haproxyPath is Debian's HAProxy.
@@ -85,21 +87,21 @@ func TestHAProxyHTTP2(t *testing.T) {
 // free 127.0.0.1 port to upstream (host:port), with extra directives in
 // its global section, until the test ends. It returns the proxy's base
 // URL and HAProxy's log, one line per request.
-func startHAProxy(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+func startHAProxy(t *testing.T, upstream, global string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startHAProxyBinding(t, upstream, global, "")
 }
 
 // startHAProxyH2C is startHAProxy with HAProxy speaking HTTP/2 in clear
 // text with prior knowledge (h2c) instead of HTTP/1.1.
-func startHAProxyH2C(t *testing.T, upstream, global string) (string, *lockedBuilder) {
+func startHAProxyH2C(t *testing.T, upstream, global string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startHAProxyBinding(t, upstream, global, " proto h2")
 }
 
 // startHAProxyBinding is startHAProxy with bindParams after the address
 // in the bind line.
-func startHAProxyBinding(t *testing.T, upstream, global, bindParams string) (string, *lockedBuilder) {
+func startHAProxyBinding(t *testing.T, upstream, global, bindParams string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)

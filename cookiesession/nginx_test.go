@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // nginxPath is Debian's nginx.
@@ -93,21 +95,21 @@ func TestNginxHTTP2(t *testing.T) {
 // from a free 127.0.0.1 port to upstream (host:port), with extra
 // directives in its server block, until the test ends. It returns the
 // proxy's base URL and its output (its error log is in a file).
-func startNginx(t *testing.T, upstream, directives string) (string, *lockedBuilder) {
+func startNginx(t *testing.T, upstream, directives string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startNginxListening(t, upstream, directives, "")
 }
 
 // startNginxH2C is startNginx with nginx speaking HTTP/2 in clear text
 // with prior knowledge (h2c) instead of HTTP/1.1.
-func startNginxH2C(t *testing.T, upstream, directives string) (string, *lockedBuilder) {
+func startNginxH2C(t *testing.T, upstream, directives string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startNginxListening(t, upstream, directives, " http2")
 }
 
 // startNginxListening is startNginx with listenParams after the address
 // in the listen directive.
-func startNginxListening(t *testing.T, upstream, directives, listenParams string) (string, *lockedBuilder) {
+func startNginxListening(t *testing.T, upstream, directives, listenParams string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)

@@ -14,12 +14,12 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // This file holds what the proxy tests (TestNginx, TestHAProxy, TestApache,
@@ -106,7 +106,7 @@ type proxyCase struct {
 // runProxyCases runs each case as a subtest, over HTTP/1.1: start starts
 // the proxy with the case's config in front of upstream and returns its
 // base URL and its log.
-func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	runProxyCasesOver(t, upstream, false, cases, start)
 }
 
@@ -115,13 +115,13 @@ func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, s
 // Firefox over HTTP/2 (WebKitGTK joins them: TestWebKitApacheHTTP2), Go's
 // client sends each cookie as a header field of its own, so a proxy sees
 // the chunks one by one, not one Cookie line.
-func runProxyCasesH2C(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+func runProxyCasesH2C(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	runProxyCasesOver(t, upstream, true, cases, start)
 }
 
 // runProxyCasesOver is runProxyCases over h2c if h2c is set, else over
 // HTTP/1.1.
-func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			base, log := start(t, upstream.Listener.Addr().String(), tc.config)
@@ -136,7 +136,7 @@ func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases 
 // waitLogHas waits up to 5 s for a proxy's log to show want, and fails the
 // test if it does not. A proxy logs a request when it ends, a moment after
 // the client has its answer.
-func waitLogHas(t *testing.T, log *lockedBuilder, want string) {
+func waitLogHas(t *testing.T, log *syncbuf.Buffer, want string) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), want); {
 		if time.Now().After(deadline) {
@@ -151,7 +151,7 @@ func waitLogHas(t *testing.T, log *lockedBuilder, want string) {
 // WithMaxCookieHeader(7168) keeps a session within a Cookie header limit
 // of about 8 KB: a change that would need 3 chunks is not written, and
 // the client keeps the session it had.
-func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T, upstream, config string) (string, *lockedBuilder)) {
+func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	bounded := proxyUpstream(t, WithMaxCookieHeader(7168))
 	runProxyCases(t, bounded, []proxyCase{
 		{"default request limits, WithMaxCookieHeader(7168)", config, []proxyStep{
@@ -317,11 +317,11 @@ func freeLocalAddr(t *testing.T) string {
 // waits until it listens on addr. It returns what the proxy writes to its
 // standard output and error; a failed test shows that, and what extra
 // returns if extra is not nil (a log file, say).
-func runProxy(t *testing.T, name, addr string, extra func() string, path string, args ...string) *lockedBuilder {
+func runProxy(t *testing.T, name, addr string, extra func() string, path string, args ...string) *syncbuf.Buffer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, path, args...)
-	out := &lockedBuilder{}
+	out := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		cancel()
@@ -359,23 +359,4 @@ func waitListening(t *testing.T, name, addr string, logs func() string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// lockedBuilder collects a proxy's output, which its process writes while
-// the test may read it.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // trafficServerPath is Debian's Apache Traffic Server.
@@ -180,14 +182,14 @@ func cacheGet(t *testing.T, client *http.Client, u string) (string, []*http.Cook
 // records.config, until the test ends. It returns once the cache is
 // ready, with the proxy's base URL and its output; a failed test shows
 // its diags.log too.
-func startTrafficServer(t *testing.T, upstream, records string) (string, *lockedBuilder) {
+func startTrafficServer(t *testing.T, upstream, records string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startTrafficServerServing(t, upstream, records, false)
 }
 
 // startTrafficServerServing is startTrafficServer, or, if useTLS, the same offering HTTP/2 and HTTP/1.1 (by ALPN) over TLS with the
 // test certificate, returning an https URL.
-func startTrafficServerServing(t *testing.T, upstream, records string, useTLS bool) (string, *lockedBuilder) {
+func startTrafficServerServing(t *testing.T, upstream, records string, useTLS bool) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // varnishdPath and varnishlogPath are Debian's Varnish Cache.
@@ -104,13 +106,13 @@ func TestVarnishHTTP2(t *testing.T) {
 // VCL and the given parameters (name=value, separated by spaces), until
 // the test ends. It returns the proxy's base URL and its output, into
 // which varnishlog writes every log record as it comes.
-func startVarnish(t *testing.T, upstream, params string) (string, *lockedBuilder) {
+func startVarnish(t *testing.T, upstream, params string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	return startVarnishWith(t, upstream, params)
 }
 
 // startVarnishWith is startVarnish with extra arguments for varnishd.
-func startVarnishWith(t *testing.T, upstream, params string, extra ...string) (string, *lockedBuilder) {
+func startVarnishWith(t *testing.T, upstream, params string, extra ...string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	addr := freeLocalAddr(t)

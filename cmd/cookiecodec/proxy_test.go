@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
 // forwardProxy is an HTTP proxy on 127.0.0.1, as Burp or mitmproxy
@@ -154,7 +155,7 @@ func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
 	confPath := writeFile(t, "tinyproxy.conf", []byte(conf))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, tinyproxyPath, "-d", "-c", confPath)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		cancel()
@@ -184,25 +185,6 @@ func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
 		return seen
 	}
 	return proxyUnderTest{"http://" + addr, requests}
-}
-
-// lockedBuffer is a bytes.Buffer that a process writes while the test
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // fetchThroughProxy fetches through proxies on 127.0.0.1 that start
