@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -126,7 +127,7 @@ func TestApacheHTTP2(t *testing.T) {
 func startApache(t *testing.T, upstream, directives string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	// Run as root (as in CI), httpd switches to User and Group once it has
 	// read its configuration and opened its logs.
 	conf := fmt.Sprintf(`ServerRoot %[1]s

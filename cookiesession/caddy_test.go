@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -52,7 +53,7 @@ func startCaddy(t *testing.T, upstream, global string) (string, *syncbuf.Buffer)
 func startCaddyServing(t *testing.T, upstream, global string, useTLS bool) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	scheme, protocols, tls := "http", "h1 h2c", ""
 	if useTLS {
 		certFile, keyFile := testCertificate(t)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -59,7 +60,7 @@ func startVarnishTLS(t *testing.T, alpn string) (base string, log *syncbuf.Buffe
 	requireProxy(t, varnishdPath, "varnish")
 	requireProxy(t, hitchPath, "hitch")
 	upstream := proxyUpstream(t)
-	proxyAddr := freeLocalAddr(t)
+	proxyAddr := localnet.FreeAddr(t)
 	_, log = startVarnishWith(t, upstream.Listener.Addr().String(), varnishH2C, "-a", proxyAddr+",PROXY")
 	return startHitch(t, proxyAddr, alpn), log
 }
@@ -79,7 +80,7 @@ const (
 func startHitch(t *testing.T, backend, alpn string) string {
 	t.Helper()
 	pemFile := testCertificateBundle(t)
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	host, port, _ := strings.Cut(addr, ":")
 	bhost, bport, _ := strings.Cut(backend, ":")
 	runProxy(t, "hitch", addr, nil, hitchPath,

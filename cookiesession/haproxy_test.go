@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -104,7 +105,7 @@ func startHAProxyH2C(t *testing.T, upstream, global string) (string, *syncbuf.Bu
 func startHAProxyBinding(t *testing.T, upstream, global, bindParams string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	conf := fmt.Sprintf(`global
 	log stdout format raw local0 info
 	%[3]s

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -112,7 +113,7 @@ func startNginxH2C(t *testing.T, upstream, directives string) (string, *syncbuf.
 func startNginxListening(t *testing.T, upstream, directives, listenParams string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
 worker_processes 1;

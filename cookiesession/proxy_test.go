@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -300,19 +300,6 @@ func incompressible(n int) string {
 	return string(b)
 }
 
-// freeLocalAddr returns a 127.0.0.1 address with a port that was free a
-// moment ago, for a proxy to listen on.
-func freeLocalAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 // runProxy runs the proxy at path with args until the test ends, and
 // waits until it listens on addr. It returns what the proxy writes to its
 // standard output and error; a failed test shows that, and what extra
@@ -340,23 +327,6 @@ func runProxy(t *testing.T, name, addr string, extra func() string, path string,
 			t.Logf("%s output:\n%s", name, logs())
 		}
 	})
-	waitListening(t, name, addr, logs)
+	localnet.WaitListening(t, name, addr, logs)
 	return out
-}
-
-// waitListening waits up to 10 s for a proxy to accept connections on
-// addr; on timeout it fails the test with what logs returns.
-func waitListening(t *testing.T, name, addr string, logs func() string) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not listen on %s: %v\n%s", name, addr, err, logs())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -192,7 +193,7 @@ func startTrafficServer(t *testing.T, upstream, records string) (string, *syncbu
 func startTrafficServerServing(t *testing.T, upstream, records string, useTLS bool) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	_, port, _ := strings.Cut(addr, ":")
 	scheme, multicert := "http", ""
 	if useTLS {

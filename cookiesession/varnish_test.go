@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -115,7 +116,7 @@ func startVarnish(t *testing.T, upstream, params string) (string, *syncbuf.Buffe
 func startVarnishWith(t *testing.T, upstream, params string, extra ...string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := freeLocalAddr(t)
+	addr := localnet.FreeAddr(t)
 	workdir := filepath.Join(dir, "varnish")
 	// -F: foreground; -j none: no jail, so that it runs as root too.
 	args := []string{"-F", "-j", "none", "-n", workdir, "-a", addr, "-b", upstream, "-s", "malloc,32m"}

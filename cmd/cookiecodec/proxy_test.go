@@ -13,8 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 	"github.com/cookiecodec/cookiecodec/internal/syncbuf"
 )
 
@@ -141,12 +141,7 @@ func TestFetchTinyproxy(t *testing.T) {
 // ("user:password") is set.
 func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := localnet.FreeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	conf := "Port " + port + "\nListen 127.0.0.1\nTimeout 30\nLogLevel Connect\nMaxClients 20\nAllow 127.0.0.1\nDisableViaHeader Yes\n"
 	if user, password, ok := strings.Cut(auth, ":"); ok {
@@ -165,15 +160,7 @@ func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
 		cancel()
 		cmd.Wait()
 	})
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tinyproxy did not listen on %s:\n%s", addr, out.String())
-		}
-	}
+	localnet.WaitListening(t, "tinyproxy", addr, out.String)
 	// "Request (file descriptor 4): GET http://127.0.0.1:1234/login HTTP/1.1"
 	requests := func() []string {
 		var seen []string
