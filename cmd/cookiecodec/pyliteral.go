@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,33 +19,26 @@ import (
 //
 // Everything Python's literal_eval reads that way is read the same, with
 // three exceptions that return false: \N{NAME} escapes (Go has no Unicode
-// name table), parentheses around the literal, and a line whose literal
-// follows a comment or a line-joining backslash (Python's line breaks
-// come from a CR inside the line). A str that UTF-8
-// cannot encode (a lone surrogate such as '\ud800') returns false too:
-// no Flask app can sign with it. Numbers and other values return false,
-// and so does any line that is not valid Python.
+// name table), parentheses around the literal, and a literal that comes
+// after a comment or a line-joining backslash (a CR inside the line is a
+// line break to Python). A str that UTF-8 cannot encode (a lone surrogate
+// such as '\ud800') returns false too: no Flask app can sign with it.
+// Numbers and other values return false, and so does any line that is not
+// valid Python.
 func pythonLiteral(line []byte) ([]byte, bool) {
-	if !utf8.Valid(line) || strings.IndexByte(string(line), 0) >= 0 {
+	if !utf8.Valid(line) || bytes.IndexByte(line, 0) >= 0 {
 		return nil, false // Python cannot read it as source
 	}
 	// Python reads a lone CR in source as a line break.
 	s := strings.ReplaceAll(strings.TrimFunc(string(line), isPythonSpace), "\r", "\n")
 	var out []byte
-	kind := 0 // 1 str, 2 bytes
-	for {
+	wasBytes := false
+	for i := 0; ; i++ {
 		v, isBytes, n, ok := oneLiteral(s)
-		if !ok {
-			return nil, false
+		if !ok || (i > 0 && isBytes != wasBytes) {
+			return nil, false // not a literal, or str and bytes mixed
 		}
-		k := 1
-		if isBytes {
-			k = 2
-		}
-		if kind != 0 && kind != k {
-			return nil, false // str and bytes literals do not mix
-		}
-		kind = k
+		wasBytes = isBytes
 		out = append(out, v...)
 		rest, ended := skipBetween(s[n:])
 		if ended {
@@ -168,7 +162,7 @@ func unescapePython(body string, isBytes bool) ([]byte, bool) {
 	out := make([]byte, 0, len(body))
 	// char appends the character of code point v: as UTF-8 in a str, as
 	// one byte (modulo 256, as Python does for octal) in bytes.
-	char := func(v rune) bool {
+	char := func(v uint32) bool {
 		if isBytes {
 			out = append(out, byte(v))
 			return true
@@ -176,7 +170,7 @@ func unescapePython(body string, isBytes bool) ([]byte, bool) {
 		if v > unicode.MaxRune || (v >= 0xd800 && v <= 0xdfff) {
 			return false // not a character UTF-8 can encode
 		}
-		out = utf8.AppendRune(out, v)
+		out = utf8.AppendRune(out, rune(v))
 		return true
 	}
 	for i := 0; i < len(body); {
@@ -195,9 +189,9 @@ func unescapePython(body string, isBytes bool) ([]byte, bool) {
 		case '\n':
 			// A backslash at the end of a line joins the next one.
 		case '0', '1', '2', '3', '4', '5', '6', '7':
-			v := rune(e - '0')
+			v := uint32(e - '0')
 			for j := 0; j < 2 && i < len(body) && body[i] >= '0' && body[i] <= '7'; j++ {
-				v = v*8 + rune(body[i]-'0')
+				v = v*8 + uint32(body[i]-'0')
 				i++
 			}
 			char(v) // at most 0o777: always a character
@@ -218,15 +212,15 @@ func unescapePython(body string, isBytes bool) ([]byte, bool) {
 			if i+digits > len(body) {
 				return nil, false // too few digits: a syntax error
 			}
-			var v rune
-			for _, h := range []byte(body[i : i+digits]) {
-				d := hexDigit(h)
+			var v uint32 // 8 hex digits fill it; a rune would overflow
+			for ; digits > 0; digits-- {
+				d := hexDigit(body[i])
 				if d < 0 {
 					return nil, false
 				}
-				v = v*16 + rune(d)
+				v = v*16 + uint32(d)
+				i++
 			}
-			i += digits
 			if !char(v) {
 				return nil, false
 			}

@@ -40,6 +40,8 @@ func TestPythonLiteralCases(t *testing.T) {
 		{`b'é'`, "", false},
 		{`'\ud800'`, "", false},
 		{`'\x4'`, "", false},
+		{`'\UFFFFFFFF'`, "", false}, // beyond Unicode, and beyond a rune
+		{`'\U80000041'`, "", false},
 		{`f'x'`, "", false},
 		{`'\N{BULLET}'`, "", false}, // Python reads it; not here
 		{`('a')`, "", false},        // Python reads it; not here
@@ -94,7 +96,7 @@ print("\n".join(out))
 var soupTokens = []string{
 	"x", "y", "z", "abc", "0", " ", "\\\r",
 	`'`, `"`, `'''`, `"""`, `\`, `\\`, `\'`, `\"`, `\x`, `\x4`, `\xff`, `\xG1`, `\u`, `\u00e9`, `\ud800`,
-	`\U0001F600`, `\U00110000`, `\N{BULLET}`, `\0`, `\7`, `\777`, `\400`, `\8`, `\n`, `\t`, `\d`,
+	`\U0001F600`, `\U00110000`, `\UFFFFFFFF`, `\U80000041`, `\N{BULLET}`, `\0`, `\7`, `\777`, `\400`, `\8`, `\n`, `\t`, `\d`,
 	`b`, `B`, `r`, `R`, `u`, `U`, `f`, `rb`, `Br`, `ur`, `a`, `z`, `1`, `0x1`, ` `, "\t", "\f", "\v",
 	"\r", `#`, `(`, `)`, `+`, `é`, `😀`, "\x01", "\x1c", "\u00a0", "\u2003", "\ufeff", "\x00", "\xff",
 }
