@@ -32,10 +32,10 @@ type auditBatch struct {
 	first int // 1-based entry number of words[0]
 	words [][]byte
 	// alternates[i], when not nil, is a second reading of the wordlist
-	// line words[i], tried after it (see wordlistAlternate); literal[i]
-	// says which. Both are nil for the built-in list.
+	// line words[i], tried after it, and readings[i] names it (see
+	// wordlistAlternate). Both are nil for the built-in list.
 	alternates [][]byte
-	literal    []bool
+	readings   []string
 	params     []codec.Params
 	changes    [][]string
 }
@@ -298,10 +298,7 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 							if w = b.alternates[i]; !chk.Check(w) {
 								continue
 							}
-							reading = readTrimmed
-							if b.literal[i] {
-								reading = readLiteral
-							}
+							reading = b.readings[i]
 						}
 						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi], reading: reading}
 						m.first, m.last = firstLast(w)
@@ -332,17 +329,17 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 	const batchSize = 4096
 	entry, first := 0, 0
 	var words, alternates [][]byte
-	var literal []bool
+	var readings []string
 	flush := func() bool {
 		if len(words) == 0 {
 			return true
 		}
 		select {
-		case out <- auditBatch{list: 1, first: first, words: words, alternates: alternates, literal: literal, params: []codec.Params{p}, changes: [][]string{nil}}:
+		case out <- auditBatch{list: 1, first: first, words: words, alternates: alternates, readings: readings, params: []codec.Params{p}, changes: [][]string{nil}}:
 		case <-ctx.Done():
 			return false
 		}
-		words, alternates, literal = nil, nil, nil
+		words, alternates, readings = nil, nil, nil
 		return true
 	}
 	for {
@@ -371,9 +368,9 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 				first = entry
 			}
 			words = append(words, append([]byte(nil), w...))
-			alt, lit := wordlistAlternate(w)
+			alt, reading := wordlistAlternate(w)
 			alternates = append(alternates, alt)
-			literal = append(literal, lit)
+			readings = append(readings, reading)
 			if len(words) == batchSize && !flush() {
 				return skipped, nil
 			}
@@ -487,13 +484,14 @@ const (
 )
 
 // wordlistAlternate returns the second reading of a wordlist line, as
-// flask-unsign reads its lines, or nil when there is none: the value of a
-// Python string or bytes literal (literal true; see [pythonLiteral]), or
-// else the line without its surrounding white space, when it has some.
-// The result does not share line's memory.
-func wordlistAlternate(line []byte) (alt []byte, literal bool) {
+// flask-unsign reads its lines, and its name, or nil when there is none:
+// the value of a Python string or bytes literal (readLiteral; see
+// [pythonLiteral]), or else the line without its surrounding white
+// space, when it has some (readTrimmed). The result does not share
+// line's memory.
+func wordlistAlternate(line []byte) (alt []byte, reading string) {
 	if v, ok := pythonLiteral(line); ok {
-		return v, true
+		return v, readLiteral
 	}
 	var t []byte
 	if utf8.Valid(line) {
@@ -502,7 +500,7 @@ func wordlistAlternate(line []byte) (alt []byte, literal bool) {
 		t = bytes.Trim(line, " \t\n\r\v\f") // bytes.strip
 	}
 	if len(t) == len(line) {
-		return nil, false
+		return nil, ""
 	}
-	return append([]byte{}, t...), false
+	return append([]byte{}, t...), readTrimmed
 }

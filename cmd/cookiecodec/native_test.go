@@ -214,3 +214,23 @@ func TestNativeChunked(t *testing.T) {
 		t.Fatalf("swapped chunks: exit %d %v", code, m)
 	}
 }
+
+// TestNativeDecodeTagged: decode cannot read a native payload, so
+// decode --tagged prints nothing on stdout and fails, naming the way that
+// can (verify), while verify --tagged prints the session.
+func TestNativeDecodeTagged(t *testing.T) {
+	key, _ := newNativeKey(t)
+	code, cookie, stderr := runCLI(t, `{"a": 1}`, "sign", "--format", "native", "--key-file", key, "--now", devNow)
+	if code != exitOK {
+		t.Fatalf("sign: %s", stderr)
+	}
+	cookie = strings.TrimSpace(cookie)
+	code, stdout, stderr := runCLI(t, "", "decode", "--tagged", "--now", devNow, cookie)
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "--tagged: there is no session to print") || !strings.Contains(stderr, "verify --key-file KEY shows it") {
+		t.Errorf("decode --tagged: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "verify", "--tagged", "--now", devNow, "--key-file", key, cookie)
+	if code != exitOK || stdout != "{\n  \"a\": 1\n}\n" {
+		t.Errorf("verify --tagged: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

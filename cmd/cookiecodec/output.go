@@ -147,8 +147,16 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		c.printJSON(r)
 		return code
 	}
-	if c.opts.tagged && r.text != nil {
-		c.printTagged(r.text)
+	if c.opts.tagged {
+		// Only the session goes to stdout, or nothing: a script that
+		// redirects it into a file for sign must never get the header.
+		switch {
+		case r.text != nil:
+			c.printTagged(r.text)
+		case r.Error == nil:
+			c.errorf("--tagged: there is no session to print (decode cannot read an encrypted payload)")
+			code = exitFailed
+		}
 		if r.Error != nil {
 			c.errorf("%s", r.Error.Message)
 		}
