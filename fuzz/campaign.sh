@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # campaign.sh: a long fuzzing campaign over every fuzz target (those of ./fuzz
 # those of ./codec/internal/cborjson, the binary payload converter, and
-# ./cmd/cookiecodec's wordlist reader).
+# ./internal/pyliteral, the Python literal readers of the CLI).
 #
 # Usage: fuzz/campaign.sh [duration] [jobs]
 #   duration  -fuzztime per target (default 10m)
@@ -25,13 +25,13 @@ cd "$(dirname "$0")/.."
 
 duration="${1:-10m}"
 jobs="${2:-2}"
-all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzFetchResponses FuzzToJSON FuzzFromJSON FuzzPythonLiteral)
+all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzFetchResponses FuzzToJSON FuzzFromJSON FuzzPythonLiteral FuzzPythonValue)
 read -r -a targets <<<"${TARGETS:-${all_targets[*]}}"
 # pkg_of names the package of a target.
 pkg_of() {
   case "$1" in
   FuzzToJSON | FuzzFromJSON) echo codec/internal/cborjson ;;
-  FuzzPythonLiteral) echo cmd/cookiecodec ;;
+  FuzzPythonLiteral | FuzzPythonValue) echo internal/pyliteral ;;
   *) echo fuzz ;;
   esac
 }
@@ -44,7 +44,7 @@ corpus_size() { { find "$cache/$(pkg_of "$1")/$1" -type f 2>/dev/null || true; }
 echo "campaign: ${targets[*]}, $duration each, $jobs at a time, logs in $logdir"
 go test -c -o /dev/null ./fuzz # fail early if a package does not build
 go test -c -o /dev/null ./codec/internal/cborjson
-go test -c -o /dev/null ./cmd/cookiecodec
+go test -c -o /dev/null ./internal/pyliteral
 declare -A before
 for t in "${targets[@]}"; do before[$t]=$(corpus_size "$t"); done
 

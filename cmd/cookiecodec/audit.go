@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
 
 // maxWordlistLine bounds one wordlist line; longer lines are skipped (and
@@ -486,16 +487,16 @@ const (
 // wordlistAlternate returns the second reading of a wordlist line, as
 // flask-unsign reads its lines, and its name, or nil when there is none:
 // the value of a Python string or bytes literal (readLiteral; see
-// [pythonLiteral]), or else the line without its surrounding white
+// [pyliteral.Bytes]), or else the line without its surrounding white
 // space, when it has some (readTrimmed). The result does not share
 // line's memory.
 func wordlistAlternate(line []byte) (alt []byte, reading string) {
-	if v, ok := pythonLiteral(line); ok {
+	if v, ok := pyliteral.Bytes(line); ok {
 		return v, readLiteral
 	}
 	var t []byte
 	if utf8.Valid(line) {
-		t = bytes.TrimFunc(line, isPythonSpace) // Python's str.strip
+		t = bytes.TrimFunc(line, pyliteral.IsSpace) // Python's str.strip
 	} else {
 		t = bytes.Trim(line, " \t\n\r\v\f") // bytes.strip
 	}

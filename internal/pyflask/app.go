@@ -19,13 +19,7 @@ import (
 // skipped, or fails when the environment has CI=true, as with [Require].
 func StartApp(tb testing.TB, script string, args ...string) string {
 	tb.Helper()
-	if err := exec.Command(Python, "-c", "import flask").Run(); err != nil {
-		msg := "real Flask not available (" + Python + " -c 'import flask': " + err.Error() + "); apt-get install -y python3-flask"
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
+	requireFlask(tb)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, Python, append([]string{script}, args...)...)
 	cmd.Stderr = io.Discard
@@ -59,4 +53,36 @@ func StartApp(tb testing.TB, script string, args ...string) string {
 		tb.Fatalf("%s did not start within 20 s", script)
 	}
 	return ""
+}
+
+// RunScript runs a Python script with [Python] (script is the program
+// text, as with python3 -c), gives it stdin, and returns what it prints on
+// standard output. A script that fails fails the test, with its standard
+// error. Without Debian's Python and Flask the test is skipped, or fails
+// when the environment has CI=true, as with [Require].
+func RunScript(tb testing.TB, script, stdin string) string {
+	tb.Helper()
+	requireFlask(tb)
+	cmd := exec.CommandContext(context.Background(), Python, "-c", script)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("%s: %v\n%s", Python, err, stderr.String())
+	}
+	return string(out)
+}
+
+// requireFlask skips the test when Debian's Python cannot import Flask,
+// or fails it when the environment has CI=true.
+func requireFlask(tb testing.TB) {
+	tb.Helper()
+	if err := exec.Command(Python, "-c", "import flask").Run(); err != nil {
+		msg := "real Flask not available (" + Python + " -c 'import flask': " + err.Error() + "); apt-get install -y python3-flask"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
 }

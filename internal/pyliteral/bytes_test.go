@@ -1,20 +1,19 @@
-package main
+package pyliteral
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/internal/pyflask"
 )
 
-// TestPythonLiteralCases pins the reading of a few lines whose value is
+// TestBytesCases pins the reading of a few lines whose value is
 // known, among them the two forms the doc comment says are not read.
-func TestPythonLiteralCases(t *testing.T) {
+func TestBytesCases(t *testing.T) {
 	for _, tt := range []struct {
 		line string
 		want string // "" with ok false
@@ -48,9 +47,9 @@ func TestPythonLiteralCases(t *testing.T) {
 		{"'a\x00'", "", false},
 		{"'\xff'", "", false}, // not UTF-8
 	} {
-		got, ok := pythonLiteral([]byte(tt.line))
+		got, ok := Bytes([]byte(tt.line))
 		if ok != tt.ok || string(got) != tt.want {
-			t.Errorf("pythonLiteral(%q) = %q, %v; want %q, %v", tt.line, got, ok, tt.want, tt.ok)
+			t.Errorf("Bytes(%q) = %q, %v; want %q, %v", tt.line, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -101,12 +100,12 @@ var soupTokens = []string{
 	"\r", `#`, `(`, `)`, `+`, `é`, `😀`, "\x01", "\x1c", "\u00a0", "\u2003", "\ufeff", "\x00", "\xff",
 }
 
-// TestPythonLiteralMatchesPython checks pythonLiteral against the real
+// TestBytesMatchesPython checks Bytes against the real
 // Python (Debian's /usr/bin/python3) on repr() of random str and bytes
 // values, the form of flask-unsign's wordlists, and on random lines made
 // of soupTokens: both must read the same value or both refuse the line,
 // except for the forms the doc comment names (notRead).
-func TestPythonLiteralMatchesPython(t *testing.T) {
+func TestBytesMatchesPython(t *testing.T) {
 	const reprs, soups, seed = 3000, 60000, 7
 	rng := rand.New(rand.NewPCG(seed, 1))
 	lines := []string{}
@@ -132,19 +131,8 @@ func TestPythonLiteralMatchesPython(t *testing.T) {
 		lines = append(lines, b.String())
 	}
 	input := fmt.Sprintf("%d %d\n", reprs, seed) + strings.Join(lines, "\n")
-	py := "/usr/bin/python3"
-	cmd := exec.CommandContext(context.Background(), py, "-c", pythonReads)
-	cmd.Stdin = strings.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if _, statErr := os.Stat(py); statErr != nil && os.Getenv("CI") != "true" {
-			t.Skipf("Debian's python3 is not installed (%s)", py)
-		}
-		t.Fatalf("%s: %v\n%s", py, err, stderr.String())
-	}
-	results := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	out := pyflask.RunScript(t, pythonReads, input)
+	results := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(results) != 2*reprs+soups {
 		t.Fatalf("python printed %d lines, want %d", len(results), 2*reprs+soups)
 	}
@@ -162,7 +150,7 @@ func TestPythonLiteralMatchesPython(t *testing.T) {
 	var agreed, values, reprValues, known int
 	for i, line := range all {
 		want := results[reprs+i]
-		got, ok := pythonLiteral(line)
+		got, ok := Bytes(line)
 		gotText := "-"
 		if ok {
 			gotText = "+" + hex.EncodeToString(got)
@@ -177,7 +165,7 @@ func TestPythonLiteralMatchesPython(t *testing.T) {
 				}
 			}
 		case !ok && notRead(line):
-			known++ // the forms Python reads and pythonLiteral does not
+			known++ // the forms Python reads and Bytes does not
 		default:
 			t.Errorf("line %q: Python %s, Go %s", line, want, gotText)
 		}
@@ -190,15 +178,15 @@ func TestPythonLiteralMatchesPython(t *testing.T) {
 	}
 }
 
-// notRead reports whether line has one of the forms pythonLiteral's doc
+// notRead reports whether line has one of the forms Bytes's doc
 // comment says it does not read.
 func notRead(line []byte) bool {
-	start := strings.TrimFunc(string(line), isPythonSpace)
+	start := strings.TrimFunc(string(line), IsSpace)
 	return bytes.Contains(line, []byte(`\N{`)) ||
 		strings.HasPrefix(start, "(") || strings.HasPrefix(start, "#") || strings.HasPrefix(start, `\`)
 }
 
-// FuzzPythonLiteral reads arbitrary lines: pythonLiteral never panics,
+// FuzzPythonLiteral reads arbitrary lines: Bytes never panics,
 // and a value it returns reads back unchanged from a bytes literal that
 // spells every byte as \xHH, followed by an empty bytes literal and a
 // comment, which must not change it.
@@ -207,7 +195,7 @@ func FuzzPythonLiteral(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		v, ok := pythonLiteral(line)
+		v, ok := Bytes(line)
 		if !ok {
 			return
 		}
@@ -217,7 +205,7 @@ func FuzzPythonLiteral(f *testing.F) {
 			fmt.Fprintf(&b, `\x%02x`, c)
 		}
 		b.WriteString("' b'' # again")
-		back, ok := pythonLiteral([]byte(b.String()))
+		back, ok := Bytes([]byte(b.String()))
 		if !ok || !bytes.Equal(back, v) {
 			t.Fatalf("%q read as %q, which spelled as %q reads as %q, %v", line, v, b.String(), back, ok)
 		}

@@ -1,4 +1,4 @@
-package main
+package pyliteral
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// pythonLiteral reads a wordlist line the way flask-unsign does by
+// Bytes reads a wordlist line the way flask-unsign does by
 // default: its wordlists (flask-unsign-wordlist's all.txt and the lists
 // made for it) hold one Python string or bytes literal per line, as
 // repr() writes them ('secret', "it's", b'\xd2U\x8d'), because many real
@@ -25,12 +25,12 @@ import (
 // such as '\ud800') returns false too: no Flask app can sign with it.
 // Numbers and other values return false, and so does any line that is not
 // valid Python.
-func pythonLiteral(line []byte) ([]byte, bool) {
+func Bytes(line []byte) ([]byte, bool) {
 	if !utf8.Valid(line) || bytes.IndexByte(line, 0) >= 0 {
 		return nil, false // Python cannot read it as source
 	}
 	// Python reads a lone CR in source as a line break.
-	s := strings.ReplaceAll(strings.TrimFunc(string(line), isPythonSpace), "\r", "\n")
+	s := strings.ReplaceAll(strings.TrimFunc(string(line), IsSpace), "\r", "\n")
 	var out []byte
 	wasBytes := false
 	for i := 0; ; i++ {
@@ -87,9 +87,9 @@ func onlyComments(s string) bool {
 	return true
 }
 
-// isPythonSpace is Python's str.isspace for one character: Unicode white
+// IsSpace is Python's str.isspace for one character: Unicode white
 // space and the separators U+001C to U+001F.
-func isPythonSpace(r rune) bool {
+func IsSpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
 
