@@ -10,6 +10,8 @@ import (
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
 // common reads --now and --max-age. Without --max-age, maxAge is
@@ -422,8 +424,15 @@ func (c *cli) sign() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	text, err := c.readText("JSON")
+	what := "JSON"
+	if c.opts.python {
+		what = "Python literal"
+	}
+	text, err := c.readText(what)
 	if err != nil {
+		return 0, err
+	}
+	if text, err = c.sessionText(text); err != nil {
 		return 0, err
 	}
 	format := c.opts.format
@@ -454,6 +463,30 @@ func (c *cli) sign() (int, error) {
 		return code, nil
 	}
 	return c.emit(r, now, code), nil
+}
+
+// sessionText returns the tagged JSON that sign signs: text itself, or
+// with --python the session the Python literal text spells, in Flask's
+// tagged JSON. Text that is not JSON but reads as a Python literal is
+// refused with the advice to add --python.
+func (c *cli) sessionText(text string) (string, error) {
+	if !c.opts.python {
+		if !json.Valid([]byte(text)) {
+			if _, err := pyliteral.Value(text); err == nil {
+				return "", errors.New("the session to sign is a Python literal, as flask-unsign takes it, not JSON: add --python to sign it")
+			}
+		}
+		return text, nil
+	}
+	v, err := pyliteral.Value(text)
+	if err != nil {
+		return "", fmt.Errorf("the Python literal to sign: %w", err)
+	}
+	data, err := serializer.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("the Python literal to sign: %w", err)
+	}
+	return string(data), nil
 }
 
 // signFormat picks the format of sign --format auto: gorilla with

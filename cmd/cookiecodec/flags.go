@@ -34,6 +34,7 @@ type options struct {
 	json   bool
 	redact bool
 	tagged bool
+	python bool
 
 	timestamp string
 	compress  string
@@ -89,7 +90,7 @@ var verbGroups = map[string]int{
 var verbSynopsis = map[string]string{
 	"decode": "decode [flags] [INPUT | - | --url URL]\n\nShow what a cookie holds WITHOUT verifying it. The output is marked UNVERIFIED:\nanyone can forge what it shows.\n\n" + fetchHelp,
 	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.\n\n" + fetchHelp,
-	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood). Prints the cookie value.",
+	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood), or with --python from a Python\nliteral. Prints the cookie value.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
 	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of lines, each tried as its\nraw bytes and, when it is a Python string or bytes literal (the format of\nflask-unsign's wordlists), as the value it spells. A match is shown only as its\nentry number and first and last character. The digest is read from the\nsignature's length unless --digest is given; the built-in list is also tried\nwith the usual salts and key derivations unless --salt or --key-derivation is\ngiven. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
 }
@@ -186,6 +187,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	if g&gSign != 0 {
 		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time (default: --now, or the current time)")
 		fs.StringVar(&o.compress, "compress", "auto", "Flask compression; auto is Flask's rule: compress when it saves 2 bytes or more")
+		fs.BoolVar(&o.python, "python", false, "read the session as a Python literal, as flask-unsign's --cookie takes it and Python's repr() prints it: {'user': 'admin', 'ids': (1, 2), 'ok': True}; tuples and bytes become Flask's tags")
 	}
 	if g&gLifetime != 0 {
 		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime from creation (default 30d)")

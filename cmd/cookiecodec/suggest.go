@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
 
 // Suggestions for command lines that are not cookiecodec's: typos, and
@@ -109,9 +111,13 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 		case strings.HasPrefix(p, "> "):
 			cmd = append(cmd, p)
 		case verb == "sign" && !json.Valid([]byte(p)):
-			// flask-unsign evaluates a Python dict; sign reads JSON.
-			cmd = append(cmd, "JSON")
-			notes = append(notes, "sign reads the session as JSON, not as a Python dict: double quotes, true/false/null, and Flask's tags for tuples and bytes")
+			// flask-unsign evaluates a Python literal, as sign --python does.
+			if _, err := pyliteral.Value(p); err == nil {
+				cmd = append(cmd, "--python", shellArg(p))
+			} else {
+				cmd = append(cmd, "--python", "SESSION")
+				notes = append(notes, fmt.Sprintf("the session is not a Python literal that Flask can write (%v)", err))
+			}
 		default:
 			cmd = append(cmd, shellArg(p))
 		}
@@ -223,6 +229,12 @@ func legacyHint(verb string) string {
 func shellArg(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,-") == "" {
 		return s
+	}
+	if strings.Contains(s, "'") && !strings.ContainsAny(s, "\"$`\\!\n") {
+		// A Python literal reads better in double quotes, as
+		// flask-unsign's README writes it, and nothing in s is special
+		// there.
+		return `"` + s + `"`
 	}
 	return shellQuote(s)
 }

@@ -28,8 +28,11 @@ func TestFlaskUnsignCommandLines(t *testing.T) {
 			[]string{"both as raw bytes and, when it is a Python literal", "built-in list"}, exitFailed, "WEAK SECRET"},
 		{[]string{"-s", "-c", `{"user": "alice"}`, "-S", secret, "--legacy"}, `cookiecodec sign --key-env SECRET '{"user": "alice"}'`,
 			[]string{"environment variable SECRET", "seconds since 2011-01-01"}, exitOK, "."},
-		{[]string{"--sign", "--cookie", "{'logged_in': True}", "--secret", secret, "--salt", "other salt"}, "cookiecodec sign --key-env SECRET --salt 'other salt' JSON",
-			[]string{"not as a Python dict"}, -1, ""},
+		{[]string{"--sign", "--cookie", "{'logged_in': True, 'ids': (1, 2)}", "--secret", secret, "--salt", "other salt"},
+			`cookiecodec sign --key-env SECRET --salt 'other salt' --python "{'logged_in': True, 'ids': (1, 2)}"`,
+			[]string{"environment variable SECRET"}, exitOK, "."},
+		{[]string{"--sign", "--cookie", "{'user': admin}", "--secret", secret}, "cookiecodec sign --key-env SECRET --python SESSION",
+			[]string{"not a Python literal that Flask can write (line 1, column 10: the name admin"}, -1, ""},
 		{[]string{"--decode", "--server", "https://example.test/login?next=/", "--cookie-name", "sess", "-k", "-U", "probe 1.0", "-p", "http://proxy:3128"},
 			"cookiecodec decode --url 'https://example.test/login?next=/' --name sess --insecure --header 'User-Agent: probe 1.0' --proxy http://proxy:3128", nil, -1, ""},
 	}
