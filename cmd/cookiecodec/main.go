@@ -4,7 +4,7 @@
 //
 //	cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying
 //	cookiecodec verify [flags] [INPUT | -]   verify with keys; explain a failure
-//	cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON
+//	cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON or a Python literal
 //	cookiecodec keygen [flags]               print a new native key
 //	cookiecodec audit  [flags] [INPUT | -]   is the cookie signed with a known weak secret?
 //

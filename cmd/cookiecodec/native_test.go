@@ -217,7 +217,8 @@ func TestNativeChunked(t *testing.T) {
 
 // TestNativeDecodeTagged: decode cannot read a native payload, so
 // decode --tagged prints nothing on stdout and fails, naming the way that
-// can (verify), while verify --tagged prints the session.
+// can (verify), while verify --tagged prints the session; the same for
+// --python, which is refused with --json, --redact and --tagged.
 func TestNativeDecodeTagged(t *testing.T) {
 	key, _ := newNativeKey(t)
 	code, cookie, stderr := runCLI(t, `{"a": 1}`, "sign", "--format", "native", "--key-file", key, "--now", devNow)
@@ -232,5 +233,20 @@ func TestNativeDecodeTagged(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", "verify", "--tagged", "--now", devNow, "--key-file", key, cookie)
 	if code != exitOK || stdout != "{\n  \"a\": 1\n}\n" {
 		t.Errorf("verify --tagged: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// --python prints the same session as a Python literal, or nothing.
+	code, stdout, stderr = runCLI(t, "", "decode", "--python", "--now", devNow, cookie)
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "--python: there is no session to print") {
+		t.Errorf("decode --python: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "verify", "--python", "--now", devNow, "--key-file", key, cookie)
+	if code != exitOK || stdout != "{\n    'a': 1,\n}\n" {
+		t.Errorf("verify --python: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{"decode", "--python", "--json"}, {"verify", "--python", "--redact"}, {"decode", "--python", "--tagged"}} {
+		code, stdout, stderr = runCLI(t, "", append(args, cookie)...)
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, "prints the session alone") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
 	}
 }

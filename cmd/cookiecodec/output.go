@@ -11,6 +11,8 @@ import (
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
 // result is what decode, verify and sign report. Its JSON form is the
@@ -147,14 +149,23 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		c.printJSON(r)
 		return code
 	}
-	if c.opts.tagged {
+	if c.opts.tagged || (c.opts.python && c.verb != "sign") {
 		// Only the session goes to stdout, or nothing: a script that
 		// redirects it into a file for sign must never get the header.
+		flag := "--tagged"
+		if c.opts.python {
+			flag = "--python"
+		}
 		switch {
+		case r.text != nil && c.opts.python:
+			if err := c.printPython(r.text); err != nil {
+				c.errorf("--python: %v", err)
+				code = exitFailed
+			}
 		case r.text != nil:
 			c.printTagged(r.text)
 		case r.Error == nil:
-			c.errorf("--tagged: there is no session to print (decode cannot read an encrypted payload)")
+			c.errorf("%s: there is no session to print (decode cannot read an encrypted payload)", flag)
 			code = exitFailed
 		}
 		if r.Error != nil {
@@ -205,6 +216,24 @@ func (c *cli) printTagged(text []byte) {
 	}
 	b.WriteByte('\n')
 	c.stdout.Write(b.Bytes())
+}
+
+// printPython prints a payload as a Python literal for --python, or
+// returns why no literal spells it (then nothing is printed).
+func (c *cli) printPython(text []byte) error {
+	v, err := serializer.Unmarshal(text)
+	if err != nil {
+		return err
+	}
+	lit, err := pyliteral.Format(v)
+	if errors.Is(err, pyliteral.ErrNoLiteral) {
+		return fmt.Errorf("%w; --tagged prints the session as tagged JSON, which sign reads", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, lit)
+	return nil
 }
 
 // header writes the short header block: "label  value" lines.

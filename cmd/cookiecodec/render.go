@@ -3,9 +3,10 @@ package main
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
 
 // painter adds ANSI colours when enabled.
@@ -158,7 +159,7 @@ func renderTag(b *strings.Builder, tag string, inner *jnode, indent int, redact 
 			b.WriteString(pt.tag("bytes?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
 			return
 		}
-		b.WriteString(pt.str(pyBytes(raw)))
+		b.WriteString(pt.str(pyliteral.BytesLiteral(raw)))
 	case " u":
 		h := strings.ToLower(strings.NewReplacer("-", "", "{", "", "}", "", "urn:uuid:", "").Replace(inner.text))
 		if _, err := hex.DecodeString(h); err != nil || len(h) != 32 {
@@ -188,29 +189,4 @@ func renderTag(b *strings.Builder, tag string, inner *jnode, indent int, redact 
 	default:
 		b.WriteString(pt.tag(tagTypeName(tag)+"?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
 	}
-}
-
-// pyBytes writes b as Python's bytes repr: b'...' with \xNN escapes.
-func pyBytes(raw []byte) string {
-	var s strings.Builder
-	s.WriteString("b'")
-	for _, c := range raw {
-		switch {
-		case c == '\\' || c == '\'':
-			s.WriteByte('\\')
-			s.WriteByte(c)
-		case c == '\n':
-			s.WriteString(`\n`)
-		case c == '\r':
-			s.WriteString(`\r`)
-		case c == '\t':
-			s.WriteString(`\t`)
-		case c >= 0x20 && c < 0x7f:
-			s.WriteByte(c)
-		default:
-			fmt.Fprintf(&s, `\x%02x`, c)
-		}
-	}
-	s.WriteByte('\'')
-	return s.String()
 }

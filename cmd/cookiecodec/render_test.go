@@ -16,7 +16,7 @@ func TestRenderTags(t *testing.T) {
 	var b strings.Builder
 	renderPayload(&b, n, 0, false, painter{})
 	want := `{
-  "b": b'\x00\x01\xff\'',
+  "b": b"\x00\x01\xff'",
   "d": datetime 2024-02-29 23:59:58 UTC,
   "e": {
     " t": [1]

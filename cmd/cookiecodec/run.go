@@ -25,7 +25,7 @@ const usageText = `cookiecodec: show, verify, sign and audit session cookies
 Usage:
   cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying (marked UNVERIFIED)
   cookiecodec verify [flags] [INPUT | -]   verify with keys; print the contents only when valid
-  cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON (plain JSON is tagged JSON)
+  cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON (plain JSON is tagged JSON) or a Python literal
   cookiecodec keygen [flags]               print a new native key (text, one line)
   cookiecodec audit  [flags] [INPUT | -]   is this cookie signed with a publicly known or weak secret?
 
@@ -124,8 +124,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c.args = positional
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
-	if o.tagged && (o.json || o.redact) {
-		c.errorf("--tagged prints the session alone, for sign: not with --json or --redact")
+	if o.tagged && (o.json || o.redact || o.python) {
+		c.errorf("--tagged prints the session alone, for sign: not with --json, --redact or --python")
+		return exitUsage
+	}
+	if o.python && verb != "sign" && (o.json || o.redact) {
+		c.errorf("--python prints the session alone, for sign --python: not with --json or --redact")
 		return exitUsage
 	}
 	var code int

@@ -163,10 +163,13 @@ func checkPayload(t *testing.T, v *flaskvectors.Vector, m map[string]any) {
 }
 
 // TestVectorsSign reproduces every byte_exact cookie with sign: from the
-// vector's payload, and from what decode --tagged and verify --tagged
-// print of the cookie (the decode, edit, sign workflow without the edit).
+// vector's payload, from what decode --tagged and verify --tagged print
+// of the cookie (the decode, edit, sign workflow without the edit), and
+// from what decode --python prints, signed with sign --python, where a
+// Python literal spells the session (no Markup, UUID, datetime or NaN;
+// then decode --python must fail with nothing on stdout).
 func TestVectorsSign(t *testing.T) {
-	n := 0
+	n, python := 0, 0
 	for _, v := range loadVectors(t) {
 		if v.EncodeExpectation != "byte_exact" {
 			continue
@@ -196,12 +199,57 @@ func TestVectorsSign(t *testing.T) {
 					t.Fatalf("sign of %s --tagged's text\n%s\n= %s (exit %d, %s)\nwant %s", read[0], text, stdout, code, stderr, v.Cookie)
 				}
 			}
+			code, text, stderr := runCLI(t, "", "decode", "--python", "--max-age", "none", v.Cookie)
+			if !hasLiteral(v.PayloadDescription) {
+				if code != exitFailed || text != "" || !strings.Contains(stderr, "no Python literal spells") {
+					t.Fatalf("decode --python of %s: exit %d, stdout %q, stderr %q; want a failure", *v.PayloadTaggedJSON, code, text, stderr)
+				}
+				return
+			}
+			if code != exitOK {
+				t.Fatalf("decode --python: exit %d: %s", code, stderr)
+			}
+			code, stdout, stderr = runCLI(t, text, append([]string{"sign", "--python"}, args[1:]...)...)
+			if code != exitOK || strings.TrimSuffix(stdout, "\n") != v.Cookie {
+				t.Fatalf("sign --python of decode --python's text\n%s\n= %s (exit %d, %s)\nwant %s", text, stdout, code, stderr, v.Cookie)
+			}
+			python++
 		})
 	}
 	if n == 0 {
 		t.Fatal("no byte_exact vectors")
 	}
-	t.Logf("%d byte_exact cookies reproduced", n)
+	if python < n/2 {
+		t.Errorf("only %d of %d cookies went through decode --python and sign --python", python, n)
+	}
+	t.Logf("%d byte_exact cookies reproduced; %d of them also through decode --python and sign --python", n, python)
+}
+
+// hasLiteral reports whether a Python literal spells the value Flask's
+// vector describes: no Markup, UUID, datetime or NaN in it.
+func hasLiteral(d *flaskvectors.Desc) bool {
+	if d == nil {
+		return true
+	}
+	switch d.Type {
+	case "markup", "uuid", "datetime", "date":
+		return false
+	case "float":
+		if d.Value == "NaN" {
+			return false
+		}
+	}
+	for i := range d.Items {
+		if !hasLiteral(&d.Items[i]) {
+			return false
+		}
+	}
+	for i := range d.Entries {
+		if !hasLiteral(&d.Entries[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // TestVectorsHints gives verify a deliberately wrong salt, key derivation,

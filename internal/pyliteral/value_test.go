@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -366,9 +365,9 @@ func (g *exprGen) seq(open, close string) {
 	}
 }
 
-// FuzzPythonValue reads arbitrary text: Value never panics, and a value
-// it reads, written back as Python (pyRepr), reads again as the same
-// session text.
+// FuzzPythonValue reads arbitrary text: Value never panics, a refusal
+// is an *Error with a position, and a value it reads, written back as
+// Python by Format, reads again as the same session text.
 func FuzzPythonValue(f *testing.F) {
 	for _, s := range []string{`{'a': (1, b'\xff'), 'b': [None, True, -2.5]}`, `1, 2,`, "{\n 'k': 0x_1f, # c\n}", `-(1e400)`,
 		`'a' r'\n'`, `{' t': ()}`, `9223372036854775808`, "{1: 2}", "[(((1,),),)]"} {
@@ -387,7 +386,10 @@ func FuzzPythonValue(f *testing.F) {
 		if err != nil {
 			return // nested too deeply for the serializer
 		}
-		again := pyRepr(v)
+		again, err := Format(v)
+		if err != nil {
+			t.Fatalf("%q read as %#v, which Format cannot write: %v", text, v, err)
+		}
 		v2, err := Value(again)
 		if err != nil {
 			t.Fatalf("%q read as %#v; its repr %q: %v", text, v, again, err)
@@ -396,82 +398,6 @@ func FuzzPythonValue(f *testing.F) {
 			t.Fatalf("%q read as %s; its repr %q reads as %s (%v)", text, want, again, got, err)
 		}
 	})
-}
-
-// pyRepr writes v as a Python literal, with every character outside
-// printable ASCII escaped.
-func pyRepr(v any) string {
-	var b strings.Builder
-	writeRepr(&b, v)
-	return b.String()
-}
-
-func writeRepr(b *strings.Builder, v any) {
-	switch v := v.(type) {
-	case nil:
-		b.WriteString("None")
-	case bool:
-		b.WriteString(map[bool]string{true: "True", false: "False"}[v])
-	case int64:
-		b.WriteString(strconv.FormatInt(v, 10))
-	case *big.Int:
-		b.WriteString(v.String())
-	case float64:
-		switch {
-		case math.IsInf(v, 1):
-			b.WriteString("1e999")
-		case math.IsInf(v, -1):
-			b.WriteString("-1e999")
-		default:
-			b.WriteString(strconv.FormatFloat(v, 'e', -1, 64))
-		}
-	case string:
-		b.WriteString("'")
-		for _, r := range v {
-			if r >= 0x20 && r < 0x7f && r != '\'' && r != '\\' {
-				b.WriteRune(r)
-			} else {
-				fmt.Fprintf(b, `\U%08x`, r)
-			}
-		}
-		b.WriteString("'")
-	case []byte:
-		b.WriteString("b'")
-		for _, c := range v {
-			fmt.Fprintf(b, `\x%02x`, c)
-		}
-		b.WriteString("'")
-	case serializer.Tuple:
-		b.WriteString("(")
-		for _, x := range v {
-			writeRepr(b, x)
-			b.WriteString(",")
-		}
-		b.WriteString(")")
-	case []any:
-		b.WriteString("[")
-		for _, x := range v {
-			writeRepr(b, x)
-			b.WriteString(",")
-		}
-		b.WriteString("]")
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteString("{")
-		for _, k := range keys {
-			writeRepr(b, k)
-			b.WriteString(": ")
-			writeRepr(b, v[k])
-			b.WriteString(", ")
-		}
-		b.WriteString("}")
-	default:
-		panic(fmt.Sprintf("pyRepr: %T", v))
-	}
 }
 
 // TestValueHostile reads texts of 1 MiB made to be slow or deep: each is
