@@ -425,7 +425,7 @@ func (c *cli) sign() (int, error) {
 		return 0, err
 	}
 	what := "JSON"
-	if c.opts.python {
+	if c.opts.pythonIn {
 		what = "Python literal"
 	}
 	text, err := c.readText(what)
@@ -470,7 +470,7 @@ func (c *cli) sign() (int, error) {
 // tagged JSON. Text that is not JSON but reads as a Python literal is
 // refused with the advice to add --python.
 func (c *cli) sessionText(text string) (string, error) {
-	if !c.opts.python {
+	if !c.opts.pythonIn {
 		if !json.Valid([]byte(text)) {
 			if _, err := pyliteral.Value(text); err == nil {
 				return "", errors.New("the session to sign is a Python literal, as flask-unsign takes it, not JSON: add --python to sign it")

@@ -30,11 +30,12 @@ type options struct {
 	purpose string
 	skew    string
 
-	now    string
-	json   bool
-	redact bool
-	tagged bool
-	python bool
+	now       string
+	json      bool
+	redact    bool
+	tagged    bool
+	pythonOut bool // decode, verify --python: print the session as a Python literal
+	pythonIn  bool // sign --python: read the session as one
 
 	timestamp string
 	compress  string
@@ -182,13 +183,13 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	}
 	if g&gRedact != 0 {
 		fs.BoolVar(&o.tagged, "tagged", false, "print only the session, as the tagged JSON sign reads (indented), so that decode or verify, an edit, and sign make the cookie again; errors and hints still go to stderr")
-		fs.BoolVar(&o.python, "python", false, "print only the session, as a Python literal ({'user': 'admin', 'ids': (1, 2)}), the way flask-unsign and Python write it, so that an edit and sign --python make the cookie again; a session holding Markup, a UUID, a datetime or NaN has no such literal: use --tagged")
+		fs.BoolVar(&o.pythonOut, "python", false, "print only the session, as a Python literal ({'user': 'admin', 'ids': (1, 2)}), the way flask-unsign and Python write it, so that an edit and sign --python make the cookie again; a session holding Markup, a UUID, a datetime or NaN has no such literal: use --tagged")
 		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
 	}
 	if g&gSign != 0 {
 		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time (default: --now, or the current time)")
 		fs.StringVar(&o.compress, "compress", "auto", "Flask compression; auto is Flask's rule: compress when it saves 2 bytes or more")
-		fs.BoolVar(&o.python, "python", false, "read the session as a Python literal, as flask-unsign's --cookie takes it and Python's repr() prints it: {'user': 'admin', 'ids': (1, 2), 'ok': True}; tuples and bytes become Flask's tags")
+		fs.BoolVar(&o.pythonIn, "python", false, "read the session as a Python literal, as flask-unsign's --cookie takes it and Python's repr() prints it: {'user': 'admin', 'ids': (1, 2), 'ok': True}; tuples and bytes become Flask's tags")
 	}
 	if g&gLifetime != 0 {
 		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime from creation (default 30d)")

@@ -149,15 +149,15 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		c.printJSON(r)
 		return code
 	}
-	if c.opts.tagged || (c.opts.python && c.verb != "sign") {
+	if c.opts.tagged || c.opts.pythonOut {
 		// Only the session goes to stdout, or nothing: a script that
 		// redirects it into a file for sign must never get the header.
 		flag := "--tagged"
-		if c.opts.python {
+		if c.opts.pythonOut {
 			flag = "--python"
 		}
 		switch {
-		case r.text != nil && c.opts.python:
+		case r.text != nil && c.opts.pythonOut:
 			if err := c.printPython(r.text); err != nil {
 				c.errorf("--python: %v", err)
 				code = exitFailed

@@ -124,11 +124,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c.args = positional
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
-	if o.tagged && (o.json || o.redact || o.python) {
+	if o.tagged && (o.json || o.redact || o.pythonOut) {
 		c.errorf("--tagged prints the session alone, for sign: not with --json, --redact or --python")
 		return exitUsage
 	}
-	if o.python && verb != "sign" && (o.json || o.redact) {
+	if o.pythonOut && (o.json || o.redact) {
 		c.errorf("--python prints the session alone, for sign --python: not with --json or --redact")
 		return exitUsage
 	}
