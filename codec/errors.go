@@ -76,7 +76,19 @@ type FutureError struct {
 }
 
 func (e *FutureError) Error() string {
-	return fmt.Sprintf("%v: issued %s after now (skew allowed %s)", ErrFuture, e.At.Sub(e.Now).Round(time.Second), e.Skew)
+	return fmt.Sprintf("%v: issued %s after now (skew allowed %s)", ErrFuture, e.Ahead(), e.Skew)
+}
+
+// Ahead is how far At lies after Now, rounded up to a whole second. Issue
+// times are whole seconds and the clock is not, so a timestamp one second
+// ahead of Flask's truncated clock can be 0.3 s ahead of Now; rounded to the
+// nearest second, a refused cookie would read as issued "0s" after now.
+func (e *FutureError) Ahead() time.Duration {
+	d := e.At.Sub(e.Now)
+	if r := d % time.Second; r > 0 {
+		d += time.Second - r
+	}
+	return d
 }
 
 func (e *FutureError) Unwrap() error { return ErrFuture }

@@ -175,6 +175,31 @@ func TestCheckAge(t *testing.T) {
 	if err := CheckAge(1<<64-1, at(ts), day, 0); !errors.Is(err, ErrFuture) {
 		t.Errorf("huge timestamp: %v", err)
 	}
+	// A cookie signed in the next whole second, 0.3 s after now, is refused
+	// as Flask refuses it, and is reported as 1 s ahead, never "0s".
+	err := CheckAge(ts, at(ts-1).Add(700*time.Millisecond), day, 0)
+	if !errors.As(err, &fe) || fe.Ahead() != time.Second || !strings.Contains(err.Error(), "issued 1s after now") {
+		t.Errorf("sub-second future: %v (ahead %v)", err, fe.Ahead())
+	}
+}
+
+// TestFutureErrorAhead: Ahead rounds up to whole seconds and keeps whole
+// seconds as they are.
+func TestFutureErrorAhead(t *testing.T) {
+	now := time.Unix(1000, 0)
+	for _, c := range []struct {
+		at   time.Time
+		want time.Duration
+	}{
+		{now.Add(time.Second), time.Second},
+		{now.Add(300 * time.Millisecond), time.Second},
+		{now.Add(60*time.Second + time.Nanosecond), 61 * time.Second},
+		{now.Add(90 * time.Second), 90 * time.Second},
+	} {
+		if got := (&FutureError{At: c.at, Now: now}).Ahead(); got != c.want {
+			t.Errorf("At now+%v: Ahead %v, want %v", c.at.Sub(now), got, c.want)
+		}
+	}
 }
 
 // TestSignerAllParams signs and verifies under every derivation, digest,

@@ -89,11 +89,20 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 // failure before the result is emitted, to add hints or to return a result
 // that replaces it as a success (verify tries the other cookies of the
 // same name: an empty or malformed first one can shadow a valid second).
-func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input) *result) (in cliinput.Input, format string, code int, done bool, err error) {
+//
+// Without --now, *now is set to the time the input was read, so that the
+// cookie is judged when it arrived, not when the command started: a fetch
+// with --url or a slow pipe can straddle a second boundary, and a cookie a
+// server signed after the boundary, with Flask's whole-second timestamp,
+// would otherwise look one second in the future, which Flask refuses.
+func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Input) *result) (in cliinput.Input, format string, code int, done bool, err error) {
 	in, err = c.readCookie()
+	if c.opts.now == "" {
+		*now = time.Now()
+	}
 	r.Source = c.source
 	if err != nil {
-		code, err = c.inputFailure(r, in, err, now, failed)
+		code, err = c.inputFailure(r, in, err, *now, failed)
 		return in, "", code, true, err
 	}
 	r.name, r.input = in.Name, inputText(in, c.source, "")
@@ -107,10 +116,10 @@ func (c *cli) readAndDetect(r *result, now time.Time, failed func(cliinput.Input
 		encodingHints(r, in.Value)
 		if failed != nil {
 			if ok := failed(in); ok != nil {
-				return in, "", c.emit(ok, now, exitOK), true, nil
+				return in, "", c.emit(ok, *now, exitOK), true, nil
 			}
 		}
-		return in, "", c.emit(r, now, exitFailed), true, nil
+		return in, "", c.emit(r, *now, exitFailed), true, nil
 	}
 	r.Format, r.detected = format, detected
 	return in, format, 0, false, nil
@@ -122,7 +131,7 @@ func (c *cli) decode() (int, error) {
 		return 0, err
 	}
 	r := &result{Verified: boolPtr(false)}
-	in, format, code, done, err := c.readAndDetect(r, now, nil)
+	in, format, code, done, err := c.readAndDetect(r, &now, nil)
 	if done {
 		return code, err
 	}
@@ -155,7 +164,7 @@ func (c *cli) verify() (int, error) {
 		return 0, err
 	}
 	r := &result{Valid: boolPtr(false)}
-	in, format, code, done, err := c.readAndDetect(r, now, func(in cliinput.Input) *result {
+	in, format, code, done, err := c.readAndDetect(r, &now, func(in cliinput.Input) *result {
 		if in.Duplicates == 0 {
 			return nil
 		}

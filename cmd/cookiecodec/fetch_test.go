@@ -8,8 +8,11 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
 )
 
 // devHalf1 and devHalf2 are devCookie split in two chunks, as
@@ -233,6 +236,44 @@ func loop(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/loop/%d", n-1), http.StatusFound)
+}
+
+// TestFetchJudgesTheCookieOnArrival: without --now, a fetched cookie is
+// checked against the clock after the response, not at the command's
+// start. The server waits past the next whole second and then signs, so
+// its Flask timestamp is a second later than the start; a clock read at the
+// start would call the fresh cookie "issued in the future" (this was a
+// flake of TestFetchFlask against real Flask, and a real bug for users).
+// With --now the fixed time is kept, and the same cookie is in the future.
+func TestFetchJudgesTheCookieOnArrival(t *testing.T) {
+	f, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte("dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signedAt atomic.Int64
+	base := fetchServer(t, map[string]http.HandlerFunc{"/login": func(w http.ResponseWriter, r *http.Request) {
+		next := time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)
+		time.Sleep(time.Until(next))
+		v, _, err := f.EncodeSession("session", map[string]any{"user": "alice"}, codec.Meta{}, 4096)
+		if err != nil {
+			t.Error(err)
+		}
+		signedAt.Store(time.Now().Unix())
+		w.Header().Add("Set-Cookie", "session="+v+"; HttpOnly; Path=/")
+	}})
+	key := writeFile(t, "dev.key", []byte("dev"))
+	start := time.Now().Unix()
+	code, stdout, stderr := runCLI(t, "", "verify", "--json", "--key-file", key, "--url", base+"/login")
+	m := jsonOut(t, stdout)
+	if code != exitOK || m["valid"] != true || m["error"] != nil {
+		t.Errorf("verify --url, started at %d, cookie signed at %d: exit %d\n%s%s", start, signedAt.Load(), code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "verify", "--json", "--now", strconv.FormatInt(start, 10), "--key-file", key, "--url", base+"/login")
+	m = jsonOut(t, stdout)
+	e, _ := m["error"].(map[string]any)
+	if code != exitFailed || e["kind"] != "future" {
+		t.Errorf("verify --now %d --url, cookie signed at %d: exit %d\n%s%s", start, signedAt.Load(), code, stdout, stderr)
+	}
 }
 
 // TestFetchTimeout: a server that never answers is given up on after

@@ -176,7 +176,11 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.skew, "skew", "", "allowed clock skew for future timestamps (default: Flask 0s as in Flask, native and gorilla 60s)")
 	}
 	if g&gTime != 0 {
-		fs.StringVar(&o.now, "now", "", "fix the clock, for reproducible checks (default: the current time)")
+		usage := "fix the clock, for reproducible checks (default: the current time)"
+		if verb == "decode" || verb == "verify" {
+			usage = "fix the clock, for reproducible checks (default: the current time, read once the cookie has arrived)"
+		}
+		fs.StringVar(&o.now, "now", "", usage)
 	}
 	if g&gOutput != 0 {
 		fs.BoolVar(&o.json, "json", false, "print exactly one JSON object on stdout")

@@ -231,7 +231,7 @@ func ageHints(r *result, err error, ts uint64, now time.Time, maxAge time.Durati
 			r.hint("if this cookie comes from itsdangerous < 1.0 (Flask <= 1.0), its timestamp counts from 2011-01-01: it was issued %s (%s ago), %s", timeText(time.Unix(legacy, 0)), formatDuration(age), verdict)
 		}
 	case errors.As(err, &fe):
-		r.hint("valid signature, issued %s in the future (now %s): the signing server's clock is ahead or --now is wrong; Flask allows no skew, --skew DURATION allows some", formatDuration(fe.At.Sub(fe.Now)), timeText(fe.Now))
+		r.hint("valid signature, issued %s in the future (now %s): the signing server's clock is ahead or --now is wrong; Flask allows no skew, --skew DURATION allows some", formatDuration(fe.Ahead()), timeText(fe.Now))
 	}
 }
 

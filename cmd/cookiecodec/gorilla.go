@@ -223,7 +223,7 @@ func (c *cli) gorillaHints(r *result, err error, in cliinput.Input, opts codec.G
 		r.hint("valid MAC, expired %s ago (max-age %s)", formatDuration(ee.Now.Sub(ee.At)), formatDuration(opts.MaxAge))
 		return
 	case errors.As(err, &fe):
-		r.hint("valid MAC, issued %s in the future: the issuing server's clock is ahead or --now is wrong", formatDuration(fe.At.Sub(fe.Now)))
+		r.hint("valid MAC, issued %s in the future: the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()))
 		return
 	case errors.Is(err, codec.ErrPayload):
 		if block == nil {

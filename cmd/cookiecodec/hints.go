@@ -209,7 +209,7 @@ func ageVerdict(ts uint64, now time.Time, maxAge time.Duration) string {
 		return "within max-age"
 	}
 	if fe, ok := err.(*codec.FutureError); ok {
-		return "in the future by " + formatDuration(fe.At.Sub(fe.Now))
+		return "in the future by " + formatDuration(fe.Ahead())
 	}
 	if ee, ok := err.(*codec.ExpiredError); ok {
 		return "expired " + formatDuration(ee.Now.Sub(ee.At)+time.Second) + " ago"

@@ -181,7 +181,7 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 		r.hint("valid tag, expired %s ago (%s limit)", formatDuration(ee.Now.Sub(ee.At)), ee.Reason)
 		return
 	case errors.As(err, &fe):
-		r.hint("valid tag, issued %s in the future (skew allowed %s): the issuing server's clock is ahead or --now is wrong", formatDuration(fe.At.Sub(fe.Now)), formatDuration(fe.Skew))
+		r.hint("valid tag, issued %s in the future (skew allowed %s): the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()), formatDuration(fe.Skew))
 		return
 	case !errors.Is(err, codec.ErrSignature):
 		return
