@@ -237,21 +237,32 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 // fetchProxy checks --proxy: nil without it (the environment's
 // HTTPS_PROXY, HTTP_PROXY and NO_PROXY then apply, as net/http reads
 // them), else an http:// URL, which is how Burp, mitmproxy and squid
-// listen. Unlike the environment's, it is used for every host, 127.0.0.1
-// and localhost included.
+// listen, or a socks5:// or socks5h:// one, which is how ssh -D, Tor and
+// microsocks listen. Unlike the environment's, it is used for every host,
+// 127.0.0.1 and localhost included.
+//
+// Go's SOCKS client sends the host name to the proxy for both SOCKS
+// schemes, so the proxy resolves it (curl's socks5:// resolves locally):
+// an internal name that only the far side of an ssh -D tunnel knows works
+// either way. https:// proxies are refused: Go would offer them the
+// --client-cert meant for the server, and --insecure would also skip the
+// proxy's certificate.
 func (c *cli) fetchProxy() (*url.URL, error) {
 	if c.opts.proxy == "" {
 		return nil, nil
 	}
-	const want = "want http://HOST:PORT, as Burp, mitmproxy and squid listen (other kinds: set HTTPS_PROXY instead)"
+	const want = "want http://HOST:PORT, as Burp, mitmproxy and squid listen, or socks5://HOST:PORT, as ssh -D listens (other kinds: set HTTPS_PROXY instead)"
 	u, err := url.Parse(c.opts.proxy)
 	if err != nil {
 		return nil, usagef("--proxy: %s", want) // not echoed: it may hold a password
 	}
-	if u.Scheme != "http" || u.Host == "" {
+	switch {
+	case u.Host == "":
 		return nil, usagef("--proxy %s: %s", u.Redacted(), want)
+	case u.Scheme == "http", u.Scheme == "socks5", u.Scheme == "socks5h":
+		return u, nil
 	}
-	return u, nil
+	return nil, usagef("--proxy %s: %s", u.Redacted(), want)
 }
 
 // fetchFlagsUnused refuses the flags that only mean something with --url.
@@ -378,6 +389,10 @@ func (c *cli) fetchHint(err error) string {
 	proxy, _ := url.Parse(c.opts.proxy)
 	msg := err.Error()
 	switch {
+	case proxy != nil && strings.HasPrefix(proxy.Scheme, "socks5") && strings.Contains(msg, "socks connect"):
+		return socksHint(msg, proxy.User != nil)
+	case proxy != nil && strings.Contains(msg, "proxyconnect") && strings.Contains(msg, "connection refused"):
+		return "nothing listens at the --proxy address " + proxy.Host + ": start the proxy (or the ssh -D tunnel), or check its port"
 	case strings.Contains(msg, "Proxy Authentication Required"):
 		// The proxy's 407: a response for http URLs, an error for https.
 		return "the proxy wants a user name and password: give them as --proxy http://USER:PASSWORD@HOST:PORT (a wrong one gets 407 again)"
@@ -403,6 +418,27 @@ func (c *cli) fetchHint(err error) string {
 		if !clientCert {
 			return "the TLS handshake failed: if the server wants a client certificate (mutual TLS), give it with --client-cert and --client-key"
 		}
+	}
+	return ""
+}
+
+// socksHint explains a failure that Go's SOCKS client reports as "socks
+// connect tcp PROXY->TARGET: ...": the reply codes of RFC 1928 and the
+// user name and password exchange of RFC 1929.
+func socksHint(msg string, withUser bool) string {
+	switch {
+	case strings.Contains(msg, "no acceptable authentication methods") && !withUser:
+		return "the SOCKS proxy wants a user name and password: give them as --proxy socks5://USER:PASSWORD@HOST:PORT"
+	case strings.Contains(msg, "no acceptable authentication methods"):
+		return "the SOCKS proxy accepts neither no authentication nor a user name and password (RFC 1929), the two methods Go offers"
+	case strings.Contains(msg, "username/password authentication failed"):
+		return "the SOCKS proxy refused the user name and password of --proxy: check them"
+	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "host unreachable"),
+		strings.Contains(msg, "network unreachable"), strings.Contains(msg, "TTL expired"),
+		strings.Contains(msg, "general SOCKS server failure"):
+		return "the SOCKS proxy could not connect to the server: the proxy resolves the host name and connects from its side (with ssh -D, from the SSH server), so the URL must be reachable from there"
+	case strings.Contains(msg, "connection not allowed by ruleset"):
+		return "the SOCKS proxy's rules do not allow a connection to this host and port"
 	}
 	return ""
 }

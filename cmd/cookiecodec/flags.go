@@ -105,7 +105,8 @@ The cookie NAME is the last one set across all the responses; a chunked
 session is joined from the response that set it. A Set-Cookie that deletes
 the cookie is reported, not decoded. Response bodies are not read. A failed
 request exits 1 (audit: 3). --insecure skips TLS verification and warns;
---proxy sends the requests through an HTTP proxy such as Burp or mitmproxy.`
+--proxy sends the requests through an HTTP proxy such as Burp or mitmproxy, or
+a SOCKS5 proxy such as ssh -D.`
 
 // formatUsage is the help of --format: what auto does differs by command.
 var formatUsage = map[string]string{
@@ -152,7 +153,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.BoolVar(&o.insecure, "insecure", false, "with --url: do not verify the server's TLS certificate (local development certificates; warns)")
 		fs.StringVar(&o.clientCert, "client-cert", "", "with --url: present this client certificate to a server that asks for one (mutual TLS): PEM, with its private key from --client-key or from this file when it holds both; or a PKCS#12 file (.p12, .pfx: certificate, chain and key, as browsers export them)")
 		fs.StringVar(&o.clientKey, "client-key", "", "with --url: the private key (PEM) of a PEM --client-cert")
-		fs.StringVar(&o.proxy, "proxy", "", "with --url: send the requests through this HTTP proxy, such as Burp or mitmproxy (http://HOST:PORT; user:password@ before the host authenticates), for every host, 127.0.0.1 included; without it HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply, as in Go, and never to 127.0.0.1 or localhost")
+		fs.StringVar(&o.proxy, "proxy", "", "with --url: send the requests through this proxy, for every host, 127.0.0.1 included: http://HOST:PORT, an HTTP proxy such as Burp or mitmproxy, or socks5://HOST:PORT (or socks5h://; either way the proxy resolves the host name), a SOCKS5 proxy such as ssh -D; user:password@ before the host authenticates. Without it HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply, as in Go, and never to 127.0.0.1 or localhost")
 		fs.StringVar(&o.clientCertPass, "client-cert-password-env", "", "with a PKCS#12 --client-cert: read its password from this environment variable (none: the file has an empty password)")
 	}
 	if g&gKeys != 0 {

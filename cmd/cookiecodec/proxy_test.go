@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -127,12 +128,7 @@ const tinyproxyPath = "/usr/bin/tinyproxy"
 // TestFetchTinyproxy runs fetchThroughProxy with a real tinyproxy
 // (Debian's), whose log names every request it forwards.
 func TestFetchTinyproxy(t *testing.T) {
-	if _, err := os.Stat(tinyproxyPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("tinyproxy is required in CI (%s): %v", tinyproxyPath, err)
-		}
-		t.Skipf("tinyproxy is not installed (%s); apt-get install tinyproxy", tinyproxyPath)
-	}
+	requireProgram(t, tinyproxyPath, "tinyproxy")
 	fetchThroughProxy(t, startTinyproxy)
 }
 
@@ -148,19 +144,7 @@ func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
 		conf += "BasicAuth " + user + " " + password + "\n"
 	}
 	confPath := writeFile(t, "tinyproxy.conf", []byte(conf))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, tinyproxyPath, "-d", "-c", confPath)
-	var out syncbuf.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
-	localnet.WaitListening(t, "tinyproxy", addr, out.String)
+	out := startDaemon(t, addr, tinyproxyPath, "-d", "-c", confPath)
 	// "Request (file descriptor 4): GET http://127.0.0.1:1234/login HTTP/1.1"
 	requests := func() []string {
 		var seen []string
@@ -172,6 +156,38 @@ func startTinyproxy(t *testing.T, auth string) proxyUnderTest {
 		return seen
 	}
 	return proxyUnderTest{"http://" + addr, requests}
+}
+
+// startDaemon runs path with args in the foreground until the test ends,
+// waits until it listens on addr, and returns what it writes.
+func startDaemon(t *testing.T, addr, path string, args ...string) *syncbuf.Buffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, path, args...)
+	out := new(syncbuf.Buffer)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	localnet.WaitListening(t, filepath.Base(path), addr, out.String)
+	return out
+}
+
+// requireProgram skips the test without path, or fails it under CI=true,
+// where .ci/run installs the Debian package.
+func requireProgram(t *testing.T, path, pkg string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required in CI (%s): %v", pkg, path, err)
+		}
+		t.Skipf("%s is not installed (%s); apt-get install %s", pkg, path, pkg)
+	}
 }
 
 // fetchThroughProxy fetches through proxies on 127.0.0.1 that start
@@ -249,12 +265,110 @@ func fetchThroughProxy(t *testing.T, start func(t *testing.T, auth string) proxy
 		args []string
 		want string
 	}{
-		{[]string{"decode", "--url", base, "--proxy", "socks5://127.0.0.1:1080"}, "want http://HOST:PORT"},
+		{[]string{"decode", "--url", base, "--proxy", "https://127.0.0.1:8443"}, "want http://HOST:PORT, as Burp, mitmproxy and squid listen, or socks5://HOST:PORT"},
+		{[]string{"decode", "--url", base, "--proxy", "socks4://127.0.0.1:1080"}, "want http://HOST:PORT"},
 		{[]string{"decode", "--url", base, "--proxy", "127.0.0.1:8080"}, "want http://HOST:PORT"},
 		{[]string{"decode", "--proxy", open.URL, devCookie}, "--proxy needs --url"},
 	} {
 		if code, _, stderr := runCLI(t, "", tt.args...); code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%q: exit %d, stderr %q, want %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
+
+// microsocksPath is Debian's microsocks, a real SOCKS5 server (RFC 1928,
+// with RFC 1929 user name and password), as ssh -D is one.
+const microsocksPath = "/usr/bin/microsocks"
+
+// startMicrosocks runs microsocks on a free 127.0.0.1 port until the test
+// ends, with a user name and password when auth ("user:password") is set.
+// Its log names every connection it makes for a client.
+func startMicrosocks(t *testing.T, auth string) proxyUnderTest {
+	t.Helper()
+	addr := localnet.FreeAddr(t)
+	host, port, _ := net.SplitHostPort(addr)
+	args := []string{"-i", host, "-p", port}
+	if user, password, ok := strings.Cut(auth, ":"); ok {
+		args = append(args, "-u", user, "-P", password)
+	}
+	out := startDaemon(t, addr, microsocksPath, args...)
+	// "client[4] 127.0.0.1: connected to localhost:34567"
+	connections := func() []string {
+		var seen []string
+		for _, line := range strings.Split(out.String(), "\n") {
+			if _, to, ok := strings.Cut(line, ": connected to "); ok {
+				seen = append(seen, to)
+			}
+		}
+		return seen
+	}
+	return proxyUnderTest{"socks5://" + addr, connections}
+}
+
+// TestFetchMicrosocks fetches through a real SOCKS5 proxy, Debian's
+// microsocks on 127.0.0.1: http and https URLs (each a tunnel the proxy
+// opens), the host name resolved by the proxy for socks5:// as for
+// socks5h://, a user name and password, and each failure with its hint and
+// without the password: a missing or wrong password, a server the proxy
+// cannot reach, a name it cannot resolve, and no proxy at the address.
+func TestFetchMicrosocks(t *testing.T) {
+	requireProgram(t, microsocksPath, "microsocks")
+	t.Setenv("NO_COLOR", "")
+	base := fetchServer(t, map[string]http.HandlerFunc{
+		"/login": setCookies("/home", "session="+devCookie+"; Path=/; HttpOnly"),
+		"/home":  setCookies(""),
+	})
+	// localhost, not 127.0.0.1: the name goes to the proxy, whose log
+	// shows it.
+	named := strings.Replace(base, "127.0.0.1", "localhost", 1)
+	namedHost := strings.TrimPrefix(named, "http://")
+	tlsSrv := httptest.NewTLSServer(setCookies("", "session="+devCookie+"; Path=/; Secure"))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	t.Cleanup(tlsSrv.Close)
+
+	open := startMicrosocks(t, "")
+	for _, scheme := range []string{"socks5", "socks5h"} {
+		proxy := strings.Replace(open.URL, "socks5", scheme, 1)
+		before := len(open.requests())
+		code, stdout, stderr := runCLI(t, "", "decode", "--now", devNow, "--url", named+"/login", "--proxy", proxy)
+		if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
+			t.Fatalf("http through %s: exit %d\n%s\n%s", proxy, code, stdout, stderr)
+		}
+		if got := open.requests()[before:]; len(got) == 0 || got[0] != namedHost {
+			t.Errorf("through %s the proxy connected to %q, want %s (the name, resolved by the proxy)", proxy, got, namedHost)
+		}
+	}
+	before := len(open.requests())
+	code, stdout, stderr := runCLI(t, "", "verify", "--json", "--now", devNow, "--secret", "dev", "--url", tlsSrv.URL, "--insecure", "--proxy", open.URL)
+	if m := jsonOut(t, stdout); code != exitOK || m["valid"] != true {
+		t.Fatalf("https through the proxy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if got, want := open.requests()[before:], strings.TrimPrefix(tlsSrv.URL, "https://"); len(got) != 1 || got[0] != want {
+		t.Errorf("https: the proxy connected to %q, want %s", got, want)
+	}
+
+	const secret = "s3cret-socks-password"
+	authed := startMicrosocks(t, "probe:"+secret)
+	withAuth := strings.Replace(authed.URL, "socks5://", "socks5h://probe:"+secret+"@", 1)
+	code, stdout, stderr = runCLI(t, "", "decode", "--now", devNow, "--url", named+"/login", "--proxy", withAuth)
+	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) || len(authed.requests()) == 0 {
+		t.Fatalf("through the proxy with a password: exit %d, proxy saw %q\n%s\n%s", code, authed.requests(), stdout, stderr)
+	}
+
+	refused := localnet.FreeAddr(t) // nothing listens there
+	for _, tt := range []struct {
+		name, url, proxy, want string
+	}{
+		{"no password", named + "/login", authed.URL, "hint: the SOCKS proxy wants a user name and password: give them as --proxy socks5://USER:PASSWORD@HOST:PORT"},
+		{"wrong password", named + "/login", strings.Replace(withAuth, secret, "wrong-"+secret, 1), "hint: the SOCKS proxy refused the user name and password of --proxy: check them"},
+		{"server down", "http://" + refused + "/login", open.URL, "hint: the SOCKS proxy could not connect to the server: the proxy resolves the host name"},
+		{"unknown name", "http://no-such-host.invalid/login", open.URL, "hint: the SOCKS proxy could not connect to the server"},
+		{"no proxy", named + "/login", "socks5://" + refused, "hint: nothing listens at the --proxy address " + refused},
+		{"no http proxy", named + "/login", "http://" + refused, "hint: nothing listens at the --proxy address " + refused},
+	} {
+		code, stdout, stderr := runCLI(t, "", "decode", "--url", tt.url, "--proxy", tt.proxy)
+		if code != exitFailed || !strings.Contains(stderr, "fetch failed") || !strings.Contains(stderr, tt.want) || strings.Contains(stdout+stderr, secret) {
+			t.Errorf("%s: exit %d, want the hint %q\nstdout: %s\nstderr: %s", tt.name, code, tt.want, stdout, stderr)
 		}
 	}
 }
