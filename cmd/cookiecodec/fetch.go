@@ -391,7 +391,10 @@ func (c *cli) fetchHint(err error) string {
 	switch {
 	case proxy != nil && strings.HasPrefix(proxy.Scheme, "socks5") && strings.Contains(msg, "socks connect"):
 		return socksHint(msg, proxy.User != nil)
-	case proxy != nil && strings.Contains(msg, "proxyconnect") && strings.Contains(msg, "connection refused"):
+	case strings.Contains(msg, "proxyconnect") && strings.Contains(msg, "connection refused"):
+		if c.opts.proxy == "" {
+			return "nothing listens at the proxy address that HTTPS_PROXY or HTTP_PROXY names (Go reads both, and ALL_PROXY not at all): start the proxy, fix the variable, or unset it"
+		}
 		return "nothing listens at the --proxy address " + proxy.Host + ": start the proxy (or the ssh -D tunnel), or check its port"
 	case strings.Contains(msg, "Proxy Authentication Required"):
 		// The proxy's 407: a response for http URLs, an error for https.

@@ -3,12 +3,47 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
+
+// runCLIEnvVar, set to 1 in a test binary's environment, makes that binary
+// the cookiecodec command (see TestMain), for the few tests that need a
+// fresh process: net/http reads the proxy variables once per process.
+const runCLIEnvVar = "COOKIECODEC_TEST_AS_CLI"
+
+// TestMain runs the tests, or, with runCLIEnvVar set to 1, the command.
+func TestMain(m *testing.M) {
+	if os.Getenv(runCLIEnvVar) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// runCLIProcess runs the command in a new process with env added to the
+// test's environment.
+func runCLIProcess(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), self, args...)
+	cmd.Env = append(append(os.Environ(), runCLIEnvVar+"=1"), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
 
 // runCLI runs the program with args and stdin and returns its exit
 // status and output.

@@ -372,3 +372,18 @@ func TestFetchMicrosocks(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchEnvProxyDown: without --proxy, HTTP_PROXY applies to a host that
+// is not loopback; when nothing listens where it points, the hint names
+// the variables, not --proxy. net/http reads them once per process, so the
+// command runs in a fresh one. The URL's name is never resolved: the
+// request goes to the proxy first.
+func TestFetchEnvProxyDown(t *testing.T) {
+	refused := localnet.FreeAddr(t)
+	env := []string{"HTTP_PROXY=http://" + refused, "http_proxy=http://" + refused, "NO_PROXY=", "no_proxy=", "NO_COLOR=1"}
+	code, stdout, stderr := runCLIProcess(t, env, "decode", "--url", "http://cookiecodec.invalid/login")
+	if code != exitFailed || !strings.Contains(stderr, "proxyconnect tcp") ||
+		!strings.Contains(stderr, "hint: nothing listens at the proxy address that HTTPS_PROXY or HTTP_PROXY names") || strings.Contains(stderr, "--proxy address") {
+		t.Errorf("HTTP_PROXY %s, where nothing listens: exit %d\nstdout: %s\nstderr: %s", refused, code, stdout, stderr)
+	}
+}
