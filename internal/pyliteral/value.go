@@ -433,12 +433,9 @@ func (p *parser) brace() (any, kind, error) {
 	var badKey *unwritable // the first key that is not a str
 	for i := 0; ; i++ {
 		keyAt := p.pos
-		k, _, err := p.operand()
+		k, err := p.hashableOperand()
 		if err != nil {
 			return nil, kindOther, err
-		}
-		if !hashable(k) {
-			return nil, kindOther, p.errorAt(p.s, keyAt, "a list, dict or set as a dict key or set item: Python cannot hash it")
 		}
 		p.space()
 		if i == 0 && (p.pos == len(p.s) || p.s[p.pos] != ':') {
@@ -482,15 +479,24 @@ func (p *parser) set(open int) (any, kind, error) {
 			p.close()
 			return unwritable{at: open, msg: "a set: Flask's session serializer cannot write one"}, kindOther, nil
 		}
-		at := p.pos
-		v, _, err := p.operand()
-		if err != nil {
+		if _, err := p.hashableOperand(); err != nil {
 			return nil, kindOther, err
 		}
-		if !hashable(v) {
-			return nil, kindOther, p.errorAt(p.s, at, "a list, dict or set as a dict key or set item: Python cannot hash it")
-		}
 	}
+}
+
+// hashableOperand reads a dict key or a set item, which Python must be
+// able to hash.
+func (p *parser) hashableOperand() (any, error) {
+	at := p.pos
+	v, _, err := p.operand()
+	if err != nil {
+		return nil, err
+	}
+	if !hashable(v) {
+		return nil, p.errorAt(p.s, at, "a list, dict or set as a dict key or set item: Python cannot hash it")
+	}
+	return v, nil
 }
 
 // hashable reports whether Python can hash v: a dict key or a set item.

@@ -52,6 +52,7 @@ func TestValueCases(t *testing.T) {
 		{text: `{"a": set(), "a": 1}`, want: map[string]any{"a": int64(1)}},
 		{text: `{"a": {1: 2}, "a": ...}`, err: "Ellipsis"},
 		{text: `{[1]: 2}`, err: "cannot hash"},
+		{text: `{1, {2: 3}}`, err: "cannot hash"},
 		{text: `1+2`, err: "an operation"},
 		{text: `set`, err: "the name set"},
 		{text: `01`, err: "leading zeros"},
