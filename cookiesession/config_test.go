@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
 )
 
 // TestConfigRefused checks that misconfigurations are refused at
@@ -70,6 +72,27 @@ func TestConfigRefused(t *testing.T) {
 				t.Errorf("error %q does not contain the hint %q", err, tt.hint)
 			}
 		})
+	}
+	// The typed nils a failed constructor returns, as in
+	// c, _ := codec.NewNative(ring, ...) with a missing key: an interface
+	// holding them is not nil, and they used to panic on every request.
+	_, errNative := codec.NewNative(nil, codec.NativeOptions{})
+	nilNative, _ := codec.NewNative(nil, codec.NativeOptions{})
+	nilFlask, errFlask := codec.NewFlask(codec.FlaskOptions{})
+	if errNative == nil || errFlask == nil || nilNative != nil || nilFlask != nil {
+		t.Fatalf("the constructors no longer fail here: %v, %v", errNative, errFlask)
+	}
+	for _, tc := range []struct {
+		name  string
+		build func() (*Manager, error)
+	}{
+		{"New(nil *codec.Native)", func() (*Manager, error) { return New(nilNative) }},
+		{"NewFlask(nil *codec.Flask)", func() (*Manager, error) { return NewFlask(nilFlask) }},
+		{"New(nil *codec.Flask)", func() (*Manager, error) { return New(nilFlask) }},
+	} {
+		if m, err := tc.build(); m != nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "nil *codec.") || !strings.Contains(err.Error(), "check the errors") {
+			t.Errorf("%s = %v, %v; want ErrConfig naming the nil codec", tc.name, m, err)
+		}
 	}
 	// A native codec in Flask mode would write cookies Flask cannot read.
 	if m, err := NewFlask(native); m != nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "codec.NewFlask") {

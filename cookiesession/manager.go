@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 
 	"github.com/cookiecodec/cookiecodec/codec"
 )
@@ -34,7 +35,10 @@ type Manager struct {
 type ctxKey struct{ m *Manager }
 
 // New returns a manager for sessions sealed by c, normally the native
-// codec from [codec.NewNative]. The defaults are a cookie named "session",
+// codec from [codec.NewNative]. A Flask codec is accepted too, for
+// Flask-format cookies under this package's rules (chunks, the idle
+// timeout, the 7-day lifetime), which Flask itself cannot all read: to
+// share a session with a Flask app, use [NewFlask]. The defaults are a cookie named "session",
 // Path "/", Secure, HttpOnly, SameSite=Lax, a 7-day absolute lifetime, a
 // 24-hour idle timeout refreshed once half of it has passed, persistent
 // cookies and up to 4 chunks; each [Option] documents its default.
@@ -47,7 +51,8 @@ type ctxKey struct{ m *Manager }
 // timeout really holds for it. A codec of your own that reports neither
 // time must enforce expiry itself.
 //
-// New refuses a nil codec (there are then no keys) and any option set that
+// New refuses a nil codec (there are then no keys), including a nil
+// *codec.Native or *codec.Flask left by a constructor that failed, and any option set that
 // a browser would reject or silently mangle, with an error wrapping
 // [ErrConfig] that says how to fix it.
 func New(c codec.SessionCodec, opts ...Option) (*Manager, error) {
@@ -77,9 +82,25 @@ func NewFlask(c codec.SessionCodec, opts ...Option) (*Manager, error) {
 	return build(c, true, opts)
 }
 
+// isNilPointer reports whether c holds a nil pointer (or another nil of a
+// kind that has methods): the *codec.Native that codec.NewNative returns
+// beside its error is not == nil as an interface, and would panic on the
+// first request.
+func isNilPointer(c codec.SessionCodec) bool {
+	v := reflect.ValueOf(c)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
 func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	if c == nil {
 		return nil, fmt.Errorf("%w: no codec, and so no keys: pass codec.NewNative(codec.NewKeyRing(key)) (key from codec.GenerateKey or codec.ParseKey), or codec.NewFlask with the app's SECRET_KEY", ErrConfig)
+	}
+	if isNilPointer(c) {
+		return nil, fmt.Errorf("%w: the codec is a nil %T, as the codec constructor returns with an error (often a missing or short key: check the errors of codec.ParseKey, NewKeyRing and NewNative, or NewFlask)", ErrConfig, c)
 	}
 	if _, ok := c.(*codec.Native); ok && flask {
 		return nil, fmt.Errorf("%w: NewFlask needs the Flask codec (codec.NewFlask with the app's SECRET_KEY), not a native one, whose cookies Flask cannot read: use New for native sessions", ErrConfig)
