@@ -196,7 +196,7 @@ func TestChunking(t *testing.T) {
 
 // TestTooLarge checks the documented error path above MaxChunks: no cookie
 // is written (the browser keeps the previous one), Save reports it, and the
-// commit error handler answers.
+// commit error handler answers unless the handler had that error from Save.
 func TestTooLarge(t *testing.T) {
 	clk := newClock()
 	log := &errLog{}
@@ -232,12 +232,53 @@ func TestTooLarge(t *testing.T) {
 	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], ErrNotSaved) || !errors.Is(errs[0], codec.ErrTooLarge) {
 		t.Errorf("reports = %v", errs)
 	}
+	// Save failed and the handler answers on its own: its answer goes out,
+	// with no Set-Cookie (the client keeps its cookie), and the error hook
+	// still hears of the lost change.
+	before := cookiesOf(do(t, m, setUser))
+	rec = do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("blob", randomText(9000)))
+		if err := s.Save(); !errors.Is(err, ErrNotSaved) {
+			t.Errorf("Save = %v", err)
+		}
+		http.Error(w, "your cart is full", http.StatusRequestEntityTooLarge)
+	}, before...)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "cart is full") || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
+		t.Errorf("handler's answer after a failed Save: got %d %q %v", rec.Code, rec.Body, rec.Result().Header)
+	}
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], codec.ErrTooLarge) {
+		t.Errorf("reports after a failed Save = %v", errs)
+	}
+	// A change after the failed Save is committed as usual: here it makes
+	// the session bigger still, so the commit error handler answers.
+	rec = do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("blob", randomText(9000)))
+		_ = s.Save()
+		must(t, s.Set("more", randomText(100)))
+		fmt.Fprint(w, "secret body")
+	}, before...)
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "secret") || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
+		t.Errorf("changed after a failed Save: got %d %q %v", rec.Code, rec.Body, rec.Result().Header)
+	}
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], codec.ErrTooLarge) {
+		t.Errorf("reports after a change = %v", errs)
+	}
 	// Flask mode refuses a session over one cookie.
 	mf, err := NewFlask(flaskCodec(t, clk, "dev"), WithClock(clk.now), WithErrorHook(log.hook))
 	must(t, err)
 	rec = do(t, mf, setBlob(5000))
-	if rec.Code != http.StatusInternalServerError || len(rec.Result().Header.Values("Set-Cookie")) != 0 || !log.has(codec.ErrTooLarge) {
+	if rec.Code != http.StatusInternalServerError || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
 		t.Errorf("Flask mode over 4 KB: %d %v", rec.Code, rec.Result().Header)
+	}
+	// The advice fits the mode: Flask mode refuses WithMaxChunks.
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], codec.ErrTooLarge) || strings.Contains(errs[0].Error(), "WithMaxChunks") || !strings.Contains(errs[0].Error(), "Flask reads a session from one cookie") {
+		t.Errorf("Flask mode over 4 KB: reports %v", errs)
+	}
+	// One chunk allowed: "1 cookie", not "1 cookies".
+	m1 := newNative(t, clk, log, WithMaxChunks(1))
+	do(t, m1, setBlob(5000))
+	if errs := log.take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "more than 1 cookie of 4096 bytes; store less in it, or raise WithMaxChunks") {
+		t.Errorf("one chunk over 4 KB: reports %v", errs)
 	}
 }
 

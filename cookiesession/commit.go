@@ -56,8 +56,22 @@ func (s *Session) commit(h http.Header) error {
 		}
 		return nil
 	default:
+		if err != nil && s.handlerHasError() {
+			// Save already gave the handler this error and the session
+			// has not changed since: the handler's answer stands.
+			s.m.report(s.hookRequest(), err)
+			return nil
+		}
 		return err
 	}
+}
+
+// handlerHasError reports whether the session is as it was when Save
+// returned an error to the handler.
+func (s *Session) handlerHasError() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.saveErr != nil && s.saveErrGen == s.gen
 }
 
 // Commit ends the session's changes for this request and writes what the
@@ -116,9 +130,12 @@ func (s *Session) commitLocked(h http.Header) error {
 		return nil
 	}
 	var enc encoded
-	if s.saved != nil && s.saved.gen == s.gen {
+	switch {
+	case s.saveErr != nil && s.saveErrGen == s.gen:
+		return s.saveErr // as Save found it; encoding again would fail again
+	case s.saved != nil && s.saved.gen == s.gen:
 		enc = *s.saved
-	} else {
+	default:
 		var err error
 		if enc, err = s.encode(now); errors.Is(err, ErrRejected) {
 			// The session's lifetime ended while the request ran: it ends
@@ -291,7 +308,14 @@ func (m *Manager) tooLarge(err error) error {
 	if m.writeSize < m.maxSize {
 		return fmt.Errorf("%w: %w (the session's cookies would take more than %d bytes of Cookie header; store less in it, or raise WithMaxCookieHeader)", ErrNotSaved, err, m.cfg.maxCookieHeader)
 	}
-	return fmt.Errorf("%w: %w (the session needs more than %d cookies of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, m.cfg.maxChunks, CookieBudget)
+	if m.cfg.flask {
+		return fmt.Errorf("%w: %w (Flask reads a session from one cookie of at most %d bytes; store less in it)", ErrNotSaved, err, CookieBudget)
+	}
+	cookies := "cookies"
+	if m.cfg.maxChunks == 1 {
+		cookies = "cookie"
+	}
+	return fmt.Errorf("%w: %w (the session needs more than %d %s of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, m.cfg.maxChunks, cookies, CookieBudget)
 }
 
 // deleteCookies deletes every cookie of the session the request carried

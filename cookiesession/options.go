@@ -266,7 +266,9 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // handler's own status and body are then discarded, with the headers it
 // set that describe them (see [Manager.LoadAndSave]). r is the request the
 // handler passed to [Manager.Session], as for [WithErrorHook]. Use [Session.Save] in
-// the handler to catch the problem while it can still answer.
+// the handler to catch the problem while it can still answer: when Save
+// has returned the error and the session has not changed since, the
+// handler's own answer goes out and this handler does not run.
 func WithCommitErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
 	return func(c *config) { c.errorHandler = h }
 }

@@ -1,6 +1,7 @@
 package cookiesession
 
 import (
+	"errors"
 	"math/big"
 	"net/http"
 	"slices"
@@ -61,6 +62,13 @@ type Session struct {
 
 	gen   int      // counts modifications, so Save's result can be reused
 	saved *encoded // result of Save, valid while saved.gen == gen
+
+	// saveErr is the failure Save last returned to the handler, for the
+	// session as it stood at modification saveErrGen. While the session
+	// stays so, the handler has the error and answers as it sees fit:
+	// commit writes no cookie and does not replace the response.
+	saveErr    error
+	saveErrGen int
 }
 
 // hookRequest is the request the hooks (validate, error hook, commit error
@@ -340,11 +348,20 @@ func (s *Session) Info() (info Info, ok bool) {
 // Save encodes the session now and reports whether it can be written, so
 // the handler can still answer differently, for example when the session
 // no longer fits (an error wrapping [ErrNotSaved] and
-// [codec.ErrTooLarge]). When the session's absolute lifetime has ended
-// during the request, the error wraps [ErrRejected] and codec.ErrExpired
-// instead, and the response deletes the cookie. The cookie itself is still
-// written at commit time; the work is reused unless the session changes
-// again.
+// [codec.ErrTooLarge]). The cookie itself is still written at commit
+// time; the work is reused unless the session changes again.
+//
+// After Save fails, the handler decides. If the session does not change
+// again, the response goes out as the handler writes it (say, a 413 that
+// explains the cart is full), without a Set-Cookie: the client keeps the
+// cookie it has, the change is lost, and the error also goes to the error
+// hook. The commit error handler does not replace that response. A
+// handler that changes the session after the failure (undoing the change,
+// Clear, Destroy) gets the usual commit, which may fail again.
+//
+// When the session's absolute lifetime has ended during the request, the
+// error wraps [ErrRejected] and codec.ErrExpired instead, and the response
+// deletes the cookie.
 func (s *Session) Save() error {
 	if err := s.beginWrite(); err != nil {
 		return err
@@ -355,6 +372,9 @@ func (s *Session) Save() error {
 	}
 	enc, err := s.encode(s.m.cfg.now())
 	if err != nil {
+		if !errors.Is(err, ErrRejected) {
+			s.saveErr, s.saveErrGen = err, s.gen
+		}
 		return err
 	}
 	s.saved = &enc
