@@ -32,7 +32,11 @@ type Meta struct {
 	// zero SessionID asks the codec for a fresh random one.
 	SessionID SessionID
 	// Created is when the session began; the absolute lifetime runs from it.
-	// On encode a zero Created means "now".
+	// On encode a zero Created means "now". Read from a cookie, it and
+	// Issued have whole seconds, as every format stores them: compare them
+	// with times truncated to the second (a revocation time taken with
+	// time.Now() would otherwise refuse a session created in the same
+	// second, after it).
 	Created time.Time
 	// Issued is when this cookie was made; the idle timeout and Flask's
 	// max-age run from it. On encode it is always set from the codec's clock.

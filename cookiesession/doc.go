@@ -112,5 +112,10 @@
 // refuse a session, for example one created before the user's last
 // "log out everywhere": see the example. [Info].Created serves for this in
 // every format; in Flask's, which has no creation time, it is the
-// cookie's issue time.
+// cookie's issue time. It has whole seconds, so store the revocation time
+// truncated to the second: time.Now().Truncate(time.Second). Otherwise a
+// session created in the same second, after the revocation (the user
+// logging in again at once), is refused for good; truncated, a session
+// created in that second before the revocation survives it, the smaller
+// error.
 package cookiesession

@@ -68,7 +68,7 @@ func ExampleManager_LoadAndSave() {
 // storing sessions: the server keeps one time per user, and the validate
 // hook refuses sessions created before it.
 func Example_logOutEverywhere() {
-	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	now := time.Date(2024, 5, 1, 12, 0, 0, 250e6, time.UTC) // 12:00:00.25
 	clock := func() time.Time { return now }
 
 	var mu sync.Mutex
@@ -110,7 +110,8 @@ func Example_logOutEverywhere() {
 		s := sessions.Session(r)
 		user, _ := cookiesession.Get[string](s, "user")
 		mu.Lock()
-		validAfter[user] = now
+		// Created, read from the cookie, has whole seconds: so must this.
+		validAfter[user] = now.Truncate(time.Second)
 		mu.Unlock()
 		_ = s.Destroy()
 	})
@@ -128,12 +129,20 @@ func Example_logOutEverywhere() {
 
 	phone.get("/login?user=alice") // still sends the revoked cookie once
 	fmt.Println("phone after a new login:", phone.get("/whoami"))
+
+	now = now.Add(time.Hour)
+	laptop.get("/login?user=alice")
+	laptop.get("/logout-everywhere")
+	now = now.Add(500 * time.Millisecond) // the same second
+	laptop.get("/login?user=alice")
+	fmt.Println("laptop, logged in again in the same second:", laptop.get("/whoami"))
 	// Output:
 	// phone: alice
 	// refused: true
 	// phone: anonymous
 	// refused: true
 	// phone after a new login: alice
+	// laptop, logged in again in the same second: alice
 }
 
 // A WebSocket library that hijacks the connection and writes its own 101
