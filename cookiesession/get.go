@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
 // Get returns the value under key converted to T, and whether that
@@ -12,8 +14,18 @@ import (
 // Go's numeric types when the value fits exactly: the serializer decodes
 // JSON integers as int64 (or *big.Int) and other numbers as float64, so
 // Get[int] reads a stored 3 and also 3.0, but not 3.5 or 1e300; Get[float64]
-// reads integers up to 2^53. Missing keys and other mismatches return the
-// zero value and false.
+// reads integers up to 2^53; Get[float32] reads what a float32 was stored
+// as.
+//
+// Other values convert as [serializer.UnmarshalInto] converts, so what
+// went in comes back after the round trip through the cookie: a struct
+// stored with Set (saved as a map, keyed by json tags) is read by
+// Get[User] or Get[*User], a []string (saved as a list) by Get[[]string],
+// a time.Duration (saved as an integer) by Get[time.Duration]. Unknown map
+// keys are ignored, as encoding/json ignores them. Each such Get converts
+// anew: keep the result rather than calling Get in a loop.
+//
+// Missing keys and other mismatches return the zero value and false.
 func Get[T any](s *Session, key string) (T, bool) {
 	var out T
 	v := s.Get(key)
@@ -23,11 +35,24 @@ func Get[T any](s *Session, key string) (T, bool) {
 	if t, ok := v.(T); ok {
 		return t, true
 	}
-	if !convertNumber(v, &out) {
-		var zero T
-		return zero, false
+	if convertNumber(v, &out) {
+		return out, true
 	}
-	return out, true
+	if !isBasicNumber(&out) && serializer.Assign(v, &out) == nil {
+		return out, true
+	}
+	var zero T
+	return zero, false
+}
+
+// isBasicNumber reports whether p points to one of the numeric types
+// convertNumber handles: for those, its exact rules decide alone.
+func isBasicNumber(p any) bool {
+	switch p.(type) {
+	case *int, *int8, *int16, *int32, *int64, *uint, *uint8, *uint16, *uint32, *uint64, *float32, *float64:
+		return true
+	}
+	return false
 }
 
 // number is a numeric value reduced to one of three exact forms.
@@ -163,13 +188,25 @@ func convertNumber(v any, out any) bool {
 		return ok
 	case *float32:
 		f, ok := n.toFloat()
-		if !ok || (float64(float32(f)) != f && !math.IsNaN(f)) {
+		if !ok || (float64(float32(f)) != f && !math.IsNaN(f) && !storedAsFloat32(f)) {
 			return false
 		}
 		*p = float32(f)
 		return true
 	}
 	return false
+}
+
+// storedAsFloat32 reports whether f is how a float32 is written: the
+// shortest decimal that reads back as that float32 (0.1 for float32(0.1),
+// whose float64 value is 0.10000000149011612).
+func storedAsFloat32(f float64) bool {
+	x := float32(f)
+	if math.IsInf(float64(x), 0) {
+		return false
+	}
+	back, err := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+	return err == nil && back == f
 }
 
 // setSigned stores n in *p if it is an integer that fits in bits bits.

@@ -19,7 +19,9 @@ import (
 // Values are what the serializer decodes: map[string]any, []any, string,
 // bool, nil, int64 (*big.Int beyond), float64, []byte, [serializer.Tuple],
 // [serializer.Markup], [serializer.UUID] and time.Time. [Get] converts
-// numbers to the type asked for.
+// them to the type asked for: numbers exactly, and structs, typed slices
+// and maps as [serializer.UnmarshalInto] does, so what Set stored comes
+// back as its own type.
 //
 // Like Flask, a Session notices changes made through its own methods only.
 // After changing a map or slice obtained from [Session.Get] in place, call

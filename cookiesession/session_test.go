@@ -447,6 +447,84 @@ func TestGetConversions(t *testing.T) {
 	}, cookies...)
 }
 
+// TestGetAfterRoundTrip checks that what a handler stores comes back
+// through Get as the type it had, after the round trip through the
+// cookie, in both formats: structs, []string, maps of strings, float32,
+// time.Duration and a named string type. And that Get still refuses what
+// does not fit.
+func TestGetAfterRoundTrip(t *testing.T) {
+	type address struct {
+		City string `json:"city"`
+	}
+	type user struct {
+		ID      int       `json:"id"`
+		Name    string    `json:"name"`
+		Roles   []string  `json:"roles"`
+		Since   time.Time `json:"since"`
+		Address *address  `json:"address"`
+	}
+	type role string
+	since := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	want := user{ID: 7, Name: "alice", Roles: []string{"admin", "editor"}, Since: since, Address: &address{City: "Berlin"}}
+	clk := newClock()
+	flask, err := NewFlask(flaskCodec(t, clk, "dev"), WithClock(clk.now))
+	must(t, err)
+	for _, tc := range []struct {
+		name string
+		m    *Manager
+	}{
+		{"native", newNative(t, clk, &errLog{})},
+		{"Flask", flask},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cookies := cookiesOf(do(t, tc.m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+				must(t, s.Set("user", want))
+				must(t, s.Set("tags", []string{"a", "b"}))
+				must(t, s.Set("prefs", map[string]string{"theme": "dark"}))
+				must(t, s.Set("ratio", float32(0.1)))
+				must(t, s.Set("ttl", 90*time.Second))
+				must(t, s.Set("role", role("admin")))
+			}))
+			if len(cookies) != 1 {
+				t.Fatalf("cookies %v", cookies)
+			}
+			do(t, tc.m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+				if got, ok := Get[user](s, "user"); !ok || !cmp.Equal(got, want) {
+					t.Errorf("Get[user] = %+v, %v", got, ok)
+				}
+				if got, ok := Get[*user](s, "user"); !ok || got == nil || got.Address.City != "Berlin" {
+					t.Errorf("Get[*user] = %+v, %v", got, ok)
+				}
+				if got, ok := Get[[]string](s, "tags"); !ok || !cmp.Equal(got, []string{"a", "b"}) {
+					t.Errorf("Get[[]string] = %v, %v", got, ok)
+				}
+				if got, ok := Get[map[string]string](s, "prefs"); !ok || got["theme"] != "dark" {
+					t.Errorf("Get[map[string]string] = %v, %v", got, ok)
+				}
+				if got, ok := Get[float32](s, "ratio"); !ok || got != float32(0.1) {
+					t.Errorf("Get[float32] = %v, %v", got, ok)
+				}
+				if got, ok := Get[time.Duration](s, "ttl"); !ok || got != 90*time.Second {
+					t.Errorf("Get[time.Duration] = %v, %v", got, ok)
+				}
+				if got, ok := Get[role](s, "role"); !ok || got != "admin" {
+					t.Errorf("Get[role] = %v, %v", got, ok)
+				}
+				// Mismatches stay refused, with the zero value.
+				if got, ok := Get[[]int](s, "tags"); ok || got != nil {
+					t.Errorf("Get[[]int] of strings = %v, %v", got, ok)
+				}
+				if got, ok := Get[user](s, "tags"); ok || got.ID != 0 {
+					t.Errorf("Get[user] of a list = %+v, %v", got, ok)
+				}
+				if got, ok := Get[float32](s, "user"); ok || got != 0 {
+					t.Errorf("Get[float32] of a map = %v, %v", got, ok)
+				}
+			}, cookies...)
+		})
+	}
+}
+
 // TestLifetimeEndsDuringRequest checks that data is not carried into a new
 // session when the absolute lifetime runs out while a request runs.
 func TestLifetimeEndsDuringRequest(t *testing.T) {

@@ -28,15 +28,40 @@ import (
 // A value that does not fit gives a *[TypeMismatchError] wrapping
 // [ErrTypeMismatch] with the path to it. dst must be a non-nil pointer.
 func (s *Serializer) UnmarshalInto(data []byte, dst any) error {
-	rv := reflect.ValueOf(dst)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return &TypeMismatchError{Value: "value", Type: reflect.TypeOf(dst), Path: "$"}
+	target, err := pointee(dst)
+	if err != nil {
+		return err
 	}
 	v, err := s.Unmarshal(data)
 	if err != nil {
 		return err
 	}
-	return assign(rv.Elem(), v)
+	return assign(target, v)
+}
+
+// Assign stores v, a value as [Unmarshal] returns it, in the value dst
+// points to, with the conversion rules of [Serializer.UnmarshalInto]: it
+// is UnmarshalInto without the text, for a value decoded earlier, such as
+// a session's. A value of another Go type is stored when dst's type is its
+// own or an interface it implements, and refused otherwise. dst must be a
+// non-nil pointer; a value that does not fit gives a *[TypeMismatchError]
+// wrapping [ErrTypeMismatch], and dst may then be partly set.
+func Assign(v any, dst any) error {
+	target, err := pointee(dst)
+	if err != nil {
+		return err
+	}
+	return assign(target, v)
+}
+
+// pointee is the value dst points to, or an error when dst is not a
+// non-nil pointer.
+func pointee(dst any) (reflect.Value, error) {
+	rv := reflect.ValueOf(dst)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return reflect.Value{}, &TypeMismatchError{Value: "value", Type: reflect.TypeOf(dst), Path: "$"}
+	}
+	return rv.Elem(), nil
 }
 
 var (

@@ -116,3 +116,43 @@ func TestUnmarshalIntoMismatch(t *testing.T) {
 		t.Errorf("syntax: err = %v", err)
 	}
 }
+
+// TestAssign checks Assign, UnmarshalInto without the text: a value
+// decoded earlier converts as UnmarshalInto converts its text, and the
+// same mismatches are refused with their paths.
+func TestAssign(t *testing.T) {
+	text := []byte(`{"user_id":7,"username":"alice","roles":["a","b"],"ptr":{"city":"Berlin"},"pair":[1,2]}`)
+	var fromText, fromValue session
+	if err := serializer.UnmarshalInto(text, &fromText); err != nil {
+		t.Fatal(err)
+	}
+	v, err := serializer.Unmarshal(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serializer.Assign(v, &fromValue); err != nil {
+		t.Fatal(err)
+	}
+	if fromValue.UserID != 7 || fromValue.Name != "alice" || len(fromValue.Roles) != 2 || fromValue.Ptr == nil || fromValue.Ptr.City != "Berlin" || fromValue.Pair != [2]int{1, 2} {
+		t.Errorf("Assign gave %+v", fromValue)
+	}
+	if fromText.UserID != fromValue.UserID || fromText.Ptr.City != fromValue.Ptr.City {
+		t.Errorf("Assign %+v differs from UnmarshalInto %+v", fromValue, fromText)
+	}
+	// A Go value of dst's own type is stored as is.
+	var d time.Duration
+	if err := serializer.Assign(90*time.Second, &d); err != nil || d != 90*time.Second {
+		t.Errorf("Assign(Duration) = %v, %v", d, err)
+	}
+	var me *serializer.TypeMismatchError
+	if err := serializer.Assign(map[string]any{"roles": []any{"a", int64(1)}}, new(session)); !errors.As(err, &me) || me.Path != "$.roles[1]" {
+		t.Errorf("mismatch: err = %v", err)
+	}
+	if err := serializer.Assign(int64(1), nil); !errors.Is(err, serializer.ErrTypeMismatch) {
+		t.Errorf("nil dst: err = %v", err)
+	}
+	var x int
+	if err := serializer.Assign(int64(1), x); !errors.Is(err, serializer.ErrTypeMismatch) {
+		t.Errorf("non-pointer dst: err = %v", err)
+	}
+}
