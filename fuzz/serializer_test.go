@@ -2,7 +2,9 @@ package fuzz
 
 import (
 	"bytes"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
@@ -48,7 +50,9 @@ func serializerSeeds(f *testing.F) {
 // decodes back to the same value (times may move to UTC: " d" is written in
 // GMT, as Flask does) and that the text is stable after that one round; and
 // that UnmarshalString, which decodes without copying its input, agrees
-// with Unmarshal on every input.
+// with Unmarshal on every input; and that Assign, which converts a decoded
+// value into Go types (cookiesession.Get[T] uses it on cookies), fits it
+// or reports a type mismatch, never panics.
 func FuzzUnmarshal(f *testing.F) {
 	serializerSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -95,6 +99,7 @@ func FuzzUnmarshal(f *testing.F) {
 			if d := valueDiff("$", viaBytes, viaString, sameZone); d != "" {
 				t.Fatalf("Unmarshal and UnmarshalString differ: %s", d)
 			}
+			checkAssign(t, viaBytes)
 		}
 		// What the tight serializer accepts, the default one accepts too,
 		// with the same value.
@@ -108,6 +113,41 @@ func FuzzUnmarshal(f *testing.F) {
 			}
 		}
 	})
+}
+
+// assignTarget is a Go type a handler might read a session into, with a
+// field of each kind Assign converts.
+type assignTarget struct {
+	ID      int64             `json:"id"`
+	Name    string            `json:"name"`
+	Roles   []string          `json:"roles"`
+	Prefs   map[string]string `json:"prefs"`
+	Pair    [2]int8           `json:"pair"`
+	When    *time.Time        `json:"when"`
+	Ratio   float32           `json:"ratio"`
+	TTL     time.Duration     `json:"ttl"`
+	Raw     []byte            `json:"raw"`
+	Any     any               `json:"any"`
+	Tuple   serializer.Tuple  `json:"tuple"`
+	Markup  serializer.Markup `json:"markup"`
+	Self    *assignTarget     `json:"self"`
+	Numbers map[string][]uint `json:"numbers"`
+}
+
+// checkAssign converts v into each target type: the result is a fit or
+// an error wrapping ErrTypeMismatch.
+func checkAssign(t *testing.T, v any) {
+	t.Helper()
+	for _, dst := range []any{
+		new(assignTarget), new(*assignTarget), new([]assignTarget), new(map[string]assignTarget),
+		new([]string), new(map[string]string), new(map[int]string), new([3]uint16),
+		new(float32), new(time.Duration), new(time.Time), new(string), new(bool), new(any),
+		new(chan int), new(func()),
+	} {
+		if err := serializer.Assign(v, dst); err != nil && !errors.Is(err, serializer.ErrTypeMismatch) {
+			t.Fatalf("Assign(%T) into %T: %v, not a type mismatch", v, dst, err)
+		}
+	}
 }
 
 // checkStableRound re-encodes a decoded value v and requires the text to
