@@ -47,7 +47,11 @@ func (c *cli) readCookie() (cliinput.Input, error) {
 	if err != nil {
 		return cliinput.Input{}, err
 	}
-	return cliinput.Parse(text, cliinput.Options{Name: c.opts.name, NameSet: c.opts.set["name"]})
+	now, err := parseNow(c.opts.now)
+	if err != nil {
+		return cliinput.Input{}, err
+	}
+	return cliinput.Parse(text, cliinput.Options{Name: c.opts.name, NameSet: c.opts.set["name"], Now: now})
 }
 
 // inputText describes where the cookie came from, for the header block;

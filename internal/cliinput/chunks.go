@@ -7,7 +7,7 @@ import (
 )
 
 // ErrChunks: the chunk cookies of a chunked session are inconsistent.
-var ErrChunks = errors.New("cliinput: inconsistent chunked cookies")
+var ErrChunks = errors.New("inconsistent chunked cookies")
 
 // MaxChunks is the largest chunk count ReassembleChunks accepts: the chunk
 // header has at most two digits, so the CLI can show any session the

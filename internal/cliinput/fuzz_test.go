@@ -19,6 +19,8 @@ func FuzzParse(f *testing.F) {
 		"Cookie: session=~3~abc; session.2=def",
 		"a=1; session=abc",
 		"> Cookie: x=1\r\n< Set-Cookie: session=abc; Path=/",
+		"* x\n> GET / HTTP/1.1\n> Cookie: session=a\n< HTTP/1.1 302 Found\n< Set-Cookie: session=; Max-Age=0\n\nbody",
+		"HTTP/1.1 200 OK\nSet-Cookie: session=~2~a\nSet-Cookie: session.2=b\n",
 		`"'abc'"`,
 		"MTcwMDAwMDAwMHxhYg==",
 		"", ";", "=", "Cookie:", "\xff=\xfe",
@@ -28,7 +30,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text, name string, nameSet bool) {
 		in, err := Parse(text, Options{Name: name, NameSet: nameSet})
 		if err != nil {
-			for _, sentinel := range []error{ErrEmpty, ErrTooLarge, ErrNotFound, ErrSyntax, ErrChunks} {
+			for _, sentinel := range []error{ErrEmpty, ErrTooLarge, ErrNotFound, ErrSyntax, ErrChunks, ErrDeleted} {
 				if errors.Is(err, sentinel) {
 					return
 				}

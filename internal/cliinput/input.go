@@ -1,8 +1,9 @@
 // Package cliinput turns what a user pastes into the cookiecodec command
 // into one cookie value: a raw value, `name=value`, a whole `Cookie:` or
 // `Set-Cookie:` header line (also as copied from `curl -v`, with its
-// leading "> " or "< "), or several such lines, with surrounding whitespace
-// and quotes ignored.
+// leading "> " or "< "), several such lines, or a whole HTTP transcript as
+// `curl -v` or `curl -i` prints it (read as [FromResponses] reads responses), with surrounding
+// whitespace and quotes ignored.
 //
 // A session that package cookiesession split over several cookies
 // (NAME=~n~PART1; NAME.2=PART2; ...) is joined back by [ReassembleChunks]
@@ -31,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // MaxInput is the largest input Parse and Read accept: 1 MiB. The biggest
@@ -43,16 +45,18 @@ const MaxInput = 1 << 20
 const MaxCookies = 180
 
 // Errors returned by Parse and Read. Each error wraps exactly one of them.
+// Their messages, like every message of this package, carry no package
+// prefix: the cookiecodec command shows them to users as they are.
 var (
 	// ErrEmpty: nothing but whitespace and quotes, or an empty value.
-	ErrEmpty = errors.New("cliinput: empty input")
+	ErrEmpty = errors.New("empty input")
 	// ErrTooLarge: the input exceeds MaxInput or holds more than MaxCookies
 	// cookies.
-	ErrTooLarge = errors.New("cliinput: input too large")
+	ErrTooLarge = errors.New("input too large")
 	// ErrNotFound: a header does not hold the wanted cookie.
-	ErrNotFound = errors.New("cliinput: cookie not found")
+	ErrNotFound = errors.New("cookie not found")
 	// ErrSyntax: a header line or name=value pair that cannot be parsed.
-	ErrSyntax = errors.New("cliinput: syntax error")
+	ErrSyntax = errors.New("syntax error")
 )
 
 // Form says how the cookie was given.
@@ -107,6 +111,10 @@ type Options struct {
 	// means the chunks are present but inconsistent. Nil means
 	// [ReassembleChunks], the layout of package cookiesession.
 	Reassemble func(cookies []Cookie, name string) (value string, ok bool, err error)
+	// Now is the time against which a Set-Cookie's Expires is judged in
+	// an HTTP transcript (a cookie that expired is deleted); zero means
+	// time.Now().
+	Now time.Time
 }
 
 // Input is one cookie picked out of the user's text.
@@ -141,7 +149,7 @@ type Input struct {
 func Read(r io.Reader) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
 	if err != nil {
-		return "", fmt.Errorf("cliinput: reading input: %w", err)
+		return "", fmt.Errorf("reading input: %w", err)
 	}
 	if len(b) > MaxInput {
 		return "", fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxInput)
@@ -150,7 +158,9 @@ func Read(r io.Reader) (string, error) {
 }
 
 // Parse picks one cookie out of text according to opts. See the package
-// documentation for the accepted forms.
+// documentation for the accepted forms. Its errors wrap one of the
+// errors above, [ErrChunks], or, for an HTTP transcript whose response
+// deletes the cookie, [ErrDeleted].
 func Parse(text string, opts Options) (Input, error) {
 	if len(text) > MaxInput {
 		return Input{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(text), MaxInput)
@@ -164,6 +174,9 @@ func Parse(text string, opts Options) (Input, error) {
 		return Input{}, ErrEmpty
 	}
 	lines := splitLines(text)
+	if len(lines) > 1 && isTranscript(lines) {
+		return parseTranscript(lines, name, opts)
+	}
 	if len(lines) > 1 {
 		return parseHeaderLines(lines, name, opts)
 	}
@@ -209,7 +222,7 @@ func parseHeaderLines(lines []string, name string, opts Options) (Input, error) 
 		} else if rest, ok := cutPrefixFold(l, "cookie:"); ok {
 			cs, err = cookiePairs(rest)
 		} else {
-			return Input{}, fmt.Errorf("%w: line %d is not a Cookie or Set-Cookie header (give one cookie, or header lines only)", ErrSyntax, i+1)
+			return Input{}, fmt.Errorf("%w: line %d is not a Cookie or Set-Cookie header (give one cookie, header lines only, or a whole curl -v or curl -i transcript)", ErrSyntax, i+1)
 		}
 		if err != nil {
 			return Input{}, fmt.Errorf("line %d: %w", i+1, err)

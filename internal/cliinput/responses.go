@@ -10,7 +10,7 @@ import (
 
 // ErrDeleted means the Set-Cookie header that counts for the wanted cookie
 // deletes it: there is no value to show.
-var ErrDeleted = errors.New("cliinput: cookie deleted")
+var ErrDeleted = errors.New("cookie deleted")
 
 // Response is one HTTP response of an exchange (a request and its
 // redirects), as the CLI's --url sees it: what was asked, the status, and

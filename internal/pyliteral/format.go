@@ -16,8 +16,9 @@ import (
 
 // ErrNoLiteral is returned by [Format] for a value that no Python literal
 // spells: NaN, and Flask's Markup, UUID and datetime tags (Python writes
-// them as calls, which ast.literal_eval does not read).
-var ErrNoLiteral = errors.New("pyliteral: no Python literal spells this value")
+// them as calls, which ast.literal_eval does not read). Its message has
+// no package prefix: the cookiecodec command shows it to users.
+var ErrNoLiteral = errors.New("no Python literal spells this value")
 
 // Format writes v, a value of package serializer's model, as a Python
 // literal that [Value] and ast.literal_eval read back as the same session:
