@@ -113,7 +113,7 @@ func (c *cli) audit() (int, error) {
 	if c.opts.wordlist != "" {
 		f, err := os.Open(c.opts.wordlist)
 		if err != nil {
-			return fail("malformed", fmt.Sprintf("--wordlist: %v", err))
+			return fail("file", fmt.Sprintf("--wordlist: %v", err))
 		}
 		defer f.Close()
 		wordlist = f
@@ -199,7 +199,7 @@ func (c *cli) audit() (int, error) {
 	found, readErr := auditSearch(in.Value, workers, produce, &checked)
 	elapsed := stopProgress()
 	if readErr != nil {
-		return fail("malformed", fmt.Sprintf("--wordlist: %v", readErr))
+		return fail("file", fmt.Sprintf("--wordlist: %v", readErr))
 	}
 	rep.Checked = checked.Load()
 	if skipped > 0 {

@@ -67,10 +67,10 @@ func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 // Flag groups, so that each command registers what it uses.
 const (
 	gInput    = 1 << iota // --format, --name
-	gKeys                 // --key-file, --fallback-key-file, --key-env, --secret, gorilla keys
+	gKeys                 // --key-file, --fallback-key-file (not sign), --key-env, --secret, gorilla keys
 	gFlask                // --salt, --digest, --key-derivation
 	gMaxAge               // --max-age
-	gNative               // --purpose, --skew
+	gNative               // --purpose, --skew (not sign)
 	gTime                 // --now
 	gOutput               // --json
 	gRedact               // --redact, --tagged, --python (output)
@@ -91,7 +91,7 @@ var verbGroups = map[string]int{
 var verbSynopsis = map[string]string{
 	"decode": "decode [flags] [INPUT | - | --url URL]\n\nShow what a cookie holds WITHOUT verifying it. The output is marked UNVERIFIED:\nanyone can forge what it shows.\n\n" + fetchHelp,
 	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, the 2011 epoch of\nitsdangerous < 1.0, fallback keys) to hint at what would have matched.\nExit 0 valid, 1 rejected.\n\n" + fetchHelp,
-	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood), or with --python from a Python\nliteral. Prints the cookie value.",
+	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood), or with --python from a Python\nliteral. Prints the cookie value. A Flask session (the default --salt) must be a\ndict: Flask answers most other values with HTTP 500; another --salt signs any\nvalue.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
 	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of lines, each tried as its\nraw bytes and, when it is a Python string or bytes literal (the format of\nflask-unsign's wordlists), as the value it spells. A match is shown only as its\nentry number and first and last character. The digest is read from the\nsignature's length unless --digest is given; the built-in list is also tried\nwith the usual salts and key derivations unless --salt or --key-derivation is\ngiven. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
 }
@@ -158,7 +158,9 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	}
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
-		fs.Var(&o.fallbackKeyFiles, "fallback-key-file", "fallback key file, only verifies; repeat for more")
+		if verb != "sign" { // fallback keys never sign
+			fs.Var(&o.fallbackKeyFiles, "fallback-key-file", "fallback key file, only verifies; repeat for more")
+		}
 		fs.StringVar(&o.keyEnv, "key-env", "", "read the primary key from this environment variable")
 		fs.StringVar(&o.secret, "secret", "", "primary key as text (warns: other users can see command lines; prefer --key-file)")
 		fs.StringVar(&o.hashKeyFile, "hash-key-file", "", "gorilla/securecookie hash key file, exact bytes (default: the --key-file key)")
@@ -166,7 +168,11 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	}
 	if g&gFlask != 0 {
 		fs.StringVar(&o.salt, "salt", "cookie-session", "Flask/itsdangerous salt")
-		fs.StringVar(&o.digest, "digest", "sha1", "Flask/itsdangerous HMAC digest")
+		digestUsage := "Flask/itsdangerous HMAC digest"
+		if verb == "audit" {
+			digestUsage = "Flask/itsdangerous HMAC digest (default: the one whose length the signature has, sha1 when none has it)"
+		}
+		fs.StringVar(&o.digest, "digest", "sha1", digestUsage)
 		fs.StringVar(&o.derivation, "key-derivation", "hmac", "Flask/itsdangerous key derivation")
 	}
 	if g&gMaxAge != 0 {
@@ -174,7 +180,9 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	}
 	if g&gNative != 0 {
 		fs.StringVar(&o.purpose, "purpose", "", "native: purpose bound into the cookie (default \"session\")")
-		fs.StringVar(&o.skew, "skew", "", "allowed clock skew for future timestamps (default: Flask 0s as in Flask, native and gorilla 60s)")
+		if verb != "sign" { // skew is a reader's allowance
+			fs.StringVar(&o.skew, "skew", "", "allowed clock skew for future timestamps (default: Flask 0s as in Flask, native and gorilla 60s)")
+		}
 	}
 	if g&gTime != 0 {
 		usage := "fix the clock, for reproducible checks (default: the current time)"
@@ -245,6 +253,11 @@ var flagArgs = map[string]string{
 	"proxy":                    "URL",
 }
 
+// defaultInUsage lists the flags ("cookiecodec VERB --flag") whose usage
+// text states the default, because the flag's zero value is not it:
+// audit reads the digest from the signature's length.
+var defaultInUsage = map[string]bool{"cookiecodec audit --digest": true}
+
 // printFlags lists the flags of fs GNU-style ("--name VALUE"), which is
 // how the documentation writes them; the flag package accepts both one and
 // two dashes.
@@ -261,7 +274,7 @@ func printFlags(fs *flag.FlagSet) {
 			head += " " + arg
 		}
 		fmt.Fprintf(w, "%s\n      %s", head, usage)
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && !defaultInUsage[fs.Name()+" --"+f.Name] {
 			fmt.Fprintf(w, " (default %q)", f.DefValue)
 		}
 		fmt.Fprintln(w)

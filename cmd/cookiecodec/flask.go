@@ -115,7 +115,7 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 	} else if fp.hasTS {
 		r.hint("the timestamp segment %q is not a valid itsdangerous timestamp", fp.tsSeg)
 	} else {
-		r.hint("no timestamp segment: this was signed by a plain itsdangerous Signer, not Flask's timed serializer")
+		untimedHint(r, fp.sigSeg)
 	}
 	if d, ok := digestBySigLen[len(fp.sigSeg)]; ok {
 		r.notes = append(r.notes, "signature: "+string(d)+" HMAC by its length ("+fmt.Sprint(len(fp.sigSeg))+" characters)")
@@ -125,15 +125,51 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 	data, err := flaskPayload(fp.payloadSeg)
 	if err != nil {
 		r.setError(err)
+		flaskPayloadHint(r, err, data, false)
 		return exitFailed
 	}
 	r.setPayload(data, c.opts.redact)
 	if r.node == nil {
-		r.setError(fmt.Errorf("%w: payload is not JSON", codec.ErrPayload))
+		r.setError(payloadError(data))
+		flaskPayloadHint(r, payloadError(data), data, false)
 		return exitFailed
 	}
+	notSessionHint(r, data)
 	return exitOK
 }
+
+// payloadError says why a payload that the display parser refused cannot
+// be shown: the serializer's reason (too deep, not JSON, ...), which has
+// the same limits, or plainly that it is not JSON.
+func payloadError(data []byte) error {
+	if _, err := serializer.Unmarshal(data); err != nil {
+		return fmt.Errorf("%w: %w", codec.ErrPayload, err)
+	}
+	return fmt.Errorf("%w: payload is not JSON", codec.ErrPayload)
+}
+
+// untimedHint explains a Flask-looking cookie without a timestamp
+// segment, whose last segment is sig: a signature of a digest's length
+// means an untimed serializer made it; anything else, a cut cookie (a
+// timestamp's length: the signature is gone).
+func untimedHint(r *result, sig string) {
+	if _, ok := digestBySigLen[len(sig)]; ok {
+		r.hint("%s", untimedText)
+		return
+	}
+	if b, err := lenientB64(sig); err == nil && len(b) <= 8 && len(sig) <= 11 {
+		var ts uint64
+		for _, x := range b {
+			ts = ts<<8 | uint64(x)
+		}
+		r.hint("the cookie looks truncated: its last segment %q reads as a timestamp (%s), not a signature, so the signature was cut off; copy the whole cookie", sig, timeText(time.Unix(int64(min(ts, 1<<40)), 0)))
+		return
+	}
+	r.hint("the cookie looks truncated or altered: there is no timestamp segment, and the last segment, %d characters long, is not the length of any itsdangerous signature", len(sig))
+}
+
+// untimedText says what a validly spelled cookie without a timestamp is.
+const untimedText = "no timestamp segment: an untimed itsdangerous serializer made this (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only and refuses it (\"timestamp missing\") whatever the key"
 
 // maxVerifySize bounds the Flask cookies verify and decode read: 64 KiB.
 const maxVerifySize = 64 << 10
@@ -179,7 +215,7 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 		if errors.Is(err, codec.ErrSignature) {
 			flaskSignatureHints(r, value, p, ks, now, maxAge)
 		} else if errors.Is(err, codec.ErrMalformed) && strings.Contains(err.Error(), "timestamp missing") {
-			r.hint("the signature is valid, but there is no timestamp: this was signed by a plain itsdangerous Signer, not Flask's timed serializer")
+			r.hint("the signature is valid, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only, and decode shows what it holds")
 		}
 		return exitFailed, nil
 	}
@@ -202,17 +238,42 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 	}
 	if payloadErr != nil {
 		r.setError(payloadErr)
-		r.hint("the signature is valid but the payload cannot be decoded: Flask answers such a cookie with HTTP 500")
+		flaskPayloadHint(r, payloadErr, data, true)
 		return exitFailed, nil
 	}
 	if _, err := serializer.Unmarshal(data); err != nil {
 		r.setError(fmt.Errorf("%w: %w", codec.ErrPayload, err))
-		r.hint("the signature is valid but the payload is not Flask's tagged JSON: Flask answers such a cookie with HTTP 500")
+		flaskPayloadHint(r, err, data, true)
 		return exitFailed, nil
 	}
 	r.setPayload(data, c.opts.redact)
 	r.Valid = boolPtr(true)
+	if p.Salt == flaskSessionSalt {
+		notSessionHint(r, data)
+	}
 	return exitOK, nil
+}
+
+// flaskSessionSalt is the salt of Flask's session interface: with it, a
+// cookie is a Flask session, whose payload must be a dict.
+const flaskSessionSalt = "cookie-session"
+
+// notSessionHint warns when a Flask session payload (valid tagged JSON)
+// is not a dict: Flask's session class calls dict() on it, which gives an
+// empty session for a falsy value and raises, answered with HTTP 500, for
+// most others.
+func notSessionHint(r *result, data []byte) {
+	if n, err := parseJSON(data); err != nil || n.kind == 'o' {
+		return
+	}
+	readable, ferr := flaskSession(data)
+	switch {
+	case !readable:
+	case ferr != nil:
+		r.hint("the payload is not a dict: Flask answers such a session cookie with HTTP 500 (%s); other itsdangerous serializers, with another --salt, can hold any JSON value", ferr)
+	default:
+		r.hint("the payload is not a dict: Flask's session class calls dict() on it, which does not raise here, so Flask opens the session dict(value) (empty for a false value)")
+	}
 }
 
 // ageHints explains an expired or future cookie whose signature is valid.
@@ -228,11 +289,48 @@ func ageHints(r *result, err error, ts uint64, now time.Time, maxAge time.Durati
 			if age > maxAge {
 				verdict = "still older than max-age"
 			}
-			r.hint("if this cookie comes from itsdangerous < 1.0 (Flask <= 1.0), its timestamp counts from 2011-01-01: it was issued %s (%s ago), %s", timeText(time.Unix(legacy, 0)), formatDuration(age), verdict)
+			r.hint("if this cookie comes from itsdangerous < 1.0 (Flask <= 1.0), its timestamp counts from 2011-01-01: it was issued %s (%s ago), %s; verify reads timestamps from 1970 only, and --max-age none checks the signature without the age", timeText(time.Unix(legacy, 0)), formatDuration(age), verdict)
 		}
 	case errors.As(err, &fe):
 		r.hint("valid signature, issued %s in the future (now %s): the signing server's clock is ahead or --now is wrong; Flask allows no skew, --skew DURATION allows some", formatDuration(fe.Ahead()), timeText(fe.Now))
 	}
+}
+
+// sessionIsDict refuses tagged JSON whose top level is not a dict (an
+// object that is not a tag, or Flask's " di" escape of one): Flask's
+// session interface, whose salt is the default, calls dict() on what it
+// loads and answers most other values with HTTP 500 (and a false one,
+// such as [] or null, with an empty session). A non-default --salt signs
+// any value, for itsdangerous serializers other than the session's.
+func sessionIsDict(data []byte) error {
+	n, err := parseJSON(data)
+	if err != nil {
+		return nil // the signer reports it
+	}
+	if tag, _ := tagOf(n); n.kind == 'o' && (tag == "" || tag == " di") {
+		return nil
+	}
+	return fmt.Errorf("the session to sign is %s, not a dict: Flask's session interface calls dict() on what it loads and answers HTTP 500 when that raises, as it does for most other values (an empty or false one gives an empty session); sign a dict such as {\"items\": [1, 2]}, or give --salt for another itsdangerous serializer, which takes any JSON value", jsonKindName(n))
+}
+
+// jsonKindName names the type of a tagged JSON value for a message.
+func jsonKindName(n *jnode) string {
+	if tag, _ := tagOf(n); tag != "" {
+		return "a " + tagTypeName(tag)
+	}
+	switch n.kind {
+	case 'a':
+		return "a list"
+	case 's':
+		return "a string"
+	case 'n':
+		return "a number"
+	case 'b':
+		return "a boolean"
+	case 'z':
+		return "null"
+	}
+	return "a dict"
 }
 
 // signFlask signs tagged JSON as Flask would.
@@ -270,6 +368,11 @@ func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, ma
 	data, err := serializer.Marshal(v)
 	if err != nil {
 		return 0, fmt.Errorf("the JSON to sign: %w", err)
+	}
+	if p.Salt == flaskSessionSalt {
+		if err := sessionIsDict(data); err != nil {
+			return 0, err
+		}
 	}
 	signer, err := codec.NewSigner(p, ks.primary)
 	if err != nil {

@@ -188,6 +188,10 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 				parts = append(parts, "using "+kc.source)
 			}
 			msg := "signature matches " + strings.Join(parts, ", ")
+			if !parsed.HasTimestamp {
+				r.hint("%s, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only and refuses it even with those flags (\"timestamp missing\"), and decode shows what it holds", msg)
+				return
+			}
 			if parsed.TimestampOK {
 				msg += fmt.Sprintf(" (issued %s, %s)", timeText(time.Unix(int64(min(parsed.Timestamp, 1<<40)), 0)), ageVerdict(parsed.Timestamp, now, maxAge))
 			}

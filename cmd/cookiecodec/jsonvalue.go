@@ -28,7 +28,12 @@ var errJSON = errors.New("payload is not JSON")
 // parseJSON parses data as Python's json module reads it: standard JSON
 // plus the NaN, Infinity and -Infinity tokens Flask writes.
 func parseJSON(data []byte) (*jnode, error) {
-	p := &jparser{s: string(data)}
+	return parseJSONDepth(data, maxDisplayDepth)
+}
+
+// parseJSONDepth is parseJSON with another nesting limit.
+func parseJSONDepth(data []byte, maxDepth int) (*jnode, error) {
+	p := &jparser{s: string(data), maxDepth: maxDepth}
 	n, err := p.value(0)
 	if err != nil {
 		return nil, err
@@ -41,8 +46,9 @@ func parseJSON(data []byte) (*jnode, error) {
 }
 
 type jparser struct {
-	s string
-	i int
+	s        string
+	i        int
+	maxDepth int
 }
 
 func (p *jparser) space() {
@@ -52,7 +58,7 @@ func (p *jparser) space() {
 }
 
 func (p *jparser) value(depth int) (*jnode, error) {
-	if depth > maxDisplayDepth {
+	if depth > p.maxDepth {
 		return nil, errJSON
 	}
 	p.space()

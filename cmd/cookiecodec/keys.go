@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +21,9 @@ type keySet struct {
 }
 
 // loadKeys reads the keys the flags name. At most one of --key-file,
-// --key-env and --secret may give the primary key. --secret warns on
-// stderr. The key file is used as its exact bytes: a trailing newline is
+// --key-env and --secret may give the primary key; an empty key, from any
+// of them or from a key file of another flag, is a usage error naming its
+// source. --secret warns on stderr. The key file is used as its exact bytes: a trailing newline is
 // part of the key (verify hints when removing it would match).
 func (c *cli) loadKeys() (keySet, error) {
 	o := c.opts
@@ -43,11 +45,17 @@ func (c *cli) loadKeys() (keySet, error) {
 		if !ok {
 			return ks, usagef("--key-env %s: the environment variable is not set", o.keyEnv)
 		}
+		if v == "" {
+			return ks, usagef("--key-env %s: the environment variable is empty; an empty key is no key (Flask has no session without one)", o.keyEnv)
+		}
 		ks.primary, ks.primarySource = []byte(v), "--key-env "+o.keyEnv
 		sources++
 	}
 	if o.set["secret"] {
 		c.warnf("--secret puts the key on the command line, where other users can see it (ps, shell history); prefer --key-file or --key-env")
+		if o.secret == "" {
+			return ks, usagef("--secret is empty; an empty key is no key (Flask has no session without one)")
+		}
 		ks.primary, ks.primarySource = []byte(o.secret), "--secret"
 		sources++
 	}
@@ -80,9 +88,16 @@ func (c *cli) loadKeys() (keySet, error) {
 }
 
 // readKeyFile returns the exact bytes of a key file, at most maxKeyFile.
-// Errors name the flag and the path, never the content.
+// An empty file is a usage error: an empty key is no key (Flask opens no
+// session without a secret), and signing or verifying with one would
+// only hide a mistake. Errors name the flag and the path, never the
+// content.
 func readKeyFile(flagName, path string) ([]byte, error) {
-	return readSecretFile(flagName, path, "a key file holds one key")
+	b, err := readSecretFile(flagName, path, "a key file holds one key")
+	if err == nil && len(b) == 0 {
+		return nil, usagef("%s %s: the file is empty; an empty key is no key (Flask has no session without one)", flagName, path)
+	}
+	return b, err
 }
 
 // readSecretFile returns the exact bytes of a file that may hold a secret,
@@ -94,15 +109,27 @@ func readSecretFile(flagName, path, tooLarge string) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", flagName, err)
+		return nil, fileError{fmt.Errorf("%s: %w", flagName, err)}
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flagName, path, err)
+		return nil, fileError{fmt.Errorf("%s %s: %w", flagName, path, err)}
 	}
 	if len(b) > maxKeyFile {
-		return nil, fmt.Errorf("%s %s: larger than %d bytes; %s", flagName, path, maxKeyFile, tooLarge)
+		return nil, fileError{fmt.Errorf("%s %s: larger than %d bytes; %s", flagName, path, maxKeyFile, tooLarge)}
 	}
 	return b, nil
 }
+
+// errFile marks a file that a flag names (a key file, --wordlist, --data
+// @PATH, a client certificate) and that could not be read: the --json
+// error kind "file", which says nothing about the cookie.
+var errFile = errors.New("file")
+
+// fileError is an error reading a file a flag names; its message is the
+// wrapped error's, and it matches errFile.
+type fileError struct{ err error }
+
+func (e fileError) Error() string   { return e.err.Error() }
+func (e fileError) Unwrap() []error { return []error{errFile, e.err} }

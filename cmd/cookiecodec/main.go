@@ -7,9 +7,12 @@
 //	cookiecodec sign   [flags] [JSON  | -]   make a cookie from tagged JSON or a Python literal
 //	cookiecodec keygen [flags]               print a new native key
 //	cookiecodec audit  [flags] [INPUT | -]   is the cookie signed with a known weak secret?
+//	cookiecodec --version                    print the version of this build and of Go
 //
 // INPUT is a raw cookie value, name=value, a whole Cookie: or Set-Cookie:
-// header line, or chunked cookies in one Cookie: header; it is read from
+// header line, chunked cookies in one Cookie: header, or a whole curl -v or
+// curl -i transcript (the last Set-Cookie of the cookie across its
+// responses, else the Cookie header of its last request); it is read from
 // standard input when absent or "-".
 //
 // decode, verify and audit can fetch the cookie instead: --url URL sends

@@ -46,6 +46,9 @@ type result struct {
 	expires  time.Time     // zero when unknown
 	maxAge   time.Duration // Flask: the max-age the expiry came from
 	notes    []string      // extra header lines ("label: value")
+	// nonFinite: the payload holds NaN or an infinity, which emit
+	// explains for the output at hand.
+	nonFinite bool
 }
 
 // resultError is the "error" member of the --json object.
@@ -57,9 +60,13 @@ type resultError struct {
 func boolPtr(b bool) *bool    { return &b }
 func int64Ptr(n int64) *int64 { return &n }
 
-// errorKind maps a codec error to the --json error kind.
+// errorKind maps an error to the --json error kind: "file" for a file a
+// flag names that could not be read, else what the codec, the input
+// parser or --url said; "malformed" is the rest.
 func errorKind(err error) string {
 	switch {
+	case errors.Is(err, errFile):
+		return "file"
 	case errors.Is(err, codec.ErrExpired):
 		return "expired"
 	case errors.Is(err, codec.ErrFuture):
@@ -105,7 +112,8 @@ func (r *result) hint(format string, a ...any) {
 
 // setPayload parses the tagged-JSON payload for display and for the
 // "payload" member. JSON cannot hold NaN or infinities: they become
-// strings and a hint says so. An unparsable payload is null.
+// strings in the "payload" member, and r.nonFinite is set for emit's
+// hint. An unparsable payload is null.
 func (r *result) setPayload(data []byte, redact bool) {
 	n, err := parseJSON(data)
 	if err != nil {
@@ -116,8 +124,20 @@ func (r *result) setPayload(data []byte, redact bool) {
 	r.text = data
 	lossy := false
 	r.Payload = appendJSON(nil, n, redact, &lossy)
-	if lossy {
+	r.nonFinite = lossy
+}
+
+// nonFiniteHint explains NaN and infinities for the output at hand: the
+// --json "payload" member writes them as strings, --tagged as the bare
+// tokens Python's json writes; the human display shows them as they are
+// and needs no hint.
+func (c *cli) nonFiniteHint(r *result) {
+	switch {
+	case !r.nonFinite || c.opts.pythonOut:
+	case c.opts.json:
 		r.hint("the payload holds NaN or Infinity, which JSON cannot represent: the --json payload shows them as strings")
+	case c.opts.tagged:
+		r.hint("the session holds NaN or Infinity, printed as the bare tokens Python's json writes and sign reads back; standard JSON tools refuse them")
 	}
 }
 
@@ -145,6 +165,7 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 	if r.Hints == nil {
 		r.Hints = []string{}
 	}
+	c.nonFiniteHint(r)
 	if c.opts.json {
 		c.printJSON(r)
 		return code
@@ -204,18 +225,67 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 	return code
 }
 
-// printTagged prints a payload's tagged JSON for --tagged, indented when
-// it is plain JSON (Python's NaN and Infinity tokens are not: such a
-// payload is printed as it is). json.Indent keeps every string and number
-// as written, so sign reads back the same session.
+// printTagged prints a payload's tagged JSON for --tagged, indented, with
+// a final newline. Every string and number is kept as written (Python's
+// NaN, Infinity and -Infinity tokens too), so sign reads back the same
+// session.
 func (c *cli) printTagged(text []byte) {
-	var b bytes.Buffer
-	if json.Indent(&b, text, "", "  ") != nil {
-		b.Reset()
-		b.Write(text)
+	b := indentJSON(text)
+	b = append(b, '\n')
+	c.stdout.Write(b)
+}
+
+// indentJSON indents JSON text as json.Indent does with two spaces, but
+// copies any token it does not know (Python's NaN and Infinity) as it is
+// instead of failing. text must be JSON as Python reads it; whitespace
+// outside strings is dropped and rewritten.
+func indentJSON(text []byte) []byte {
+	var b []byte
+	depth := 0
+	newline := func() {
+		b = append(b, '\n')
+		b = append(b, bytes.Repeat([]byte("  "), depth)...)
 	}
-	b.WriteByte('\n')
-	c.stdout.Write(b.Bytes())
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case ' ', '\t', '\r', '\n':
+		case '"':
+			j := i + 1
+			for j < len(text) && text[j] != '"' {
+				if text[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			b = append(b, text[i:min(j+1, len(text))]...)
+			i = j
+		case '{', '[':
+			b = append(b, c)
+			k := i + 1
+			for k < len(text) && strings.IndexByte(" \t\r\n", text[k]) >= 0 {
+				k++
+			}
+			if k < len(text) && (text[k] == '}' || text[k] == ']') {
+				b = append(b, text[k])
+				i = k
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			b = append(b, c)
+		case ',':
+			b = append(b, c)
+			newline()
+		case ':':
+			b = append(b, ':', ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 // printPython prints a payload as a Python literal for --python, or

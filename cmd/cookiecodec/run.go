@@ -30,12 +30,14 @@ Usage:
   cookiecodec audit  [flags] [INPUT | -]   is this cookie signed with a publicly known or weak secret?
 
 INPUT is a raw cookie value, name=value, a whole "Cookie:" or "Set-Cookie:"
-header line, or chunked cookies in one "Cookie:" header; it is read from
+header line, chunked cookies in one "Cookie:" header, or a whole curl -v or
+curl -i transcript (the last Set-Cookie of the cookie counts); it is read from
 standard input when absent or "-". Surrounding whitespace and quotes are
 ignored. decode, verify and audit can fetch the cookie instead: --url URL
 GETs it from a server's Set-Cookie headers, following redirects.
 
-Run "cookiecodec COMMAND --help" for the flags of a command.
+Run "cookiecodec COMMAND --help" for the flags of a command, and
+"cookiecodec --version" for the version of this build.
 
 Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not
@@ -72,6 +74,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch verb {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case "--version", "-version", "version":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "cookiecodec: error: %s takes no arguments\n", verb)
+			return exitUsage
+		}
+		printVersion(stdout)
 		return exitOK
 	case "decode", "verify", "sign", "keygen", "audit":
 	default:

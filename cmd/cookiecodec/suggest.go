@@ -153,12 +153,17 @@ var keyFlags = []string{"S", "key", "secret", "secret-key", "secret_key", "passw
 	"key-file", "key-env", "fallback-key-file", "hash-key-file", "block-key-file"}
 
 // flagHint explains an unknown flag name (without dashes) given to verb,
-// whose flags are known: another tool's flag, a key flag where verb takes
-// no key, the wordlist outside audit, or a near miss. It returns "" when
+// whose flags are known: a reader's flag given to sign, another tool's
+// flag, a key flag where verb takes no key, the wordlist outside audit,
+// or a near miss. It returns "" when
 // it has nothing to say.
 func flagHint(verb, name string, known []string) string {
 	takesKeys := slices.Contains(known, "key-file")
 	switch {
+	case name == "fallback-key-file" && verb == "sign":
+		return "fallback keys only verify: sign signs with the primary key (--key-file, --key-env or --secret), as apps do"
+	case name == "skew" && verb == "sign":
+		return "--skew is a reader's allowance for clocks that run ahead (verify --skew); to sign at another time, give --timestamp"
 	case slices.Contains(keyFlags, name) && takesKeys:
 		return "give the key with --key-file PATH, --key-env VAR or --secret TEXT (which warns)"
 	case slices.Contains(keyFlags, name) && verb == "audit":
@@ -222,7 +227,7 @@ func legacyHint(verb string) string {
 	if verb == "sign" {
 		return "for itsdangerous < 1.0, give --timestamp in seconds since 2011-01-01: $(( $(date +%s) - 1293840000 ))"
 	}
-	return "--legacy is not needed: verify recognizes the 2011 epoch of itsdangerous < 1.0 and says so"
+	return "there is no --legacy: verify reads timestamps from 1970 only, so a cookie of itsdangerous < 1.0 (2011 epoch) fails as long expired, with a hint that gives its real issue time; --max-age none checks its signature without the age"
 }
 
 // shellArg quotes s for a POSIX shell unless it needs no quoting.

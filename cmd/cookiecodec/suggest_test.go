@@ -89,7 +89,7 @@ func TestUnknownFlagHints(t *testing.T) {
 		{[]string{"audit", "--threads", "4", devCookie}, "--workers N"},
 		{[]string{"decode", "--server", "http://127.0.0.1/", devCookie}, "--url URL"},
 		{[]string{"sign", "--legacy", "{}"}, "seconds since 2011-01-01"},
-		{[]string{"verify", "--legacy", devCookie}, "verify recognizes the 2011 epoch"},
+		{[]string{"verify", "--legacy", devCookie}, "--max-age none checks its signature without the age"},
 	} {
 		code, _, stderr := runCLI(t, "", tt.args...)
 		hinted := false
