@@ -485,6 +485,9 @@ func (c *cli) sessionText(text string) (string, error) {
 				return "", errors.New("the session to sign is a Python literal, as flask-unsign takes it, not JSON: add --python to sign it")
 			}
 		}
+		if esc, at, found := loneSurrogate([]byte(text)); found {
+			return "", fmt.Errorf("the JSON to sign holds %s at byte %d, half of a UTF-16 surrogate pair: Python keeps such a character in a str, but a Go string cannot hold it, so the cookie would carry U+FFFD instead; sign refuses rather than sign another session", esc, at)
+		}
 		return text, nil
 	}
 	v, err := pyliteral.Value(text)

@@ -196,7 +196,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	}
 	if g&gRedact != 0 {
 		fs.BoolVar(&o.tagged, "tagged", false, "print only the session, as the tagged JSON sign reads (indented), so that decode or verify, an edit, and sign make the cookie again; errors and hints still go to stderr")
-		fs.BoolVar(&o.pythonOut, "python", false, "print only the session, as a Python literal ({'user': 'admin', 'ids': (1, 2)}), the way flask-unsign and Python write it, so that an edit and sign --python make the cookie again; a session holding Markup, a UUID, a datetime or NaN has no such literal: use --tagged")
+		fs.BoolVar(&o.pythonOut, "python", false, "print only the session, as a Python literal ({'user': 'admin', 'ids': (1, 2)}), the way flask-unsign and Python write it, so that an edit and sign --python make the cookie again; a session holding Markup, a UUID, a datetime, NaN or half of a surrogate pair has no such literal here: use --tagged")
 		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
 	}
 	if g&gSign != 0 {

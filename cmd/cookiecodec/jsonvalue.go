@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -294,4 +295,58 @@ func tagTypeName(tag string) string {
 		return "datetime"
 	}
 	return "dict"
+}
+
+// loneSurrogate finds the first \uXXXX escape in a JSON text that is a
+// UTF-16 surrogate without its partner (a high one not followed by a low
+// one, or a low one alone). Python keeps such a character in its str; a
+// Go string cannot hold it, so package serializer reads it as U+FFFD. It
+// returns the escape as written and its byte offset. Escaped backslashes
+// are skipped, so "\\ud800" (a backslash, then text) is no escape; the
+// scan is linear and reads any bytes.
+func loneSurrogate(text []byte) (escape string, at int, found bool) {
+	for i := 0; i+1 < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		if text[i+1] != 'u' {
+			i++ // an escaped character, perhaps a backslash
+			continue
+		}
+		r, ok := hex4(text, i+2)
+		switch {
+		case !ok || !utf16.IsSurrogate(r):
+		case r < 0xdc00 && i+11 < len(text) && text[i+6] == '\\' && text[i+7] == 'u':
+			if lo, ok := hex4(text, i+8); ok && lo >= 0xdc00 && lo <= 0xdfff {
+				i += 11 // a valid pair
+				continue
+			}
+			return string(text[i : i+6]), i, true
+		default:
+			return string(text[i : i+6]), i, true
+		}
+		i++
+	}
+	return "", 0, false
+}
+
+// hex4 reads the four hex digits at text[i:i+4] as a UTF-16 code unit.
+func hex4(text []byte, i int) (rune, bool) {
+	if i+4 > len(text) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range text[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

@@ -291,6 +291,9 @@ func indentJSON(text []byte) []byte {
 // printPython prints a payload as a Python literal for --python, or
 // returns why no literal spells it (then nothing is printed).
 func (c *cli) printPython(text []byte) error {
+	if esc, _, found := loneSurrogate(text); found {
+		return fmt.Errorf("the session holds %s, half of a UTF-16 surrogate pair: Python's repr would write it so, but this literal writer works on Go strings, which cannot hold it (it would show U+FFFD); --tagged prints the session as it is (sign refuses it)", esc)
+	}
 	v, err := serializer.Unmarshal(text)
 	if err != nil {
 		return err
