@@ -342,6 +342,9 @@ func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, ma
 	if !ks.hasPrimary {
 		return 0, usagef("sign needs a key: --key-file, --key-env or --secret")
 	}
+	if _, ok := pythonKey(ks.primary); ok {
+		c.warnf("the key (%s) reads as a Python literal, as in a Flask config (SECRET_KEY = b'...'), and is used as its exact bytes, quotes included; Flask signs with the literal's value (%s)", ks.primarySource, pythonKeyAdvice)
+	}
 	var comp codec.Compression
 	switch c.opts.compress {
 	case "auto":

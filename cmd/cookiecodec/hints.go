@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
 
 // knownSalts are the default salts people use with itsdangerous-style
@@ -47,9 +48,30 @@ type keyCandidate struct {
 	index  int    // 0 primary, i fallback
 }
 
+// pythonKeyAdvice says how to write the bytes of a Python literal key to a
+// key file, which is used as its exact bytes.
+const pythonKeyAdvice = `a key file is used as its exact bytes: write the value itself, e.g. /usr/bin/python3 -c "import sys; sys.stdout.buffer.write(b'...')" > key, with a str literal encoded as UTF-8`
+
+// pythonKey reads a key copied from a Flask app's config as Python
+// source: a str or bytes literal ('dev', b'\xd2U...'), alone or as the
+// right side of an assignment (SECRET_KEY = b'...', app.secret_key =
+// '...', app.config['SECRET_KEY'] = '...'). It returns the key the
+// literal stands for, as itsdangerous would use it (a str as UTF-8).
+func pythonKey(k []byte) ([]byte, bool) {
+	text := bytes.TrimSpace(k)
+	if v, ok := pyliteral.Bytes(text); ok {
+		return v, true
+	}
+	if _, rhs, found := bytes.Cut(text, []byte("=")); found {
+		return pyliteral.Bytes(rhs)
+	}
+	return nil, false
+}
+
 // keyCandidates lists every given key as is, then the variants a mistake
 // could explain: a key file ending in a newline (or spaces), one starting
-// with a UTF-8 byte order mark, and each line of a multi-line key file.
+// with a UTF-8 byte order mark, each line of a multi-line key file, and a
+// key written as the Python literal of a Flask config (see pythonKey).
 func keyCandidates(ks keySet) []keyCandidate {
 	var out []keyCandidate
 	all := append([][]byte{ks.primary}, ks.fallbacks...)
@@ -70,6 +92,9 @@ func keyCandidates(ks keySet) []keyCandidate {
 		}
 		if t, ok := bytes.CutPrefix(k, []byte("\xef\xbb\xbf")); ok {
 			out = append(out, keyCandidate{key: bytes.TrimRight(t, "\r\n"), label: "without the UTF-8 byte order mark (and line end) an editor put in " + src, source: src, index: i})
+		}
+		if v, ok := pythonKey(k); ok {
+			out = append(out, keyCandidate{key: v, label: "reading " + src + " as the Python literal it is written as (" + pythonKeyAdvice + ")", source: src, index: i})
 		}
 		if lines := bytes.Split(bytes.TrimRight(k, "\r\n"), []byte("\n")); len(lines) > 1 {
 			for j, l := range lines {
@@ -203,7 +228,7 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 		r.hint("the signature segment is not canonical base64url: %s; the cookie was altered, or mangled on the way (URL-encoded? cut? re-encoded?)", sigSpelling(sig))
 		return
 	}
-	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline): the cookie was signed with another key, or altered", tried, len(knownSalts))
+	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline or read as a Python literal): the cookie was signed with another key, or altered", tried, len(knownSalts))
 }
 
 // ageVerdict says whether a timestamp would pass the max-age check now.
