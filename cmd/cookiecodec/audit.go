@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +47,7 @@ type auditBatch struct {
 type auditMatch struct {
 	list    int
 	entry   int
+	secret  []byte // printed only with --reveal
 	first   string
 	last    string
 	params  codec.Params
@@ -65,10 +67,14 @@ type auditReport struct {
 }
 
 type auditFound struct {
-	List          string `json:"list"` // "built-in" or "wordlist"
-	Entry         int    `json:"entry"`
-	First         string `json:"first"`
-	Last          string `json:"last"`
+	List  string `json:"list"` // "built-in" or "wordlist"
+	Entry int    `json:"entry"`
+	First string `json:"first"`
+	Last  string `json:"last"`
+	// Secret and SecretHex are the secret found, only with --reveal:
+	// as a Python bytes literal and as hex.
+	Secret        string `json:"secret,omitempty"`
+	SecretHex     string `json:"secret_hex,omitempty"`
 	Salt          string `json:"salt"`
 	KeyDerivation string `json:"key_derivation"`
 	Digest        string `json:"digest"`
@@ -214,6 +220,9 @@ func (c *cli) audit() (int, error) {
 		rep.Match = &auditFound{List: list, Entry: found.entry, First: found.first, Last: found.last,
 			Salt: found.params.Salt, KeyDerivation: string(found.params.Derivation), Digest: string(found.params.Digest),
 			PythonLiteral: found.reading == readLiteral, Trimmed: found.reading == readTrimmed}
+		if c.opts.reveal {
+			rep.Match.Secret, rep.Match.SecretHex = pyliteral.BytesLiteral(found.secret), hex.EncodeToString(found.secret)
+		}
 		if len(found.changes) > 0 {
 			rep.Hints = append(rep.Hints, "found with "+joinAnd(found.changes)+": the app does not use Flask's defaults")
 		}
@@ -234,6 +243,10 @@ func (c *cli) audit() (int, error) {
 		}
 		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with %s (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
 			where, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
+		if c.opts.reveal {
+			fmt.Fprintf(c.stdout, "secret %s\n", rep.Match.Secret)
+			c.hintf("to sign or verify with it, write its bytes to a key file, which is used as its exact bytes: python3 -c \"import sys; sys.stdout.buffer.write(bytes.fromhex('%s'))\" > weak.key", rep.Match.SecretHex)
+		}
 		for _, h := range rep.Hints {
 			c.hintf("%s", h)
 		}
@@ -301,7 +314,7 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 							}
 							reading = b.readings[i]
 						}
-						m := &auditMatch{list: b.list, entry: b.first + i, params: bp, changes: b.changes[pi], reading: reading}
+						m := &auditMatch{list: b.list, entry: b.first + i, secret: bytes.Clone(w), params: bp, changes: b.changes[pi], reading: reading}
 						m.first, m.last = firstLast(w)
 						mu.Lock()
 						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {

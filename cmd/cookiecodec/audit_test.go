@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -280,4 +281,33 @@ func TestAuditFlaskUnsignWordlist(t *testing.T) {
 	if want := "WEAK SECRET: the cookie is signed with line 201 of the wordlist read as a Python literal (first character '\\xd2', last '/')"; code != exitFailed || !strings.HasPrefix(stdout, want) {
 		t.Fatalf("exit %d, text output %q, want it to start with %q", code, stdout, want)
 	}
+}
+
+// TestAuditReveal: without --reveal the secret appears nowhere in the
+// output; with it, as a Python bytes literal and as hex (in --json too),
+// and the bytes written as the hint says verify the cookie.
+func TestAuditReveal(t *testing.T) {
+	secret := []byte("we\xffak'key")
+	path := writeFile(t, "words.txt", []byte("other\n"+string(secret)+"\n"))
+	cookie := signFlask(t, secret, `{"user":"eve"}`)
+	const literal = `b"we\xffak'key"`
+	code, stdout, stderr := runCLI(t, "", "audit", "--wordlist", path, cookie)
+	if code != exitFailed || strings.Contains(stdout+stderr, "ak'k") || strings.Contains(stdout+stderr, "776566") {
+		t.Errorf("without --reveal: exit %d, output shows the secret:\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "", "audit", "--reveal", "--wordlist", path, cookie)
+	if code != exitFailed || !strings.Contains(stdout, "secret "+literal+"\n") || !strings.Contains(stderr, "bytes.fromhex('"+hex.EncodeToString(secret)+"')") {
+		t.Errorf("--reveal: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "", "audit", "--reveal", "--json", "--wordlist", path, cookie)
+	match, _ := jsonOut(t, stdout)["match"].(map[string]any)
+	if code != exitFailed || match["secret"] != literal || match["secret_hex"] != hex.EncodeToString(secret) {
+		t.Errorf("--reveal --json: exit %d, match %v", code, match)
+	}
+	// What the hint writes is the key that verifies the cookie.
+	raw, err := hex.DecodeString(match["secret_hex"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliCase{args: []string{"verify", "--key-file", writeFile(t, "weak.key", raw), "--now", devNow, cookie}, code: exitOK, stdout: []string{"eve"}}.check(t)
 }

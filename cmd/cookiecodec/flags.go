@@ -44,6 +44,7 @@ type options struct {
 
 	wordlist string
 	workers  int
+	reveal   bool // audit: print the secret found
 
 	url      string
 	data     string
@@ -93,7 +94,7 @@ var verbSynopsis = map[string]string{
 	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, a key file\nwritten as a Python literal, the 2011 epoch of itsdangerous < 1.0, fallback\nkeys) to hint at what would have matched.\nExit 0 valid, 1 rejected.\n\n" + fetchHelp,
 	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood), or with --python from a Python\nliteral. Prints the cookie value. A Flask session (the default --salt) must be a\ndict: Flask answers most other values with HTTP 500; another --salt signs any\nvalue.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
-	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of lines, each tried as its\nraw bytes and, when it is a Python string or bytes literal (the format of\nflask-unsign's wordlists), as the value it spells. A match is shown only as its\nentry number and first and last character. The digest is read from the\nsignature's length unless --digest is given; the built-in list is also tried\nwith the usual salts and key derivations unless --salt or --key-derivation is\ngiven. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
+	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of lines, each tried as its\nraw bytes and, when it is a Python string or bytes literal (the format of\nflask-unsign's wordlists), as the value it spells. A match is shown only as its\nentry number and first and last character, unless --reveal is given. The digest is read from the\nsignature's length unless --digest is given; the built-in list is also tried\nwith the usual salts and key derivations unless --salt or --key-derivation is\ngiven. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
 }
 
 // fetchHelp explains --url in the help of decode, verify and audit.
@@ -211,6 +212,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	if g&gAudit != 0 {
 		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file, as raw bytes (numeric and non-UTF-8 lines are fine) and also, as flask-unsign reads lines, as the value it spells when it is a Python string or bytes literal ('secret', b'\\xd2U'), or else without surrounding white space")
 		fs.IntVar(&o.workers, "workers", 0, "parallel workers (default: all cores)")
+		fs.BoolVar(&o.reveal, "reveal", false, "print the secret found, as the Python literal a Flask config would hold (b'...'), and in --json as \"secret\" (that literal) and \"secret_hex\"; without it the report shows only the entry and the first and last character, so that it can go into logs and CI output")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: cookiecodec %s\n\nFlags:\n", verbSynopsis[verb])

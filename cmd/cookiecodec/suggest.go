@@ -105,6 +105,9 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 		return "", nil
 	}
 	cmd := []string{"cookiecodec", verb}
+	if verb == "audit" {
+		cmd = append(cmd, "--reveal") // flask-unsign prints the secret it finds
+	}
 	cmd = append(cmd, out...)
 	for _, p := range positional {
 		switch {
@@ -123,7 +126,7 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 		}
 	}
 	if verb == "audit" {
-		notes = append(notes, "audit tries its built-in list of known secrets, and with --wordlist the file's lines too")
+		notes = append(notes, "audit tries its built-in list of known secrets, and with --wordlist the file's lines too; --reveal prints the secret found, as flask-unsign does (without it, only its entry and first and last character)")
 	}
 	if legacy {
 		notes = append(notes, legacyHint(verb))

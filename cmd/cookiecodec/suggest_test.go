@@ -24,7 +24,7 @@ func TestFlaskUnsignCommandLines(t *testing.T) {
 	}{
 		{[]string{"--decode", "--cookie", devCookie}, "cookiecodec decode " + devCookie, nil, exitOK, "UNVERIFIED"},
 		{[]string{"-d", "-c", devCookie, "-q"}, "cookiecodec decode " + devCookie, nil, exitOK, `"user": "alice"`},
-		{[]string{"--unsign", "--cookie=" + devCookie, "--no-literal-eval", "-t", "2"}, "cookiecodec audit --workers 2 " + devCookie,
+		{[]string{"--unsign", "--cookie=" + devCookie, "--no-literal-eval", "-t", "2"}, "cookiecodec audit --reveal --workers 2 " + devCookie,
 			[]string{"both as raw bytes and, when it is a Python literal", "built-in list"}, exitFailed, "WEAK SECRET"},
 		{[]string{"-s", "-c", `{"user": "alice"}`, "-S", secret, "--legacy"}, `cookiecodec sign --key-env SECRET '{"user": "alice"}'`,
 			[]string{"environment variable SECRET", "seconds since 2011-01-01"}, exitOK, "."},
