@@ -228,3 +228,14 @@ func TestSigSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestTooManyArguments: the advice for a second argument fits the
+// command: a session to sign is quoted JSON, a cookie a quoted header.
+func TestTooManyArguments(t *testing.T) {
+	for _, tc := range []cliCase{
+		{name: "sign", args: []string{"sign", "--secret", "x", "{a:", "1}"}, code: exitUsage, stderr: []string{"sign takes one JSON argument, got 2 (quote the session"}, notStderr: []string{"header"}},
+		{name: "decode", args: []string{"decode", "Cookie:", "session=x"}, code: exitUsage, stderr: []string{"decode takes one INPUT argument, got 2 (quote a header line"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
+	}
+}

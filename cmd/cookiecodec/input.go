@@ -24,7 +24,11 @@ func (c *cli) readText(what string) (string, error) {
 			return c.args[0], nil
 		}
 	default:
-		return "", usagef("%s takes one %s argument, got %d (quote a header line)", c.verb, what, len(c.args))
+		advice := "quote a header line, which has spaces"
+		if c.verb == "sign" {
+			advice = "quote the session, which has spaces or shell characters: '{\"user\": \"alice\"}', or give it on standard input"
+		}
+		return "", usagef("%s takes one %s argument, got %d (%s)", c.verb, what, len(c.args), advice)
 	}
 	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
 		c.hintf("reading %s from standard input; end it with Ctrl-D", what)
