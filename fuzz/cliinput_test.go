@@ -8,11 +8,11 @@ import (
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 )
 
-var cliSentinels = []error{cliinput.ErrEmpty, cliinput.ErrTooLarge, cliinput.ErrNotFound, cliinput.ErrSyntax, cliinput.ErrChunks}
+var cliSentinels = []error{cliinput.ErrEmpty, cliinput.ErrTooLarge, cliinput.ErrNotFound, cliinput.ErrSyntax, cliinput.ErrChunks, cliinput.ErrDeleted}
 
 // FuzzCLIInput parses arbitrary pasted text as the CLI does (a raw value,
 // name=value, Cookie: and Set-Cookie: lines, curl -v markers, several
-// lines, chunked sessions). It asserts that Parse never panics; that errors
+// lines, chunked sessions, whole curl -v and curl -i transcripts). It asserts that Parse never panics; that errors
 // wrap exactly one sentinel; that a result has a non-empty value that
 // occurs in the input (or is joined from chunks), the wanted name when the
 // user set one, and a duplicate count that matches its cookie list; and,
@@ -31,6 +31,9 @@ func FuzzCLIInput(f *testing.F) {
 	}
 	f.Add("> Cookie: a=1; session=~2~ab; session.2=cd", "", false)
 	f.Add("< Set-Cookie: session=\"abc\"; Path=/; HttpOnly\n< Set-Cookie: x=y", "x", true)
+	f.Add("* Connected\n> GET /login HTTP/1.1\n> Cookie: session=old\n>\n< HTTP/1.1 302 FOUND\n< Set-Cookie: session=new; Path=/\n<\n* Issue another request\n> GET / HTTP/1.1\n< HTTP/1.1 200 OK\n", "", false)
+	f.Add("HTTP/1.1 200 OK\r\nSet-Cookie: session=~2~ab; Path=/\r\nSet-Cookie: session.2=cd\r\n\r\n<html>", "", false)
+	f.Add("HTTP/2 200\nset-cookie: session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0\n", "", false)
 	f.Fuzz(func(t *testing.T, text, name string, nameSet bool) {
 		in, err := cliinput.Parse(text, cliinput.Options{Name: name, NameSet: nameSet})
 		want := name
