@@ -53,6 +53,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log"
+	"math"
+	"math/big"
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
@@ -482,6 +484,27 @@ func main() {
 		neg("signature-hmacsha256-zlib-bomb", "signature", "a sign-only zlib bomb sealed for the cookie name \"other\": the tag is checked before anything is inflated", rawSeal(keyA, codec.HMACSHA256, "session", "other", h, nil, zlibOf(make([]byte, 1<<20))), func(v *vector) { v.mode = codec.HMACSHA256 })
 	}
 	neg("too-large-cookie", "too large", "name + value is 4097 bytes (checked before base64)", strings.Repeat("A", 4097-len("session")), nil)
+
+	// Every kind of value the binary form holds, made last so that the
+	// nonces of the vectors above stay as they were.
+	{
+		bigPos := new(big.Int).Lsh(big.NewInt(1), 70)
+		bigNeg := new(big.Int).Neg(new(big.Int).Add(bigPos, big.NewInt(1)))
+		val := map[string]any{
+			"float": 0.1, "exp": 1e-7, "inf": math.Inf(1), "nan": math.NaN(),
+			"neg": int64(-5), "min64": int64(math.MinInt64), "bigpos": bigPos, "bigneg": bigNeg,
+			"null": nil, "no": false, "esc": "quote\" backslash\\ tab\t nul\x00 del\x7f", "utf": "café ✓ 😀",
+			"tuple": serializer.Tuple{int64(1), "a"}, "bytes": []byte{0, 1, 0xff}, "markup": serializer.Markup("<b>hi</b>"),
+		}
+		v := vector{file: "success-value-kinds", expect: "success", comment: "floats (infinity, NaN), negative integers, bignums of both signs, null, false, escapes, non-ASCII text and Flask's tags", mode: codec.XChaCha20Poly1305}.withDefaults()
+		v.cookie = encode(v, val, now, codec.NativeOptions{})
+		v.payload = payloadOf(val)
+		h, nonce := parse(v.cookie, v.mode)
+		if got := rawSeal(v.key, v.mode, v.purpose, v.name, h, nonce, v.payload); got != v.cookie {
+			log.Fatalf("%s: FORMAT.md sealer disagrees with the codec", v.file)
+		}
+		add(v)
+	}
 
 	for _, v := range vs {
 		v.write(dir)

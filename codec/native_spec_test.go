@@ -526,8 +526,18 @@ func specCheckTags(n *specNode) error {
 			if e.kind != 'a' {
 				return errSpecPayload
 			}
-		case " b", " m", " d", " di":
-			panic("the differential test does not write tag " + k)
+		case " m":
+			if e.kind != 's' {
+				return errSpecPayload
+			}
+		case " b":
+			// Standard base64 with its padding; line breaks are ignored
+			// (package serializer's documented rule).
+			if _, err := base64.StdEncoding.DecodeString(e.s); e.kind != 's' || err != nil {
+				return errSpecPayload
+			}
+		case " d", " di":
+			panic("the vectors and the differential test do not write tag " + k)
 		}
 	}
 	return nil
