@@ -148,6 +148,10 @@ func (c *cli) audit() (int, error) {
 		}
 		return fail("malformed", fmt.Sprintf("this looks like a %s cookie; audit checks Flask and itsdangerous cookies, whose secrets can be guessed offline", f))
 	}
+	if barePayload(in.Value) {
+		rep.Hints = append(rep.Hints, barePayloadText)
+		return fail("malformed", "only a payload segment, with no signature to test secrets against")
+	}
 	if i := lastDot(in.Value); i >= 0 {
 		// Python reads '=' padding, '+', '/' and slack bits in the
 		// signature; audit the canonical spelling of the same MAC.

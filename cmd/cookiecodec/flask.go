@@ -95,6 +95,9 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 		r.setError(&codec.TooLargeError{What: "cookie value", Size: len(value), Limit: maxVerifySize})
 		return exitFailed
 	}
+	if barePayload(value) {
+		return c.decodeBarePayload(r, value)
+	}
 	fp, err := splitFlask(value)
 	if err != nil {
 		r.setError(err)
@@ -122,7 +125,13 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 	} else {
 		r.notes = append(r.notes, fmt.Sprintf("signature: %d characters, not the length of any itsdangerous digest", len(fp.sigSeg)))
 	}
-	data, err := flaskPayload(fp.payloadSeg)
+	return c.showFlaskPayload(r, fp.payloadSeg)
+}
+
+// showFlaskPayload shows an unverified payload segment, or why it cannot
+// be shown.
+func (c *cli) showFlaskPayload(r *result, seg string) int {
+	data, err := flaskPayload(seg)
 	if err != nil {
 		r.setError(err)
 		flaskPayloadHint(r, err, data, false)
@@ -137,6 +146,18 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 	notSessionHint(r, data)
 	return exitOK
 }
+
+// decodeBarePayload shows a lone payload segment (see barePayload):
+// there is no timestamp to show and no signature to check.
+func (c *cli) decodeBarePayload(r *result, seg string) int {
+	r.Compressed = boolPtr(strings.HasPrefix(seg, "."))
+	r.notes = append(r.notes, "signature: none (only the payload segment was given)")
+	r.hint("%s", barePayloadText)
+	return c.showFlaskPayload(r, seg)
+}
+
+// barePayloadText explains a lone payload segment.
+const barePayloadText = "this is only the payload segment of a Flask cookie, without the timestamp and signature that follow it after '.': decode can show it, but nothing here can be verified; give the whole cookie (payload.timestamp.signature) to verify or audit it"
 
 // payloadError says why a payload that the display parser refused cannot
 // be shown: the serializer's reason (too deep, not JSON, ...), which has
@@ -212,7 +233,9 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 	signatureOK := err == nil || errors.Is(err, codec.ErrPayload) || errors.Is(err, codec.ErrTooLarge)
 	if !signatureOK {
 		r.setError(err)
-		if errors.Is(err, codec.ErrSignature) {
+		if barePayload(value) {
+			r.hint("%s", barePayloadText)
+		} else if errors.Is(err, codec.ErrSignature) {
 			flaskSignatureHints(r, value, p, ks, now, maxAge)
 		} else if errors.Is(err, codec.ErrMalformed) && strings.Contains(err.Error(), "timestamp missing") {
 			r.hint("the signature is valid, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only, and decode shows what it holds")

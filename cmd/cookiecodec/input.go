@@ -93,8 +93,9 @@ const (
 
 // detectFormat guesses the format of a cookie value: a value that parses
 // as a native envelope header is native; the base64 of "digits|...|..." is
-// gorilla; anything with a '.' is Flask/itsdangerous. It returns "" when
-// nothing fits.
+// gorilla; anything with a '.' is Flask/itsdangerous, and so is a lone
+// Flask payload segment (see barePayload). It returns "" when nothing
+// fits.
 func detectFormat(v string) string {
 	if _, err := codec.Inspect(v); err == nil {
 		return formatNative
@@ -102,10 +103,32 @@ func detectFormat(v string) string {
 	if looksGorilla(v) {
 		return formatGorilla
 	}
-	if strings.Contains(v, ".") {
+	if strings.Contains(v, ".") || looksBarePayload(v) {
 		return formatFlask
 	}
 	return ""
+}
+
+// barePayload reports whether v is only the payload segment of a Flask
+// cookie, with its timestamp and signature left off: it has no '.' at
+// all, or one leading '.' (a compressed payload). Users paste such a
+// segment from a log or a JWT-style decoder; decode shows it, as
+// flask-unsign does, and verify says there is nothing to verify.
+func barePayload(v string) bool {
+	return !strings.Contains(strings.TrimPrefix(v, "."), ".")
+}
+
+// looksBarePayload reports whether v, which has no '.', decodes as the
+// payload segment of an uncompressed Flask session: base64url of a JSON
+// object. Other dot-less text stays unrecognised, so that its error says
+// no format fits.
+func looksBarePayload(v string) bool {
+	if len(v) < 2 || len(v) > maxVerifySize || strings.Contains(v, ".") {
+		return false
+	}
+	// Decoding the first 4 characters (3 bytes) is enough to see the '{'.
+	head, err := lenientB64(v[:min(len(v), 4)])
+	return err == nil && len(head) > 0 && head[0] == '{'
 }
 
 // resolveFormat applies --format to a cookie value.
