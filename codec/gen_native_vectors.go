@@ -506,6 +506,50 @@ func main() {
 		add(v)
 	}
 
+	// Boundaries an independent reader found no vector for, made last (and
+	// without the shared nonce stream) so that the vectors above stay as
+	// they were.
+	{
+		// The file's purpose is empty: a reader must use "session" in the
+		// subkey and in the associated data.
+		h := hdr(0, t, t, t+3600)
+		crafted("success-empty-purpose", "success", "the purpose is empty, which means the default \"session\" in the subkey and the associated data alike", h, []byte{0xa0})
+		vs[len(vs)-1].payload = []byte{0xa0}
+		vs[len(vs)-1].purpose = ""
+	}
+	{
+		h := hdr(0, t, t, t+3600)
+		h.mode = 2
+		c := rawSeal(keyA, codec.AES256GCM, "session", "session", h, bytes.Repeat([]byte{0x12}, 12), []byte{0xa0})
+		cr, _ := base64.RawURLEncoding.DecodeString(c)
+		cr[len(cr)-1] ^= 1
+		neg("signature-aes256gcm-tag-bit", "signature", "AES-256-GCM: the last bit of the tag flipped", reenc(cr), func(v *vector) { v.mode = codec.AES256GCM })
+	}
+	// The clock has a fraction of a second: readers compare it as it is, so
+	// half a second before expires-at is still valid, and half a second short
+	// of issued-at - skew is still the future (rounding the clock to the
+	// nearest second, or up, fails one of these).
+	crafted("success-now-half-second-before-expiry", "success", "now = expires-at - 0.5 s: valid (now < expires-at)", hdr(0, t, t, t+3600), []byte{0xa0})
+	vs[len(vs)-1].payload = []byte{0xa0}
+	vs[len(vs)-1].now = now.Add(3600*time.Second - 500*time.Millisecond)
+	crafted("future-now-half-second-short", "future", "now = issued-at - skew - 0.5 s: issued-at is beyond now + skew", hdr(0, t, t, t+3600), []byte{0xa0})
+	vs[len(vs)-1].now = now.Add(-60*time.Second - 500*time.Millisecond)
+	// Inflating to exactly the limit (65536 bytes) is accepted, one byte more
+	// is too large. The payload is a text string of 'x': a 3-byte head
+	// (0x79 and a 2-byte length) and the characters.
+	textOf := func(total int) []byte {
+		b := binary.BigEndian.AppendUint16([]byte{0x79}, uint16(total-3))
+		return append(b, bytes.Repeat([]byte("x"), total-3)...)
+	}
+	crafted("success-inflate-exactly-limit", "success", "authentic, compressed, inflates to exactly 65536 bytes (the limit is inclusive)", hdr(1, t, t, t+3600), zlibOf(textOf(65536)))
+	vs[len(vs)-1].payload = textOf(65536)
+	crafted("too-large-inflate-limit-plus-one", "too large", "authentic, compressed, inflates to 65537 bytes, one past the limit", hdr(1, t, t, t+3600), zlibOf(textOf(65537)))
+	// Nesting: 256 arrays inside one another are accepted, 257 are not.
+	nested := func(depth int) []byte { return append(bytes.Repeat([]byte{0x81}, depth), 0x00) }
+	crafted("success-depth-256", "success", "authentic, 256 arrays inside one another around 0 (the depth limit is inclusive)", hdr(0, t, t, t+3600), nested(256))
+	vs[len(vs)-1].payload = nested(256)
+	crafted("payload-depth-257", "payload", "authentic, 257 arrays inside one another, one past the depth limit", hdr(0, t, t, t+3600), nested(257))
+
 	for _, v := range vs {
 		v.write(dir)
 	}

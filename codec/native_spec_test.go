@@ -87,6 +87,26 @@ func specParseKey(s string) (specKey, error) {
 	return specKey{id: uint32(id), material: m}, nil
 }
 
+// boundPurpose is the purpose bound into the subkey and the associated
+// data: an empty one means the default, "session" (§Associated data).
+func (c specConfig) boundPurpose() string {
+	if c.purpose == "" {
+		return "session"
+	}
+	return c.purpose
+}
+
+// specAD is the associated data (§Associated data): the header, the
+// purpose and the cookie name, each length-prefixed but the header.
+func specAD(c specConfig, header []byte) []byte {
+	p := c.boundPurpose()
+	ad := append([]byte(nil), header...)
+	ad = append(ad, byte(len(p)))
+	ad = append(ad, p...)
+	ad = binary.BigEndian.AppendUint16(ad, uint16(len(c.name)))
+	return append(ad, c.name...)
+}
+
 func specSubkey(k specKey, mode byte, purpose string) []byte {
 	info := []byte("cookiecodec native v1 subkey\x00")
 	info = append(info, mode)
@@ -156,12 +176,8 @@ func specOpen(c specConfig, value string) specResult {
 		return specFail("unknown key")
 	}
 	// 5
-	sub := specSubkey(c.keys[idx], mode, c.purpose)
-	ad := append([]byte(nil), header...)
-	ad = append(ad, byte(len(c.purpose)))
-	ad = append(ad, c.purpose...)
-	ad = binary.BigEndian.AppendUint16(ad, uint16(len(c.name)))
-	ad = append(ad, c.name...)
+	sub := specSubkey(c.keys[idx], mode, c.boundPurpose())
+	ad := specAD(c, header)
 	nonce := env[specHeaderLen : specHeaderLen+nonceLen]
 	sealed := env[specHeaderLen+nonceLen:]
 	var payload []byte
@@ -670,12 +686,8 @@ func specSeal(c specConfig, k specKey, mode, flags byte, created, issued, expire
 	h = binary.BigEndian.AppendUint32(h, issued)
 	h = binary.BigEndian.AppendUint32(h, expires)
 	h = append(h, sid...)
-	sub := specSubkey(k, mode, c.purpose)
-	ad := append([]byte(nil), h...)
-	ad = append(ad, byte(len(c.purpose)))
-	ad = append(ad, c.purpose...)
-	ad = binary.BigEndian.AppendUint16(ad, uint16(len(c.name)))
-	ad = append(ad, c.name...)
+	sub := specSubkey(k, mode, c.boundPurpose())
+	ad := specAD(c, h)
 	env := append([]byte(nil), h...)
 	switch mode {
 	case 1:
