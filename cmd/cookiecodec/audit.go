@@ -93,7 +93,7 @@ type auditFound struct {
 func (c *cli) audit() (int, error) {
 	rep := &auditReport{Format: formatFlask, Hints: []string{}}
 	fail := func(kind, msg string) (int, error) {
-		rep.Error = &resultError{Kind: kind, Message: msg}
+		rep.Error = &resultError{Kind: kind, Message: userText(msg)}
 		if c.opts.json {
 			c.printJSON(rep)
 		} else {

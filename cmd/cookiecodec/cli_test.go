@@ -93,7 +93,7 @@ func TestRun(t *testing.T) {
 		{name: "verify json", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie}, code: exitOK,
 			stdout: []string{`{"valid":true,"format":"flask","payload":{"_fresh":true,"user":"alice"},"timestamp":1700000000,"issued_at":"2023-11-14T22:13:20Z","expires_at":"2023-12-15T22:13:21Z","age_seconds":3600,"compressed":false,"key":"primary","error":null,"hints":[]}`}},
 		{name: "verify fallback", args: []string{"verify", "--json", "--key-file", otherKey, "--fallback-key-file", devKey, "--now", devNow, devCookie}, code: exitOK, stdout: []string{`"key":"fallback 1"`, "keys may be swapped"}},
-		{name: "verify wrong key", args: []string{"verify", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"cookiecodec: error: codec: invalid signature", "cookiecodec: hint: no variant matched"}, notStdout: []string{"alice"}},
+		{name: "verify wrong key", args: []string{"verify", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"cookiecodec: error: invalid signature", "cookiecodec: hint: no variant matched"}, notStdout: []string{"alice"}},
 		{name: "verify wrong key json", args: []string{"verify", "--json", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stdout: []string{`"valid":false`, `"payload":null`, `"kind":"signature"`}},
 		{name: "verify newline key file", args: []string{"verify", "--key-file", devKeyNL, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"without the trailing newline of the primary key"}},
 		{name: "verify bom key file", args: []string{"verify", "--key-file", devKeyBOM, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"without the UTF-8 byte order mark"}},

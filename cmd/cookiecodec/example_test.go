@@ -41,7 +41,7 @@ func Example_verifyHint() {
 		strings.NewReader(""), os.Stdout, os.Stdout)
 	os.Stdout.WriteString("exit " + string(rune('0'+code)) + "\n")
 	// Output:
-	// cookiecodec: error: codec: invalid signature
+	// cookiecodec: error: invalid signature
 	// cookiecodec: hint: signature matches without the trailing newline of the primary key (a key file is used as its exact bytes: write it with printf '%s', not echo) (issued 2023-11-14 22:13:20 UTC, within max-age)
 	// exit 1
 }

@@ -87,7 +87,22 @@ func errorKind(err error) string {
 
 // setError records err in r.
 func (r *result) setError(err error) {
-	r.Error = &resultError{Kind: errorKind(err), Message: err.Error()}
+	r.Error = &resultError{Kind: errorKind(err), Message: userText(err.Error())}
+}
+
+// libraryPrefixes are the package names that the library's errors start
+// with, and repeat when one wraps another ("codec: bad payload:
+// serializer: syntax error ..."). They mean nothing to a user of the
+// command, so its messages leave them out; error.kind says the class.
+var libraryPrefixes = []string{"codec: ", "serializer: "}
+
+// userText removes the library's package prefixes from a message, where
+// they start it or one of its ": "-separated parts.
+func userText(msg string) string {
+	for _, p := range libraryPrefixes {
+		msg = strings.ReplaceAll(strings.TrimPrefix(msg, p), ": "+p, ": ")
+	}
+	return msg
 }
 
 // clone returns a copy of r whose hints and notes can grow without
@@ -101,7 +116,7 @@ func (r *result) clone() *result {
 
 // hint adds a hint once.
 func (r *result) hint(format string, a ...any) {
-	h := fmt.Sprintf(format, a...)
+	h := userText(fmt.Sprintf(format, a...))
 	for _, old := range r.Hints {
 		if old == h {
 			return

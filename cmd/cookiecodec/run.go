@@ -208,7 +208,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 func (c *cli) errorf(format string, a ...any) {
-	fmt.Fprintf(c.stderr, "cookiecodec: error: %s\n", oneLine(fmt.Sprintf(format, a...)))
+	fmt.Fprintf(c.stderr, "cookiecodec: error: %s\n", oneLine(userText(fmt.Sprintf(format, a...))))
 }
 
 func (c *cli) hintf(format string, a ...any) {
