@@ -1,6 +1,12 @@
 package main
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
 
 // TestLoneSurrogate checks the scan for lone surrogate escapes: pairs and
 // escaped backslashes are not one.
@@ -46,5 +52,30 @@ func TestSignRefusesLoneSurrogate(t *testing.T) {
 		{name: "decode --tagged", args: []string{"decode", "--tagged", cookie}, code: exitOK, stdout: []string{`"s": "\ud83d"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
+	}
+}
+
+// TestLoneSurrogateAgreesWithSerializer checks the CLI's scan against the
+// serializer's decoder, which turns each lone surrogate into U+FFFD: on
+// random strings of escapes, the scan finds one exactly when the decoded
+// text holds more U+FFFD than the input wrote on purpose.
+func TestLoneSurrogateAgreesWithSerializer(t *testing.T) {
+	tokens := []string{`\ud83d`, `\ude00`, `\uD83D`, `\uDE00`, `\\`, `\\u`, `\u0041`, `\ufffd`, `\uFFFD`, "\uFFFD", "a", "u", "d8", "é", `\n`, `\"`}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		text := `"` + b.String() + `"`
+		v, err := serializer.Unmarshal([]byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		meant := strings.Count(text, `\ufffd`) + strings.Count(text, `\uFFFD`) + strings.Count(text, "\uFFFD")
+		lost := strings.Count(v.(string), "\uFFFD") > meant
+		if _, _, found := loneSurrogate([]byte(text)); found != lost {
+			t.Fatalf("%s: loneSurrogate found %v, the serializer lost a character: %v", text, found, lost)
+		}
 	}
 }
