@@ -190,7 +190,7 @@ func zlibDecompress(dst, src []byte, limit int, allowTrailing bool) ([]byte, err
 		n, rerr := r.Read(room)
 		dst = dst[:len(dst)+n]
 		if len(dst)-start > limit {
-			return dst[:start], &TooLargeError{What: "decompressed payload", Size: len(dst) - start, Limit: limit}
+			return dst[:start], &TooLargeError{What: "decompressed payload", Size: len(dst) - start, Limit: limit, Partial: true}
 		}
 		if rerr == io.EOF {
 			break

@@ -34,8 +34,12 @@ func TestZlibDecompressLimit(t *testing.T) {
 	if !errors.As(err, &tl) || !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("bomb: got %v, want *TooLargeError", err)
 	}
-	if tl.Limit != 64<<10 || tl.Size <= tl.Limit {
-		t.Fatalf("bomb: error carries size %d limit %d", tl.Size, tl.Limit)
+	if tl.Limit != 64<<10 || tl.Size <= tl.Limit || !tl.Partial {
+		t.Fatalf("bomb: error carries size %d limit %d partial %v", tl.Size, tl.Limit, tl.Partial)
+	}
+	// The 10 MiB are never measured: the message must not claim a size.
+	if want := "decompressed payload is over the limit of 65536 bytes (measuring stopped there)"; !strings.Contains(err.Error(), want) {
+		t.Fatalf("bomb: message %q lacks %q", err, want)
 	}
 
 	// Exactly at the limit passes; one byte over fails.

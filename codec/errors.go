@@ -99,14 +99,20 @@ type TooLargeError struct {
 	// What names the measured thing, e.g. "cookie", "decompressed payload".
 	What string
 	// Size is the measured size in bytes; for a cookie it is
-	// len(name)+len(value). It may be a lower bound when measuring stopped
-	// at the limit (decompression).
+	// len(name)+len(value). When Partial is set it is only a lower bound.
 	Size int
 	// Limit is the limit that was exceeded, in bytes.
 	Limit int
+	// Partial reports that measuring stopped as soon as the limit was
+	// passed, as decompression does so that a zlib bomb costs at most the
+	// limit: the real size is unknown and at least Size.
+	Partial bool
 }
 
 func (e *TooLargeError) Error() string {
+	if e.Partial {
+		return fmt.Sprintf("%v: %s is over the limit of %d bytes (measuring stopped there)", ErrTooLarge, e.What, e.Limit)
+	}
 	return fmt.Sprintf("%v: %s is %d bytes, limit %d", ErrTooLarge, e.What, e.Size, e.Limit)
 }
 

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -49,6 +52,8 @@ print(s.dumps({"note": "x" * 200}))
 			stderr: []string{"only a payload segment, with no signature", "only the payload segment of a Flask cookie"}},
 		{name: "whole cookie still verifies", args: []string{"verify", "--key-file", kf, cookies[0]}, code: exitOK,
 			notStderr: []string{"only the payload segment"}},
+		{name: "zlib bomb", args: []string{"decode", "." + base64.RawURLEncoding.EncodeToString(zlibBytes(make([]byte, 1<<20)))}, code: exitFailed,
+			stderr: []string{"decompressed payload is over the limit of 65536 bytes (measuring stopped there)"}, notStderr: []string{"65537"}},
 		{name: "not a payload", args: []string{"decode", "abcdef"}, code: exitFailed,
 			stderr: []string{"not a Flask, native or gorilla cookie"}, notStderr: []string{"payload segment"}},
 		{name: "bad base64 after a dot", args: []string{"decode", ".e!!"}, code: exitFailed,
@@ -56,4 +61,13 @@ print(s.dumps({"note": "x" * 200}))
 	} {
 		tc.check(t)
 	}
+}
+
+// zlibBytes compresses b with zlib's default level.
+func zlibBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	w := zlib.NewWriter(&buf)
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
 }

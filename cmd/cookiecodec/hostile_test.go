@@ -46,6 +46,9 @@ func TestHostileInputs(t *testing.T) {
 		"tag junk":          base64.RawURLEncoding.EncodeToString([]byte(`{" t":5," b":"!!"," u":"zz"," d":7," di":{}}`)) + ".ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w",
 		"single tags junk":  base64.RawURLEncoding.EncodeToString([]byte(`[{" b":"!!"},{" u":"zz"},{" d":"x"},{" di":{}},{" t":"ab"},{" m":5}]`)) + ".ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w",
 		"signature padding": devCookie + "====",
+		// Lone payload segments, which decode shows: a bomb and deep nesting.
+		"bare zlib bomb":    "." + base64.RawURLEncoding.EncodeToString(bomb.Bytes()),
+		"bare deep nesting": base64.RawURLEncoding.EncodeToString([]byte(`{"a":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}")),
 	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {

@@ -194,7 +194,7 @@ func inflate(z []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: zlib stream is truncated", codec.ErrPayload)
 	}
 	if len(out) > maxInflate {
-		return nil, &codec.TooLargeError{What: "decompressed payload", Size: len(out), Limit: maxInflate}
+		return nil, &codec.TooLargeError{What: "decompressed payload", Size: len(out), Limit: maxInflate, Partial: true}
 	}
 	return out, nil
 }
