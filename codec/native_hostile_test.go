@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -165,4 +167,35 @@ func manyKeys(n int) string {
 	}
 	b.WriteByte('}')
 	return b.String()
+}
+
+// TestNativeFalseCountsBounded: a sealed cookie of about 1 KB whose
+// payload, 64 KiB once inflated, nests 300 arrays that each claim every
+// byte left as an item (as after a key leak). The codec must refuse it
+// with ErrPayload and allocate a bounded amount on the way: the direct
+// decoder once preallocated 268 MB for it.
+func TestNativeFalseCountsBounded(t *testing.T) {
+	const size = 64 << 10
+	payload := make([]byte, size)
+	for level := range 300 {
+		at := 3 * level
+		payload[at] = 0x99 // an array with a 2-byte count
+		binary.BigEndian.PutUint16(payload[at+1:], uint16(size-at-3))
+	}
+	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{})
+	c := sealRaw(t, n, "s", envelope.FlagCompressed, zlibBytes(t, payload), t0, t0, t0.Add(time.Hour))
+	if len(c) > 4096 {
+		t.Fatalf("the cookie is %d bytes: it should fit one cookie", len(c))
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, _, err := n.DecodeSession("s", c, 0)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrPayload) {
+		t.Fatalf("err = %v, want ErrPayload", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("%d MB allocated to refuse a %d-byte cookie", got>>20, len(c))
+	}
 }

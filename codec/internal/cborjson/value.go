@@ -174,7 +174,7 @@ func DecodeValue(data []byte, lim Limits) (any, bool) {
 	if len(data) == 0 || len(data) > lim.MaxOutput/6 {
 		return nil, false
 	}
-	d := valueDecoder{data: data, str: string(data), maxDepth: lim.MaxDepth}
+	d := valueDecoder{data: data, str: string(data), maxDepth: lim.MaxDepth, items: len(data)}
 	v, ok := d.item(0)
 	if !ok || d.pos != len(data) {
 		return nil, false
@@ -188,6 +188,14 @@ type valueDecoder struct {
 	pos      int
 	maxDepth int
 	strs     boxes.Strings // string values, boxed in chunks
+	// items is how many more items the arrays and maps may claim. Each
+	// item takes at least one byte, so the counts of all the containers of
+	// a valid payload add up to at most len(data); charging every count
+	// here bounds what the containers preallocate by the input's length.
+	// Checking each count only against the bytes left would not: 256
+	// nested arrays that each claim all the bytes left would preallocate
+	// 256 times 16 bytes per input byte (hundreds of MB for 64 KiB).
+	items int
 }
 
 // head reads an initial byte and its argument, in the shortest form only.
@@ -238,9 +246,10 @@ func (d *valueDecoder) item(depth int) (any, bool) {
 		}
 		return d.strs.Box(s, len(d.data)-d.pos), true
 	case majorArray:
-		if depth >= d.maxDepth || arg > uint64(len(d.data)-d.pos) {
+		if depth >= d.maxDepth || arg > uint64(len(d.data)-d.pos) || arg > uint64(d.items) {
 			return nil, false
 		}
+		d.items -= int(arg)
 		out := make([]any, arg)
 		for i := range out {
 			if out[i], ok = d.item(depth + 1); !ok {
@@ -249,9 +258,10 @@ func (d *valueDecoder) item(depth int) (any, bool) {
 		}
 		return out, true
 	case majorMap:
-		if depth >= d.maxDepth || arg > uint64(len(d.data)-d.pos)/2 {
+		if depth >= d.maxDepth || arg > uint64(len(d.data)-d.pos)/2 || arg > uint64(d.items)/2 {
 			return nil, false
 		}
+		d.items -= 2 * int(arg) // a key and a value
 		m := make(map[string]any, arg)
 		for range arg {
 			km, kn, ok := d.head()

@@ -2,10 +2,12 @@ package cborjson
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -165,5 +167,51 @@ func TestDirectAllocations(t *testing.T) {
 	buf := make([]byte, 0, 512)
 	if n := testing.AllocsPerRun(100, func() { buf, _ = enc.AppendValue(buf[:0], sessionS, 256) }); n != 0 {
 		t.Errorf("AppendValue(S) allocates %v times, want 0", n)
+	}
+}
+
+// TestDecodeValueFalseCounts: containers nested past the depth limit, each
+// claiming as many items as there are bytes left, in 64 KiB of otherwise
+// zero bytes (about 1 KB once compressed, so one cookie sealed with a
+// leaked key carries it). The direct decoder must refuse them having
+// preallocated no more than the input's length allows: before the item
+// budget it allocated 268 MB for the arrays and 672 MB for the maps.
+func TestDecodeValueFalseCounts(t *testing.T) {
+	const size, levels = 64 << 10, 300
+	nested := func(head byte, key []byte, perItem int) []byte {
+		b := make([]byte, 0, size)
+		var at []int
+		for range levels {
+			b = append(b, head, 0, 0) // a 2-byte count, its shortest form
+			at = append(at, len(b))
+			b = append(b, key...)
+		}
+		for _, end := range at {
+			binary.BigEndian.PutUint16(b[end-2:end], uint16((size-end)/perItem))
+		}
+		return append(b, make([]byte, size-len(b))...)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"arrays", nested(0x99, nil, 1)},
+		{"maps", nested(0xb9, []byte{0x61, 'a'}, 2)},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, ok := DecodeValue(tc.data, testLimits)
+		runtime.ReadMemStats(&after)
+		if ok {
+			t.Fatalf("%s: accepted", tc.name)
+		}
+		// Bounded by the input: 16 bytes of slice or a few tens of bytes of
+		// map per input byte at most, a few MB; the old way took hundreds.
+		got := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d KB allocated to refuse %d bytes", tc.name, got>>10, len(tc.data))
+		if got > 16<<20 {
+			t.Errorf("%s: %d MB allocated to refuse %d bytes", tc.name, got>>20, len(tc.data))
+		}
 	}
 }
