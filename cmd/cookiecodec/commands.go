@@ -446,7 +446,9 @@ func (c *cli) sign() (int, error) {
 	}
 	format := c.opts.format
 	if format == "auto" {
-		format = c.signFormat(ks)
+		if format, err = c.signFormat(ks); err != nil {
+			return 0, err
+		}
 	}
 	r := &result{Format: format, name: c.opts.name}
 	var code int
@@ -503,16 +505,23 @@ func (c *cli) sessionText(text string) (string, error) {
 
 // signFormat picks the format of sign --format auto: gorilla with
 // --hash-key-file, native when the key parses as a native key, else Flask.
-func (c *cli) signFormat(ks keySet) string {
+// A key that starts like a native key but does not parse (cut short, or
+// edited) is an error, not a Flask secret: signing a Flask cookie with
+// that text would hide the mistake.
+func (c *cli) signFormat(ks keySet) (string, error) {
 	if ks.hashKey != nil {
-		return formatGorilla
+		return formatGorilla, nil
 	}
 	if ks.hasPrimary {
-		if _, err := codec.ParseKey(string(ks.primary)); err == nil {
-			return formatNative
+		_, err := codec.ParseKey(string(ks.primary))
+		if err == nil {
+			return formatNative, nil
+		}
+		if strings.HasPrefix(string(ks.primary), "cookiecodec-key-") {
+			return "", usagef("the key looks like a native key but does not parse (%s): check the key file, or give --format flask to use its text as a Flask secret", userText(err.Error()))
 		}
 	}
-	return formatFlask
+	return formatFlask, nil
 }
 
 func (c *cli) keygen() (int, error) {

@@ -82,7 +82,7 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 	}
 	u, err := url.Parse(c.opts.url)
 	if err != nil {
-		return nil, usagef("--url: %v", err)
+		return nil, usagef("--url: %v", urlErrorText(err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, usagef("--url %s: only http and https URLs are fetched", u.Redacted())
@@ -99,7 +99,7 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 	}
 	req, err := http.NewRequest(method, u.String(), body)
 	if err != nil {
-		return nil, usagef("--url: %v", err)
+		return nil, usagef("--url %s: %v", u.Redacted(), urlErrorText(err))
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -456,4 +456,14 @@ func remoteAlert(err error) string {
 		return ""
 	}
 	return op.Err.Error()
+}
+
+// urlErrorText is the reason of a URL parsing error without the URL, which
+// *url.Error quotes whole, password included.
+func urlErrorText(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -72,7 +73,7 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 			}
 		case "--server":
 			if v, ok := next(); ok {
-				out = append(out, "--url", shellArg(v))
+				out = append(out, "--url", shellArg(withoutPassword(v)))
 			}
 		case "--cookie-name":
 			if v, ok := next(); ok {
@@ -86,7 +87,7 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 			out = append(out, "--insecure")
 		case "-p", "--proxy":
 			if v, ok := next(); ok {
-				out = append(out, "--proxy", shellArg(v))
+				out = append(out, "--proxy", shellArg(withoutPassword(v)))
 			}
 		case "-o", "--output":
 			if v, ok := next(); ok {
@@ -245,4 +246,18 @@ func shellArg(s string) string {
 		return `"` + s + `"`
 	}
 	return shellQuote(s)
+}
+
+// withoutPassword replaces the password of a URL with PASSWORD, so that
+// the suggested command can be shown without echoing it; a URL that does
+// not parse becomes URL, since it may hold one.
+func withoutPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "URL"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "PASSWORD")
+	}
+	return u.String()
 }
