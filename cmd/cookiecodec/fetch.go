@@ -62,7 +62,10 @@ func (c *cli) fetchCookie() (cliinput.Input, *fetchSource, error) {
 	if err != nil {
 		return cliinput.Input{}, nil, err
 	}
-	hops, err := fetch(req, c.opts.timeout, c.opts.insecure, certs, proxy)
+	hops, dropped, err := fetch(req, fetchOptions{timeout: c.opts.timeout, insecure: c.opts.insecure, certs: certs, proxy: proxy, firstHostOnly: c.userHeaderNames()})
+	for _, d := range dropped {
+		c.warnf("%s", d)
+	}
 	if err != nil {
 		return cliinput.Input{}, nil, err
 	}
@@ -275,13 +278,45 @@ func (c *cli) fetchFlagsUnused() error {
 	return nil
 }
 
+// fetchOptions configure fetch.
+type fetchOptions struct {
+	timeout  time.Duration
+	insecure bool
+	certs    []tls.Certificate // offered to servers that ask for a client certificate
+	proxy    *url.URL          // carries every request; nil: the environment's settings
+	// firstHostOnly names the request headers the user set, which go to
+	// the first request's host (and its subdomains) only.
+	firstHostOnly []string
+}
+
+// userHeaderNames returns the names of the --header headers that may
+// carry credentials: all but Host, User-Agent, Content-Type and Accept*.
+func (c *cli) userHeaderNames() []string {
+	var names []string
+	for _, h := range c.opts.headers {
+		name, _, _ := strings.Cut(h, ":")
+		name = http.CanonicalHeaderKey(strings.TrimSpace(name))
+		switch {
+		case name == "Host", name == "User-Agent", name == "Content-Type", strings.HasPrefix(name, "Accept"):
+		default:
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // fetch sends req, follows up to maxRedirects http and https redirects,
-// and returns every response, in order; certs are offered to servers that
-// ask for a client certificate, and proxy, when not nil, carries every
-// request (else the environment's proxy settings apply). A cookie jar
-// carries the cookies set along the way to the next hops, as a browser
-// does.
-func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.Certificate, proxy *url.URL) ([]cliinput.Response, error) {
+// and returns every response, in order. A cookie jar carries the cookies
+// set along the way to the next hops, as a browser does.
+//
+// On a redirect to another host (not the first request's host or one of
+// its subdomains) it drops the headers o.firstHostOnly names, as Go drops
+// Cookie and Authorization, and says so in dropped; and it refuses to
+// send the request body there (a 307 or 308 after a --data POST), since
+// a login form would go to a host the user did not name. curl sends both
+// unless told otherwise; a tool that is handed credentials should not.
+func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped []string, err error) {
+	timeout, insecure, certs, proxy := o.timeout, o.insecure, o.certs, o.proxy
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if proxy != nil {
 		tr.Proxy = http.ProxyURL(proxy)
@@ -294,9 +329,8 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.
 	defer tr.CloseIdleConnections()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var hops []cliinput.Response
 	var refused error
 	last := req // the request in flight, for errors: a redirect changes it
 	client := &http.Client{
@@ -312,6 +346,18 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.
 				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, cliinput.Describe(hops, len(hops)-1))
 			default:
 				browserRedirect(next, via[len(via)-1], via[0])
+				if !sameSite(via[0].URL, next.URL) {
+					if next.Body != nil && next.Body != http.NoBody {
+						refused = fmt.Errorf("%w: %s redirects the request with its body to another host, %s: the body is not sent there; fetch that URL yourself if you trust it", errFetch, cliinput.Describe(hops, len(hops)-1), next.URL.Redacted())
+						return refused
+					}
+					for _, name := range o.firstHostOnly {
+						if next.Header.Get(name) != "" {
+							next.Header.Del(name)
+							dropped = append(dropped, fmt.Sprintf("--header %s was not sent to %s, which is not %s or a subdomain of it", name, next.URL.Host, via[0].URL.Hostname()))
+						}
+					}
+				}
 				last = next
 				return nil
 			}
@@ -320,7 +366,7 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.
 	}
 	resp, err := client.Do(req)
 	if refused != nil {
-		return nil, refused
+		return nil, dropped, refused
 	}
 	if err != nil {
 		timedOut := isTimeout(err)
@@ -330,13 +376,13 @@ func fetch(req *http.Request, timeout time.Duration, insecure bool, certs []tls.
 		}
 		target := last.Method + " " + last.URL.Redacted()
 		if timedOut {
-			return nil, fmt.Errorf("%w: %s: no complete response within --timeout %s", errFetch, target, timeout)
+			return nil, dropped, fmt.Errorf("%w: %s: no complete response within --timeout %s", errFetch, target, timeout)
 		}
-		return nil, fmt.Errorf("%w: %s: %w", errFetch, target, err)
+		return nil, dropped, fmt.Errorf("%w: %s: %w", errFetch, target, err)
 	}
 	// The body is not needed: close it unread.
 	resp.Body.Close()
-	return append(hops, readHop(resp)), nil
+	return append(hops, readHop(resp)), dropped, nil
 }
 
 // isTimeout reports whether err, or an error it wraps, is a timeout.
@@ -466,4 +512,12 @@ func urlErrorText(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// sameSite reports whether a redirect from first to next stays with the
+// first request's host: the same host name, or a subdomain of it (the
+// rule Go applies to Cookie and Authorization). Ports do not matter.
+func sameSite(first, next *url.URL) bool {
+	f, n := strings.ToLower(first.Hostname()), strings.ToLower(next.Hostname())
+	return n == f || strings.HasSuffix(n, "."+f)
 }
