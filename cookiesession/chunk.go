@@ -50,8 +50,17 @@ type chunkCookie struct {
 // lines without building the full cookie list. Quoted values are unquoted
 // as net/http does. The values of NAME go into buf while they fit (one or
 // two, normally), so that a caller's local buf keeps them off the heap.
+//
+// It keeps the first maxDecodeAttempts non-empty values of NAME and of
+// each NAME.k, in header order, and drops the rest (and empty NAME
+// values, which are no cookie): loading tries at most that many values
+// and ways of joining, so later copies could never be used, and keeping
+// them would let a planted flood cost memory in proportion to the header
+// (about 12 bytes per header byte, measured). maxIdx still counts every
+// chunk name, so that the next write deletes them all.
 func scanCookies(h http.Header, name string, buf *[2]string) (rc requestCookies) {
 	rc.mains = buf[:0]
+	var copies [MaxChunksLimit + 1]int // kept values per chunk index
 	for _, line := range h["Cookie"] {
 		for len(line) > 0 {
 			var part string
@@ -68,13 +77,18 @@ func scanCookies(h http.Header, name string, buf *[2]string) (rc requestCookies)
 				v = v[1 : len(v)-1]
 			}
 			if k == name {
-				rc.mains = append(rc.mains, v)
+				if v != "" && len(rc.mains) < maxDecodeAttempts {
+					rc.mains = append(rc.mains, v)
+				}
 				continue
 			}
 			if len(k) > len(name)+1 && k[len(name)] == '.' {
 				if idx := chunkIndex(k[len(name)+1:]); idx > 0 {
-					rc.chunks = append(rc.chunks, chunkCookie{idx, v})
 					rc.maxIdx = max(rc.maxIdx, idx)
+					if copies[idx] < maxDecodeAttempts {
+						copies[idx]++
+						rc.chunks = append(rc.chunks, chunkCookie{idx, v})
+					}
 				}
 			}
 		}

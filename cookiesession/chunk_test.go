@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -421,5 +422,42 @@ func TestLeftoverChunks(t *testing.T) {
 				t.Errorf("cookies after the write: %v, want %d", chunkNames(after), want)
 			}
 		})
+	}
+}
+
+// TestPlantedChunkFlood: a 1 MB Cookie header of planted chunk heads and
+// chunks (anyone can send one) costs the middleware about what a header
+// of unrelated cookies of the same size costs, beside the typed error:
+// before scanCookies kept at most maxDecodeAttempts copies of each name,
+// it cost about 12 MB more per request.
+func TestPlantedChunkFlood(t *testing.T) {
+	const size = 1 << 20
+	// Tiny chunks: the cost was per cookie, not per byte.
+	var planted, unrelated []string
+	for range 8 {
+		planted = append(planted, "session=~16~A")
+	}
+	for n := 0; n < size; n += len("session.16=A; ") {
+		planted = append(planted, chunkName("session", 2+len(planted)%15)+"=A")
+		unrelated = append(unrelated, "unrelated0=A")
+	}
+	log := &errLog{}
+	m := newNative(t, newClock(), log)
+	read := func(_ http.ResponseWriter, _ *http.Request, s *Session) { s.Keys() }
+	alloc := func(cookies []string) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		do(t, m, read, cookies...)
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	base, flood := alloc(unrelated), alloc(planted)
+	t.Logf("1 MB of unrelated cookies: %d KB; of planted chunks: %d KB", base>>10, flood>>10)
+	if flood > base+2<<20 {
+		t.Errorf("planted chunks cost %d KB more than unrelated cookies", (flood-base)>>10)
+	}
+	if !log.has(ErrInvalidCookie) {
+		t.Error("the planted chunks were not reported")
 	}
 }

@@ -38,10 +38,7 @@ func (s *Session) load() {
 		if attempts >= maxDecodeAttempts {
 			break
 		}
-		if v == "" {
-			continue // an empty cookie is no cookie, as in Flask
-		}
-		attempts++
+		attempts++ // scanCookies dropped empty values: no cookie, as in Flask
 		if v[0] != '~' {
 			// Chunk cookies beside an unchunked value are leftovers (see
 			// newAssembler): ignored, and deleted by the next write.
