@@ -58,7 +58,9 @@ type FlaskOptions struct {
 	// base64 or crypto work and on encode before the value is returned.
 	// Zero means [DefaultMaxCookieSize] (4096); negative means no limit.
 	// Flask itself has no such limit (it only warns above 4093 bytes of
-	// header); browsers silently drop longer cookies.
+	// header); browsers silently drop longer cookies. A positive maxSize
+	// given to EncodeSession or DecodeSession replaces it: package
+	// cookiesession passes 4096 bytes of name and value, one cookie.
 	MaxCookieSize int
 	// Serializer converts values to tagged JSON; nil means Flask's
 	// TaggedJSONSerializer ([serializer.Marshal]'s configuration).

@@ -95,7 +95,13 @@ type NativeOptions struct {
 	// MaxCookieSize bounds len(name)+len(value) of cookies that are encoded
 	// (a *TooLargeError before anything is returned) and decoded (checked
 	// before any base64 or crypto work). The default is
-	// [DefaultMaxCookieSize].
+	// [DefaultMaxCookieSize]. It applies where the caller passes no limit
+	// of its own: EncodeSession and DecodeSession take a maxSize that
+	// replaces it when positive, and package cookiesession passes its
+	// chunk budget (len(name) plus what MaxChunks cookies hold, 16,354
+	// bytes for "session" by default), since a chunked session is longer
+	// than one cookie. To bound the work per cookie there, lower
+	// cookiesession.WithMaxChunks.
 	MaxCookieSize int
 
 	// MaxDecompressed bounds the size of a decompressed payload. The default
