@@ -549,6 +549,25 @@ func main() {
 	crafted("success-depth-256", "success", "authentic, 256 arrays inside one another around 0 (the depth limit is inclusive)", hdr(0, t, t, t+3600), nested(256))
 	vs[len(vs)-1].payload = nested(256)
 	crafted("payload-depth-257", "payload", "authentic, 257 arrays inside one another, one past the depth limit", hdr(0, t, t, t+3600), nested(257))
+	// False counts: 256 containers inside one another (within the depth
+	// limit), each claiming as many items as the bytes left could hold, then
+	// zeros up to 65536 bytes. Every count passes a check against the bytes
+	// left; only the item budget refuses the second one. A reader that
+	// sizes each container by its count allocates about 16 million items
+	// before the payload runs out.
+	falseCounts := func(head byte, key []byte, perItem int) []byte {
+		const size = 65536
+		p := make([]byte, size)
+		for level := range 256 {
+			at := level * (3 + len(key))
+			p[at] = head
+			binary.BigEndian.PutUint16(p[at+1:], uint16((size-at-3)/perItem))
+			copy(p[at+3:], key)
+		}
+		return p
+	}
+	crafted("payload-false-counts-arrays", "payload", "authentic, compressed: 256 nested arrays each claiming every byte left (65533, 65530, ...) in a 65536-byte payload; refused by the item budget, not by depth", hdr(1, t, t, t+3600), zlibOf(falseCounts(0x99, nil, 1)))
+	crafted("payload-false-counts-maps", "payload", "authentic, compressed: 256 nested maps (each an empty key and then the next map) claiming half the bytes left as entries; refused by the item budget, not by depth", hdr(1, t, t, t+3600), zlibOf(falseCounts(0xb9, []byte{0x60}, 2)))
 
 	for _, v := range vs {
 		v.write(dir)

@@ -26,6 +26,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,6 +272,7 @@ func specOpen(c specConfig, value string) specResult {
 type specReader struct {
 	b     []byte
 	depth int
+	items int // what the counts may still claim: FORMAT.md's item budget
 	out   strings.Builder
 	node  *specNode // the node being read
 }
@@ -288,7 +290,7 @@ var errSpecPayload = errors.New("payload")
 
 func specBinaryToJSON(b []byte) (string, *specNode, error) {
 	root := &specNode{}
-	r := &specReader{b: b, node: root}
+	r := &specReader{b: b, items: len(b), node: root}
 	if err := r.item(); err != nil {
 		return "", nil, err
 	}
@@ -381,10 +383,18 @@ func (r *specReader) item() error {
 			open, close = "{", "}"
 			node.kind = 'm'
 		}
-		if arg > uint64(len(r.b)) {
+		claim := arg
+		if major == 5 {
+			claim = 2 * arg // a key and a value per entry
+		}
+		if arg > uint64(len(r.b)) || claim > uint64(r.items) {
 			return errSpecPayload
 		}
-		node.items = make([]specNode, arg)
+		// The budget bounds the counts; the nodes still grow as items
+		// arrive, because a node is much larger than the byte an item
+		// may take.
+		r.items -= int(claim)
+		node.items = make([]specNode, 0, min(arg, 16))
 		r.out.WriteString(open)
 		for i := uint64(0); i < arg; i++ {
 			if i > 0 {
@@ -402,6 +412,7 @@ func (r *specReader) item() error {
 				node.keys = append(node.keys, key.s)
 				r.out.WriteByte(':')
 			}
+			node.items = append(node.items, specNode{})
 			r.node = &node.items[i]
 			if err := r.item(); err != nil {
 				return err
@@ -616,6 +627,16 @@ func (v specVector) seconds(t *testing.T, k string) int64 {
 	return n
 }
 
+// specBytesPerOpen returns the bytes one specOpen of cookie allocates.
+func specBytesPerOpen(c specConfig, cookie string) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	specOpen(c, cookie)
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
 func TestNativeSpecIndependentReader(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "native", "*"))
 	if err != nil || len(files) == 0 {
@@ -654,6 +675,9 @@ func TestNativeSpecIndependentReader(t *testing.T) {
 			}
 			c.now = now.Unix()
 			got := specOpen(c, v.get("cookie"))
+			if n := specBytesPerOpen(c, v.get("cookie")); n > 8<<20 {
+				t.Errorf("the reader allocates %d KB for this vector (FORMAT.md: at most a few megabytes)", n>>10)
+			}
 			if string(got.outcome) != v.get("expect") {
 				t.Fatalf("outcome %q, vector expects %q (%s)", got.outcome, v.get("expect"), v.get("comment"))
 			}

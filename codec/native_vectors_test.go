@@ -67,6 +67,13 @@ var vectorErrors = map[string]error{
 	"too large":   ErrTooLarge,
 }
 
+// vectorMaxAlloc bounds the memory one vector's decode may allocate. The
+// honest vectors cost at most about 350 KB (inflating 65536 bytes); the
+// item budget lets the false-count vectors cost 2 to 3 MB, against 0.6 to
+// 1.2 GB for a reader that sizes containers by their claimed counts. The
+// figures hold under the race detector too.
+const vectorMaxAlloc = 8 << 20
+
 // TestNativeVectors replays every vector file: it configures a decoder from
 // the file alone and checks the outcome, the payload bytes and the key
 // index.
@@ -125,6 +132,12 @@ func TestNativeVectors(t *testing.T) {
 			buf := &nativeBuf{}
 			payload, meta, openErr := n.open(buf, name, cookie, 0)
 			_, _, decErr := n.DecodeSession(name, cookie, 0)
+			// Whatever the outcome, a decode costs little memory: the
+			// vectors include payloads made to make a careless reader
+			// allocate gigabytes (payload-false-counts-*).
+			if got := bytesPerDecode(func() { n.DecodeSession(name, cookie, 0) }); got > vectorMaxAlloc {
+				t.Errorf("one decode allocates %d KB (at most %d KB expected)", got>>10, vectorMaxAlloc>>10)
+			}
 			if expect == "success" {
 				if openErr != nil || decErr != nil {
 					t.Fatalf("open: %v, decode: %v", openErr, decErr)
