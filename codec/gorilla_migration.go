@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -70,6 +71,27 @@ type GorillaMigration struct {
 	json   bool
 }
 
+// gorillaGob is securecookie's GobEncoder, except that it never lets gob
+// size a map by the count the cookie claims. encoding/gob makes a nil map
+// with room for the claimed number of entries before it reads one, so a
+// 51-byte value claiming 2^24 entries allocates 1.3 GB, and 2^30 exhausts
+// memory; it only fills a map that already exists. Deserialize therefore
+// gives a nil map destination an empty map first. The value has passed the
+// MAC by then, so this matters once an old hash key has leaked. Maps inside
+// values of types the app registered with gob.Register are still sized by
+// gob: retire the gorilla keys once the migration is over.
+type gorillaGob struct{ securecookie.GobEncoder }
+
+// Deserialize decodes src into dst with encoding/gob, as GobEncoder does.
+func (g gorillaGob) Deserialize(src []byte, dst any) error {
+	if p := reflect.ValueOf(dst); p.Kind() == reflect.Pointer && !p.IsNil() {
+		if m := p.Elem(); m.Kind() == reflect.Map && m.IsNil() {
+			m.Set(reflect.MakeMap(m.Type()))
+		}
+	}
+	return g.GobEncoder.Deserialize(src, dst)
+}
+
 // gorillaJSON parses the JSON of gorilla cookies made with JSONEncoder.
 var gorillaJSON = &serializer.Serializer{}
 
@@ -108,6 +130,8 @@ func NewGorillaMigration(opts GorillaOptions) (*GorillaMigration, error) {
 		s.MaxLength(0)
 		if opts.JSON {
 			s.SetSerializer(securecookie.JSONEncoder{})
+		} else {
+			s.SetSerializer(gorillaGob{})
 		}
 		// Surface a bad block key now rather than on every cookie.
 		if _, err := s.Encode("probe", map[string]string{}); err != nil {

@@ -1,11 +1,13 @@
 package codec
 
 import (
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -238,5 +240,70 @@ func TestNativeAsSecurecookieCodec(t *testing.T) {
 	}
 	if err := n.Decode("s", c+"x", &anyv); err == nil {
 		t.Fatal("tampered cookie decoded")
+	}
+}
+
+// hostileGobMap is a gob stream of a map[interface{}]interface{} that
+// claims 2^24 entries and holds none: the type definition gob writes for
+// that map type, then a 12-byte value message (type 64, the singleton
+// delta 0, and the count as 0xf8 and 8 bytes).
+const hostileGobMap = "0d7f040102ff8000011001100000" + "0cff8000f80000000001000000"
+
+// rawGob is a securecookie serializer that writes fixed bytes, to make
+// authentic cookies around hostile gob streams.
+type rawGob struct{ b []byte }
+
+func (r rawGob) Serialize(any) ([]byte, error) { return r.b, nil }
+func (rawGob) Deserialize([]byte, any) error   { return errors.New("unused") }
+
+// bytesAllocatedBy returns the bytes one call of f allocates (once: the
+// hostile cases cost gigabytes when they fail).
+func bytesAllocatedBy(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestGorillaGobFalseMapCount: a validly MACed gorilla cookie whose gob
+// value claims 2^24 map entries is refused without gob preallocating them
+// (1.3 GB when it decodes into a nil map), through DecodeSession and
+// through Decode with a nil map, as gorilla/sessions' callers may pass.
+func TestGorillaGobFalseMapCount(t *testing.T) {
+	stream, err := hex.DecodeString(hostileGobMap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range [][]byte{nil, oldBlock} {
+		sc := securecookie.New(oldHash, block)
+		sc.SetSerializer(rawGob{stream})
+		cookie, err := sc.Encode("session", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, block}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var decErr error
+		allocated := bytesAllocatedBy(func() { _, _, decErr = mig.DecodeSession("session", cookie, 0) })
+		if !errors.Is(decErr, ErrPayload) {
+			t.Errorf("block key %v: DecodeSession: %v, want ErrPayload", block != nil, decErr)
+		}
+		if allocated > 16<<20 {
+			t.Errorf("block key %v: DecodeSession allocates %d MB", block != nil, allocated>>20)
+		}
+		allocated = bytesAllocatedBy(func() {
+			var m map[any]any
+			decErr = mig.Decode("session", cookie, &m)
+		})
+		if !errors.Is(decErr, ErrPayload) {
+			t.Errorf("block key %v: Decode: %v, want ErrPayload", block != nil, decErr)
+		}
+		if allocated > 16<<20 {
+			t.Errorf("block key %v: Decode allocates %d MB", block != nil, allocated>>20)
+		}
 	}
 }

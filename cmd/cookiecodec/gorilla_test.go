@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,5 +153,55 @@ func TestGorillaNameHintNeedsMAC(t *testing.T) {
 	m := jsonOut(t, stdout)
 	if code != exitFailed || errKind(m) != "signature" || strings.Contains(hintsOf(m), "matches") || !strings.Contains(hintsOf(m), "does not verify with this hash key") {
 		t.Fatalf("wrong key: exit %d %v", code, m)
+	}
+}
+
+// rawGob is a securecookie serializer that writes fixed bytes.
+type rawGob struct{ b []byte }
+
+func (r rawGob) Serialize(any) ([]byte, error) { return r.b, nil }
+func (rawGob) Deserialize([]byte, any) error   { return nil }
+
+// TestGorillaGobFalseMapCount: a gob value that claims 2^24 map entries
+// and holds none (51 bytes) is shown as undecodable by decode, which reads
+// it without verifying anything, and refused by verify, without gob
+// preallocating the entries (1.3 GB each before the fix).
+func TestGorillaGobFalseMapCount(t *testing.T) {
+	// The type definition gob writes for map[interface{}]interface{}, then a
+	// value message: type 64, singleton delta 0, count 2^24 (0xf8 and 8
+	// bytes), and no entries.
+	stream, err := hex.DecodeString("0d7f040102ff8000011001100000" + "0cff8000f80000000001000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := securecookie.New(gorillaHash, nil)
+	sc.SetSerializer(rawGob{stream})
+	cookie, err := sc.Encode("session", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hk := writeFile(t, "hash", gorillaHash)
+	for _, args := range [][]string{{"decode", "--json", cookie}, {"verify", "--json", "--hash-key-file", hk, cookie}} {
+		var code int
+		var stdout string
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		code, stdout, _ = runCLI(t, "", args...)
+		runtime.ReadMemStats(&after)
+		if got := after.TotalAlloc - before.TotalAlloc; got > 32<<20 {
+			t.Errorf("%s: %d MB allocated for a %d-byte cookie", args[0], got>>20, len(cookie))
+		}
+		m := jsonOut(t, stdout)
+		switch args[0] {
+		case "decode":
+			if code != exitOK || m["payload"] != nil || !strings.Contains(stdout, "neither JSON nor gob") {
+				t.Errorf("decode: exit %d, %v", code, m)
+			}
+		case "verify":
+			if code != exitFailed || errKind(m) != "payload" {
+				t.Errorf("verify: exit %d, %v", code, m)
+			}
+		}
 	}
 }
