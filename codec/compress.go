@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -150,6 +151,13 @@ func (d *deflater) compress(dst, src []byte) []byte {
 // zlibReaders pools zlib readers (they implement zlib.Resetter).
 var zlibReaders sync.Pool
 
+// zlibError wraps an error of compress/zlib or compress/flate in
+// ErrPayload as "zlib: ...", without doubling the "zlib: " that
+// compress/zlib's own errors already start with.
+func zlibError(err error) error {
+	return fmt.Errorf("%w: zlib: %s", ErrPayload, strings.TrimPrefix(err.Error(), "zlib: "))
+}
+
 // zlibDecompress appends to dst the inflated content of the zlib stream src.
 // It stops with a *TooLargeError (wrapping ErrTooLarge) as soon as the output
 // would exceed limit bytes, so a zlib bomb costs at most limit bytes of
@@ -169,7 +177,7 @@ func zlibDecompress(dst, src []byte, limit int, allowTrailing bool) ([]byte, err
 		r, err = zlib.NewReader(in)
 	}
 	if err != nil {
-		return dst, fmt.Errorf("%w: zlib: %v", ErrPayload, err)
+		return dst, zlibError(err)
 	}
 	defer func() {
 		_ = r.(zlib.Resetter).Reset(bytes.NewReader(emptyZlib), nil)
@@ -199,7 +207,7 @@ func zlibDecompress(dst, src []byte, limit int, allowTrailing bool) ([]byte, err
 			if errors.Is(rerr, io.ErrUnexpectedEOF) {
 				return dst[:start], fmt.Errorf("%w: zlib: truncated stream", ErrPayload)
 			}
-			return dst[:start], fmt.Errorf("%w: zlib: %v", ErrPayload, rerr)
+			return dst[:start], zlibError(rerr)
 		}
 	}
 	if !allowTrailing && in.Len() > 0 {

@@ -183,12 +183,12 @@ const maxInflate = codec.DefaultMaxDecompressed
 func inflate(z []byte) ([]byte, error) {
 	r, err := zlib.NewReader(bytes.NewReader(z))
 	if err != nil {
-		return nil, fmt.Errorf("%w: zlib: %v", codec.ErrPayload, err)
+		return nil, fmt.Errorf("%w: zlib: %s", codec.ErrPayload, strings.TrimPrefix(err.Error(), "zlib: "))
 	}
 	defer r.Close()
 	out, err := io.ReadAll(io.LimitReader(r, maxInflate+1))
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%w: zlib: %v", codec.ErrPayload, err)
+		return nil, fmt.Errorf("%w: zlib: %s", codec.ErrPayload, strings.TrimPrefix(err.Error(), "zlib: "))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: zlib stream is truncated", codec.ErrPayload)
