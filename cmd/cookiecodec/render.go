@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf16"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
@@ -27,6 +30,32 @@ func (p painter) dim(s string) string  { return p.paint("2", s) }    // faint
 func (p painter) good(s string) string { return p.paint("1;32", s) } // bold green
 func (p painter) bad(s string) string  { return p.paint("1;31", s) } // bold red
 
+// displayString quotes s for the human view: as a JSON string, and then
+// with every character that is not printable (unicode.IsPrint: controls
+// such as DEL and the C1 range, bidi and other format characters, line
+// and paragraph separators, spaces other than U+0020, unassigned code
+// points) written as a \uXXXX escape, as Python's repr would escape it. A
+// cookie is untrusted: its text must not move the cursor, recolour the
+// terminal, or reorder what the reader sees. --json keeps the exact text.
+func displayString(s string) string {
+	quoted := appendJSONString(nil, s)
+	var b strings.Builder
+	b.Grow(len(quoted))
+	for _, r := range string(quoted) {
+		if unicode.IsPrint(r) {
+			b.WriteRune(r)
+			continue
+		}
+		if r > 0xffff {
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
+			continue
+		}
+		fmt.Fprintf(&b, "\\u%04x", r)
+	}
+	return b.String()
+}
+
 // renderPayload writes n for people: JSON-like, indented, with Flask's
 // tags shown as what they stand for (tuple, bytes, UUID, datetime,
 // Markup) and " di" escapes undone. With redact, values become their type
@@ -46,7 +75,7 @@ func renderPayload(b *strings.Builder, n *jnode, indent int, redact bool, pt pai
 			b.WriteString(pt.dim("<str>"))
 			return
 		}
-		b.WriteString(pt.str(string(appendJSONString(nil, n.text))))
+		b.WriteString(pt.str(displayString(n.text)))
 	case 'n':
 		if redact {
 			if isFloatText(n.text) {
@@ -78,7 +107,7 @@ func renderObject(b *strings.Builder, n *jnode, indent int, redact bool, pt pain
 	pad := strings.Repeat("  ", indent)
 	b.WriteString("{\n")
 	for i, k := range n.keys {
-		b.WriteString(pad + "  " + pt.key(string(appendJSONString(nil, k))) + ": ")
+		b.WriteString(pad + "  " + pt.key(displayString(k)) + ": ")
 		renderPayload(b, n.vals[i], indent+1, redact, pt)
 		if i < len(n.keys)-1 {
 			b.WriteByte(',')
@@ -156,14 +185,14 @@ func renderTag(b *strings.Builder, tag string, inner *jnode, indent int, redact 
 	case " b":
 		raw, err := base64.StdEncoding.DecodeString(inner.text)
 		if err != nil {
-			b.WriteString(pt.tag("bytes?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
+			b.WriteString(pt.tag("bytes?") + " " + pt.str(displayString(inner.text)))
 			return
 		}
 		b.WriteString(pt.str(pyliteral.BytesLiteral(raw)))
 	case " u":
 		h := strings.ToLower(strings.NewReplacer("-", "", "{", "", "}", "", "urn:uuid:", "").Replace(inner.text))
 		if _, err := hex.DecodeString(h); err != nil || len(h) != 32 {
-			b.WriteString(pt.tag("UUID?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
+			b.WriteString(pt.tag("UUID?") + " " + pt.str(displayString(inner.text)))
 			return
 		}
 		b.WriteString(pt.tag("UUID") + "(" + pt.str("'"+h[:8]+"-"+h[8:12]+"-"+h[12:16]+"-"+h[16:20]+"-"+h[20:]+"'") + ")")
@@ -173,20 +202,20 @@ func renderTag(b *strings.Builder, tag string, inner *jnode, indent int, redact 
 			t, err = time.Parse(time.RFC1123Z, inner.text)
 		}
 		if err != nil {
-			b.WriteString(pt.tag("datetime?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
+			b.WriteString(pt.tag("datetime?") + " " + pt.str(displayString(inner.text)))
 			return
 		}
 		b.WriteString(pt.tag("datetime") + " " + pt.num(t.UTC().Format("2006-01-02 15:04:05 UTC")))
 	case " dn":
 		t, err := time.Parse(time.RFC3339Nano, inner.text)
 		if err != nil {
-			b.WriteString(pt.tag("time?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
+			b.WriteString(pt.tag("time?") + " " + pt.str(displayString(inner.text)))
 			return
 		}
 		b.WriteString(pt.tag("time") + " " + pt.num(t.Format(time.RFC3339Nano)))
 	case " m":
-		b.WriteString(pt.tag("Markup") + "(" + pt.str(string(appendJSONString(nil, inner.text))) + ")")
+		b.WriteString(pt.tag("Markup") + "(" + pt.str(displayString(inner.text)) + ")")
 	default:
-		b.WriteString(pt.tag(tagTypeName(tag)+"?") + " " + pt.str(string(appendJSONString(nil, inner.text))))
+		b.WriteString(pt.tag(tagTypeName(tag)+"?") + " " + pt.str(displayString(inner.text)))
 	}
 }

@@ -80,3 +80,27 @@ func TestDurations(t *testing.T) {
 		}
 	}
 }
+
+// TestDisplayStringEscapesWhatIsNotPrintable: the human view escapes
+// controls, C1 controls, bidi and other format characters, separators and
+// odd spaces, so that a cookie cannot drive or mislead the terminal, and
+// keeps every printable character, emoji and accents included.
+func TestDisplayStringEscapesWhatIsNotPrintable(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"café ✓ 😀 Ж 文", `"café ✓ 😀 Ж 文"`},
+		{"\x1b[31mred\x07", `"\u001b[31mred\u0007"`},
+		{"del\x7f", `"del\u007f"`},
+		{"csi\u009b2J", `"csi\u009b2J"`},
+		{"abc\u202edcba\u2066", `"abc\u202edcba\u2066"`},
+		{"zero\u200bwidth\ufeff", `"zero\u200bwidth\ufeff"`},
+		{"nbsp\u00a0ideographic\u3000", `"nbsp\u00a0ideographic\u3000"`},
+		{"line\u2028para\u2029", `"line\u2028para\u2029"`},
+		{"tag\U000e0041", `"tag\udb40\udc41"`},
+		{"quote\" backslash\\ <b>&", `"quote\" backslash\\ <b>&"`},
+		{"bad \xff utf8", `"bad \ufffd utf8"`},
+	} {
+		if got := displayString(tc.in); got != tc.want {
+			t.Errorf("displayString(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
