@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -162,6 +163,16 @@ func (p *jparser) value(depth int) (*jnode, error) {
 		lit := p.s[start:p.i]
 		if !json.Valid([]byte(lit)) {
 			return nil, errJSON
+		}
+		if isFloatText(lit) {
+			// Python reads a float beyond float64's range (1e999) as an
+			// infinity; Flask itself writes Infinity. Only a hand-made
+			// payload spells it so, and it is shown as what it means.
+			if f, _ := strconv.ParseFloat(lit, 64); math.IsInf(f, 1) {
+				lit = "Infinity"
+			} else if math.IsInf(f, -1) {
+				lit = "-Infinity"
+			}
 		}
 		return &jnode{kind: 'n', text: lit}, nil
 	}
