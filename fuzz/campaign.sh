@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# campaign.sh: a long fuzzing campaign over every fuzz target (those of ./fuzz
-# those of ./codec/internal/cborjson, the binary payload converter, and
-# ./internal/pyliteral, the Python literal readers of the CLI).
+# campaign.sh: a long fuzzing campaign over every fuzz target (those of ./fuzz,
+# those of ./codec/internal/cborjson, the binary payload converter,
+# ./internal/pyliteral, the Python literal readers of the CLI, and
+# ./cmd/cookiecodec, the CLI's decode command).
 #
 # Usage: fuzz/campaign.sh [duration] [jobs]
 #   duration  -fuzztime per target (default 10m)
@@ -25,13 +26,14 @@ cd "$(dirname "$0")/.."
 
 duration="${1:-10m}"
 jobs="${2:-2}"
-all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzFetchResponses FuzzToJSON FuzzFromJSON FuzzPythonLiteral FuzzPythonValue)
+all_targets=(FuzzUnmarshal FuzzRoundTrip FuzzFlaskVerify FuzzNativeOpen FuzzNativeMutate FuzzChunks FuzzCLIInput FuzzFetchResponses FuzzToJSON FuzzFromJSON FuzzPythonLiteral FuzzPythonValue FuzzDecode)
 read -r -a targets <<<"${TARGETS:-${all_targets[*]}}"
 # pkg_of names the package of a target.
 pkg_of() {
   case "$1" in
   FuzzToJSON | FuzzFromJSON) echo codec/internal/cborjson ;;
   FuzzPythonLiteral | FuzzPythonValue) echo internal/pyliteral ;;
+  FuzzDecode) echo cmd/cookiecodec ;;
   *) echo fuzz ;;
   esac
 }
