@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -309,12 +310,14 @@ func (c *cli) userHeaderNames() []string {
 // and returns every response, in order. A cookie jar carries the cookies
 // set along the way to the next hops, as a browser does.
 //
-// On a redirect to another host (not the first request's host or one of
-// its subdomains) it drops the headers o.firstHostOnly names, as Go drops
-// Cookie and Authorization, and says so in dropped; and it refuses to
-// send the request body there (a 307 or 308 after a --data POST), since
-// a login form would go to a host the user did not name. curl sends both
-// unless told otherwise; a tool that is handed credentials should not.
+// On a redirect that leaves the first site (see leavesFirstSite: another
+// host, a downgrade to http, another port) it drops the headers
+// o.firstHostOnly names and says so in dropped, and drops Referer; it
+// refuses to send the request body there (a 307 or 308 after a --data
+// POST), since a login form would go where the user did not send it, and
+// refuses to follow it at all with a client certificate, which the TLS
+// layer would present to any server. curl sends headers and body unless
+// told otherwise; a tool that is handed credentials should not.
 func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped []string, err error) {
 	timeout, insecure, certs, proxy := o.timeout, o.insecure, o.certs, o.proxy
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -346,17 +349,30 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped
 				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, cliinput.Describe(hops, len(hops)-1))
 			default:
 				browserRedirect(next, via[len(via)-1], via[0])
-				if !sameSite(via[0].URL, next.URL) {
+				if why := leavesFirstSite(via[0].URL, next.URL); why != "" {
+					to := next.URL.Scheme + "://" + next.URL.Host
 					if next.Body != nil && next.Body != http.NoBody {
-						refused = fmt.Errorf("%w: %s redirects the request with its body to another host, %s: the body is not sent there; fetch that URL yourself if you trust it", errFetch, cliinput.Describe(hops, len(hops)-1), next.URL.Redacted())
+						refused = fmt.Errorf("%w: %s redirects the request with its body to %s (%s): the body is not sent there; fetch that URL yourself if you trust it", errFetch, cliinput.Describe(hops, len(hops)-1), to, why)
+						return refused
+					}
+					if len(certs) > 0 {
+						refused = fmt.Errorf("%w: %s redirects to %s (%s): --client-cert is only presented to the first URL's site; fetch that URL yourself if you trust it", errFetch, cliinput.Describe(hops, len(hops)-1), to, why)
 						return refused
 					}
 					for _, name := range o.firstHostOnly {
 						if next.Header.Get(name) != "" {
+							// Go copies the first request's headers onto
+							// every hop, so this runs on each hop that
+							// leaves; one warning per header and target.
 							next.Header.Del(name)
-							dropped = append(dropped, fmt.Sprintf("--header %s was not sent to %s, which is not %s or a subdomain of it", name, next.URL.Host, via[0].URL.Hostname()))
+							if w := fmt.Sprintf("--header %s was not sent to %s (%s)", name, to, why); !slices.Contains(dropped, w) {
+								dropped = append(dropped, w)
+							}
 						}
 					}
+					// Go sets Referer to the previous URL, query included: a
+					// token in the first URL would reach the other site.
+					next.Header.Del("Referer")
 				}
 				last = next
 				return nil
@@ -424,7 +440,7 @@ func readHop(resp *http.Response) cliinput.Response {
 	return cliinput.Response{
 		Method:    resp.Request.Method,
 		URL:       resp.Request.URL.Redacted(),
-		Status:    resp.Status,
+		Status:    printable(resp.Status), // the server's text: no escapes reach the terminal
 		SetCookie: resp.Header.Values("Set-Cookie"),
 	}
 }
@@ -514,10 +530,37 @@ func urlErrorText(err error) error {
 	return err
 }
 
-// sameSite reports whether a redirect from first to next stays with the
-// first request's host: the same host name, or a subdomain of it (the
-// rule Go applies to Cookie and Authorization). Ports do not matter.
-func sameSite(first, next *url.URL) bool {
+// leavesFirstSite says why a redirect from first to next leaves the site
+// the user named, or returns "" when it stays: the same host name or a
+// subdomain of it (the rule Go applies to Cookie and Authorization), over
+// the same scheme or an upgrade from http to https, on the same port (the
+// default ports of http and https count as one on an upgrade). curl drops
+// credentials on a change of scheme or port too (CVE-2022-27774); a
+// downgrade would send them in cleartext, and another port is another
+// service.
+func leavesFirstSite(first, next *url.URL) string {
 	f, n := strings.ToLower(first.Hostname()), strings.ToLower(next.Hostname())
-	return n == f || strings.HasSuffix(n, "."+f)
+	if n != f && !strings.HasSuffix(n, "."+f) {
+		return "not " + first.Hostname() + " or a subdomain of it"
+	}
+	if first.Scheme == "https" && next.Scheme == "http" {
+		return "a downgrade from https to http"
+	}
+	fp, np := portOf(first), portOf(next)
+	upgrade := first.Scheme == "http" && next.Scheme == "https" && fp == "80" && np == "443"
+	if fp != np && !upgrade {
+		return "port " + np + ", not " + fp
+	}
+	return ""
+}
+
+// portOf returns u's port, or its scheme's default port.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }

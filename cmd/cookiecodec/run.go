@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Exit statuses. audit has its own for a failed audit, so that 1 always
@@ -220,7 +222,44 @@ func (c *cli) warnf(format string, a ...any) {
 }
 
 // oneLine keeps a diagnostic on one line.
-func oneLine(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " ") }
+func oneLine(s string) string {
+	return printable(strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " "))
+}
+
+// printable escapes what a terminal must not receive from untrusted text
+// (a server's status line, a cookie's name, a file's contents): every
+// character that is not printable (unicode.IsPrint: controls, DEL, C1
+// controls, bidi and other format characters, odd spaces) as \uXXXX or
+// \UXXXXXXXX, and every byte that is not UTF-8 as \xNN. Other text is
+// returned as it is.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unicode.IsPrint(r):
+			b.WriteString(s[i : i+size])
+		case r > 0xffff:
+			fmt.Fprintf(&b, "\\U%08x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+		i += size
+	}
+	return b.String()
+}
 
 // isTerminal reports whether w is a terminal: an *os.File that answers the
 // termios ioctl (see isTerminalFile; false where there is none). Other
