@@ -8,14 +8,43 @@ import (
 	"testing"
 )
 
+// landing records what the requests that land on its handler carried.
+type landing struct {
+	mu     sync.Mutex
+	landed []string // "header=value" and "body=...", per request
+}
+
+// handler records the named headers and the body of each request, and
+// sets the dev cookie.
+func (l *landing) handler(headers ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		l.mu.Lock()
+		for _, h := range headers {
+			l.landed = append(l.landed, strings.ToLower(h)+"="+r.Header.Get(h))
+		}
+		l.landed = append(l.landed, "body="+string(b))
+		l.mu.Unlock()
+		w.Header().Add("Set-Cookie", "session="+devCookie)
+	}
+}
+
+// seen returns what landed since the last call, space-separated.
+func (l *landing) seen() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := strings.Join(l.landed, " ")
+	l.landed = nil
+	return s
+}
+
 // TestFetchCrossHostRedirect: a redirect from 127.0.0.1 to localhost (the
 // same server under another host name) gets neither the --header values
 // that may carry credentials, with a warning naming each, nor a --data
 // body on a 307 (the fetch stops); a redirect that stays on the host keeps
 // them. A security review saw X-Api-Key and a login password forwarded.
 func TestFetchCrossHostRedirect(t *testing.T) {
-	var mu sync.Mutex
-	var landed []string // "header=value" and "body=..." seen by /land
+	var land landing
 	var base string
 	other := func() string { return strings.Replace(base, "127.0.0.1", "localhost", 1) }
 	base = fetchServer(t, map[string]http.HandlerFunc{
@@ -27,21 +56,9 @@ func TestFetchCrossHostRedirect(t *testing.T) {
 		"/stay": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/land", http.StatusTemporaryRedirect)
 		},
-		"/land": func(w http.ResponseWriter, r *http.Request) {
-			b, _ := io.ReadAll(r.Body)
-			mu.Lock()
-			landed = append(landed, "x-api-key="+r.Header.Get("X-Api-Key"), "accept="+r.Header.Get("Accept"), "body="+string(b))
-			mu.Unlock()
-			w.Header().Add("Set-Cookie", "session="+devCookie)
-		},
+		"/land": land.handler("X-Api-Key", "Accept"),
 	})
-	seen := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		s := strings.Join(landed, " ")
-		landed = nil
-		return s
-	}
+	seen := land.seen
 	hdrs := []string{"--header", "X-Api-Key: KEY-1", "--header", "Accept: text/html"}
 	cliCase{args: append([]string{"decode", "--now", devNow, "--url", base + "/away"}, hdrs...), code: exitOK,
 		stderr:    []string{"warning: --header X-Api-Key was not sent to http://localhost:", "(not 127.0.0.1 or a subdomain of it)"},

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -46,27 +45,14 @@ func TestLeavesFirstSite(t *testing.T) {
 // review saw an https to http redirect on another port receive the
 // Authorization header and the login body in cleartext.
 func TestFetchRedirectToAnotherPort(t *testing.T) {
-	var mu sync.Mutex
-	var landed []string
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		landed = append(landed, "authorization="+r.Header.Get("Authorization"), "referer="+r.Header.Get("Referer"), "body="+string(b))
-		mu.Unlock()
-		w.Header().Add("Set-Cookie", "session="+devCookie)
-	}))
+	var land landing
+	other := httptest.NewServer(land.handler("Authorization", "Referer"))
 	t.Cleanup(other.Close)
 	redirect := func(code int) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, other.URL+"/land", code) }
 	}
 	first := fetchServer(t, map[string]http.HandlerFunc{"/302": redirect(http.StatusFound), "/307": redirect(http.StatusTemporaryRedirect)})
-	seen := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		s := strings.Join(landed, " ")
-		landed = nil
-		return s
-	}
+	seen := land.seen
 	port := other.URL[strings.LastIndexByte(other.URL, ':')+1:]
 	cliCase{args: []string{"decode", "--now", devNow, "--header", "Authorization: Bearer TOKEN-1", "--url", first + "/302?reset=QUERY-1"}, code: exitOK,
 		stderr:    []string{"warning: --header Authorization was not sent to " + other.URL + " (port " + port + ", not "},
