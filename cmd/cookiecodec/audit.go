@@ -208,10 +208,15 @@ func (c *cli) audit() (int, error) {
 	stopProgress := c.auditProgress(&checked)
 	found, readErr := auditSearch(in.Value, workers, produce, &checked)
 	elapsed := stopProgress()
-	if readErr != nil {
-		return fail("file", fmt.Sprintf("--wordlist: %v", readErr))
-	}
 	rep.Checked = checked.Load()
+	if readErr != nil {
+		if found == nil {
+			return fail("file", fmt.Sprintf("--wordlist: %v", readErr))
+		}
+		// A secret already found stays found: the list could not be
+		// read to its end, but the app is weak all the same.
+		rep.Hints = append(rep.Hints, fmt.Sprintf("--wordlist could not be read to its end (%v); the secret below was found before that", readErr))
+	}
 	if skipped > 0 {
 		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes were skipped", skipped, maxWordlistLine))
 	}
@@ -338,14 +343,23 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 	return found, produceErr
 }
 
+// A wordlist batch closes at auditBatchLines lines or auditBatchBytes bytes
+// of words and alternates, whichever comes first. Lines may be 64 KiB
+// (maxWordlistLine) and each may have an alternate reading as long, so a
+// batch bounded by lines alone could hold 512 MiB; at most 3·workers+1
+// batches are alive at once (queued, being checked, being filled).
+const (
+	auditBatchLines = 4096
+	auditBatchBytes = 1 << 20
+)
+
 // streamWordlist sends the lines of r as batches: raw bytes without the
 // line ending ("\n" or "\r\n"), numeric and non-UTF-8 lines included, each
 // with its wordlistAlternate. A line longer than maxWordlistLine is
 // skipped but keeps its entry number.
 func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<- auditBatch) (skipped int, err error) {
 	br := bufio.NewReaderSize(r, maxWordlistLine)
-	const batchSize = 4096
-	entry, first := 0, 0
+	entry, first, size := 0, 0, 0
 	var words, alternates [][]byte
 	var readings []string
 	flush := func() bool {
@@ -357,7 +371,7 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 		case <-ctx.Done():
 			return false
 		}
-		words, alternates, readings = nil, nil, nil
+		words, alternates, readings, size = nil, nil, nil, 0
 		return true
 	}
 	for {
@@ -389,7 +403,8 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 			alt, reading := wordlistAlternate(w)
 			alternates = append(alternates, alt)
 			readings = append(readings, reading)
-			if len(words) == batchSize && !flush() {
+			size += len(w) + len(alt)
+			if (len(words) == auditBatchLines || size >= auditBatchBytes) && !flush() {
 				return skipped, nil
 			}
 		}

@@ -311,3 +311,60 @@ func TestAuditReveal(t *testing.T) {
 	}
 	cliCase{args: []string{"verify", "--key-file", writeFile(t, "weak.key", raw), "--now", devNow, cookie}, code: exitOK, stdout: []string{"eve"}}.check(t)
 }
+
+// TestAuditKeepsMatchDespiteReadError: a secret of the built-in list is
+// reported (exit 1, weak) even when --wordlist then fails to read; the
+// audit used to report that it could not run (exit 3, "weak": false) in
+// most runs, so a deployment check passed an app with a public key.
+func TestAuditKeepsMatchDespiteReadError(t *testing.T) {
+	late := "" // a late entry: the read error comes before it is checked
+	for i := len(builtinSecrets) - 1; late == ""; i-- {
+		late = builtinSecrets[i]
+	}
+	cookie := signFlask(t, []byte(late), `{"user":"eve"}`)
+	dir := t.TempDir() // reading a directory fails
+	for range 10 {
+		code, stdout, _ := runCLI(t, "", "audit", "--json", "--wordlist", dir, "session="+cookie)
+		m := jsonOut(t, stdout)
+		// Whether the read error or the match comes first is timing; the
+		// verdict must not depend on it.
+		if code != exitFailed || m["weak"] != true || m["checked"] == float64(0) || m["error"] != nil {
+			t.Fatalf("exit %d: %v", code, m)
+		}
+	}
+}
+
+// TestStreamWordlistBatchBytes: wordlist batches close at 1 MiB as well as
+// at 4096 lines, so long lines cannot fill memory, and entry numbers stay
+// consecutive across batches.
+func TestStreamWordlistBatchBytes(t *testing.T) {
+	long := strings.Repeat("a", 60<<10) + " \n" // trimmed: an alternate reading as long
+	for _, tc := range []struct {
+		text  string
+		lines int
+	}{{strings.Repeat(long, 100), 100}, {strings.Repeat("secret\n", 10000), 10000}} {
+		out := make(chan auditBatch, 1000)
+		if _, err := streamWordlist(context.Background(), strings.NewReader(tc.text), codec.Params{}, out); err != nil {
+			t.Fatal(err)
+		}
+		close(out)
+		next, batches := 1, 0
+		for b := range out {
+			batches++
+			size := 0
+			for i, w := range b.words {
+				size += len(w) + len(b.alternates[i])
+			}
+			if size > auditBatchBytes+2*maxWordlistLine || len(b.words) > auditBatchLines {
+				t.Errorf("a batch of %d lines holds %d bytes", len(b.words), size)
+			}
+			if b.first != next {
+				t.Errorf("a batch starts at entry %d, want %d", b.first, next)
+			}
+			next += len(b.words)
+		}
+		if next != tc.lines+1 || batches < 3 {
+			t.Errorf("%d entries in %d batches, want %d in several", next-1, batches, tc.lines)
+		}
+	}
+}
