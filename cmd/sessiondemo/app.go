@@ -22,6 +22,10 @@ type app struct {
 // routes returns the app's handler, wrapped in the session middleware.
 // State-changing requests are POST forms; the cookie's SameSite=Lax keeps
 // other sites from submitting them.
+// maxFormBody bounds a request body: the demo's forms hold a user name of
+// at most 64 characters or a number.
+const maxFormBody = 4 << 10
+
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.home)
@@ -31,7 +35,9 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("POST /count", a.count)
 	mux.HandleFunc("POST /cart/add", a.cartAdd)
 	mux.HandleFunc("POST /cart/clear", a.cartClear)
-	return a.sessions.LoadAndSave(mux)
+	// The forms are a few bytes; a body is read no further than
+	// maxFormBody (a longer form then counts as empty).
+	return a.sessions.LoadAndSave(http.MaxBytesHandler(mux, maxFormBody))
 }
 
 func seeOther(w http.ResponseWriter, r *http.Request, to string) {

@@ -80,7 +80,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "sessiondemo: error: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	if *keyText == "" {
+	if *keyText != "" {
+		fmt.Fprintln(stderr, "sessiondemo: warning: a key given with -key is visible to other users of this machine (ps, /proc); prefer SESSIONDEMO_KEY")
+	} else {
 		*keyText = getenv("SESSIONDEMO_KEY")
 	}
 	key, generated, err := loadKey(*keyText)
@@ -103,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "sessiondemo: error: %v\n", err)
 		return exitFail
 	}
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(app)
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -119,6 +121,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitFail
 	}
 	return exitOK
+}
+
+// newServer returns the demo's HTTP server, with the limits a server
+// facing the internet needs (and people copy): a request must arrive
+// within 15 s (headers within 10 s), a response be written within 30 s,
+// an idle keep-alive connection closes after 60 s, and headers are at most
+// 64 KiB (a chunked session of the default budget needs about 16 KiB).
+// Without them a client that drips its request, or idles, holds a
+// connection forever.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // loadKey parses text, or generates a key when text is empty.

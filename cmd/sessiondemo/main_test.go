@@ -51,20 +51,29 @@ func TestRunServes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keyEnv := func(name string) string {
+		if name == "SESSIONDEMO_KEY" {
+			return key.Text()
+		}
+		return ""
+	}
 	for _, tc := range []struct {
-		args    []string
-		warning bool
-		note    bool // the note on Secure cookies over plain HTTP
+		args       []string
+		env        func(string) string
+		warning    bool
+		note       bool // the note on Secure cookies over plain HTTP
+		keyWarning bool // the warning that -key is visible to other users
 	}{
-		{[]string{"-addr", "127.0.0.1:0"}, true, true},
-		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text()}, false, true},
-		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text(), "-insecure-cookie"}, false, false},
+		{[]string{"-addr", "127.0.0.1:0"}, noEnv, true, true, false},
+		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text()}, noEnv, false, true, true},
+		{[]string{"-addr", "127.0.0.1:0", "-key", key.Text(), "-insecure-cookie"}, noEnv, false, false, true},
+		{[]string{"-addr", "127.0.0.1:0"}, keyEnv, false, true, false},
 	} {
 		ctx, cancel := context.WithCancel(t.Context())
 		var stderr bytes.Buffer
 		pr, pw := io.Pipe()
 		done := make(chan int)
-		go func() { done <- run(ctx, tc.args, noEnv, pw, &stderr); pw.Close() }()
+		go func() { done <- run(ctx, tc.args, tc.env, pw, &stderr); pw.Close() }()
 		line := make([]byte, 200)
 		n, _ := pr.Read(line)
 		addr := strings.TrimSpace(strings.TrimPrefix(string(line[:n]), "sessiondemo: serving on "))
@@ -90,27 +99,37 @@ func TestRunServes(t *testing.T) {
 		if got := strings.Contains(stderr.String(), "warning: no -key"); got != tc.warning {
 			t.Errorf("%v: warning %v, stderr %q", tc.args, got, stderr.String())
 		}
+		if got := strings.Contains(stderr.String(), "visible to other users"); got != tc.keyWarning {
+			t.Errorf("%v: -key warning %v, stderr %q", tc.args, got, stderr.String())
+		}
 		if got := strings.Contains(stderr.String(), "note: the session cookie is Secure"); got != tc.note {
 			t.Errorf("%v: note %v, stderr %q", tc.args, got, stderr.String())
 		}
 	}
 }
 
-// TestCartFull checks that a cart that would not fit is refused with a
-// flash while the session stays intact.
-func TestCartFull(t *testing.T) {
+// plainDemo starts the demo app over plain HTTP with a new key and returns
+// its URL and a client with a cookie jar, until the test ends.
+func plainDemo(t *testing.T) (string, *http.Client) {
+	t.Helper()
 	key, _ := codec.GenerateKey()
 	h, err := newApp(key, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	return srv.URL, &http.Client{Jar: jar, Timeout: 10 * time.Second}
+}
+
+// TestCartFull checks that a cart that would not fit is refused with a
+// flash while the session stays intact.
+func TestCartFull(t *testing.T) {
+	base, hc := plainDemo(t)
 	post := func(path string, form url.Values) string {
 		t.Helper()
-		resp, err := hc.PostForm(srv.URL+path, form)
+		resp, err := hc.PostForm(base+path, form)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,11 +148,11 @@ func TestCartFull(t *testing.T) {
 	if !strings.Contains(page, "cannot hold 100 more items") || !strings.Contains(page, "Signed in as <b>carol</b>") {
 		t.Fatalf("no refusal: %.500s", page)
 	}
-	u, _ := url.Parse(srv.URL)
-	if n := len(jar.Cookies(u)); n < 2 || n > 4 {
+	u, _ := url.Parse(base)
+	if n := len(hc.Jar.Cookies(u)); n < 2 || n > 4 {
 		t.Errorf("%d cookies in the jar", n)
 	}
-	resp, err := hc.Get(srv.URL + "/envelope")
+	resp, err := hc.Get(base + "/envelope")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +162,32 @@ func TestCartFull(t *testing.T) {
 		t.Errorf("envelope page: %.300s", b)
 	}
 	post("/logout", nil)
-	if n := len(jar.Cookies(u)); n != 0 {
+	if n := len(hc.Jar.Cookies(u)); n != 0 {
 		t.Errorf("%d cookies left after logout", n)
+	}
+}
+
+// TestServerLimits: the demo's server has read, write and idle timeouts and
+// a header limit (a security review kept a dripped body and an idle
+// connection open for as long as it liked), and a form body is read no
+// further than maxFormBody: a login whose form holds 1 MB before the user
+// name counts as one without a name.
+func TestServerLimits(t *testing.T) {
+	s := newServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 || s.MaxHeaderBytes < 32<<10 {
+		t.Errorf("limits: header %v, read %v, write %v, idle %v, header bytes %d", s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, s.MaxHeaderBytes)
+	}
+	base, hc := plainDemo(t)
+	for _, tc := range []struct{ pad, want string }{{strings.Repeat("x", 1<<20), "Please enter a user name"}, {"", "Signed in as <b>dana</b>"}} {
+		// "pad" comes before "user" in the encoded form.
+		resp, err := hc.PostForm(base+"/login", url.Values{"pad": {tc.pad}, "user": {"dana"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), tc.want) {
+			t.Errorf("login with %d bytes before the name: %.300s", len(tc.pad), b)
+		}
 	}
 }
