@@ -309,3 +309,21 @@ func TestFromResponsesChunkOverride(t *testing.T) {
 		t.Errorf("chunk set, then deleted: %v, want ErrChunks", err)
 	}
 }
+
+// TestNotSetErrorNamesAFew: when the wanted cookie was not set, the error
+// names at most 10 of the cookies that were, and counts the rest; a
+// hostile server that set 10,000 made a 1.4 MB error line.
+func TestNotSetErrorNamesAFew(t *testing.T) {
+	var headers []string
+	for i := range 10000 {
+		headers = append(headers, fmt.Sprintf("c%d=v", i))
+	}
+	_, _, err := FromResponses([]Response{{Method: "GET", URL: "http://127.0.0.1/", Status: "200 OK", SetCookie: headers}}, "session", time.Now())
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	if len(msg) > 400 || !strings.Contains(msg, `"c0", "c1"`) || !strings.Contains(msg, `"c9" and 9990 more`) {
+		t.Errorf("%d bytes: %.500s", len(msg), msg)
+	}
+}

@@ -147,11 +147,16 @@ func notSetError(rs []Response, name string, set []Cookie, skipped int) error {
 	}
 	msg := "no cookie was set"
 	if len(set) > 0 {
-		quoted := make([]string, len(set))
-		for i, ck := range set {
-			quoted[i] = fmt.Sprintf("%q", ck.Name)
+		// A hostile server may set thousands: name a few, count the rest.
+		const shown = 10
+		quoted := make([]string, 0, min(len(set), shown))
+		for _, ck := range set[:min(len(set), shown)] {
+			quoted = append(quoted, fmt.Sprintf("%q", ck.Name))
 		}
 		msg = "the cookies set were " + strings.Join(quoted, ", ")
+		if len(set) > shown {
+			msg += fmt.Sprintf(" and %d more", len(set)-shown)
+		}
 	}
 	if skipped > 0 {
 		msg += fmt.Sprintf(" (%d Set-Cookie headers without a name=value pair were ignored)", skipped)
