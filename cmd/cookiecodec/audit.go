@@ -109,8 +109,8 @@ func (c *cli) audit() (int, error) {
 		return 0, err
 	}
 	workers := c.opts.workers
-	if workers < 0 {
-		return 0, usagef("--workers %d: want a positive number", workers)
+	if workers < 0 || workers > maxAuditWorkers {
+		return 0, usagef("--workers %d: want 1 to %d (0 or none: one per CPU)", workers, maxAuditWorkers)
 	}
 	if workers == 0 {
 		workers = runtime.NumCPU()
@@ -342,6 +342,11 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 	wg.Wait()
 	return found, produceErr
 }
+
+// maxAuditWorkers bounds --workers: each worker holds up to three batches
+// (auditBatchBytes each), and a huge count exhausted memory before any
+// work (a security review passed 10,000,000).
+const maxAuditWorkers = 1024
 
 // A wordlist batch closes at auditBatchLines lines or auditBatchBytes bytes
 // of words and alternates, whichever comes first. Lines may be 64 KiB

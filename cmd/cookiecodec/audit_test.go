@@ -368,3 +368,12 @@ func TestStreamWordlistBatchBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditWorkersBounded: --workers above 1024 is a usage error; ten
+// million made the channel of batches exhaust memory and crash.
+func TestAuditWorkersBounded(t *testing.T) {
+	code, _, stderr := runCLI(t, "", "audit", "--workers", "10000000", devCookie)
+	if code != exitUsage || !strings.Contains(stderr, "--workers 10000000: want 1 to 1024") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
