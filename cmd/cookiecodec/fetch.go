@@ -264,6 +264,9 @@ func (c *cli) fetchProxy() (*url.URL, error) {
 	case u.Host == "":
 		return nil, usagef("--proxy %s: %s", u.Redacted(), want)
 	case u.Scheme == "http", u.Scheme == "socks5", u.Scheme == "socks5h":
+		if _, ok := u.User.Password(); ok {
+			c.warnf("--proxy puts its password on the command line, where other users can see it (ps, shell history); prefer HTTPS_PROXY or HTTP_PROXY in the environment (a socks5:// URL works there too)")
+		}
 		return u, nil
 	}
 	return nil, usagef("--proxy %s: %s", u.Redacted(), want)

@@ -240,6 +240,9 @@ func fetchThroughProxy(t *testing.T, start func(t *testing.T, auth string) proxy
 	if code != exitOK || !strings.Contains(stdout, `"user": "alice"`) {
 		t.Fatalf("http through the proxy with a password: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	if !strings.Contains(stderr, "warning: --proxy puts its password on the command line") || strings.Contains(stderr, secret) {
+		t.Errorf("no warning for the password of --proxy, or the password shown:\n%s", stderr)
+	}
 	code, stdout, stderr = runCLI(t, "", "decode", "--url", tlsSrv.URL, "--insecure", "--proxy", withAuth)
 	if code != exitOK {
 		t.Fatalf("https through the proxy with a password: exit %d\n%s\n%s", code, stdout, stderr)

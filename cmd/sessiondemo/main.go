@@ -8,9 +8,19 @@
 //
 //	go run ./cmd/sessiondemo [-addr 127.0.0.1:8080] [-key KEY]
 //
-// KEY is a native key as printed by `go run ./cmd/cookiecodec keygen`; it
-// can also come from the SESSIONDEMO_KEY environment variable. Without one
-// the demo generates a key and warns: sessions then end when it stops.
+// KEY is a native key as printed by `go run ./cmd/cookiecodec keygen`;
+// better, give it in the SESSIONDEMO_KEY environment variable (-key warns:
+// a command line is visible to other users). Without one the demo
+// generates a key and warns: sessions then end when it stops.
+//
+// The demo shows sessions, not authentication; do not copy its login. It
+// takes any name without a password, and its forms carry no CSRF token
+// (SameSite=Lax keeps other sites' forms from using the session, but not
+// a sibling subdomain's, and a login form needs no session to forge). Its
+// logout deletes the cookie but cannot revoke a copy taken earlier, which
+// stays valid until its idle or absolute timeout: a stateless session is
+// revoked with a "valid after" time per user (the README's "Log out
+// everywhere").
 //
 // The cookie is Secure: Chromium and Firefox accept Secure cookies from
 // http://127.0.0.1 and http://localhost, so the demo works over plain HTTP
