@@ -122,7 +122,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(c, uint8(1))
 	}
-	stream, _ := hex.DecodeString("0d7f040102ff8000011001100000" + "0cff8000f80000000001000000")
+	stream, _ := hex.DecodeString(hostileGobMap)
 	sc.SetSerializer(rawGob{stream})
 	if c, err := sc.Encode("session", nil); err == nil {
 		f.Add(c, uint8(0))

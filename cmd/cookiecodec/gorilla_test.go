@@ -156,6 +156,12 @@ func TestGorillaNameHintNeedsMAC(t *testing.T) {
 	}
 }
 
+// hostileGobMap is a gob stream of a map[interface{}]interface{} that
+// claims 2^24 entries and holds none: the type definition gob writes for
+// that map type, then a value message (type 64, singleton delta 0, the
+// count as 0xf8 and 8 bytes).
+const hostileGobMap = "0d7f040102ff8000011001100000" + "0cff8000f80000000001000000"
+
 // rawGob is a securecookie serializer that writes fixed bytes.
 type rawGob struct{ b []byte }
 
@@ -167,10 +173,7 @@ func (rawGob) Deserialize([]byte, any) error   { return nil }
 // it without verifying anything, and refused by verify, without gob
 // preallocating the entries (1.3 GB each before the fix).
 func TestGorillaGobFalseMapCount(t *testing.T) {
-	// The type definition gob writes for map[interface{}]interface{}, then a
-	// value message: type 64, singleton delta 0, count 2^24 (0xf8 and 8
-	// bytes), and no entries.
-	stream, err := hex.DecodeString("0d7f040102ff8000011001100000" + "0cff8000f80000000001000000")
+	stream, err := hex.DecodeString(hostileGobMap)
 	if err != nil {
 		t.Fatal(err)
 	}
