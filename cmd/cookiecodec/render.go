@@ -3,11 +3,8 @@ package main
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf16"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
@@ -34,26 +31,12 @@ func (p painter) bad(s string) string  { return p.paint("1;31", s) } // bold red
 // with every character that is not printable (unicode.IsPrint: controls
 // such as DEL and the C1 range, bidi and other format characters, line
 // and paragraph separators, spaces other than U+0020, unassigned code
-// points) written as a \uXXXX escape, as Python's repr would escape it. A
-// cookie is untrusted: its text must not move the cursor, recolour the
-// terminal, or reorder what the reader sees. --json keeps the exact text.
+// points) written as \uXXXX, or \UXXXXXXXX beyond U+FFFF, by printable,
+// as Python's repr would escape it. A cookie is untrusted: its text must
+// not move the cursor, recolour the terminal, or reorder what the reader
+// sees. --json keeps the exact text.
 func displayString(s string) string {
-	quoted := appendJSONString(nil, s)
-	var b strings.Builder
-	b.Grow(len(quoted))
-	for _, r := range string(quoted) {
-		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-			continue
-		}
-		if r > 0xffff {
-			hi, lo := utf16.EncodeRune(r)
-			fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
-			continue
-		}
-		fmt.Fprintf(&b, "\\u%04x", r)
-	}
-	return b.String()
+	return printable(string(appendJSONString(nil, s)))
 }
 
 // renderPayload writes n for people: JSON-like, indented, with Flask's

@@ -95,7 +95,7 @@ func TestDisplayStringEscapesWhatIsNotPrintable(t *testing.T) {
 		{"zero\u200bwidth\ufeff", `"zero\u200bwidth\ufeff"`},
 		{"nbsp\u00a0ideographic\u3000", `"nbsp\u00a0ideographic\u3000"`},
 		{"line\u2028para\u2029", `"line\u2028para\u2029"`},
-		{"tag\U000e0041", `"tag\udb40\udc41"`},
+		{"tag\U000e0041", `"tag\U000e0041"`},
 		{"quote\" backslash\\ <b>&", `"quote\" backslash\\ <b>&"`},
 		{"bad \xff utf8", `"bad \ufffd utf8"`},
 	} {
