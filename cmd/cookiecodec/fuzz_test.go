@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -20,7 +22,7 @@ import (
 
 // decodeViews are the ways FuzzDecode runs decode: its --json object, the
 // human view and the Python view.
-var decodeViews = [][]string{{"decode", "--json"}, {"decode"}, {"decode", "--python"}}
+var decodeViews = [][]string{{"decode", "--json"}, {"decode"}, {"decode", "--python"}, {"decode", "--tagged"}}
 
 // jsonErrorKinds are the error kinds decode may report.
 var jsonErrorKinds = map[string]bool{"malformed": true, "payload": true, "too_large": true, "expired": true, "future": true}
@@ -79,11 +81,11 @@ func stutters(msg string) bool {
 // that it exits 0 or 1; that --json prints exactly one object that never
 // claims verification, with an error of a known kind exactly when it exits
 // 1, and no library prefix or stuttered part in the message; that the
-// human and Python views print valid UTF-8 of only printable characters
-// and newlines (a
-// payload cannot move the cursor, recolour the terminal or reorder the
-// text with bidi controls); and that one run allocates at most 64 MB for
-// up to 16 KiB of input.
+// human, Python and --tagged views print valid UTF-8 of only printable
+// characters and newlines (a payload cannot move the cursor, recolour the
+// terminal or reorder the text with bidi controls); that --tagged prints
+// the same session as --json's payload; and that one run allocates at
+// most 64 MB for up to 16 KiB of input.
 func FuzzDecode(f *testing.F) {
 	vf, err := flaskvectors.Load()
 	if err != nil {
@@ -130,6 +132,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add("Cookie: a=1; session=eyJ1IjoiXHUyMDJlXHUwMDliXHUwMDFiIn0.aXZlIQ.AAAA", uint8(1))
 	f.Add(".eJyrVkrNyclXslJKSswDQnslZXsAQNsGUw", uint8(2))
 	f.Add("eyJ1c2VyIjoiYm9iIn0", uint8(1))
+	// A payload whose string holds U+202E, U+009B, DEL and U+E0001 raw,
+	// not escaped as Flask writes them, for the --tagged view.
+	f.Add("eyJ1IjoiYeKArmLCm3_zoICBIn0", uint8(3))
 
 	f.Fuzz(func(t *testing.T, text string, view uint8) {
 		if len(text) > 16<<10 {
@@ -168,6 +173,9 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
+		if args[len(args)-1] == "--tagged" && stdout != "" {
+			checkTaggedMeansPayload(t, text, stdout)
+		}
 		if !utf8.ValidString(stdout) {
 			t.Fatalf("%v prints invalid UTF-8:\n%q", args, stdout)
 		}
@@ -177,4 +185,24 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkTaggedMeansPayload checks that what decode --tagged printed for
+// input holds the same session as decode --json's payload: its escapes of
+// characters that are not printable change how the text looks, never what
+// it means.
+func checkTaggedMeansPayload(t *testing.T, input, tagged string) {
+	t.Helper()
+	n, err := parseJSON([]byte(tagged))
+	if err != nil {
+		t.Fatalf("decode --tagged prints what does not parse (%v):\n%q", err, tagged)
+	}
+	var lossy bool
+	payload := fmt.Appendf(nil, `{"payload":%s}`, appendJSON(nil, n, false, &lossy))
+	got := jsonObject(t, string(payload))["payload"]
+	_, stdout, _ := runCLI(t, input, "decode", "--json")
+	want := jsonObject(t, stdout)["payload"]
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("decode --tagged prints %q, which holds\n%v\nbut the payload is\n%v", tagged, got, want)
+	}
 }

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
@@ -241,9 +244,13 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 }
 
 // printTagged prints a payload's tagged JSON for --tagged, indented, with
-// a final newline. Every string and number is kept as written (Python's
-// NaN, Infinity and -Infinity tokens too), so sign reads back the same
-// session.
+// a final newline. Every number is kept as written (Python's NaN,
+// Infinity and -Infinity tokens too) and every string means what it
+// meant, so sign reads back the same session. A character in a string
+// that is not printable (a control, a bidi override, a private-use or
+// unassigned code point) is written as its \u escape, as Python's json
+// writes every non-ASCII character, so that a forged payload cannot move
+// the cursor or reorder the text on the terminal.
 func (c *cli) printTagged(text []byte) {
 	b := indentJSON(text)
 	b = append(b, '\n')
@@ -252,8 +259,9 @@ func (c *cli) printTagged(text []byte) {
 
 // indentJSON indents JSON text as json.Indent does with two spaces, but
 // copies any token it does not know (Python's NaN and Infinity) as it is
-// instead of failing. text must be JSON as Python reads it; whitespace
-// outside strings is dropped and rewritten.
+// instead of failing, and escapes the characters of strings that are not
+// printable (see appendPrintableJSON). text must be JSON as Python reads
+// it; whitespace outside strings is dropped and rewritten.
 func indentJSON(text []byte) []byte {
 	var b []byte
 	depth := 0
@@ -272,7 +280,7 @@ func indentJSON(text []byte) []byte {
 				}
 				j++
 			}
-			b = append(b, text[i:min(j+1, len(text))]...)
+			b = appendPrintableJSON(b, text[i:min(j+1, len(text))])
 			i = j
 		case '{', '[':
 			b = append(b, c)
@@ -299,6 +307,28 @@ func indentJSON(text []byte) []byte {
 		default:
 			b = append(b, c)
 		}
+	}
+	return b
+}
+
+// appendPrintableJSON appends the JSON string token str to b with every
+// character that unicode.IsPrint refuses written as a \u escape (two, a
+// surrogate pair, beyond U+FFFF), which a JSON reader reads back as the
+// same character. Printable characters, the escapes already in str, and
+// bytes that are not UTF-8 are copied as they are.
+func appendPrintableJSON(b, str []byte) []byte {
+	for i := 0; i < len(str); {
+		r, size := utf8.DecodeRune(str[i:])
+		switch {
+		case r < utf8.RuneSelf && r >= ' ' && r != 0x7f, r == utf8.RuneError && size == 1, unicode.IsPrint(r):
+			b = append(b, str[i:i+size]...)
+		case r > 0xffff:
+			hi, lo := utf16.EncodeRune(r)
+			b = fmt.Appendf(b, "\\u%04x\\u%04x", hi, lo)
+		default:
+			b = fmt.Appendf(b, "\\u%04x", r)
+		}
+		i += size
 	}
 	return b
 }

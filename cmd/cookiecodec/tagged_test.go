@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -17,6 +18,25 @@ func TestIndentJSON(t *testing.T) {
 		}
 		if got := indentJSON([]byte(in)); string(got) != want.String() {
 			t.Errorf("indentJSON(%q) =\n%s\nwant\n%s", in, got, want.String())
+		}
+	}
+	// What is not printable is escaped, in keys and values, and means the
+	// same to a JSON reader; what is printable, or already escaped, stays.
+	for in, want := range map[string]string{
+		"[\"a\u202eb\"]":                  "[\n  \"a\\u202eb\"\n]",
+		"{\"\x7f\u009b\":\"\U000e0001\"}": "{\n  \"\\u007f\\u009b\": \"\\udb40\\udc01\"\n}",
+		"[\"\u00e9\U0001f600\\u202e\"]":   "[\n  \"\u00e9\U0001f600\\u202e\"\n]",
+	} {
+		got := indentJSON([]byte(in))
+		if string(got) != want {
+			t.Errorf("indentJSON(%q) = %q, want %q", in, got, want)
+		}
+		var a, b any
+		if err := json.Unmarshal([]byte(in), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got, &b); err != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("indentJSON(%q) reads as %v (%v), want %v", in, b, err, a)
 		}
 	}
 	got := string(indentJSON([]byte(`{"l":[1,2],"nan":NaN,"x":[-Infinity]}`)))
