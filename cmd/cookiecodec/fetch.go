@@ -253,7 +253,7 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 // proxy's certificate.
 func (c *cli) fetchProxy() (*url.URL, error) {
 	if c.opts.proxy == "" {
-		return nil, nil
+		return nil, badEnvProxy()
 	}
 	const want = "want http://HOST:PORT, as Burp, mitmproxy and squid listen, or socks5://HOST:PORT, as ssh -D listens (other kinds: set HTTPS_PROXY instead)"
 	u, err := url.Parse(c.opts.proxy)
@@ -270,6 +270,33 @@ func (c *cli) fetchProxy() (*url.URL, error) {
 		return u, nil
 	}
 	return nil, usagef("--proxy %s: %s", u.Redacted(), want)
+}
+
+// badEnvProxy refuses a proxy variable that net/http would read but
+// cannot use: it then sends the request directly, around the proxy the
+// user meant, without a word (an interception proxy misses it, and a
+// proxy kept for privacy is bypassed). Like net/http, it reads
+// HTTPS_PROXY, then https_proxy, and HTTP_PROXY, then http_proxy, and
+// reads a value without a scheme as http://. The value is not echoed: it
+// may hold a password.
+func badEnvProxy() error {
+	for _, names := range [][2]string{{"HTTPS_PROXY", "https_proxy"}, {"HTTP_PROXY", "http_proxy"}} {
+		name, value := names[0], os.Getenv(names[0])
+		if value == "" {
+			name, value = names[1], os.Getenv(names[1])
+		}
+		if value == "" {
+			continue
+		}
+		u, err := url.Parse(value)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			u, err = url.Parse("http://" + value)
+		}
+		if err != nil || u.Host == "" {
+			return usagef("%s is set but is not a proxy URL that Go can use, so the request would go around the proxy, directly: fix it (http://HOST:PORT or socks5://HOST:PORT, a password percent-encoded) or unset it", name)
+		}
+	}
+	return nil
 }
 
 // fetchFlagsUnused refuses the flags that only mean something with --url.

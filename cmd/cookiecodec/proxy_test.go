@@ -390,3 +390,32 @@ func TestFetchEnvProxyDown(t *testing.T) {
 		t.Errorf("HTTP_PROXY %s, where nothing listens: exit %d\nstdout: %s\nstderr: %s", refused, code, stdout, stderr)
 	}
 }
+
+// TestFetchBadEnvProxy: a proxy variable that net/http cannot use is
+// refused before any request. net/http itself sends the request directly,
+// around the proxy, without a word (a security review saw a DNS lookup of
+// the target instead of a proxy error). Its value, which may hold a
+// password, is not echoed. A bad lowercase variable that its uppercase
+// twin overrides is not what net/http reads, and is let be.
+func TestFetchBadEnvProxy(t *testing.T) {
+	refused := localnet.FreeAddr(t)
+	const bad = "http://u:ENV%zzPW@127.0.0.1:1"
+	for _, tc := range []struct {
+		name, url string
+		env       []string
+		code      int
+		want      string
+	}{
+		{"HTTP_PROXY", "http://cookiecodec.invalid/", []string{"HTTP_PROXY=" + bad, "http_proxy="}, exitUsage, "error: HTTP_PROXY is set but is not a proxy URL"},
+		{"https_proxy", "https://cookiecodec.invalid/", []string{"HTTPS_PROXY=", "https_proxy=::bogus"}, exitUsage, "error: https_proxy is set but is not a proxy URL"},
+		{"overridden", "http://cookiecodec.invalid/", []string{"HTTP_PROXY=http://" + refused, "http_proxy=" + bad}, exitFailed, "proxyconnect tcp"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := append([]string{"HTTPS_PROXY=", "https_proxy=", "HTTP_PROXY=", "http_proxy=", "NO_PROXY=", "no_proxy=", "NO_COLOR=1"}, tc.env...)
+			code, _, stderr := runCLIProcess(t, env, "decode", "--url", tc.url)
+			if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "ENV%zzPW") || strings.Contains(stderr, "lookup cookiecodec.invalid") {
+				t.Errorf("exit %d, want %d with %q:\n%s", code, tc.code, tc.want, stderr)
+			}
+		})
+	}
+}
