@@ -63,8 +63,8 @@ func (c *cli) fetchCookie() (cliinput.Input, *fetchSource, error) {
 	if err != nil {
 		return cliinput.Input{}, nil, err
 	}
-	hops, dropped, err := fetch(req, fetchOptions{timeout: c.opts.timeout, insecure: c.opts.insecure, certs: certs, proxy: proxy, firstHostOnly: c.userHeaderNames()})
-	for _, d := range dropped {
+	hops, warnings, err := fetch(req, fetchOptions{timeout: c.opts.timeout, insecure: c.opts.insecure, certs: certs, proxy: proxy, firstHostOnly: c.userHeaderNames()})
+	for _, d := range warnings {
 		c.warnf("%s", d)
 	}
 	if err != nil {
@@ -342,13 +342,15 @@ func (c *cli) userHeaderNames() []string {
 //
 // On a redirect that leaves the first site (see leavesFirstSite: another
 // host, a downgrade to http, another port) it drops the headers
-// o.firstHostOnly names and says so in dropped, and drops Referer; it
+// o.firstHostOnly names and says so in warnings, and drops Referer; it
 // refuses to send the request body there (a 307 or 308 after a --data
 // POST), since a login form would go where the user did not send it, and
 // refuses to follow it at all with a client certificate, which the TLS
 // layer would present to any server. curl sends headers and body unless
-// told otherwise; a tool that is handed credentials should not.
-func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped []string, err error) {
+// told otherwise; a tool that is handed credentials should not. With
+// o.insecure, an https hop to another host is not verified either, and
+// warnings says so once for each such host.
+func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, warnings []string, err error) {
 	timeout, insecure, certs, proxy := o.timeout, o.insecure, o.certs, o.proxy
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if proxy != nil {
@@ -379,6 +381,11 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped
 				refused = fmt.Errorf("%w: more than %d redirects, the last from %s", errFetch, maxRedirects, cliinput.Describe(hops, len(hops)-1))
 			default:
 				browserRedirect(next, via[len(via)-1], via[0])
+				if insecure && next.URL.Scheme == "https" && next.URL.Host != via[0].URL.Host {
+					if w := fmt.Sprintf("--insecure: the TLS certificate of %s, where a redirect leads, is not verified either", next.URL.Host); !slices.Contains(warnings, w) {
+						warnings = append(warnings, w)
+					}
+				}
 				if why := leavesFirstSite(via[0].URL, next.URL); why != "" {
 					to := next.URL.Scheme + "://" + next.URL.Host
 					if next.Body != nil && next.Body != http.NoBody {
@@ -395,8 +402,8 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped
 							// every hop, so this runs on each hop that
 							// leaves; one warning per header and target.
 							next.Header.Del(name)
-							if w := fmt.Sprintf("--header %s was not sent to %s (%s)", name, to, why); !slices.Contains(dropped, w) {
-								dropped = append(dropped, w)
+							if w := fmt.Sprintf("--header %s was not sent to %s (%s)", name, to, why); !slices.Contains(warnings, w) {
+								warnings = append(warnings, w)
 							}
 						}
 					}
@@ -412,7 +419,7 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped
 	}
 	resp, err := client.Do(req)
 	if refused != nil {
-		return nil, dropped, refused
+		return nil, warnings, refused
 	}
 	if err != nil {
 		timedOut := isTimeout(err)
@@ -422,13 +429,13 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, dropped
 		}
 		target := last.Method + " " + last.URL.Redacted()
 		if timedOut {
-			return nil, dropped, fmt.Errorf("%w: %s: no complete response within --timeout %s", errFetch, target, timeout)
+			return nil, warnings, fmt.Errorf("%w: %s: no complete response within --timeout %s", errFetch, target, timeout)
 		}
-		return nil, dropped, fmt.Errorf("%w: %s: %w", errFetch, target, err)
+		return nil, warnings, fmt.Errorf("%w: %s: %w", errFetch, target, err)
 	}
 	// The body is not needed: close it unread.
 	resp.Body.Close()
-	return append(hops, readHop(resp)), dropped, nil
+	return append(hops, readHop(resp)), warnings, nil
 }
 
 // isTimeout reports whether err, or an error it wraps, is a timeout.

@@ -81,6 +81,28 @@ func TestFetchRedirectToAnotherPort(t *testing.T) {
 	}
 }
 
+// TestFetchInsecureOnEveryHop: --insecure skips verification on every
+// hop, so an https redirect to another host is not verified either; the
+// warning names that host, once, as well as the first.
+func TestFetchInsecureOnEveryHop(t *testing.T) {
+	last := httptest.NewTLSServer(setCookies("", "session="+devCookie))
+	t.Cleanup(last.Close)
+	middle := httptest.NewTLSServer(setCookies(last.URL + "/"))
+	t.Cleanup(middle.Close)
+	first := httptest.NewTLSServer(setCookies(middle.URL + "/"))
+	t.Cleanup(first.Close)
+	host := func(u string) string { return strings.TrimPrefix(u, "https://") }
+	_, stderr := cliCase{args: []string{"decode", "--insecure", "--now", devNow, "--url", first.URL + "/"}, code: exitOK,
+		stderr: []string{
+			"warning: --insecure: the TLS certificate of " + host(first.URL) + " is not verified",
+			"warning: --insecure: the TLS certificate of " + host(middle.URL) + ", where a redirect leads, is not verified either",
+			"warning: --insecure: the TLS certificate of " + host(last.URL) + ", where a redirect leads, is not verified either",
+		}}.check(t)
+	if n := strings.Count(stderr, "--insecure"); n != 3 {
+		t.Errorf("%d warnings about --insecure, want 3:\n%s", n, stderr)
+	}
+}
+
 // TestFetchStatusEscapes: a server's status text reaches the terminal
 // with its control characters escaped, in the input: line and in errors.
 // A security review set the window title and cleared the screen with it.
