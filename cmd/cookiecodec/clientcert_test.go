@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"io"
 	"log"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/cookiecodec/cookiecodec/internal/localnet"
 )
 
 // testCert makes a certificate for cn, for client authentication, signed
@@ -222,4 +225,49 @@ func TestFetchClientCertPKCS12(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClientCertPKCS12IterationBound: a PKCS#12 file names its own
+// iteration counts, and go-pkcs12 runs whatever count it finds (2^31 keep
+// a core busy for minutes). openPKCS12 gives up after pkcs12OpenLimit,
+// lowered here. The slow file is a real one with its MAC's count raised
+// to 2^24 (about 2 s of work, left to finish in the background); the
+// same file with its own count still opens within the lowered bound.
+func TestClientCertPKCS12IterationBound(t *testing.T) {
+	limit := pkcs12OpenLimit
+	pkcs12OpenLimit = 200 * time.Millisecond
+	t.Cleanup(func() { pkcs12OpenLimit = limit })
+	cert, key, _, _ := testCert(t, "alice", nil, nil)
+	pfx, err := pkcs12.Modern.WithIterations(2048).Encode(key, cert, nil, "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Version  int
+		AuthSafe asn1.RawValue
+		MacData  struct {
+			Mac        asn1.RawValue
+			MacSalt    []byte
+			Iterations int
+		}
+	}
+	if _, err := asn1.Unmarshal(pfx, &p); err != nil || p.MacData.Iterations != 2048 {
+		t.Fatalf("the PKCS#12 file's MAC data: %d iterations, %v", p.MacData.Iterations, err)
+	}
+	p.MacData.Iterations = 1 << 24
+	slow, err := asn1.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("P12_PASSWORD", "pw")
+	url := "http://" + localnet.FreeAddr(t) + "/"
+	args := func(file []byte) []string {
+		return []string{"decode", "--client-cert", writeFile(t, "alice.p12", file), "--client-cert-password-env", "P12_PASSWORD", "--url", url}
+	}
+	start := time.Now()
+	cliCase{args: args(slow), code: exitFailed, stderr: []string{"the PKCS#12 file did not open within 200ms: it must claim an iteration count far beyond"}}.check(t)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the slow file took %s to refuse", d)
+	}
+	cliCase{args: args(pfx), code: exitFailed, stderr: []string{"fetch failed"}, notStderr: []string{"PKCS#12"}}.check(t)
 }

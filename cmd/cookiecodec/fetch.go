@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -215,8 +216,10 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 		}
 		password, source = v, "the password of $"+c.opts.clientCertPass
 	}
-	key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+	key, leaf, chain, err := openPKCS12(der, password)
 	switch {
+	case errors.Is(err, errPKCS12Slow):
+		return nil, fmt.Errorf("--client-cert %s: the PKCS#12 file did not open within %s: it must claim an iteration count far beyond what any real tool writes", path, pkcs12OpenLimit)
 	case errors.Is(err, pkcs12.ErrIncorrectPassword):
 		hint := ""
 		if !c.opts.set["client-cert-password-env"] {
@@ -236,6 +239,43 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 		cert.Certificate = append(cert.Certificate, ca.Raw)
 	}
 	return []tls.Certificate{cert}, nil
+}
+
+// pkcs12OpenLimit bounds the time openPKCS12 may take. A PKCS#12 file
+// names its own iteration counts, for its MAC and for each encrypted
+// part, and go-pkcs12 accepts any count: a file that claims 2^31
+// iterations keeps a core busy for about four minutes. Real files open in
+// milliseconds (OpenSSL writes 2048 iterations; a million take about
+// 0.1 s here), so 10 s is a generous bound.
+var pkcs12OpenLimit = 10 * time.Second
+
+// errPKCS12Slow is openPKCS12's answer when the bound is reached.
+var errPKCS12Slow = errors.New("the PKCS#12 file did not open in time")
+
+// openPKCS12 decodes a PKCS#12 file as pkcs12.DecodeChain does, but gives
+// up after pkcs12OpenLimit with errPKCS12Slow. go-pkcs12 cannot be
+// interrupted, so its work goes on in the background until the command
+// exits, which it then does at once.
+func openPKCS12(der []byte, password string) (key any, leaf *x509.Certificate, chain []*x509.Certificate, err error) {
+	type opened struct {
+		key   any
+		leaf  *x509.Certificate
+		chain []*x509.Certificate
+		err   error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		key, leaf, chain, err := pkcs12.DecodeChain(der, password)
+		done <- opened{key, leaf, chain, err}
+	}()
+	timer := time.NewTimer(pkcs12OpenLimit)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		return o.key, o.leaf, o.chain, o.err
+	case <-timer.C:
+		return nil, nil, nil, errPKCS12Slow
+	}
 }
 
 // fetchProxy checks --proxy: nil without it (the environment's
