@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+	"golang.org/x/net/publicsuffix"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
@@ -402,7 +403,9 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, warning
 		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure, Certificates: certs}
 	}
 	defer tr.CloseIdleConnections()
-	jar, err := cookiejar.New(nil)
+	// With the public suffix list, as in browsers: a hop cannot set a
+	// cookie for all of co.uk or github.io, for the next hops to receive.
+	jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -89,5 +90,32 @@ func TestFetchCrossHostRedirect(t *testing.T) {
 		notStderr: []string{"was not sent"}}.check(t)
 	if got := seen(); got != "x-api-key=KEY-1 accept=text/html body=pw=PASSWORD-2" {
 		t.Errorf("/land on the same host saw %q", got)
+	}
+}
+
+// TestFetchJarPublicSuffixes: the cookie jar that carries cookies from hop
+// to hop knows the public suffixes, as browsers do: a.github.io cannot set
+// a cookie for all of github.io that b.github.io then receives, while its
+// own host cookie stays its own. The test server answers both names as
+// the --proxy that every request goes through.
+func TestFetchJarPublicSuffixes(t *testing.T) {
+	var land landing
+	landHandler := land.handler("Cookie")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Host {
+		case "a.github.io":
+			w.Header().Add("Set-Cookie", "suffix=1; Domain=github.io; Path=/")
+			w.Header().Add("Set-Cookie", "site=1; Domain=a.github.io; Path=/")
+			http.Redirect(w, r, "http://b.github.io/land", http.StatusFound)
+		case "b.github.io":
+			landHandler(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	cliCase{args: []string{"decode", "--now", devNow, "--proxy", srv.URL, "--url", "http://a.github.io/"}, code: exitOK}.check(t)
+	if got := land.seen(); got != "cookie= body=" {
+		t.Errorf("b.github.io received %q, want no cookie of a.github.io", got)
 	}
 }
