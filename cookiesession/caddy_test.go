@@ -20,8 +20,8 @@ const caddyPath = "/usr/bin/caddy"
 // of an upstream's response headers. Measured:
 //
 //   - with the defaults, 4 full chunks and 16 full chunks (65.3 KB, the
-//     largest session the middleware writes) round-trip, over HTTP/1.1
-//     and over HTTP/2 (h2c);
+//     largest session the middleware writes) round-trip over HTTP/1.1,
+//     and 16 full chunks over HTTP/2 (h2c) too;
 //   - with max_header_size lowered to 16KB, a response setting 8 chunks
 //     passes and then every request is answered 431, the lockout that
 //     Apache and Varnish give with their defaults.

@@ -87,7 +87,7 @@ func TestNginxHTTP2(t *testing.T) {
 	runProxyCasesH2C(t, upstream, []proxyCase{
 		{"response buffers, 3 chunks", nginxResponseBuffers, []proxyStep{{set: 8000, want: 200, body: "8000", cookies: 3}, {want: 200, body: "8000"}}, ""},
 		{"response buffers, 8 chunks", nginxResponseBuffers, []proxyStep{{set: 23000, want: 200, body: "23000", cookies: 8}, {want: 200, body: "23000"}}, ""},
-		{"response buffers, request with 16 full chunks", nginxResponseBuffers, []proxyStep{{set: 48750, direct: true, want: 200, body: "48750", cookies: 16}, {reset: true}}, ""},
+		{"response buffers, request with 16 full chunks", nginxResponseBuffers, []proxyStep{{set: 48750, direct: true, want: 200, body: "48750", cookies: 16}, {reset: true, resetWith: "ENHANCE_YOUR_CALM"}}, ""},
 		{"configured, 16 full chunks", nginxProxyConfig, []proxyStep{{set: 48750, want: 200, body: "48750", cookies: 16}, {want: 200, body: "48750"}}, ""},
 	}, startNginxH2C)
 }

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -40,16 +41,30 @@ func requireProxy(t *testing.T, path, pkg string) {
 	}
 }
 
+// proxyApp is the app behind the proxy, which counts the requests that
+// reach it: a step the proxy must refuse must not reach it.
+type proxyApp struct {
+	*httptest.Server
+	requests atomic.Int64
+}
+
 // proxyUpstream starts the app that proxy tests put behind the proxy: the
 // middleware over a native codec, allowing MaxChunksLimit chunks, with
 // opts. A request with ?set=N stores a blob of N incompressible bytes in
 // the session; every request answers with the length of the blob the
 // session holds.
-func proxyUpstream(t *testing.T, opts ...Option) *httptest.Server {
+func proxyUpstream(t *testing.T, opts ...Option) *proxyApp {
 	t.Helper()
 	logErr := WithErrorHook(func(_ *http.Request, err error) { t.Logf("upstream: %v", err) })
 	m := proxyManager(t, append([]Option{WithMaxChunks(MaxChunksLimit), logErr}, opts...)...)
-	upstream := httptest.NewServer(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	app := &proxyApp{}
+	count := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			app.requests.Add(1)
+			next.ServeHTTP(w, r)
+		})
+	}
+	upstream := httptest.NewServer(count(m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := m.Session(r)
 		if n, err := strconv.Atoi(r.URL.Query().Get("set")); err == nil {
 			if err := s.Set("blob", incompressible(n)); err != nil {
@@ -58,9 +73,10 @@ func proxyUpstream(t *testing.T, opts ...Option) *httptest.Server {
 		}
 		b, _ := Get[string](s, "blob")
 		fmt.Fprint(w, len(b))
-	})))
+	}))))
 	t.Cleanup(upstream.Close)
-	return upstream
+	app.Server = upstream
+	return app
 }
 
 // proxyManager returns the middleware of an app behind a proxy: a native
@@ -93,6 +109,11 @@ type proxyStep struct {
 	direct   bool   // send this one to the upstream, not through the proxy
 	notSaved bool   // with set: the upstream does not write the session, and answers 500
 	reset    bool   // the proxy resets the stream or ends the connection (HTTP/2): the client gets no response
+	// resetWith, with reset, is what the client's error must hold to show
+	// that the proxy ended the stream, as opposed to a dead proxy or a
+	// hang (nginx's GOAWAY code, say). Without it, the case's logHas must
+	// show the refusal.
+	resetWith string
 }
 
 // proxyCase is one run through a freshly started proxy.
@@ -106,7 +127,7 @@ type proxyCase struct {
 // runProxyCases runs each case as a subtest, over HTTP/1.1: start starts
 // the proxy with the case's config in front of upstream and returns its
 // base URL and its log.
-func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
+func runProxyCases(t *testing.T, upstream *proxyApp, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	runProxyCasesOver(t, upstream, false, cases, start)
 }
 
@@ -115,15 +136,20 @@ func runProxyCases(t *testing.T, upstream *httptest.Server, cases []proxyCase, s
 // Firefox over HTTP/2 (WebKitGTK joins them: TestWebKitApacheHTTP2), Go's
 // client sends each cookie as a header field of its own, so a proxy sees
 // the chunks one by one, not one Cookie line.
-func runProxyCasesH2C(t *testing.T, upstream *httptest.Server, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
+func runProxyCasesH2C(t *testing.T, upstream *proxyApp, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	runProxyCasesOver(t, upstream, true, cases, start)
 }
 
 // runProxyCasesOver is runProxyCases over h2c if h2c is set, else over
 // HTTP/1.1.
-func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
+func runProxyCasesOver(t *testing.T, upstream *proxyApp, h2c bool, cases []proxyCase, start func(t *testing.T, upstream, config string) (string, *syncbuf.Buffer)) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			for i, st := range tc.steps {
+				if st.reset && st.resetWith == "" && tc.logHas == "" {
+					t.Fatalf("step %d expects a reset, but neither its resetWith nor the case's logHas can tell a reset from a dead or hung proxy", i)
+				}
+			}
 			base, log := start(t, upstream.Listener.Addr().String(), tc.config)
 			runProxySteps(t, upstream, base, h2c, tc.steps)
 			if tc.logHas != "" {
@@ -138,9 +164,16 @@ func runProxyCasesOver(t *testing.T, upstream *httptest.Server, h2c bool, cases 
 // the client has its answer.
 func waitLogHas(t *testing.T, log *syncbuf.Buffer, want string) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), want); {
+	waitLogCount(t, log, want, 1)
+}
+
+// waitLogCount is waitLogHas for at least n occurrences of want: one per
+// request the proxy must have refused.
+func waitLogCount(t *testing.T, log *syncbuf.Buffer, want string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(log.String(), want) < n; {
 		if time.Now().After(deadline) {
-			t.Fatalf("the proxy's log lacks %q:\n%s", want, log)
+			t.Fatalf("the proxy's log shows %q %d times, want %d:\n%s", want, strings.Count(log.String(), want), n, log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -167,12 +200,16 @@ func runMaxCookieHeaderCase(t *testing.T, config string, start func(t *testing.T
 // runProxySteps takes steps through the proxy at base with one cookie jar,
 // over HTTP/1.1, or over h2c if h2c is set. For each step that stores a
 // blob, it first checks what the upstream answers without the proxy, so
-// that a failure is the proxy's. The jar sends the cookies of 127.0.0.1 to
-// every port, so a direct step (always HTTP/1.1) plants cookies that the
-// next step sends through the proxy.
-func runProxySteps(t *testing.T, upstream *httptest.Server, base string, h2c bool, steps []proxyStep) {
+// that a failure is the proxy's; a request the proxy refuses (a read
+// answered 4xx or reset) must not reach the upstream. The jar sends the cookies of
+// 127.0.0.1 to every port, so a direct step (always HTTP/1.1) plants
+// cookies that the next step sends through the proxy.
+func runProxySteps(t *testing.T, upstream *proxyApp, base string, h2c bool, steps []proxyStep) {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A new connection for each HTTP/1.1 request: a proxy may close the
 	// connection after a refusal (Traffic Server does, after its 400), and
 	// a next request written to it would fail for that alone.
@@ -213,43 +250,63 @@ func runProxySteps(t *testing.T, upstream *httptest.Server, base string, h2c boo
 			}
 			t.Logf("step %d: without the proxy, %d session cookies of %d bytes, %d bytes of response header fields", i, len(cs), size, headerBytes(direct.Header))
 		}
+		// A step that only reads (set 0) and gets a 4xx or a reset is
+		// refused for its request; one that sets a blob may be refused
+		// for the upstream's response, after the upstream answered.
+		refused := !st.direct && st.set == 0 && (st.reset || st.want >= 400 && st.want < 500)
+		reached := upstream.requests.Load()
 		if st.reset {
-			expectReset(t, i, client, u)
-			continue
+			expectReset(t, i, client, u, st.resetWith)
+		} else {
+			checkProxyStep(t, i, st, client, u, h2c)
 		}
-		resp, err := client.Get(u)
-		if err != nil && st.want >= 400 && st.want < 500 && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)) {
-			// A proxy that refuses a request for its headers may answer
-			// and close the connection before the client has written
-			// them all; the client then sees the reset, not the answer,
-			// as a browser may.
-			t.Logf("step %d: refused before the answer could be read: %v", i, err)
-			continue
-		}
-		if err != nil {
-			t.Fatalf("step %d: %v", i, err)
-		}
-		if !st.direct && h2c && resp.ProtoMajor != 2 {
-			t.Fatalf("step %d: the proxy answered over %s, want HTTP/2", i, resp.Proto)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		t.Logf("step %d (set %d): %s, %d session cookies, Cookie header sent %d bytes", i, st.set, resp.Status, len(sessionCookies(resp)), len(resp.Request.Header.Get("Cookie")))
-		if resp.StatusCode != st.want || (st.want == 200 && string(body) != st.body) {
-			t.Fatalf("step %d: %s %.80q, want %d %q", i, resp.Status, body, st.want, st.body)
-		}
-		if st.direct && st.set > 0 && len(sessionCookies(resp)) != st.cookies {
-			t.Fatalf("step %d: upstream set %d session cookies, want %d", i, len(sessionCookies(resp)), st.cookies)
+		if n := upstream.requests.Load() - reached; refused && n != 0 {
+			t.Fatalf("step %d: the proxy should refuse the request, but the upstream got %d", i, n)
 		}
 	}
 }
 
-// expectReset checks that a GET of u gets no response within 3 s. Go's
-// client retries a GET whose stream the server resets with PROTOCOL_ERROR,
-// or whose connection it ends before answering, so a reset may show as an
-// error or as a deadline passed; where the proxy logs the cause, the
-// case's logHas tells a reset from a hang.
-func expectReset(t *testing.T, step int, client *http.Client, u string) {
+// checkProxyStep takes step i, a GET of u, and checks the answer. A proxy
+// that refuses a request for its headers may answer and close the
+// connection before the client has written them all; the client then
+// sees a reset instead of the answer, as a browser may. A step that
+// expects a 4xx is then tried again, up to 3 times in all: a proxy that
+// only ever resets fails it.
+func checkProxyStep(t *testing.T, i int, st proxyStep, client *http.Client, u string, h2c bool) {
+	t.Helper()
+	resp, err := client.Get(u)
+	for try := 2; try <= 3 && err != nil && st.want >= 400 && st.want < 500 && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)); try++ {
+		t.Logf("step %d: refused before the answer could be read (%v); try %d", i, err, try)
+		resp, err = client.Get(u)
+	}
+	if err != nil {
+		t.Fatalf("step %d: %v", i, err)
+	}
+	if !st.direct && h2c && resp.ProtoMajor != 2 {
+		t.Fatalf("step %d: the proxy answered over %s, want HTTP/2", i, resp.Proto)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("step %d: reading the body: %v", i, err)
+	}
+	t.Logf("step %d (set %d): %s, %d session cookies, Cookie header sent %d bytes", i, st.set, resp.Status, len(sessionCookies(resp)), len(resp.Request.Header.Get("Cookie")))
+	if resp.StatusCode != st.want || (st.want == 200 && string(body) != st.body) {
+		t.Fatalf("step %d: %s %.80q, want %d %q", i, resp.Status, body, st.want, st.body)
+	}
+	if st.direct && st.set > 0 && len(sessionCookies(resp)) != st.cookies {
+		t.Fatalf("step %d: upstream set %d session cookies, want %d", i, len(sessionCookies(resp)), st.cookies)
+	}
+}
+
+// expectReset checks that a GET of u gets no response within 3 s, and
+// that the error holds resetWith. Go's client retries a GET whose stream
+// the server resets with PROTOCOL_ERROR, or whose connection it ends
+// before answering, so a reset may show as an error or as a deadline
+// passed; resetWith, or where the proxy logs the cause the case's logHas,
+// tells a reset from a hang. A refused connection is no reset: nothing
+// listens where the proxy should.
+func expectReset(t *testing.T, step int, client *http.Client, u, resetWith string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
@@ -258,9 +315,14 @@ func expectReset(t *testing.T, step int, client *http.Client, u string) {
 		t.Fatal(err)
 	}
 	resp, err := client.Do(req)
-	if err == nil {
+	switch {
+	case err == nil:
 		resp.Body.Close()
 		t.Fatalf("step %d: %s, want no response", step, resp.Status)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		t.Fatalf("step %d: %v: the proxy does not listen", step, err)
+	case !strings.Contains(err.Error(), resetWith):
+		t.Fatalf("step %d: %v, want an error with %q", step, err, resetWith)
 	}
 	t.Logf("step %d: no response: %v", step, err)
 }
@@ -320,9 +382,17 @@ func runProxy(t *testing.T, name, addr string, extra func() string, path string,
 		}
 		return out.String() + "\n" + extra()
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
+		select {
+		case err := <-exited:
+			// A proxy that crashed would look like one that refused.
+			t.Errorf("%s exited during the test: %v", name, err)
+		default:
+			cancel()
+			<-exited
+		}
 		if t.Failed() {
 			t.Logf("%s output:\n%s", name, logs())
 		}

@@ -136,11 +136,12 @@ func startVarnishWith(t *testing.T, upstream, params string, extra ...string) (s
 	t.Cleanup(func() { cancel(); cmd.Wait() })
 	// varnishlog shows only what is logged after it attaches: wait until
 	// it shows a request.
+	probe := &http.Client{Timeout: 2 * time.Second} // a hung varnishd must not outlast the deadline
 	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "/varnishlog-attached"); {
 		if time.Now().After(deadline) {
 			t.Fatalf("varnishlog shows no request:\n%s", out)
 		}
-		resp, err := http.Get("http://" + addr + "/varnishlog-attached")
+		resp, err := probe.Get("http://" + addr + "/varnishlog-attached")
 		if err == nil {
 			resp.Body.Close()
 		}
