@@ -168,12 +168,22 @@ func testCertificateBundle(t *testing.T) string {
 	return bundle
 }
 
+// browserLifetime bounds the whole life of a browser in test t to 90 s.
+// A page that never loads then fails the test, whose cleanups stop the
+// browser and its helpers (Xvfb, WebDriver), instead of hanging until go
+// test's -timeout, whose panic skips every cleanup and leaves them
+// running.
+func browserLifetime(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // chromiumContext starts Debian's Chromium, headless, accepting the test
 // certificate, with HTTP/2 turned off if noHTTP2, for the test's duration
 // (at most 90 s).
 func chromiumContext(t *testing.T, noHTTP2 bool) context.Context {
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	t.Cleanup(cancel)
+	ctx := browserLifetime(t)
 	opts := headless.ChromiumOptions(chromiumPath, t.TempDir(), true)
 	if noHTTP2 {
 		opts = append(opts, chromedp.Flag("disable-http2", true))

@@ -1,9 +1,7 @@
 package cookiesession
 
 import (
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/cookiecodec/cookiecodec/internal/headless"
 )
@@ -52,12 +50,7 @@ func TestWebKitVarnishHTTP2(t *testing.T) {
 				t.Fatalf("page %d after the 3 chunks shows %.60q, want Varnish's empty 400 page", i+1, body)
 			}
 		}
-		for deadline := time.Now().Add(5 * time.Second); strings.Count(log.String(), varnishCookieRefused) < 2; {
-			if time.Now().After(deadline) {
-				t.Fatalf("varnishlog shows %q %d times for 2 pages:\n%s", varnishCookieRefused, strings.Count(log.String(), varnishCookieRefused), log)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		waitLogCount(t, log, varnishCookieRefused, 2)
 	})
 }
 
@@ -68,11 +61,12 @@ func startWebKit(t *testing.T) *headless.WebKit {
 	requireProxy(t, headless.WebKitDriverPath, "webkit2gtk-driver")
 	requireProxy(t, headless.MiniBrowserPath, "webkit2gtk-driver")
 	requireProxy(t, headless.XvfbPath, "xvfb")
-	display, err := headless.StartXvfb(t.Context(), t, headless.XvfbPath)
+	ctx := browserLifetime(t)
+	display, err := headless.StartXvfb(ctx, t, headless.XvfbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wk, err := headless.StartWebKit(t.Context(), t, headless.WebKitDriverPath, headless.MiniBrowserPath, display, true)
+	wk, err := headless.StartWebKit(ctx, t, headless.WebKitDriverPath, headless.MiniBrowserPath, display, true)
 	if err != nil {
 		t.Fatal(err)
 	}
