@@ -117,5 +117,9 @@
 // session created in the same second, after the revocation (the user
 // logging in again at once), is refused for good; truncated, a session
 // created in that second before the revocation survives it, the smaller
-// error.
+// error. In the Flask format, store the next second instead,
+// time.Now().Truncate(time.Second).Add(time.Second): a read re-issues a
+// Flask cookie with a new issue time, so a copy re-issued in the cutoff
+// second would survive, and be re-issued ever after; a login in that
+// second after the revocation is then refused once.
 package cookiesession

@@ -706,3 +706,74 @@ func TestRevocationInEveryFormat(t *testing.T) {
 		})
 	}
 }
+
+// TestRevocationRefreshInCutoffSecond: in the Flask format a read re-issues
+// the cookie with a new issue time, which is Info.Created there. A stolen
+// copy re-issued 100 ms into the second in which the user, 200 ms later,
+// logs out everywhere must still be refused, a minute and eleven hours
+// later, with the README's cutoff for the Flask format, the next second.
+// With the native format's cutoff (the second itself) it survived, and was
+// re-issued ever after (found by a review). A login in that second after
+// the cutoff is refused once: the price of the next second.
+func TestRevocationRefreshInCutoffSecond(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		build func(*clock, ...Option) (*Manager, error)
+	}{
+		{"Flask under NewFlask, permanent", func(clk *clock, o ...Option) (*Manager, error) {
+			return NewFlask(flaskCodec(t, clk, "the Flask secret"), o...)
+		}},
+		{"Flask under New", func(clk *clock, o ...Option) (*Manager, error) {
+			return New(flaskCodec(t, clk, "the Flask secret"), o...)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClock()
+			var cutoff time.Time
+			m, err := tc.build(clk, WithClock(clk.now), WithErrorHook(func(*http.Request, error) {}),
+				WithValidate(func(_ *http.Request, info Info, data map[string]any) error {
+					if data["user"] == "bob" && info.Created.Before(cutoff) {
+						return errors.New("logged out everywhere")
+					}
+					return nil
+				}))
+			must(t, err)
+			login := func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+				must(t, s.Set("user", "bob"))
+				must(t, s.SetPermanent(true)) // as Flask apps do at login
+			}
+			read := func(cookies []string) (user any, reissued []string) {
+				rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { user = s.Get("user") }, cookies...)
+				if re := cookiesOf(rec); len(re) == 1 {
+					return user, re
+				}
+				return user, cookies
+			}
+			stolen := cookiesOf(do(t, m, login))
+			// Past half of New's 24 h idle timeout, so that New re-issues too.
+			clk.advance(13*time.Hour + 100*time.Millisecond)
+			user, reissued := read(stolen)
+			if user != "bob" || reissued[0] == stolen[0] {
+				t.Fatalf("the thief's read got user %v and no new cookie: the scenario needs a re-issue", user)
+			}
+			stolen = reissued
+			clk.advance(200 * time.Millisecond)
+			cutoff = clk.now().Truncate(time.Second).Add(time.Second)
+			again := cookiesOf(do(t, m, login)) // the user, at once, in the same second
+			for _, d := range []time.Duration{time.Minute, 11 * time.Hour} {
+				clk.advance(d)
+				if user, stolen = read(stolen); user != nil {
+					t.Errorf("%v after the cutoff, the copy re-issued in its second reads user %v", d, user)
+				}
+			}
+			if user, _ := read(again); user != nil {
+				t.Errorf("the login in the cutoff second was kept (user %v), want it refused once", user)
+			}
+			fresh := cookiesOf(do(t, m, login))
+			clk.advance(time.Minute)
+			if user, _ := read(fresh); user != "bob" {
+				t.Errorf("a login after the cutoff second was refused (user %v)", user)
+			}
+		})
+	}
+}
