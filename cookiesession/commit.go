@@ -144,6 +144,14 @@ func (s *Session) commitLocked(h http.Header) error {
 			s.deleteCookies(h, 0)
 			s.cookieHeaders(h)
 			return nil
+		} else if err != nil && !s.modified && !s.renewed {
+			// Only a refresh or a re-issue under the primary key was due,
+			// and the session, read fine, no longer fits the write limits
+			// (WithMaxCookieHeader lowered, say). The client keeps the
+			// cookie it has and the response stands; a 500 here would
+			// replace every page until the session idled out.
+			s.m.report(s.hookRequest(), fmt.Errorf("the session was not re-issued (its cookie stays as it is): %w", err))
+			return nil
 		} else if err != nil {
 			return err
 		}

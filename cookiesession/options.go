@@ -238,7 +238,12 @@ const MinCookieHeader = 512
 // every later request (TestBrowsersGoMaxHeaderBytes).
 //
 // The bound applies to writing only: a session already in the client's
-// cookies is still read when it fits in [WithMaxChunks] cookies.
+// cookies is still read when it fits in [WithMaxChunks] cookies. When
+// such a session is only due for a refresh (or a re-issue under the
+// primary key), and does not fit, it is not re-issued: the error hook gets
+// the ErrNotSaved, the response stands, and the client keeps its cookie
+// until the session is changed (then the commit error handler answers)
+// or expires.
 func WithMaxCookieHeader(n int) Option { return func(c *config) { c.maxCookieHeader = n } }
 
 // WithErrorHook registers a function that receives every error this

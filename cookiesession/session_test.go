@@ -2,6 +2,7 @@ package cookiesession
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"net/http"
@@ -776,4 +777,44 @@ func TestRevocationRefreshInCutoffSecond(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRefreshThatNoLongerFits: a session that still reads fine but no
+// longer fits the write limits (WithMaxCookieHeader lowered, as the README
+// advises behind a proxy) keeps its cookie when only a refresh is due:
+// the handler's page stands, the error hook hears why, and no cookie is
+// set. It used to turn every page into a 500 from the refresh on, until
+// the session idled out (found by a review). A change to it is still an
+// error for the handler to see.
+func TestRefreshThatNoLongerFits(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	c := nativeCodec(t, clk, testKey(t, "00000001"))
+	roomy, err := New(c, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	cookies := cookiesOf(do(t, roomy, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("user", "bob"))
+		must(t, s.Set("cart", randomText(6000)))
+	}))
+	bounded, err := New(c, WithClock(clk.now), WithErrorHook(log.hook), WithMaxCookieHeader(4096))
+	must(t, err)
+	clk.advance(13 * time.Hour) // past half of the 24 h idle timeout: a refresh is due
+	var user any
+	rec := do(t, bounded, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		user = s.Get("user")
+		fmt.Fprint(w, "catalogue page")
+	}, cookies...)
+	if user != "bob" || rec.Code != http.StatusOK || rec.Body.String() != "catalogue page" || len(cookiesOf(rec)) != 0 {
+		t.Errorf("user %v; %d %q; cookies %q: want bob's page, and no cookie", user, rec.Code, rec.Body, cookiesOf(rec))
+	}
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], ErrNotSaved) || !strings.Contains(errs[0].Error(), "not re-issued") {
+		t.Errorf("errors %v, want one ErrNotSaved that says the session was not re-issued", errs)
+	}
+	rec = do(t, bounded, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("seen", true))
+	}, cookies...)
+	if rec.Code != http.StatusInternalServerError {
+		t.Errorf("a change that does not fit answered %d, want the commit error's 500", rec.Code)
+	}
+	log.take()
 }
