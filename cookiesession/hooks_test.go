@@ -36,6 +36,13 @@ func TestDefaultLogging(t *testing.T) {
 	if !strings.Contains(buf.String(), "level=DEBUG") || !strings.Contains(buf.String(), "expired") {
 		t.Errorf("expired cookie log: %s", buf.String())
 	}
+	// A forged cookie beside the expired one is not routine: Info (a review
+	// found it logged at Debug whenever an expired cookie came with it).
+	buf.Reset()
+	do(t, m, readUser, "session=forged", good[0])
+	if !strings.Contains(buf.String(), "level=INFO") || !strings.Contains(buf.String(), "malformed") || !strings.Contains(buf.String(), "expired") {
+		t.Errorf("forged and expired cookies log: %s", buf.String())
+	}
 	buf.Reset()
 	rec = do(t, m, setBlob(5000))
 	if !strings.Contains(buf.String(), "level=ERROR") || rec.Code != 500 || strings.Contains(rec.Body.String(), "too large") {

@@ -176,7 +176,7 @@ func (m *Manager) report(r *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrNotSaved):
 		level = slog.LevelError
-	case errors.Is(err, codec.ErrExpired):
+	case onlyExpired(err):
 		level = slog.LevelDebug
 	}
 	ctx := context.Background()
@@ -184,6 +184,28 @@ func (m *Manager) report(r *http.Request, err error) {
 		ctx = r.Context()
 	}
 	m.cfg.logger.Log(ctx, level, "cookiesession", "cookie", m.cfg.name, "err", err)
+}
+
+// onlyExpired reports whether every cause of err is an expiry: the
+// routine end of a session, which the default logger keeps at Debug. A
+// discarded cookie joins the causes of all the candidates it tried, so
+// one forged cookie among expired ones is not an expiry.
+func onlyExpired(err error) bool {
+	if !errors.Is(err, codec.ErrExpired) {
+		return false
+	}
+	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, cause := range multi.Unwrap() {
+			if cause != ErrInvalidCookie && !onlyExpired(cause) {
+				return false
+			}
+		}
+		return true
+	}
+	if cause := errors.Unwrap(err); cause != nil {
+		return onlyExpired(cause)
+	}
+	return true
 }
 
 // Info is the read-only envelope information of a session that came from a

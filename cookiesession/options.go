@@ -261,8 +261,8 @@ func WithErrorHook(hook func(r *http.Request, err error)) Option {
 }
 
 // WithLogger sets the logger used when no error hook is set. The default is
-// [slog.Default]. Discarded cookies are logged at Info (Debug when merely
-// expired), failures to save at Error.
+// [slog.Default]. Discarded cookies are logged at Info (Debug when every
+// cookie tried had merely expired), failures to save at Error.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithCommitErrorHandler sets what answers the client when the session
