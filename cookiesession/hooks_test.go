@@ -78,7 +78,9 @@ func TestCommitErrorHandler(t *testing.T) {
 // TestCommitErrorDropsHandlerHeaders checks that the commit error handler's
 // answer does not carry the headers the handler set for its own body: a
 // compressing handler's Content-Encoding would make the error unreadable,
-// and its Cache-Control would let a shared cache keep the error.
+// and its Cache-Control would let a shared cache keep the error; a 500
+// must not point to the next page of a login that did not stick (a review
+// found Location kept).
 func TestCommitErrorDropsHandlerHeaders(t *testing.T) {
 	m := newNative(t, newClock(), &errLog{}, WithMaxChunks(1))
 	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
@@ -88,13 +90,15 @@ func TestCommitErrorDropsHandlerHeaders(t *testing.T) {
 		h.Set("Cache-Control", "public, max-age=3600")
 		h.Set("ETag", `"v1"`)
 		h.Set("X-Request-Id", "42")
+		h.Set("Location", "/next")
+		h.Set("Refresh", "0; url=/next")
 		_ = s.Set("blob", randomText(5000))
 		_, _ = w.Write([]byte("\x1f\x8b"))
 	})
 	if rec.Code != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500", rec.Code)
 	}
-	for _, k := range []string{"Content-Encoding", "Content-Disposition", "Cache-Control", "ETag"} {
+	for _, k := range []string{"Content-Encoding", "Content-Disposition", "Cache-Control", "ETag", "Location", "Refresh"} {
 		if v := rec.Header().Values(k); len(v) > 0 {
 			t.Errorf("error response kept the handler's %s: %q", k, v)
 		}

@@ -122,14 +122,18 @@ func (w *responseWriter) commit() {
 	}
 }
 
-// replacedHeaders describe the handler's body or let caches store it. They
-// are removed before the commit error handler replaces the response, so
-// that its answer is not, say, declared gzip-encoded by a compressing
-// handler or kept for an hour by a shared cache.
+// replacedHeaders describe the handler's body, let caches store it, or
+// send the client on (Location, Refresh). They are removed before the
+// commit error handler replaces the response, so that its answer is not,
+// say, declared gzip-encoded by a compressing handler, kept for an hour
+// by a shared cache, or a 500 that still points to the next page of a
+// login that did not stick. The handler's other headers stay, its own
+// Set-Cookie lines among them: they may carry state it has already acted
+// on, such as a CSRF cookie.
 var replacedHeaders = [...]string{
 	"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
 	"Content-Length", "Content-Location", "Content-Range", "Content-Type",
-	"Etag", "Expires", "Last-Modified", "Trailer",
+	"Etag", "Expires", "Last-Modified", "Location", "Refresh", "Trailer",
 }
 
 // errDiscarded is returned by writes after a failed commit.
