@@ -271,6 +271,7 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 		meta.Created, meta.Expires = created, exp
 	}
 	budget := m.writeSize
+	expires := meta.Expires // what the manager allows: a codec may not seal it
 	value, meta, err := m.codec.EncodeSession(cfg.name, s.values, meta, budget)
 	if errors.Is(err, codec.ErrExpired) {
 		// The codec's own (shorter) lifetime ran out during this request.
@@ -301,9 +302,12 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 			// Flask: Expires = now + PERMANENT_SESSION_LIFETIME, no Max-Age.
 			enc.expires = now.Add(cfg.lifetime)
 		} else {
+			// The envelope's expiry, or, from a codec that seals none
+			// (Flask's under New), the one the manager enforces on read:
+			// the idle timeout or the lifetime, whichever ends first.
 			enc.expires = meta.Expires
 			if enc.expires.IsZero() {
-				enc.expires = now.Add(cfg.lifetime)
+				enc.expires = expires
 			}
 		}
 	}

@@ -187,7 +187,10 @@ func WithIdleTimeout(d time.Duration) Option {
 func WithRefresh(r Refresh) Option { return func(c *config) { c.refresh = r } }
 
 // WithPersistent chooses between persistent cookies (Expires and Max-Age
-// set to the envelope's expiry) and browser-session cookies (no expiry
+// set to the envelope's expiry; for a codec that seals none, such as
+// Flask's under [New], to the expiry the manager enforces on read, the
+// idle timeout or the lifetime, whichever ends first) and browser-session
+// cookies (no expiry
 // attribute; the browser drops them when it closes, the envelope still
 // expires). A session's own [Session.SetPermanent] overrides it. The
 // default is true for [New] and false for [NewFlask], where only sessions

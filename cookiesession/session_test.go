@@ -818,3 +818,29 @@ func TestRefreshThatNoLongerFits(t *testing.T) {
 	}
 	log.take()
 }
+
+// TestFlaskFormatUnderNewMaxAge: the Flask codec seals no expiry, so under
+// New the cookie's Max-Age is the one the manager enforces on read: the
+// idle timeout when it ends first, else the lifetime. It was always the
+// lifetime (7 days) while the session died after 24 idle hours (found by
+// a review).
+func TestFlaskFormatUnderNewMaxAge(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []Option
+		want int
+	}{
+		{"default idle timeout", nil, int(DefaultIdleTimeout / time.Second)},
+		{"no idle timeout", []Option{WithIdleTimeout(0)}, int(DefaultLifetime / time.Second)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClock()
+			m, err := New(flaskCodec(t, clk, "the Flask secret"), append([]Option{WithClock(clk.now)}, tc.opts...)...)
+			must(t, err)
+			cookies := do(t, m, setUser).Result().Cookies()
+			if len(cookies) != 1 || cookies[0].MaxAge != tc.want {
+				t.Fatalf("cookies %v, want one with Max-Age %d", cookies, tc.want)
+			}
+		})
+	}
+}
