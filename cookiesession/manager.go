@@ -51,6 +51,11 @@ type ctxKey struct{ m *Manager }
 // timeout really holds for it. A codec of your own that reports neither
 // time must enforce expiry itself.
 //
+// A native cookie is bound to its cookie name (and purpose): one issued as
+// "session" is refused as "admin_session". A Flask cookie carries no name,
+// so two managers over one Flask codec read each other's cookies: give each
+// cookie name its own SECRET_KEY or salt (this holds for [NewFlask] too).
+//
 // New refuses a nil codec (there are then no keys), including a nil
 // *codec.Native or *codec.Flask left by a constructor that failed, and any option set that
 // a browser would reject or silently mangle, with an error wrapping
