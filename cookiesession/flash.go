@@ -40,13 +40,19 @@ func (s *Session) AddFlash(category, message string) error {
 	return nil
 }
 
+// errFlashesAfterCommit is reported when flashes are taken after the
+// response started.
+var errFlashesAfterCommit = fmt.Errorf("%w: %w: flashes taken after the response started stay in the session and show again on the next page; take them before writing the body", ErrNotSaved, ErrCommitted)
+
 // Flashes removes the queued messages from the session and returns them,
 // oldest first, as Flask's get_flashed_messages: the first call in a
 // request takes them all out of the session (marking it modified if there
 // were any) and later calls in the same request return the same list.
 // With categories, only messages in those categories are returned; as in
 // Flask, the others are consumed too. Called after the response started,
-// it returns the messages but cannot remove them.
+// it returns the messages but cannot remove them, so they show again on
+// the next page: the error hook then gets an error wrapping [ErrNotSaved]
+// and [ErrCommitted]. Take flashes before writing the body.
 func (s *Session) Flashes(categories ...string) []Flash {
 	if !s.begin() {
 		return nil
@@ -61,6 +67,8 @@ func (s *Session) Flashes(categories ...string) []Flash {
 			if !s.committed {
 				delete(s.values, flashesKey)
 				s.changed()
+			} else if len(s.flashes) > 0 {
+				s.m.report(s.hookRequest(), errFlashesAfterCommit)
 			}
 		}
 	}

@@ -384,6 +384,37 @@ func TestFlashes(t *testing.T) {
 	})
 }
 
+// TestFlashesAfterCommit: flashes taken after the response started cannot
+// be removed, so they show again on the next page; the error hook hears of
+// it, once (a review found it silent). Taking none reports nothing.
+func TestFlashesAfterCommit(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	m := newNative(t, clk, log)
+	cookies := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.AddFlash("", "welcome")) }))
+	do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		_, _ = w.Write([]byte("<html>"))
+		if f := s.Flashes(); len(f) != 1 || len(s.Flashes()) != 1 {
+			t.Errorf("flashes after the first byte: %v", f)
+		}
+	}, cookies...)
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], ErrNotSaved) || !errors.Is(errs[0], ErrCommitted) {
+		t.Errorf("errors %v, want one wrapping ErrNotSaved and ErrCommitted", errs)
+	}
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if f := s.Flashes(); len(f) != 1 {
+			t.Errorf("the next page shows %v, want the flash again", f)
+		}
+	}, cookies...)
+	do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		_, _ = w.Write([]byte("<html>"))
+		s.Flashes()
+	})
+	if errs := log.take(); len(errs) != 0 {
+		t.Errorf("errors %v, want none", errs)
+	}
+}
+
 // TestGetConversions checks Get[T]'s numeric conversions.
 func TestGetConversions(t *testing.T) {
 	clk := newClock()
