@@ -95,7 +95,17 @@
 // domain's cookie, a tossed cookie from a sibling subdomain). Each is tried
 // in the order of the Cookie header and the first that verifies and passes
 // the checks wins; at most 8 candidates are tried. Use a "__Host-" name on
-// HTTPS sites to make tossing impossible.
+// HTTPS sites to make tossing impossible. First, not newest: preferring
+// the newest would decode every candidate and run the validate hook on
+// each, and would not stop tossing (an attacker can mint a fresh cookie of
+// their own); the price is that after a change of Path or Domain the old
+// cookie may win, so change the name with them (see [WithPath]).
+//
+// A cookie that cannot be used is not deleted by a response that does not
+// write the session, as in Flask: during a rolling deploy or a key
+// rotation, a server that lacks a key would otherwise delete sessions the
+// other servers read. It costs a decode and a report per request until
+// the cookie expires or the session is written.
 //
 // # Errors
 //

@@ -124,10 +124,19 @@ func WithName(name string) Option { return func(c *config) { c.name = name } }
 
 // WithPath sets the cookie's Path attribute. The default is "/". Browsers
 // ignore a Path (or Domain) over 1024 bytes, so [New] refuses one.
+//
+// Changing the Path or the Domain of a deployed app leaves every browser
+// with two cookies of the name, the old one and the new, and a browser
+// sends both; the first that verifies wins (see the package
+// documentation), which is often the old one, so a change written to the
+// new cookie is not read back until the old one expires. Change the cookie
+// name ([WithName]) together with them.
 func WithPath(path string) Option { return func(c *config) { c.path = path } }
 
 // WithDomain sets the cookie's Domain attribute. The default is none: a
-// host-only cookie, which sibling subdomains cannot read or overwrite.
+// host-only cookie, which sibling subdomains cannot read or overwrite. To
+// change it in a deployed app, change the cookie name too (see
+// [WithPath]).
 func WithDomain(domain string) Option { return func(c *config) { c.domain = domain } }
 
 // WithSecure sets the Secure attribute. The default is true: the cookie
