@@ -687,6 +687,26 @@ func TestFlaskFormatUnderNewLifetime(t *testing.T) {
 	}
 }
 
+// managerBuild names a way to make a manager on a test clock, for tests
+// that run in each session format.
+type managerBuild struct {
+	name  string
+	build func(*clock, ...Option) (*Manager, error)
+}
+
+// flaskFormatBuilds returns the Flask format under NewFlask and under New,
+// with one secret.
+func flaskFormatBuilds(t *testing.T) []managerBuild {
+	return []managerBuild{
+		{"Flask under NewFlask", func(clk *clock, o ...Option) (*Manager, error) {
+			return NewFlask(flaskCodec(t, clk, "the Flask secret"), o...)
+		}},
+		{"Flask under New", func(clk *clock, o ...Option) (*Manager, error) {
+			return New(flaskCodec(t, clk, "the Flask secret"), o...)
+		}},
+	}
+}
+
 // TestRevocationInEveryFormat follows the README's "log out everywhere"
 // recipe (a validate hook that refuses sessions created before the user's
 // cutoff) in the native format, the Flask format under NewFlask and under
@@ -694,20 +714,10 @@ func TestFlaskFormatUnderNewLifetime(t *testing.T) {
 // kept. In the Flask format Created is the issue time; it used to be zero,
 // so after a "log out everywhere" the user could never log in again.
 func TestRevocationInEveryFormat(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		build func(*clock, ...Option) (*Manager, error)
-	}{
-		{"native", func(clk *clock, o ...Option) (*Manager, error) {
-			return New(nativeCodec(t, clk, testKey(t, "00000001")), o...)
-		}},
-		{"Flask under NewFlask", func(clk *clock, o ...Option) (*Manager, error) {
-			return NewFlask(flaskCodec(t, clk, "the Flask secret"), o...)
-		}},
-		{"Flask under New", func(clk *clock, o ...Option) (*Manager, error) {
-			return New(flaskCodec(t, clk, "the Flask secret"), o...)
-		}},
-	} {
+	native := managerBuild{"native", func(clk *clock, o ...Option) (*Manager, error) {
+		return New(nativeCodec(t, clk, testKey(t, "00000001")), o...)
+	}}
+	for _, tc := range append([]managerBuild{native}, flaskFormatBuilds(t)...) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := newClock()
 			var cutoff time.Time // bob's "log out everywhere"
@@ -748,17 +758,7 @@ func TestRevocationInEveryFormat(t *testing.T) {
 // re-issued ever after (found by a review). A login in that second after
 // the cutoff is refused once: the price of the next second.
 func TestRevocationRefreshInCutoffSecond(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		build func(*clock, ...Option) (*Manager, error)
-	}{
-		{"Flask under NewFlask, permanent", func(clk *clock, o ...Option) (*Manager, error) {
-			return NewFlask(flaskCodec(t, clk, "the Flask secret"), o...)
-		}},
-		{"Flask under New", func(clk *clock, o ...Option) (*Manager, error) {
-			return New(flaskCodec(t, clk, "the Flask secret"), o...)
-		}},
-	} {
+	for _, tc := range flaskFormatBuilds(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := newClock()
 			var cutoff time.Time
