@@ -36,6 +36,17 @@ func TestDefaultLogging(t *testing.T) {
 	if !strings.Contains(buf.String(), "level=DEBUG") || !strings.Contains(buf.String(), "expired") {
 		t.Errorf("expired cookie log: %s", buf.String())
 	}
+	// An expiry that the manager finds (its idle timeout, here over a Flask
+	// codec, which seals none) is routine too.
+	buf.Reset()
+	fm, err := New(flaskCodec(t, clk, "the Flask secret"), WithClock(clk.now), WithLogger(logger))
+	must(t, err)
+	flaskCookies := cookiesOf(do(t, fm, setUser))
+	clk.advance(25 * time.Hour)
+	do(t, fm, readUser, flaskCookies...)
+	if !strings.Contains(buf.String(), "level=DEBUG") || !strings.Contains(buf.String(), "idle limit passed") {
+		t.Errorf("manager's idle expiry log: %s", buf.String())
+	}
 	// A forged cookie beside the expired one is not routine: Info (a review
 	// found it logged at Debug whenever an expired cookie came with it).
 	buf.Reset()

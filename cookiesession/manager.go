@@ -201,7 +201,8 @@ func onlyExpired(err error) bool {
 	}
 	if multi, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, cause := range multi.Unwrap() {
-			if cause != ErrInvalidCookie && !onlyExpired(cause) {
+			// The package's sentinels only label the causes beside them.
+			if cause != ErrInvalidCookie && cause != ErrRejected && !onlyExpired(cause) {
 				return false
 			}
 		}
