@@ -1,0 +1,39 @@
+package gobscan
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"testing"
+)
+
+// FuzzCheck: Check never panics, an error is always an *Error with an
+// offset inside the stream, and whatever Check accepts gob decodes into a
+// map[any]any within the allocation bound (a gob panic, which the readers
+// recover, counts as a decode).
+func FuzzCheck(f *testing.F) {
+	for _, data := range encoderOutput(f) {
+		f.Add(data)
+	}
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(map[any]any{"acct": account{Extra: map[string]any{"m": map[string]any{"p": []pair{{1, 2}}}}}}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 8<<10 {
+			return
+		}
+		err := Check(data)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(data) {
+				t.Fatalf("Check: %#v", err)
+			}
+			return
+		}
+		if a := bytesAllocatedBy(func() { _ = decodeAs("", data) }); a > allocationBound(len(data)) {
+			t.Fatalf("gob allocated %d bytes for an accepted %d-byte stream", a, len(data))
+		}
+	})
+}
