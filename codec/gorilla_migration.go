@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/internal/gobscan"
 	"github.com/cookiecodec/cookiecodec/serializer"
 	"github.com/gorilla/securecookie"
 )
@@ -71,24 +71,30 @@ type GorillaMigration struct {
 	json   bool
 }
 
-// gorillaGob is securecookie's GobEncoder, except that it never lets gob
-// size a map by the count the cookie claims. encoding/gob makes a nil map
-// with room for the claimed number of entries before it reads one, so a
-// 51-byte value claiming 2^24 entries allocates 1.3 GB, and 2^30 exhausts
-// memory; it only fills a map that already exists. Deserialize therefore
-// gives a nil map destination an empty map first. The value has passed the
-// MAC by then, so this matters once an old hash key has leaked. Maps inside
-// values of types the app registered with gob.Register are still sized by
-// gob: retire the gorilla keys once the migration is over.
+// gorillaGob is securecookie's GobEncoder, except that it checks the
+// stream with package gobscan first and recovers gob's panics.
+//
+// encoding/gob sizes a map by the count the data claims before it reads an
+// entry, so a 51-byte value claiming 2^24 entries allocates 1.3 GB and 2^30
+// exhausts memory; gobscan refuses every count the stream does not hold,
+// in maps nested at any depth and inside types the app registered. gob
+// also panics (hash of unhashable type) on a map key of a slice or map
+// type. The value has passed the MAC by then, so both matter once an old
+// hash key has leaked. gobscan refuses one rare shape that gob reads (see
+// its doc); such a cookie fails with ErrPayload and its user logs in again.
 type gorillaGob struct{ securecookie.GobEncoder }
 
-// Deserialize decodes src into dst with encoding/gob, as GobEncoder does.
-func (g gorillaGob) Deserialize(src []byte, dst any) error {
-	if p := reflect.ValueOf(dst); p.Kind() == reflect.Pointer && !p.IsNil() {
-		if m := p.Elem(); m.Kind() == reflect.Map && m.IsNil() {
-			m.Set(reflect.MakeMap(m.Type()))
-		}
+// Deserialize decodes src into dst with encoding/gob, as GobEncoder does,
+// once gobscan.Check accepts it.
+func (g gorillaGob) Deserialize(src []byte, dst any) (err error) {
+	if err := gobscan.Check(src); err != nil {
+		return err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("gob panicked: %v", p)
+		}
+	}()
 	return g.GobEncoder.Deserialize(src, dst)
 }
 

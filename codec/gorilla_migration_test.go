@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -249,6 +250,20 @@ func TestNativeAsSecurecookieCodec(t *testing.T) {
 // delta 0, and the count as 0xf8 and 8 bytes).
 const hostileGobMap = "0d7f040102ff8000011001100000" + "0cff8000f80000000001000000"
 
+// hostileGobNested is a gob map[interface{}]interface{} of one entry, "k",
+// whose value is a map[string]int (registered by this test, as apps
+// register their types) claiming 2^24 entries, in gob's own framing: the
+// outer map's type, a message up to the inner type's definition, then the
+// inner value.
+const hostileGobNested = "0d7f040102ff8000011001100000" +
+	"2dff80000106737472696e670c0300016b0e6d61705b737472696e675d696e74ff81040102ff8200010c01040000" +
+	"09ff820a00fc01000000"
+
+// unhashableGobKey is a gob map[interface{}]interface{} whose one key is a
+// []string, which gob registers itself: gob panics storing it.
+const unhashableGobKey = "0d7f040102ff8000011001100000" +
+	"2dff800001085b5d737472696e67ff81020102ff8200010c000005ff82040001016106737472696e670c03000162"
+
 // rawGob is a securecookie serializer that writes fixed bytes, to make
 // authentic cookies around hostile gob streams.
 type rawGob struct{ b []byte }
@@ -267,43 +282,68 @@ func bytesAllocatedBy(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// TestGorillaGobFalseMapCount: a validly MACed gorilla cookie whose gob
-// value claims 2^24 map entries is refused without gob preallocating them
-// (1.3 GB when it decodes into a nil map), through DecodeSession and
+// TestGorillaGobFalseMapCount: validly MACed gorilla cookies whose gob
+// value claims 2^24 map entries, at the top or in a map of a registered
+// type inside it, are refused without gob preallocating them (1.3 GB for
+// the first when it decodes into a nil map), through DecodeSession and
 // through Decode with a nil map, as gorilla/sessions' callers may pass.
 func TestGorillaGobFalseMapCount(t *testing.T) {
-	stream, err := hex.DecodeString(hostileGobMap)
+	gob.Register(map[string]int{})
+	for name, h := range map[string]string{"top": hostileGobMap, "nested": hostileGobNested} {
+		for _, block := range [][]byte{nil, oldBlock} {
+			mig, cookie := gorillaCookieAround(t, h, block)
+			var decErr error
+			allocated := bytesAllocatedBy(func() { _, _, decErr = mig.DecodeSession("session", cookie, 0) })
+			if !errors.Is(decErr, ErrPayload) {
+				t.Errorf("%s, block key %v: DecodeSession: %v, want ErrPayload", name, block != nil, decErr)
+			}
+			if allocated > 16<<20 {
+				t.Errorf("%s, block key %v: DecodeSession allocates %d MB", name, block != nil, allocated>>20)
+			}
+			allocated = bytesAllocatedBy(func() {
+				var m map[any]any
+				decErr = mig.Decode("session", cookie, &m)
+			})
+			if !errors.Is(decErr, ErrPayload) {
+				t.Errorf("%s, block key %v: Decode: %v, want ErrPayload", name, block != nil, decErr)
+			}
+			if allocated > 16<<20 {
+				t.Errorf("%s, block key %v: Decode allocates %d MB", name, block != nil, allocated>>20)
+			}
+		}
+	}
+}
+
+// TestGorillaGobUnhashableKey: a validly MACed gorilla cookie whose gob map
+// has a []string key, on which gob panics, is refused with ErrPayload.
+func TestGorillaGobUnhashableKey(t *testing.T) {
+	mig, cookie := gorillaCookieAround(t, unhashableGobKey, oldBlock)
+	if _, _, err := mig.DecodeSession("session", cookie, 0); !errors.Is(err, ErrPayload) || !strings.Contains(err.Error(), "unhashable") {
+		t.Errorf("DecodeSession: %v, want ErrPayload for the panic", err)
+	}
+	m := map[any]any{}
+	if err := mig.Decode("session", cookie, &m); !errors.Is(err, ErrPayload) {
+		t.Errorf("Decode: %v, want ErrPayload", err)
+	}
+}
+
+// gorillaCookieAround returns a migration reader of the old keys and a
+// cookie they seal around the gob stream in hex.
+func gorillaCookieAround(t *testing.T, stream string, block []byte) (*GorillaMigration, string) {
+	t.Helper()
+	raw, err := hex.DecodeString(stream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, block := range [][]byte{nil, oldBlock} {
-		sc := securecookie.New(oldHash, block)
-		sc.SetSerializer(rawGob{stream})
-		cookie, err := sc.Encode("session", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, block}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var decErr error
-		allocated := bytesAllocatedBy(func() { _, _, decErr = mig.DecodeSession("session", cookie, 0) })
-		if !errors.Is(decErr, ErrPayload) {
-			t.Errorf("block key %v: DecodeSession: %v, want ErrPayload", block != nil, decErr)
-		}
-		if allocated > 16<<20 {
-			t.Errorf("block key %v: DecodeSession allocates %d MB", block != nil, allocated>>20)
-		}
-		allocated = bytesAllocatedBy(func() {
-			var m map[any]any
-			decErr = mig.Decode("session", cookie, &m)
-		})
-		if !errors.Is(decErr, ErrPayload) {
-			t.Errorf("block key %v: Decode: %v, want ErrPayload", block != nil, decErr)
-		}
-		if allocated > 16<<20 {
-			t.Errorf("block key %v: Decode allocates %d MB", block != nil, allocated>>20)
-		}
+	sc := securecookie.New(oldHash, block)
+	sc.SetSerializer(rawGob{raw})
+	cookie, err := sc.Encode("session", nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, block}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mig, cookie
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
+	"github.com/cookiecodec/cookiecodec/internal/gobscan"
 	"github.com/cookiecodec/cookiecodec/serializer"
 	"github.com/gorilla/securecookie"
 )
@@ -94,16 +95,29 @@ func gorillaPlain(body []byte) (any, string, bool) {
 			return jsonNumbers(v), "json", true
 		}
 	}
-	// A map that already exists: gob makes a nil map with room for the
-	// entries the value claims before reading one, and this value has
-	// not been verified (51 bytes claiming 2^24 entries cost 1.3 GB).
-	m := map[any]any{}
-	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&m); err == nil {
+	if m, ok := gobMap(body); ok {
 		if sm, ok := stringKeyed(m); ok {
 			return sm, "gob", true
 		}
 	}
 	return nil, "", false
+}
+
+// gobMap decodes a gob map once gobscan accepts it: this value has not
+// been verified, and gob sizes maps by the counts it claims (51 bytes
+// claiming 2^24 entries cost 1.3 GB). A gob panic (a map key of a slice
+// type) means it is not a session.
+func gobMap(body []byte) (m map[any]any, ok bool) {
+	if gobscan.Check(body) != nil {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil {
+			m, ok = nil, false
+		}
+	}()
+	err := gob.NewDecoder(bytes.NewReader(body)).Decode(&m)
+	return m, err == nil
 }
 
 // stringKeyed converts a gob map with string keys.

@@ -162,6 +162,11 @@ func TestGorillaNameHintNeedsMAC(t *testing.T) {
 // count as 0xf8 and 8 bytes).
 const hostileGobMap = "0d7f040102ff8000011001100000" + "0cff8000f80000000001000000"
 
+// unhashableGobKey is a gob map[interface{}]interface{} whose one key is a
+// []string (a type gob registers itself), on which gob panics.
+const unhashableGobKey = "0d7f040102ff8000011001100000" +
+	"2dff800001085b5d737472696e67ff81020102ff8200010c000005ff82040001016106737472696e670c03000162"
+
 // rawGob is a securecookie serializer that writes fixed bytes.
 type rawGob struct{ b []byte }
 
@@ -171,9 +176,17 @@ func (rawGob) Deserialize([]byte, any) error   { return nil }
 // TestGorillaGobFalseMapCount: a gob value that claims 2^24 map entries
 // and holds none (51 bytes) is shown as undecodable by decode, which reads
 // it without verifying anything, and refused by verify, without gob
-// preallocating the entries (1.3 GB each before the fix).
+// preallocating the entries (1.3 GB each before the fix). So is a gob map
+// with a []string key, on which gob panics.
 func TestGorillaGobFalseMapCount(t *testing.T) {
-	stream, err := hex.DecodeString(hostileGobMap)
+	for _, h := range []string{hostileGobMap, unhashableGobKey} {
+		gorillaGobRefused(t, h)
+	}
+}
+
+func gorillaGobRefused(t *testing.T, h string) {
+	t.Helper()
+	stream, err := hex.DecodeString(h)
 	if err != nil {
 		t.Fatal(err)
 	}
