@@ -148,6 +148,9 @@ func (d *deflater) compress(dst, src []byte) []byte {
 	return buf.Bytes()
 }
 
+// zlibPresetDict is the FDICT bit of a zlib stream's second byte (RFC 1950).
+const zlibPresetDict = 0x20
+
 // zlibReaders pools zlib readers (they implement zlib.Resetter).
 var zlibReaders sync.Pool
 
@@ -162,11 +165,15 @@ func zlibError(err error) error {
 // It stops with a *TooLargeError (wrapping ErrTooLarge) as soon as the output
 // would exceed limit bytes, so a zlib bomb costs at most limit bytes of
 // memory and the time to inflate them. A corrupt stream, a missing or wrong
-// Adler-32 checksum, or a non-zlib container gives an error wrapping
-// ErrPayload. Bytes after the end of the stream are ignored when
+// Adler-32 checksum, a preset dictionary (compress/zlib accepts one whose id
+// is the empty dictionary's; Python's zlib, and so Flask, refuses every
+// one), or a non-zlib container gives an error wrapping ErrPayload. Bytes after the end of the stream are ignored when
 // allowTrailing is set (Python's zlib.decompress ignores them, so the Flask
 // codec must) and are an ErrPayload error otherwise.
 func zlibDecompress(dst, src []byte, limit int, allowTrailing bool) ([]byte, error) {
+	if len(src) >= 2 && src[1]&zlibPresetDict != 0 {
+		return dst, fmt.Errorf("%w: zlib: stream needs a preset dictionary", ErrPayload)
+	}
 	in := bytes.NewReader(src)
 	var r io.ReadCloser
 	var err error

@@ -57,13 +57,18 @@ func TestZlibDecompressCorrupt(t *testing.T) {
 	badSum := bytes.Clone(good)
 	badSum[len(badSum)-1] ^= 1
 	raw := good[2 : len(good)-4] // raw deflate, no zlib container
+	// The same stream with the preset-dictionary flag and the id of the
+	// empty dictionary (Adler-32 of nothing is 1), which compress/zlib
+	// accepts with a nil dictionary and Python's zlib refuses.
+	presetDict := append([]byte{0x78, 0x20, 0, 0, 0, 1}, good[2:]...)
 	cases := map[string][]byte{
-		"empty":          {},
-		"not zlib":       []byte("hello world"),
-		"truncated":      good[:len(good)/2],
-		"no checksum":    good[:len(good)-4],
-		"wrong checksum": badSum,
-		"raw deflate":    raw,
+		"preset dictionary": presetDict,
+		"empty":             {},
+		"not zlib":          []byte("hello world"),
+		"truncated":         good[:len(good)/2],
+		"no checksum":       good[:len(good)-4],
+		"wrong checksum":    badSum,
+		"raw deflate":       raw,
 	}
 	for name, in := range cases {
 		_, err := zlibDecompress(nil, in, DefaultMaxDecompressed, true)

@@ -139,6 +139,9 @@ func buildHostileCases(t testing.TB) []hostileCase {
 	trailingZlib := append(zlibBest(t, []byte(`{"a":1}`)), "trailing"...)
 	truncatedZlib := zlibBest(t, []byte(`{"a":1,"b":2}`))
 	truncatedZlib = truncatedZlib[:len(truncatedZlib)-2]
+	// The preset-dictionary flag with the empty dictionary's id (1), which
+	// Go's compress/zlib accepts and Python's zlib refuses.
+	presetDictZlib := append([]byte{0x78, 0x20, 0, 0, 0, 1}, zlibBest(t, []byte(`{"a":1}`))[2:]...)
 
 	return []hostileCase{
 		{name: "1 MiB cookie", cookie: strings.Repeat("A", MiB) + ".ZVPxAA.sig", want: ErrTooLarge, maxAlloc: 1024},
@@ -162,6 +165,7 @@ func buildHostileCases(t testing.TB) []hostileCase {
 		{name: "trailing JSON garbage", cookie: signRaw(t, []byte(`{"a":1}x`), false), want: ErrPayload, maxAlloc: 16 << 10},
 		{name: "bytes after the zlib stream", cookie: signRawZlib(t, trailingZlib), want: nil, maxAlloc: 16 << 10},
 		{name: "truncated zlib stream", cookie: signRawZlib(t, truncatedZlib), want: ErrPayload, maxAlloc: 64 << 10},
+		{name: "zlib stream asking for a preset dictionary", cookie: signRawZlib(t, presetDictZlib), want: ErrPayload, maxAlloc: 64 << 10},
 		{name: "raw deflate, no zlib header", cookie: signRawZlib(t, []byte{0x4b, 0x04, 0x00}), want: ErrPayload, maxAlloc: 64 << 10},
 		{name: "empty compressed payload", cookie: signRawZlib(t, nil), want: ErrPayload, maxAlloc: 64 << 10},
 		{name: "tuple of a number", cookie: signRaw(t, []byte(`{"t":{" t":5}}`), false), want: ErrPayload, maxAlloc: 16 << 10},

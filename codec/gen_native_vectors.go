@@ -469,6 +469,10 @@ func main() {
 	badSum := append([]byte(nil), zlibA0...)
 	badSum[len(badSum)-1] ^= 1
 	crafted("payload-zlib-checksum", "payload", "authentic, the zlib stream's Adler-32 checksum is wrong", hdr(1, t, t, t+3600), badSum)
+	// FDICT set, with the id of the empty dictionary (Adler-32 of nothing
+	// is 1): compress/zlib accepts it when given no dictionary.
+	presetDict := append([]byte{0x78, 0x20, 0, 0, 0, 1}, zlibA0[2:]...)
+	crafted("payload-zlib-preset-dictionary", "payload", "authentic, the zlib stream asks for a preset dictionary (the empty one's id, 1), which no reader may use", hdr(1, t, t, t+3600), presetDict)
 	crafted("payload-repeated-key-bad-tag", "payload", "authentic, {\"a\":{\" u\":\"not a uuid\"},\"a\":1}: an overwritten value is still checked", hdr(0, t, t, t+3600), []byte("\xa2\x61a\xa1\x62 u\x6anot a uuid\x61a\x01"))
 	{
 		// Readers take map keys in any order and repeated keys.

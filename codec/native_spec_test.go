@@ -239,6 +239,9 @@ func specOpen(c specConfig, value string) specResult {
 		payload = payload[:i]
 	}
 	if flags&1 != 0 {
+		if len(payload) >= 2 && payload[1]&0x20 != 0 {
+			return specFail("payload") // a preset dictionary (FDICT)
+		}
 		r := bytes.NewReader(payload)
 		zr, err := zlib.NewReader(r)
 		if err != nil {
