@@ -440,14 +440,14 @@ func fetch(req *http.Request, o fetchOptions) (hops []cliinput.Response, warning
 						return refused
 					}
 					for _, name := range o.firstHostOnly {
-						if next.Header.Get(name) != "" {
-							// Go copies the first request's headers onto
-							// every hop, so this runs on each hop that
-							// leaves; one warning per header and target.
-							next.Header.Del(name)
-							if w := fmt.Sprintf("--header %s was not sent to %s (%s)", name, to, why); !slices.Contains(warnings, w) {
-								warnings = append(warnings, w)
-							}
+						// Go copies the first request's headers onto every
+						// hop, so this runs on each hop that leaves; one
+						// warning per header and target. Go has already
+						// removed Cookie and Authorization when the host
+						// changes, without a word: warn for them too.
+						next.Header.Del(name)
+						if w := fmt.Sprintf("--header %s was not sent to %s (%s)", name, to, why); !slices.Contains(warnings, w) {
+							warnings = append(warnings, w)
 						}
 					}
 					// Go sets Referer to the previous URL, query included: a
