@@ -1,8 +1,8 @@
 // Package bench holds the benchmarks of cookiecodec against its peers and the
 // sessions they measure.
 //
-// Start with [S] and [L], the two sessions defined in the project's
-// bench/sessions.md, and [Payload], which builds a session of an exact
+// Start with [S] and [L], the two sessions defined in the project brief's
+// shared/bench/sessions.md (beside the repository, not in it), and [Payload], which builds a session of an exact
 // serialized size for the scaling series. The benchmarks themselves live in
 // the _test.go files of this package and run with
 //

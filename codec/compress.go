@@ -121,7 +121,7 @@ func newDeflater(level int) *deflater {
 //
 // flaskDeflater is level 6, as Python's zlib.compress. It is chosen for
 // size, not byte-exactness (Go's deflate emits other bytes than C zlib at
-// every level): on session L of bench/sessions.md level 6 gives 744 bytes
+// every level): on session L of the benchmarks (package bench) level 6 gives 744 bytes
 // where level 1 gives 893, and Flask cookies near the 4 KB limit need the
 // bytes more than the ~30 µs a level-6 Reset costs over level 1 (it clears
 // about 640 KB of hash tables).

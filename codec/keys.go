@@ -52,11 +52,12 @@ func GenerateKey() (Key, error) {
 
 // ParseKey parses the text form made by [Key.Text]:
 //
-//	cookiecodec-key-1.<key id: 8 lowercase hex digits>.<base64url, no padding, of 32 bytes>
+//	cookiecodec-key-1.<key id: 8 hex digits>.<base64url, no padding, of 32 bytes>
 //
-// It rejects other versions, malformed ids, and key material that is not
-// exactly 32 bytes (in particular anything shorter, which would weaken every
-// cookie). Surrounding white space is ignored.
+// [Key.Text] writes the id in lowercase; ParseKey accepts either case, as
+// FORMAT.md says. It rejects other versions, malformed ids, and key
+// material that is not exactly 32 bytes (in particular anything shorter,
+// which would weaken every cookie). Surrounding white space is ignored.
 func ParseKey(text string) (Key, error) {
 	text = strings.TrimSpace(text)
 	rest, ok := strings.CutPrefix(text, nativeKeyPrefix)

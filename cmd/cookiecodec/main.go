@@ -40,7 +40,7 @@
 //
 // Key material is never printed: not in results, errors, hints or audit
 // reports (an audit match is shown as its list entry number and its first
-// and last character). --secret is accepted for convenience but puts the
+// and last character), unless audit --reveal asks for the secret it found. --secret is accepted for convenience but puts the
 // key where other users can see it (ps, shell history); a warning says so.
 // --header and --data values are never printed either (they may be
 // credentials); a URL's password is shown as xxxxx.
