@@ -124,10 +124,12 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(c, uint8(1))
 	}
-	stream, _ := hex.DecodeString(hostileGobMap)
-	sc.SetSerializer(rawGob{stream})
-	if c, err := sc.Encode("session", nil); err == nil {
-		f.Add(c, uint8(0))
+	for _, h := range []string{hostileGobMap, unhashableGobKey} {
+		stream, _ := hex.DecodeString(h)
+		sc.SetSerializer(rawGob{stream})
+		if c, err := sc.Encode("session", nil); err == nil {
+			f.Add(c, uint8(0))
+		}
 	}
 	f.Add("Cookie: a=1; session=eyJ1IjoiXHUyMDJlXHUwMDliXHUwMDFiIn0.aXZlIQ.AAAA", uint8(1))
 	f.Add(".eJyrVkrNyclXslJKSswDQnslZXsAQNsGUw", uint8(2))
