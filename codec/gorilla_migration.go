@@ -80,8 +80,9 @@ type GorillaMigration struct {
 // in maps nested at any depth and inside types the app registered. gob
 // also panics (hash of unhashable type) on a map key of a slice or map
 // type. The value has passed the MAC by then, so both matter once an old
-// hash key has leaked. gobscan refuses one rare shape that gob reads (see
-// its doc); such a cookie fails with ErrPayload and its user logs in again.
+// hash key has leaked. gobscan refuses two rare shapes that gob reads,
+// both inside a struct of a registered type (see its doc); such a cookie
+// fails with ErrPayload and its user logs in again.
 type gorillaGob struct{ securecookie.GobEncoder }
 
 // Deserialize decodes src into dst with encoding/gob, as GobEncoder does,

@@ -3,6 +3,7 @@ package gobscan
 import (
 	"bytes"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"testing"
 )
@@ -20,6 +21,13 @@ func FuzzCheck(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b.Bytes())
+	for _, h := range []string{nilSkipsToMap, nilSkipsToAccount, nilSkipsToLoop, truncatedTypeID} {
+		data, err := hex.DecodeString(h)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 8<<10 {
 			return

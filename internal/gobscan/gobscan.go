@@ -18,15 +18,24 @@
 //   - values nest deeper than [MaxDepth];
 //   - a type definition is malformed, defines a reserved or known id, or
 //     has more than one kind;
-//   - a value uses a type id that is neither basic nor defined;
+//   - a type id does not fit gob's 32 bits (gob would truncate it), or a
+//     value uses one that is neither basic nor defined;
 //   - an interface value inside a struct has a byte count that differs
-//     from the bytes its value takes, or defines a type inside its value.
-//     gob skips such a value by its byte count when the local struct lacks
-//     the field, and walks it otherwise; these rules make both readings
-//     end at the same byte, so the walk checked what gob will read. gob's
-//     own Encoder writes a different count only when a value nested two
-//     interfaces deep under a struct field is the first of its type in the
-//     stream: such a stream is refused.
+//     from the bytes its value takes, defines a type inside its value, or
+//     is nil. gob skips such a value by its byte count when the local
+//     struct lacks the field, and walks it otherwise; these rules make both
+//     readings end at the same byte, so the walk checked what gob will
+//     read. A nil interface value cannot meet them: gob reads it as one
+//     byte, but when skipping it reads a type id and a count after that
+//     byte and skips by the count.
+//
+// Two shapes of gob's own Encoder output are therefore refused, both under
+// a struct field of a registered type: a nil inside a map, slice or array
+// of interface values (a nil interface field itself is not sent); and an
+// interface value holding another whose type the stream has not defined
+// yet (its byte count then covers only part of it). The readers of this
+// module refuse such a gorilla cookie as a bad payload, and its user logs
+// in again.
 //
 // A stream that passes holds, in every count, no more elements than it has
 // bytes, so gob's allocations stay proportional to the stream's length.
@@ -39,6 +48,7 @@ package gobscan
 
 import (
 	"fmt"
+	"math"
 )
 
 // MaxDepth is the deepest nesting of values [Check] accepts, the limit
@@ -169,6 +179,17 @@ func (s *scanner) int() (int64, error) {
 	return int64(x >> 1), err
 }
 
+// typeID reads a type id: gob keeps it in an int32 and truncates what does
+// not fit, so such an id is refused (it would mean one type to Check and
+// another to gob).
+func (s *scanner) typeID() (int64, error) {
+	id, err := s.int()
+	if err == nil && (id <= math.MinInt32 || id > math.MaxInt32) {
+		return 0, s.fail("type id %d does not fit 32 bits", id)
+	}
+	return id, err
+}
+
 // bytes skips a string, a []byte or a GobEncoder's data: a count, then that
 // many bytes of the current message.
 func (s *scanner) bytes() error {
@@ -207,7 +228,7 @@ func (s *scanner) typeSequence(inInterface bool) (int64, error) {
 				return 0, err
 			}
 		}
-		id, err := s.int()
+		id, err := s.typeID()
 		if err != nil {
 			return 0, err
 		}
@@ -269,7 +290,7 @@ func (s *scanner) count() (uint64, error) {
 // defineType reads the definition of type id: gob's wireType, a struct of
 // seven pointers of which exactly one is set.
 func (s *scanner) defineType(id int64) error {
-	if id < firstUserID || s.types[id] != nil {
+	if id < firstUserID || id > math.MaxInt32 || s.types[id] != nil {
 		return s.fail("type id %d is reserved or defined twice", id)
 	}
 	s.defined++
@@ -347,6 +368,12 @@ func (s *scanner) defineType(id int64) error {
 	}
 	if t.kind == kindArray && t.length < 0 {
 		return s.fail("array of length %d", t.length)
+	}
+	// gob reads these ids into int32s and fails on one that does not fit.
+	for _, id := range append([]int64{t.elem, t.key}, t.fields...) {
+		if id < math.MinInt32 || id > math.MaxInt32 {
+			return s.fail("type id %d does not fit 32 bits", id)
+		}
 	}
 	s.types[id] = t
 	return nil
@@ -456,7 +483,13 @@ func (s *scanner) iface() error {
 		return s.fail("type name of %d bytes, %d left in the message", n, len(s.buf))
 	}
 	if n == 0 {
-		return nil // a nil interface value
+		// A nil interface value. gob's skipping reads on past it (a type
+		// id, a count and that many bytes), so inside a struct it would
+		// leave gob and this walk at different bytes.
+		if s.inStruct > 0 {
+			return s.fail("nil interface value in a struct")
+		}
+		return nil
 	}
 	if n > maxTypeName {
 		return s.fail("type name of %d bytes", n)

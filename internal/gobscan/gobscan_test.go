@@ -56,7 +56,7 @@ func encoderOutput(t testing.TB) map[string][]byte {
 		},
 		"struct": map[any]any{"acct": account{
 			Name: "n", Tags: []string{"x"}, Key: [4]byte{1, 2, 3, 4}, Seen: when,
-			Extra: map[string]any{"s": []string{"a"}, "i": 7, "nil": nil},
+			Extra: map[string]any{"s": []string{"a"}, "i": 7},
 			Next:  &account{Name: "m", Next: &account{Name: "o"}},
 		}},
 		"struct first, then the same types": map[any]any{
@@ -120,29 +120,37 @@ func TestCheckAcceptsEncoderOutput(t *testing.T) {
 	}
 }
 
-// TestCheckRefusesSkipMismatch: the one shape of gob's own output that
-// Check refuses, as its doc says: under a struct field, an interface value
-// whose value holds a second one of a type the stream has not defined yet.
-// gob reads it when the struct has the field; Check cannot tell.
-func TestCheckRefusesSkipMismatch(t *testing.T) {
+// TestCheckRefusesEncoderShapes: the two shapes of gob's own output that
+// Check refuses, as its doc says, both under a struct field: an interface
+// value holding a second one of a type the stream has not defined yet, and
+// a nil in a map of interface values. gob reads both when the struct has
+// the field; Check cannot tell whether it has.
+func TestCheckRefusesEncoderShapes(t *testing.T) {
+	for _, c := range []struct {
+		value  any
+		reason string
+	}{
+		{map[any]any{"acct": account{Extra: map[string]any{"m": map[string]any{"p": []pair{{1, 2}}}}}}, "defines a type"},
+		{map[any]any{"acct": account{Extra: map[string]any{"nil": nil}}}, "nil interface value in a struct"},
+	} {
+		var b bytes.Buffer
+		if err := gob.NewEncoder(&b).Encode(c.value); err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeAs("", b.Bytes()); err != nil {
+			t.Fatalf("gob cannot decode its own output: %v", err)
+		}
+		err := Check(b.Bytes())
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Reason, c.reason) {
+			t.Fatalf("Check: %v, want a refusal containing %q", err, c.reason)
+		}
+	}
 	var b bytes.Buffer
-	v := map[any]any{"acct": account{Extra: map[string]any{"m": map[string]any{"p": []pair{{1, 2}}}}}}
-	if err := gob.NewEncoder(&b).Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	if err := decodeAs("", b.Bytes()); err != nil {
-		t.Fatalf("gob cannot decode its own output: %v", err)
-	}
-	err := Check(b.Bytes())
-	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Reason, "defines a type") {
-		t.Fatalf("Check: %v, want the refusal of a type defined inside an interface value in a struct", err)
-	}
 	// Such a value is accepted when its types are defined earlier in the
 	// stream: here map[string]any and []string, the types of two fields of
 	// account, whose definitions precede the struct's value.
-	b.Reset()
-	v = map[any]any{"acct": account{Extra: map[string]any{"m": map[string]any{"t": []string{"x"}}}}}
+	v := map[any]any{"acct": account{Extra: map[string]any{"m": map[string]any{"t": []string{"x"}}}}}
 	if err := gob.NewEncoder(&b).Encode(v); err != nil {
 		t.Fatal(err)
 	}
@@ -360,5 +368,78 @@ func TestCheckSkipsTrailingData(t *testing.T) {
 	}
 	if !reflect.DeepEqual(m, map[any]any{}) {
 		t.Fatalf("decoded %v", m)
+	}
+}
+
+// Streams from an adversarial review of Check, each accepted by an earlier
+// version and each making gob allocate or loop by a count the walk never
+// saw. The first three hide the count behind a nil interface value in a
+// field that gob skips (the destination type lacks it): gob's skipping
+// reads a type id and a byte count after the nil, and drops that many
+// bytes. The fourth defines type 2^32-70, which gob truncates to type 70.
+const (
+	// T (skipT here) with a wire field X []interface{} = [nil]: gob then
+	// reads field M's count as 2^22.
+	nilSkipsToMap = "11ff81040101016d01ff82000110011000000fff83020101017301ff84000110000011ff85040101016d01ff8600010c" +
+		"010400002fff87030101015401ff8800010501015801ff8400010150010400010149010400010153010c0001014d01ff" +
+		"8600000022ff82000106737472696e670c0300016b0154ff880d0101000202010504fd40000000"
+	// The same against account, whose Extra gob then sizes at 2^21.
+	nilSkipsToAccount = "11ff81040101016d01ff82000110011000000fff83020101017301ff84000110000011ff85040101016d01ff8600010c" +
+		"011000003cff87030101076163636f756e7401ff8800010501015801ff840001015001040001015101040001044e616d" +
+		"65010c000105457874726101ff860000005cff82000106737472696e670c0300016b3b6769746875622e636f6d2f636f" +
+		"6f6b6965636f6465632f636f6f6b6965636f6465632f696e7465726e616c2f676f627363616e2e6163636f756e74ff88" +
+		"0d0101000202010504fd20000000"
+	// U (skipU) with a wire field map[E]E of empty structs, which gob
+	// skips looping 2^40 times over entries of no bytes.
+	nilSkipsToLoop = "11ff81040101016d01ff82000110011000000fff83020101017301ff8400011000000fff89030101014501ff8a000100" +
+		"000013ff85040101016d01ff860001ff8a01ff8a00002fff87030101015501ff8800010501015801ff84000101500104" +
+		"00010149010400010153010c0001014d01ff8600000025ff82000106737472696e670c0300016b0155ff881001010002" +
+		"02010804fa01000000000000"
+	// A value of T inside a definition of type -(2^32-70).
+	truncatedTypeID = "11ff81040101016d01ff820001100110000011ff85040101016d01ff8600010c0104000031ff8b030101015401ff8c00" +
+		"010501014901040001024431010400010244320104000102443301040001014d01ff860000002eff8200010673747269" +
+		"6e670c0300016b0154fb01ffffff7304010104fd40000000010c0104000004ff8c03010200"
+)
+
+// skipT and skipU are the types the review's streams name "T" and "U".
+type skipT struct {
+	I int
+	M map[string]int
+}
+
+type skipU struct{ I int }
+
+func init() {
+	gob.RegisterName("T", skipT{})
+	gob.RegisterName("U", skipU{})
+}
+
+// TestCheckRefusesSkipBypasses: each stream is refused, for the reason
+// that closes it; and (bar the endless one) gob without Check allocates
+// more than the bound, so the stream still shows what it is here for.
+func TestCheckRefusesSkipBypasses(t *testing.T) {
+	for _, c := range []struct {
+		name, stream, reason string
+		decode               bool
+	}{
+		{"nil before a map of T", nilSkipsToMap, "nil interface value in a struct", true},
+		{"nil before account's Extra", nilSkipsToAccount, "nil interface value in a struct", true},
+		{"nil before an endless skip", nilSkipsToLoop, "nil interface value in a struct", false},
+		{"a type id beyond 32 bits", truncatedTypeID, "does not fit 32 bits", true},
+	} {
+		data, err := hex.DecodeString(c.stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = Check(data)
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Reason, c.reason) {
+			t.Errorf("%s: Check: %v, want a refusal containing %q", c.name, err, c.reason)
+		}
+		if c.decode {
+			if a := bytesAllocatedBy(func() { _ = decodeAs("", data) }); a <= allocationBound(len(data)) {
+				t.Errorf("%s: gob allocated only %d bytes: the stream no longer shows the danger", c.name, a)
+			}
+		}
 	}
 }
