@@ -82,7 +82,12 @@ type GorillaMigration struct {
 // type. The value has passed the MAC by then, so both matter once an old
 // hash key has leaked. gobscan refuses two rare shapes that gob reads,
 // both inside a struct of a registered type (see its doc); such a cookie
-// fails with ErrPayload and its user logs in again.
+// fails with ErrPayload and its user logs in again. It cannot see
+// everything gob will do: gob's reading depends on the app's registered
+// types too, and a stream crafted with the key can still give two fields
+// of one local struct type two wire types, which gob reads alike (see
+// gobscan's doc). Whoever holds an old key can forge any session through
+// this reader anyway: retire the gorilla keys once the migration is over.
 type gorillaGob struct{ securecookie.GobEncoder }
 
 // Deserialize decodes src into dst with encoding/gob, as GobEncoder does,

@@ -1,6 +1,7 @@
 // Package gobscan checks an encoding/gob stream before encoding/gob decodes
 // it, so that a hostile stream cannot make gob allocate or loop by counts
-// the stream does not hold.
+// the stream does not hold, as far as the stream alone can tell (see the
+// end of this comment for what it cannot).
 //
 // encoding/gob sizes a map by the count the data claims before it reads
 // one entry (reflect.MakeMapWithSize), so 51 bytes claiming 2^24 entries
@@ -37,9 +38,28 @@
 // module refuse such a gorilla cookie as a bad payload, and its user logs
 // in again.
 //
+// It also refuses a struct type with two fields of one name, or a field
+// without one: gob matches wire fields to the destination's by name, and
+// reads every field of one local type with the decoder it built for the
+// first, whatever wire type the others have.
+//
 // A stream that passes holds, in every count, no more elements than it has
-// bytes, so gob's allocations stay proportional to the stream's length.
-// Check itself allocates little: the types the stream defines.
+// bytes. Check itself takes time and memory linear in the stream.
+//
+// What Check cannot see: gob's reading also depends on the destination's
+// types, which a stream does not carry. Within one struct, gob reuses the
+// decoder it built for a local type on every field of that type; a
+// stream crafted to give two such fields (say Home and Work, both an
+// Address) two different wire types is read by gob with the first one's,
+// which Check did not walk, and can again claim any count. gob's own
+// Encoder never writes that (one Go type, one wire type), so only a
+// stream made by someone who holds the MAC key can; they can also forge
+// any session. Gob's costs also scale with the destination: an element
+// of a registered type of 64 KB costs 64 KB per byte of stream, and a
+// struct whose many skipped fields each nest slices costs gob time and
+// memory quadratic in the stream (a few MB at 4 KB). Check bounds the
+// stream's own claims, not these: retire the old keys when a migration
+// is over.
 //
 // Check does not check what gob checks against the destination's types
 // (registration, compatibility), nor anything after the first value, which
@@ -193,15 +213,22 @@ func (s *scanner) typeID() (int64, error) {
 // bytes skips a string, a []byte or a GobEncoder's data: a count, then that
 // many bytes of the current message.
 func (s *scanner) bytes() error {
+	_, err := s.str()
+	return err
+}
+
+// str reads what bytes skips and returns it.
+func (s *scanner) str() ([]byte, error) {
 	n, err := s.uint()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n > uint64(len(s.buf)) {
-		return s.fail("%d bytes claimed, %d left in the message", n, len(s.buf))
+		return nil, s.fail("%d bytes claimed, %d left in the message", n, len(s.buf))
 	}
+	b := s.buf[:n]
 	s.buf = s.buf[n:]
-	return nil
+	return b, nil
 }
 
 // nextMessage makes the next message of the stream the current one.
@@ -336,12 +363,15 @@ func (s *scanner) defineType(id int64) error {
 					return err
 				}
 				t.fields = make([]int64, n)
+				names := make(map[string]bool, n)
 				for i := range t.fields {
-					before := s.remaining()
 					// fieldType: Name string, Id int.
+					var name []byte
 					err := s.fields(2, func(f int) error {
 						if f == 0 {
-							return s.bytes()
+							var err error
+							name, err = s.str()
+							return err
 						}
 						var err error
 						t.fields[i], err = s.int()
@@ -350,9 +380,15 @@ func (s *scanner) defineType(id int64) error {
 					if err != nil {
 						return err
 					}
-					if s.remaining() == before {
-						return s.fail("empty field definition")
+					// gob matches wire fields to local ones by name and
+					// shares one decoder among fields of one local type:
+					// two fields of one name would be read with the
+					// first one's wire type. gob's Encoder writes neither
+					// a repeated nor an empty name.
+					if len(name) == 0 || names[string(name)] {
+						return s.fail("struct field without a name, or with the name of another")
 					}
+					names[string(name)] = true
 				}
 				return nil
 			})

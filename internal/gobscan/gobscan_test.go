@@ -443,3 +443,46 @@ func TestCheckRefusesSkipBypasses(t *testing.T) {
 		}
 	}
 }
+
+// dupA is the type a second review's streams name "A": one struct field
+// (Next) and one empty struct (Marker) are enough for its attack.
+type dupA struct {
+	Name   string
+	Extra  map[string]any
+	Next   *dupA
+	Marker struct{}
+}
+
+func init() { gob.RegisterName("A", dupA{}) }
+
+// TestCheckRefusesRepeatedFieldNames: gob compiles one decoder per local
+// type within a struct and reuses it, so two wire fields of one name, of
+// two wire struct types, are both read with the first's. The second
+// review's streams: Next's second type is read as the first, whose map
+// count (2^20) is a string's bytes; and Marker's, whose map of empty
+// structs gob skips looping 2^63-1 times.
+func TestCheckRefusesRepeatedFieldNames(t *testing.T) {
+	const anyMapType = "ff81 04 02 0c 01 10 00 00" // 65 = map[string]interface{}
+	alloc := stream(t, defAnyMap, anyMapType,
+		"ff83 03 02 02 01 01 58 01 04 00 01 05 4578747261 01 ff82 00 00 00",       // 66 = {X int; Extra 65}
+		"ff85 03 02 01 01 01 53 01 0c 00 00 00",                                   // 67 = {S string}
+		"ff87 03 02 02 01 04 4e657874 01 ff84 00 01 04 4e657874 01 ff86 00 00 00", // 68 = {Next 66; Next 67}
+		"ff80 00 01 06 737472696e67 0c 03 00 01 6b 01 41 ff88 0a 02 01 05 01 fd100000 00 00")
+	loop := stream(t, defAnyMap,
+		"ff81 03 00 00",                 // 65 = struct{}
+		"ff83 04 02 ff82 01 ff82 00 00", // 66 = map[65]65
+		"ff85 03 02 02 01 01 58 01 04 00 01 01 5a 01 ff84 00 00 00",                       // 67 = {X int; Z 66}
+		"ff87 03 02 01 01 01 53 01 0c 00 00 00",                                           // 68 = {S string}
+		"ff89 03 02 02 01 06 4d61726b6572 01 ff86 00 01 06 4d61726b6572 01 ff88 00 00 00", // 69 = {Marker 67; Marker 68}
+		"ff80 00 01 06 737472696e67 0c 03 00 01 6b 01 41 ff8a 0f 02 01 0a 01 f87fffffffffffffff 00 00")
+	for name, data := range map[string][]byte{"alloc": alloc, "loop": loop} {
+		err := Check(data)
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Reason, "the name of another") {
+			t.Errorf("%s: Check: %v, want the refusal of a repeated field name", name, err)
+		}
+	}
+	if a := bytesAllocatedBy(func() { _ = decodeAs("", alloc) }); a <= allocationBound(len(alloc)) {
+		t.Errorf("gob allocated only %d bytes: the stream no longer shows the danger", a)
+	}
+}
