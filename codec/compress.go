@@ -121,10 +121,10 @@ func newDeflater(level int) *deflater {
 //
 // flaskDeflater is level 6, as Python's zlib.compress. It is chosen for
 // size, not byte-exactness (Go's deflate emits other bytes than C zlib at
-// every level): on session L of the benchmarks (package bench) level 6 gives 744 bytes
-// where level 1 gives 893, and Flask cookies near the 4 KB limit need the
-// bytes more than the ~30 µs a level-6 Reset costs over level 1 (it clears
-// about 640 KB of hash tables).
+// every level): on session L of the benchmarks (package bench) level 6
+// gives 744 bytes where level 1 gives 893, and Flask cookies near the 4 KB
+// limit need the bytes more than the ~30 µs a level-6 Reset costs over
+// level 1 (it clears about 640 KB of hash tables).
 //
 // fastDeflater is level 1 (BestSpeed), for the native format, which owes
 // Python nothing: its Reset is nearly free, about 9 µs instead of 40 µs on
@@ -167,9 +167,10 @@ func zlibError(err error) error {
 // memory and the time to inflate them. A corrupt stream, a missing or wrong
 // Adler-32 checksum, a preset dictionary (compress/zlib accepts one whose id
 // is the empty dictionary's; Python's zlib, and so Flask, refuses every
-// one), or a non-zlib container gives an error wrapping ErrPayload. Bytes after the end of the stream are ignored when
-// allowTrailing is set (Python's zlib.decompress ignores them, so the Flask
-// codec must) and are an ErrPayload error otherwise.
+// one), or a non-zlib container gives an error wrapping ErrPayload. Bytes
+// after the end of the stream are ignored when allowTrailing is set
+// (Python's zlib.decompress ignores them, so the Flask codec must) and are
+// an ErrPayload error otherwise.
 func zlibDecompress(dst, src []byte, limit int, allowTrailing bool) ([]byte, error) {
 	if len(src) >= 2 && src[1]&zlibPresetDict != 0 {
 		return dst, fmt.Errorf("%w: zlib: stream needs a preset dictionary", ErrPayload)

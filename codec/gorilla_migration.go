@@ -71,8 +71,8 @@ type GorillaMigration struct {
 	json   bool
 }
 
-// gorillaGob is securecookie's GobEncoder, except that it checks the
-// stream with package gobscan first and recovers gob's panics.
+// gorillaGob is securecookie's GobEncoder, except that it decodes with
+// gobscan.Decode: the stream is checked first, and gob's panics recovered.
 //
 // encoding/gob sizes a map by the count the data claims before it reads an
 // entry, so a 51-byte value claiming 2^24 entries allocates 1.3 GB and 2^30
@@ -92,16 +92,8 @@ type gorillaGob struct{ securecookie.GobEncoder }
 
 // Deserialize decodes src into dst with encoding/gob, as GobEncoder does,
 // once gobscan.Check accepts it.
-func (g gorillaGob) Deserialize(src []byte, dst any) (err error) {
-	if err := gobscan.Check(src); err != nil {
-		return err
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("gob panicked: %v", p)
-		}
-	}()
-	return g.GobEncoder.Deserialize(src, dst)
+func (gorillaGob) Deserialize(src []byte, dst any) error {
+	return gobscan.Decode(src, dst)
 }
 
 // gorillaJSON parses the JSON of gorilla cookies made with JSONEncoder.

@@ -5,7 +5,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/base64"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -103,20 +102,12 @@ func gorillaPlain(body []byte) (any, string, bool) {
 	return nil, "", false
 }
 
-// gobMap decodes a gob map once gobscan accepts it: this value has not
-// been verified, and gob sizes maps by the counts it claims (51 bytes
-// claiming 2^24 entries cost 1.3 GB). A gob panic (a map key of a slice
-// type) means it is not a session.
-func gobMap(body []byte) (m map[any]any, ok bool) {
-	if gobscan.Check(body) != nil {
-		return nil, false
-	}
-	defer func() {
-		if recover() != nil {
-			m, ok = nil, false
-		}
-	}()
-	err := gob.NewDecoder(bytes.NewReader(body)).Decode(&m)
+// gobMap decodes a gob map with gobscan.Decode: this value has not been
+// verified, and gob sizes maps by the counts it claims (51 bytes claiming
+// 2^24 entries cost 1.3 GB) and panics on a map key of a slice type.
+func gobMap(body []byte) (map[any]any, bool) {
+	var m map[any]any
+	err := gobscan.Decode(body, &m)
 	return m, err == nil
 }
 

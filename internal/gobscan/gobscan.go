@@ -67,6 +67,8 @@
 package gobscan
 
 import (
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"math"
 )
@@ -147,6 +149,23 @@ func Check(data []byte) error {
 		return err
 	}
 	return s.message(id)
+}
+
+// Decode decodes the first value of the gob stream data into dst, as
+// gob.NewDecoder(bytes.NewReader(data)).Decode(dst) does, once [Check]
+// accepts it. A panic in gob (a map key of a slice or map type: "hash of
+// unhashable type") is returned as an error. Errors are Check's *[Error],
+// gob's, or the panic's.
+func Decode(data []byte, dst any) (err error) {
+	if err := Check(data); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("gob panicked: %v", p)
+		}
+	}()
+	return gob.NewDecoder(bytes.NewReader(data)).Decode(dst)
 }
 
 func (s *scanner) offset() int { return s.size - len(s.rest) - len(s.buf) }

@@ -486,3 +486,28 @@ func TestCheckRefusesRepeatedFieldNames(t *testing.T) {
 		t.Errorf("gob allocated only %d bytes: the stream no longer shows the danger", a)
 	}
 }
+
+// TestDecode: Decode refuses what Check refuses, before gob runs; turns
+// gob's panic on a []string map key into an error; and decodes a session.
+func TestDecode(t *testing.T) {
+	var m map[any]any
+	err := Decode(stream(t, defAnyMap, "ff80 00 f8 0000000001000000"), &m)
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Errorf("a false count: %v, want Check's *Error", err)
+	}
+	// {[]string{"a"}: "b"}: []string is type 65, defined inside the key.
+	unhashable := stream(t, defAnyMap, "ff80 00 01 08 5b5d737472696e67 ff81 02 01 02 ff82 00 01 0c 00 00"+
+		" 05 ff82 04 00 01 01 61 06 737472696e67 0c 03 00 01 62")
+	if err := Check(unhashable); err != nil {
+		t.Fatalf("Check: %v (the case needs a stream Check accepts)", err)
+	}
+	if err := Decode(unhashable, &m); err == nil || !strings.Contains(err.Error(), "unhashable") {
+		t.Errorf("an unhashable key: %v, want gob's panic as an error", err)
+	}
+	data := encoderOutput(t)["session S"]
+	m = nil
+	if err := Decode(data, &m); err != nil || m["username"] != "alice" {
+		t.Errorf("session S: %v, %v", err, m)
+	}
+}
