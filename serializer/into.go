@@ -13,8 +13,12 @@ import (
 // result in the value dst points to, converting with these rules:
 //
 //   - structs from objects, matching keys to fields by json tag name or
-//     field name (then case-insensitively, as encoding/json); unknown keys
-//     are ignored;
+//     field name, then case-insensitively as encoding/json does; unknown
+//     keys are ignored. A key equal to the name wins over one that differs
+//     in case; of several that differ only in case, the one that sorts
+//     last wins (encoding/json keeps the last in the text, and Flask and
+//     this package write keys sorted). The result never depends on Go's
+//     random map order;
 //   - maps with string keys from objects, slices and arrays from arrays and
 //     tuples, []byte from " b" bytes;
 //   - integer kinds from integers that fit, float kinds from any number,
@@ -240,12 +244,24 @@ func assign(dst reflect.Value, v any) error {
 			return mismatch(v, t)
 		}
 		out := reflect.MakeMapWithSize(t, len(m))
+		// Go's map order is random: of several entries that do not fit,
+		// the error names the first key in sorted order, so that the same
+		// input always gives the same error.
+		var firstErr error
+		var firstKey string
 		for k, item := range m {
+			if firstErr != nil && k > firstKey {
+				continue
+			}
 			ev := reflect.New(t.Elem()).Elem()
 			if err := assign(ev, item); err != nil {
-				return prependPath(err, keySeg(k))
+				firstErr, firstKey = err, k
+				continue
 			}
 			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
+		}
+		if firstErr != nil {
+			return prependPath(firstErr, keySeg(firstKey))
 		}
 		dst.Set(out)
 		return nil
@@ -255,17 +271,18 @@ func assign(dst reflect.Value, v any) error {
 			return mismatch(v, t)
 		}
 		fl := structFields(t)
-		for k, item := range m {
-			f := fl.lookup(k)
-			if f == nil {
+		// Fields are set in their order in the struct, so that of several
+		// values that do not fit, the error always names the same one.
+		for i, k := range matchFields(fl, m) {
+			if !k.found {
 				continue
 			}
-			fv, err := fieldForSet(dst, f.index)
+			fv, err := fieldForSet(dst, fl.list[i].index)
 			if err != nil {
 				return err
 			}
-			if err := assign(fv, item); err != nil {
-				return prependPath(err, keySeg(k))
+			if err := assign(fv, m[k.key]); err != nil {
+				return prependPath(err, keySeg(k.key))
 			}
 		}
 		return nil
@@ -283,16 +300,49 @@ func listItems(v any) ([]any, bool) {
 	return nil, false
 }
 
-func (fl *fieldList) lookup(k string) *field {
-	if i, ok := fl.byName[k]; ok {
-		return &fl.list[i]
-	}
-	for i := range fl.list {
-		if strings.EqualFold(fl.list[i].name, k) {
-			return &fl.list[i]
+// fieldKey is the key of an object that a struct field gets its value
+// from.
+type fieldKey struct {
+	key   string
+	found bool
+}
+
+// matchFields returns, for each field of fl (by position), the key of m
+// whose value the field gets. A key equal to a field's name goes to that
+// field. Any other key goes to the first field whose name it equals but
+// for case, as in encoding/json, unless that field has a key of its own
+// name; of several such keys, the one that sorts last wins, which is the
+// one encoding/json would store last when reading the keys in sorted
+// order, as Flask and this package write them. So the choice never
+// depends on Go's random map order.
+func matchFields(fl *fieldList, m map[string]any) []fieldKey {
+	keys := make([]fieldKey, len(fl.list))
+	exact := 0
+	for k := range m {
+		if i, ok := fl.byName[k]; ok {
+			keys[i] = fieldKey{k, true}
+			exact++
 		}
 	}
-	return nil
+	if exact == len(m) {
+		return keys
+	}
+	for k := range m {
+		if _, ok := fl.byName[k]; ok {
+			continue
+		}
+		for i := range fl.list {
+			name := fl.list[i].name
+			if !strings.EqualFold(name, k) {
+				continue
+			}
+			if cur := keys[i]; !cur.found || (cur.key != name && k > cur.key) {
+				keys[i] = fieldKey{k, true}
+			}
+			break
+		}
+	}
+	return keys
 }
 
 var errUnexportedEmbed = fmt.Errorf("%w: cannot set a field of a nil embedded pointer to an unexported struct", ErrTypeMismatch)

@@ -156,3 +156,54 @@ func TestAssign(t *testing.T) {
 		t.Errorf("non-pointer dst: err = %v", err)
 	}
 }
+
+// TestUnmarshalIntoDeterministic checks that the value and the error do
+// not depend on Go's random map order: a key equal to a field's name wins
+// over keys that differ in case, the last of those in sorted order wins
+// without one, and of several values that do not fit, the error names the
+// first field in the struct or the first key of a map in sorted order.
+// Each case runs 64 times; before the order was fixed, the first case
+// gave "a", "b" or "c" at random.
+func TestUnmarshalIntoDeterministic(t *testing.T) {
+	type person struct {
+		Name   string
+		UserID int `json:"user_id"`
+		Age    int
+		Zip    int
+	}
+	cases := []struct {
+		text string
+		want person
+		path string // of the mismatch error, "" for none
+	}{
+		{`{"NAME":"c","Name":"a","name":"b"}`, person{Name: "a"}, ""},
+		{`{"NAME":"c","nAme":"d","name":"b"}`, person{Name: "b"}, ""},
+		{`{"USER_ID":1,"User_Id":2,"user_id":3}`, person{UserID: 3}, ""},
+		{`{"USER_ID":1,"User_Id":2}`, person{UserID: 2}, ""},
+		{`{"age":"x","zip":"y","name":"n"}`, person{}, "$.age"},
+		{`{"Zip":"y","Age":"x"}`, person{}, "$.Age"},
+	}
+	for _, c := range cases {
+		for range 64 {
+			var got person
+			err := serializer.UnmarshalInto([]byte(c.text), &got)
+			var me *serializer.TypeMismatchError
+			switch {
+			case c.path == "" && err != nil:
+				t.Fatalf("%s: %v", c.text, err)
+			case c.path == "" && got != c.want:
+				t.Fatalf("%s: got %+v, want %+v", c.text, got, c.want)
+			case c.path != "" && (!errors.As(err, &me) || me.Path != c.path):
+				t.Fatalf("%s: err = %v, want a mismatch at %s", c.text, err, c.path)
+			}
+		}
+	}
+	for range 64 {
+		var m map[string]int
+		err := serializer.UnmarshalInto([]byte(`{"d":"4","c":3,"b":"2","a":1}`), &m)
+		var me *serializer.TypeMismatchError
+		if !errors.As(err, &me) || me.Path != "$.b" {
+			t.Fatalf("map: err = %v, want a mismatch at $.b", err)
+		}
+	}
+}
