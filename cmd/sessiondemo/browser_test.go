@@ -172,10 +172,12 @@ func setLimitCookies(w http.ResponseWriter, r *http.Request) {
 }
 
 // browserScenario drives b through the demo at base: login survives a
-// reload, the cookie is HttpOnly, Secure (unless the demo is insecure)
-// and SameSite=Lax, a cart over 4 KB survives a reload as chunks, the page
-// renders, the browser's cookie jar follows rules, logout removes every
-// chunk, and a session of MaxChunksLimit chunks makes the round trip.
+// reload (the forms carry the CSRF token the demo requires), the cookie is
+// HttpOnly, Secure (unless the demo is insecure) and SameSite=Lax, the
+// style sheet applies under the content security policy, a cart over 4 KB
+// survives a reload as chunks, the page renders, the browser's cookie jar
+// follows rules, logout removes every chunk and the next page has a new
+// token, and a session of MaxChunksLimit chunks makes the round trip.
 func browserScenario(t *testing.T, b browser, base string, rules cookieRules, insecure bool) {
 	do := func(step string, err error) {
 		t.Helper()
@@ -249,6 +251,16 @@ func browserScenario(t *testing.T, b browser, base string, rules cookieRules, in
 	}
 	if flashes := eval(`String(document.querySelectorAll(".flash").length)`); flashes != "0" {
 		t.Errorf("%s flashes shown again after reload", flashes)
+	}
+
+	// Every form carries the CSRF token, and the inline style sheet
+	// applies under the content security policy (by its hash): a blocked
+	// style leaves the body's max-width at "none".
+	if got := eval(`String(document.querySelectorAll("form").length) + " forms, " + document.querySelectorAll("form > input[type=hidden][name=csrf_token]").length + " tokens"`); got != "4 forms, 4 tokens" {
+		t.Errorf("signed-in page: %s", got)
+	}
+	if got := eval(`getComputedStyle(document.body).maxWidth`); got == "none" || got == "" {
+		t.Errorf("the page's style sheet did not apply (body max-width %q): blocked by the content security policy?", got)
 	}
 
 	// The cookie is HttpOnly: scripts do not see it.
@@ -356,15 +368,21 @@ func browserScenario(t *testing.T, b browser, base string, rules cookieRules, in
 	do("home", b.navigate(base))
 	waitText("#logout", "")
 
-	// Log out: every chunk is gone.
+	// Log out: every chunk is gone. The page logout leads to starts a new
+	// session, of one small cookie, holding a new token for its login form.
+	tokenExpr := `document.querySelector("input[name=csrf_token]").value`
+	signedInToken := eval(tokenExpr)
 	do("log out", b.click("#logout"))
 	waitText("#bye", "")
-	if cs := sessionCookies(); len(cs) != 0 {
+	if cs := sessionCookies(); len(cs) != 1 || cs[0].Name != "session" || len(cs[0].Value) > 400 {
 		var left []string
 		for _, c := range cs {
-			left = append(left, c.Name)
+			left = append(left, fmt.Sprintf("%s (%d bytes)", c.Name, len(c.Name)+len(c.Value)))
 		}
-		t.Errorf("cookies left after logout: %v", left)
+		t.Errorf("cookies after logout: %v, want one small session", left)
+	}
+	if got := eval(tokenExpr); got == signedInToken || len(got) != 43 {
+		t.Errorf("token after logout %q, before %q", got, signedInToken)
 	}
 	do("reload", b.reload())
 	waitText("#who", "")
@@ -377,8 +395,10 @@ func browserScenario(t *testing.T, b browser, base string, rules cookieRules, in
 
 	// The largest session the middleware writes, MaxChunksLimit chunks,
 	// makes the round trip through the browser. It comes last, when the
-	// site has no other cookies: WebKitGTK over HTTP/2 stalls a request
-	// whose cookies pass 64 KiB (TestWebKitHeaderLimits).
+	// site has no other cookie than the small session of the signed-out
+	// page (about 190 bytes; the largest session's are about 61,600):
+	// WebKitGTK over HTTP/2 stalls a request whose cookies pass 64 KiB
+	// (TestWebKitHeaderLimits).
 	maxSessionScenario(t, b, base, waitText)
 }
 

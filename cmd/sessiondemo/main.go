@@ -13,12 +13,28 @@
 // a command line is visible to other users). Without one the demo
 // generates a key and warns: sessions then end when it stops.
 //
+// Its forms show CSRF protection: a page with a form stores a token (32
+// random bytes from crypto/rand, base64url) in the session, creating the
+// session for a visitor who has none, so the login form is covered too.
+// Every form sends the token in a hidden field, and a POST whose field
+// does not equal the session's token (compared in constant time) is
+// refused with 403 before any handler runs, the session untouched. Login
+// renews the session and gives it a new token (Renew keeps the values);
+// logout destroys both, and the next page gets a new token. The cookie's
+// SameSite=Lax stays as a second layer. Every response also carries
+// X-Frame-Options: DENY and a Content-Security-Policy (no framing, no
+// inline script, forms post only to the demo, the one inline style sheet
+// allowed by its hash; see contentSecurityPolicy), X-Content-Type-Options:
+// nosniff and Referrer-Policy: same-origin.
+//
 // The demo shows sessions, not authentication; do not copy its login. It
-// takes any name without a password, and its forms carry no CSRF token
-// (SameSite=Lax keeps other sites' forms from using the session, but not
-// a sibling subdomain's, and a login form needs no session to forge). Its
-// logout deletes the cookie but cannot revoke a copy taken earlier, which
-// stays valid until its idle or absolute timeout: a stateless session is
+// takes any name without a password. The token lives in the session
+// cookie, so a sibling subdomain that can set cookies for the site can
+// plant a session of its own, token included, and sign a visitor in as
+// someone else (cookie tossing; SameSite does not stop a same-site
+// subdomain): on HTTPS a "__Host-" cookie name prevents that. Its logout
+// deletes the cookie but cannot revoke a copy taken earlier, which stays
+// valid until its idle or absolute timeout: a stateless session is
 // revoked with a "valid after" time per user (the README's "Log out
 // everywhere").
 //

@@ -127,20 +127,12 @@ func plainDemo(t *testing.T) (string, *http.Client) {
 // flash while the session stays intact.
 func TestCartFull(t *testing.T) {
 	base, hc := plainDemo(t)
-	post := func(path string, form url.Values) string {
-		t.Helper()
-		resp, err := hc.PostForm(base+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
-	post("/login", url.Values{"user": {"carol"}})
+	c := &demoClient{t: t, base: base, hc: hc}
+	c.get("/")
+	c.post("/login", url.Values{"user": {"carol"}})
 	var page string
 	for range 5 {
-		page = post("/cart/add", url.Values{"n": {"100"}})
+		page = c.post("/cart/add", url.Values{"n": {"100"}})
 		if strings.Contains(page, "cannot hold") {
 			break
 		}
@@ -152,42 +144,51 @@ func TestCartFull(t *testing.T) {
 	if n := len(hc.Jar.Cookies(u)); n < 2 || n > 4 {
 		t.Errorf("%d cookies in the jar", n)
 	}
-	resp, err := hc.Get(base + "/envelope")
-	if err != nil {
-		t.Fatal(err)
+	if _, page := c.get("/envelope"); !strings.Contains(page, `id="chunks"`) || !strings.Contains(page, "carol") {
+		t.Errorf("envelope page: %.300s", page)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), `id="chunks"`) || !strings.Contains(string(b), "carol") {
-		t.Errorf("envelope page: %.300s", b)
+	// Logout deletes every chunk; the page it leads to starts a new
+	// session, of one cookie, that holds only the login form's token.
+	c.post("/logout", nil)
+	if cs := hc.Jar.Cookies(u); len(cs) != 1 || cs[0].Name != "session" {
+		t.Errorf("cookies after logout: %v", cs)
 	}
-	post("/logout", nil)
-	if n := len(hc.Jar.Cookies(u)); n != 0 {
-		t.Errorf("%d cookies left after logout", n)
+	if _, page := c.get("/envelope"); !strings.Contains(page, "csrf_token") || strings.Contains(page, "carol") || strings.Contains(page, "Widget") {
+		t.Errorf("envelope page after logout: %.600s", page)
 	}
 }
 
 // TestServerLimits: the demo's server has read, write and idle timeouts and
 // a header limit (a security review kept a dripped body and an idle
 // connection open for as long as it liked), and a form body is read no
-// further than maxFormBody: a login whose form holds 1 MB before the user
-// name counts as one without a name.
+// further than maxFormBody: a login whose form holds 1 MB after the token
+// and before the user name counts as an empty form, so it is refused for
+// want of a token, and the visitor stays signed out.
 func TestServerLimits(t *testing.T) {
 	s := newServer(http.NotFoundHandler())
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 || s.MaxHeaderBytes < 32<<10 {
 		t.Errorf("limits: header %v, read %v, write %v, idle %v, header bytes %d", s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, s.MaxHeaderBytes)
 	}
 	base, hc := plainDemo(t)
-	for _, tc := range []struct{ pad, want string }{{strings.Repeat("x", 1<<20), "Please enter a user name"}, {"", "Signed in as <b>dana</b>"}} {
-		// "pad" comes before "user" in the encoded form.
-		resp, err := hc.PostForm(base+"/login", url.Values{"pad": {tc.pad}, "user": {"dana"}})
-		if err != nil {
-			t.Fatal(err)
+	c := &demoClient{t: t, base: base, hc: hc}
+	c.get("/")
+	for _, tc := range []struct {
+		pad    string
+		status int
+		want   string
+	}{
+		{strings.Repeat("x", 1<<20), http.StatusForbidden, "CSRF token"},
+		{"", http.StatusOK, "Signed in as <b>dana</b>"},
+	} {
+		// The encoded form is sorted: "csrf_token", "pad", "user".
+		status, page := c.send("/login", url.Values{csrfField: {c.token}, "pad": {tc.pad}, "user": {"dana"}})
+		if status != tc.status || !strings.Contains(page, tc.want) {
+			t.Errorf("login with %d bytes before the name: %d %.300s", len(tc.pad), status, page)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if !strings.Contains(string(b), tc.want) {
-			t.Errorf("login with %d bytes before the name: %.300s", len(tc.pad), b)
+		if tc.pad != "" {
+			if _, page := c.get("/"); !strings.Contains(page, "Not signed in.") {
+				t.Errorf("signed in by a form over maxFormBody: %.300s", page)
+			}
 		}
 	}
 }
