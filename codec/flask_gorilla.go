@@ -60,23 +60,37 @@ const maxConvertDepth = 256
 // stringKeyed returns v with every map[interface{}]interface{} (gorilla's
 // session type) replaced by a map[string]any, recursing into []any and
 // map[string]any. Other values are returned as they are.
+//
+// Its errors do not depend on Go's random map order: a map with keys that
+// are not strings is reported by its least such key (leastNonStringKey),
+// and of several entries whose values fail, the error is the one of the
+// least key.
 func stringKeyed(v any, depth int) (any, error) {
 	if depth > maxConvertDepth {
 		return nil, fmt.Errorf("codec: flask: value nests deeper than %d levels", maxConvertDepth)
 	}
 	switch x := v.(type) {
 	case map[any]any:
+		if k, found := leastNonStringKey(x); found {
+			return nil, fmt.Errorf("codec: flask: session key %v of type %v is not a string", k, reflect.TypeOf(k))
+		}
 		out := make(map[string]any, len(x))
+		var firstErr error
+		var firstKey string
 		for k, e := range x {
-			ks, ok := k.(string)
-			if !ok {
-				return nil, fmt.Errorf("codec: flask: session key %v of type %v is not a string", k, reflect.TypeOf(k))
+			ks := k.(string) // all are, as leastNonStringKey found none
+			if firstErr != nil && ks > firstKey {
+				continue
 			}
 			c, err := stringKeyed(e, depth+1)
 			if err != nil {
-				return nil, err
+				firstErr, firstKey = err, ks
+				continue
 			}
 			out[ks] = c
+		}
+		if firstErr != nil {
+			return nil, firstErr
 		}
 		return out, nil
 	case map[string]any:
@@ -84,12 +98,21 @@ func stringKeyed(v any, depth int) (any, error) {
 			return x, nil
 		}
 		out := make(map[string]any, len(x))
+		var firstErr error
+		var firstKey string
 		for k, e := range x {
+			if firstErr != nil && k > firstKey {
+				continue
+			}
 			c, err := stringKeyed(e, depth+1)
 			if err != nil {
-				return nil, err
+				firstErr, firstKey = err, k
+				continue
 			}
 			out[k] = c
+		}
+		if firstErr != nil {
+			return nil, firstErr
 		}
 		return out, nil
 	case []any:
@@ -107,6 +130,26 @@ func stringKeyed(v any, depth int) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// leastNonStringKey returns the key of m that is not a string and is
+// least by its type's name, then by its printed form, and whether there
+// is one. Errors name that key, so that the same map always gives the
+// same error whatever Go's random map order (keys that tie print alike).
+func leastNonStringKey(m map[any]any) (any, bool) {
+	var least any
+	var leastText string
+	found := false
+	for k := range m {
+		if _, ok := k.(string); ok {
+			continue
+		}
+		text := fmt.Sprintf("%T\x00%v", k, k)
+		if !found || text < leastText {
+			least, leastText, found = k, text, true
+		}
+	}
+	return least, found
 }
 
 // hasAnyKeyedMap reports whether a map[any]any occurs anywhere inside v, so

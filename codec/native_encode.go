@@ -147,15 +147,17 @@ func (n *Native) appendPayload(buf *nativeBuf, env []byte, value any) ([]byte, e
 	return out, nil
 }
 
-// nativeStringKeyed converts a gorilla/sessions value map to a string-keyed map.
+// nativeStringKeyed converts a gorilla/sessions value map to a string-keyed
+// map. A map with keys that are not strings is refused, naming the least
+// of them (leastNonStringKey), so the error does not change from run to
+// run.
 func nativeStringKeyed(m map[any]any) (map[string]any, error) {
+	if k, found := leastNonStringKey(m); found {
+		return nil, fmt.Errorf("%w: session key %v of type %T is not a string", ErrPayload, k, k)
+	}
 	out := make(map[string]any, len(m))
 	for k, v := range m {
-		ks, ok := k.(string)
-		if !ok {
-			return nil, fmt.Errorf("%w: session key %v of type %T is not a string", ErrPayload, k, k)
-		}
-		out[ks] = v
+		out[k.(string)] = v // all are, as leastNonStringKey found none
 	}
 	return out, nil
 }
