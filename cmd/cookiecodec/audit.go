@@ -40,6 +40,9 @@ type auditBatch struct {
 	readings   []string
 	params     []codec.Params
 	changes    [][]string
+	// skippedBefore counts the wordlist lines longer than maxWordlistLine
+	// before words[0]; a batch never spans a skipped line.
+	skippedBefore int
 }
 
 // auditMatch is a found secret: where it is, never what it is beyond its
@@ -53,6 +56,9 @@ type auditMatch struct {
 	params  codec.Params
 	changes []string
 	reading string // "" for the line as it is, or wordlistAlternate's reading
+	// skippedBefore counts the wordlist lines skipped for their length
+	// before the match (0 for the built-in list).
+	skippedBefore int
 }
 
 // auditReport is the --json object of audit.
@@ -209,16 +215,18 @@ func (c *cli) audit() (int, error) {
 	found, readErr := auditSearch(in.Value, workers, produce, &checked)
 	elapsed := stopProgress()
 	rep.Checked = checked.Load()
-	if readErr != nil {
-		if found == nil {
-			return fail("file", fmt.Sprintf("--wordlist: %v", readErr))
-		}
-		// A secret already found stays found: the list could not be
-		// read to its end, but the app is weak all the same.
-		rep.Hints = append(rep.Hints, fmt.Sprintf("--wordlist could not be read to its end (%v); the secret below was found before that", readErr))
-	}
-	if skipped > 0 {
+	// Once a secret is found, how much of the wordlist after it was read
+	// depends on timing, so the report speaks only of the lines before
+	// it: a read error further on is not reported (the secret found
+	// stays found, and the app is weak all the same), and lines skipped
+	// for their length count up to the match.
+	switch {
+	case found == nil && readErr != nil:
+		return fail("file", fmt.Sprintf("--wordlist: %v", readErr))
+	case found == nil && skipped > 0:
 		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes were skipped", skipped, maxWordlistLine))
+	case found != nil && found.skippedBefore > 0:
+		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes, before the matching line, were skipped", found.skippedBefore, maxWordlistLine))
 	}
 	if found != nil {
 		list := "built-in"
@@ -274,9 +282,12 @@ func (c *cli) audit() (int, error) {
 // auditSearch checks the candidates produce sends on workers goroutines,
 // each with its own [codec.Checker] per parameter set, and returns the
 // match with the lowest (list, entry), or nil. The first match cancels the
-// rest: batches already taken are finished (so a lower entry in them still
-// wins), batches not yet taken are dropped; they hold higher entries,
-// since produce sends in order. checked counts the candidates tried.
+// rest: produce stops sending, and a worker skips a batch that starts
+// after the best match so far. A batch that starts before it is checked
+// even when a worker only gets to it after the match, since it may hold a
+// lower entry: produce sends in order, but workers take batches off the
+// channel and look at them at their own pace. So the match returned is
+// always the lowest. checked counts the candidates tried.
 func auditSearch(value string, workers int, produce func(context.Context, chan<- auditBatch) error, checked *atomic.Int64) (*auditMatch, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -295,8 +306,11 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 			defer wg.Done()
 			checkers := map[codec.Params]*codec.Checker{}
 			for b := range batches {
-				if ctx.Err() != nil {
-					continue // drain: a match was found
+				mu.Lock()
+				later := found != nil && (b.list > found.list || (b.list == found.list && b.first > found.entry))
+				mu.Unlock()
+				if later {
+					continue // drain: it cannot hold a lower entry
 				}
 				for pi, bp := range b.params {
 					chk := checkers[bp]
@@ -323,7 +337,7 @@ func auditSearch(value string, workers int, produce func(context.Context, chan<-
 							}
 							reading = b.readings[i]
 						}
-						m := &auditMatch{list: b.list, entry: b.first + i, secret: bytes.Clone(w), params: bp, changes: b.changes[pi], reading: reading}
+						m := &auditMatch{list: b.list, entry: b.first + i, secret: bytes.Clone(w), params: bp, changes: b.changes[pi], reading: reading, skippedBefore: b.skippedBefore}
 						m.first, m.last = firstLast(w)
 						mu.Lock()
 						if found == nil || m.list < found.list || (m.list == found.list && m.entry < found.entry) {
@@ -364,7 +378,7 @@ const (
 // skipped but keeps its entry number.
 func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<- auditBatch) (skipped int, err error) {
 	br := bufio.NewReaderSize(r, maxWordlistLine)
-	entry, first, size := 0, 0, 0
+	entry, first, size, skippedBefore := 0, 0, 0, 0
 	var words, alternates [][]byte
 	var readings []string
 	flush := func() bool {
@@ -372,7 +386,7 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 			return true
 		}
 		select {
-		case out <- auditBatch{list: 1, first: first, words: words, alternates: alternates, readings: readings, params: []codec.Params{p}, changes: [][]string{nil}}:
+		case out <- auditBatch{list: 1, first: first, words: words, alternates: alternates, readings: readings, params: []codec.Params{p}, changes: [][]string{nil}, skippedBefore: skippedBefore}:
 		case <-ctx.Done():
 			return false
 		}
@@ -402,7 +416,7 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 				}
 			}
 			if len(words) == 0 {
-				first = entry
+				first, skippedBefore = entry, skipped
 			}
 			words = append(words, append([]byte(nil), w...))
 			alt, reading := wordlistAlternate(w)
