@@ -25,7 +25,10 @@
 // (shortest float32 digits), pointers, []string, map[string]string, any
 // slice, array or string-keyed map, named types of these kinds, and structs
 // (as objects keyed by json-style field names, with omitempty and omitzero).
-// A nil slice is written [] and a nil map {}. Other types give
+// encoding/json's ",string" option is not supported, and ignored: such a
+// field is written as its plain value (a number stays a number, as Flask
+// would store it) and read back from one. A nil slice is written [] and a
+// nil map {}. Other types give
 // [ErrUnsupportedType] with the path to the value, such as $.cart[3].price.
 // The fast path for the value model uses no reflection.
 //

@@ -207,3 +207,22 @@ func TestUnmarshalIntoDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestStringOptionIgnored pins the documented handling of encoding/json's
+// ",string" option: ignored, so a number is written and read as a number.
+func TestStringOptionIgnored(t *testing.T) {
+	type withOption struct {
+		ID int64 `json:"id,string"`
+	}
+	text, err := serializer.Marshal(withOption{ID: 5})
+	if err != nil || string(text) != `{"id":5}` {
+		t.Fatalf("Marshal = %s, %v; want {\"id\":5}", text, err)
+	}
+	var back withOption
+	if err := serializer.UnmarshalInto(text, &back); err != nil || back.ID != 5 {
+		t.Fatalf("UnmarshalInto = %+v, %v", back, err)
+	}
+	if err := serializer.UnmarshalInto([]byte(`{"id":"5"}`), &back); !errors.Is(err, serializer.ErrTypeMismatch) {
+		t.Fatalf("a quoted number: err = %v, want a type mismatch", err)
+	}
+}
