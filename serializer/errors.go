@@ -108,18 +108,29 @@ func (e *TagError) Error() string {
 func (e *TagError) Unwrap() []error { return []error{ErrBadTag, e.Err} }
 
 // TypeMismatchError reports a decoded value that [UnmarshalInto] cannot store
-// in the destination. It wraps [ErrTypeMismatch].
+// in the destination. It wraps [ErrTypeMismatch], and Err when set.
 type TypeMismatchError struct {
 	Value string       // the decoded value's kind, such as "string" or "tuple"
 	Type  reflect.Type // the destination type
 	Path  string       // where in the decoded value, such as "$.roles[0]"
+	Err   error        // nil, or the error of the destination's UnmarshalJSON or UnmarshalText
 }
 
 func (e *TypeMismatchError) Error() string {
-	return fmt.Sprintf("%v: cannot store %s in %v at %s", ErrTypeMismatch, e.Value, e.Type, e.Path)
+	msg := fmt.Sprintf("%v: cannot store %s in %v at %s", ErrTypeMismatch, e.Value, e.Type, e.Path)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
 }
 
-func (e *TypeMismatchError) Unwrap() error { return ErrTypeMismatch }
+// Unwrap returns [ErrTypeMismatch], and Err when it is set.
+func (e *TypeMismatchError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrTypeMismatch, e.Err}
+	}
+	return []error{ErrTypeMismatch}
+}
 
 // pathSeg is one step of a path, built only while an error unwinds.
 func keySeg(key string) string {

@@ -1,7 +1,9 @@
 package serializer_test
 
 import (
+	"encoding/json"
 	"errors"
+	"net/netip"
 	"testing"
 
 	"github.com/cookiecodec/cookiecodec/internal/flaskvectors"
@@ -62,12 +64,21 @@ type intoEmbedded struct {
 	Count uint16
 }
 
+// intoMethods has fields read through their own methods: UnmarshalText
+// (netip.Addr), UnmarshalJSON (json.RawMessage), and a json.Number.
+type intoMethods struct {
+	Addr netip.Addr      `json:"addr"`
+	Raw  json.RawMessage `json:"raw"`
+	N    json.Number     `json:"n"`
+}
+
 // intoTargets make the destinations FuzzUnmarshalInto decodes into: every
 // conversion rule of UnmarshalInto is reached from at least one of them.
 var intoTargets = []func() any{
 	func() any { return new(session) },
 	func() any { return new(intoNode) },
 	func() any { return new(intoEmbedded) },
+	func() any { return new(intoMethods) },
 	func() any { return new(map[string]int) },
 	func() any { return new(map[string][]*address) },
 	func() any { return new([]string) },
@@ -90,6 +101,7 @@ func FuzzUnmarshalInto(f *testing.F) {
 	f.Add([]byte(`{"NAME":"c","Name":"a","name":"b","city":"x","count":7}`))
 	f.Add([]byte(`{"name":"a","kids":[{"name":"b","next":{"name":"c"}}]}`))
 	f.Add([]byte(`{"a":[{"city":"x"},null],"b":[]}`))
+	f.Add([]byte(`{"addr":"192.0.2.1","raw":{"b":[1,{" t":[2]}],"a":null},"n":1e+16}`))
 	f.Add([]byte(`{"user_id":1,"roles":["x"],"prefs":{"a":"b"},"pair":{" t":[1,2]},"avatar":{" b":"AQI="},"big":18446744073709551616}`))
 	s := &serializer.Serializer{MaxDepth: 64, MaxInput: 1 << 16}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -26,8 +26,16 @@ import (
 //   - Tuple, Markup, UUID, time.Time and *big.Int from their own values
 //     (Markup also from a string, *big.Int also from an int);
 //   - interfaces that the decoded value implements, such as any;
+//   - a type with an UnmarshalJSON method from the text [Marshal] writes
+//     for the value, one with an UnmarshalText method from a string, and a
+//     json.Number from a number (see the package doc for how they are
+//     written);
 //   - null sets pointers, maps, slices and interfaces to nil and leaves
 //     other values unchanged, as encoding/json does.
+//
+// Maps, slices and interfaces are replaced, not merged into, and arrays
+// must have the length of the list (encoding/json merges maps and pads or
+// truncates arrays).
 //
 // A value that does not fit gives a *[TypeMismatchError] wrapping
 // [ErrTypeMismatch] with the path to it. dst must be a non-nil pointer.
@@ -130,6 +138,9 @@ func assign(dst reflect.Value, v any) error {
 			return nil
 		}
 		return mismatch(v, t)
+	}
+	if handled, err := assignUnmarshaler(dst, v); handled {
+		return err
 	}
 	switch dst.Kind() {
 	case reflect.Interface:

@@ -1,8 +1,11 @@
 package serializer_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -224,5 +227,63 @@ func TestStringOptionIgnored(t *testing.T) {
 	}
 	if err := serializer.UnmarshalInto([]byte(`{"id":"5"}`), &back); !errors.Is(err, serializer.ErrTypeMismatch) {
 		t.Fatalf("a quoted number: err = %v, want a type mismatch", err)
+	}
+}
+
+// money has a MarshalJSON/UnmarshalJSON pair and no exported fields, like
+// decimal types: without the methods it would be written as {}.
+type money struct{ cents int64 }
+
+func (m money) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`"%d.%02d"`, m.cents/100, m.cents%100)), nil
+}
+
+func (m *money) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	var whole, frac int64
+	if _, err := fmt.Sscanf(s, "%d.%02d", &whole, &frac); err != nil {
+		return err
+	}
+	m.cents = whole*100 + frac
+	return nil
+}
+
+// TestMarshalerMethods: types with their own JSON or text methods, which
+// the serializer used to write field by field (netip.Addr and money as {}),
+// are written through MarshalJSON or MarshalText and read back through
+// UnmarshalJSON or UnmarshalText, also inside maps and slices and behind
+// pointers; an UnmarshalJSON error is a type mismatch that wraps it.
+func TestMarshalerMethods(t *testing.T) {
+	type order struct {
+		Price  money           `json:"price"`
+		Client netip.Addr      `json:"client"`
+		Extra  json.RawMessage `json:"extra"`
+		Count  json.Number     `json:"count"`
+		Tips   []money         `json:"tips"`
+		Prev   *money          `json:"prev"`
+	}
+	in := order{Price: money{1250}, Client: netip.MustParseAddr("192.0.2.7"), Extra: json.RawMessage(`{"b":[1,2],"a":"x"}`),
+		Count: "3", Tips: []money{{5}, {100}}, Prev: &money{99}}
+	text, err := serializer.Marshal(in)
+	want := `{"client":"192.0.2.7","count":3,"extra":{"a":"x","b":[1,2]},"prev":"0.99","price":"12.50","tips":["0.05","1.00"]}`
+	if err != nil || string(text) != want {
+		t.Fatalf("Marshal = %s, %v\nwant %s", text, err, want)
+	}
+	var out order
+	if err := serializer.UnmarshalInto(text, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Price != in.Price || out.Client != in.Client || string(out.Extra) != `{"a":"x","b":[1,2]}` || out.Count != "3" ||
+		len(out.Tips) != 2 || out.Tips[1] != (money{100}) || out.Prev == nil || *out.Prev != *in.Prev {
+		t.Errorf("UnmarshalInto gave %+v", out)
+	}
+	var bad order
+	err = serializer.UnmarshalInto([]byte(`{"price":"twelve"}`), &bad)
+	var me *serializer.TypeMismatchError
+	if !errors.As(err, &me) || me.Path != "$.price" || me.Err == nil {
+		t.Errorf("a price UnmarshalJSON refuses: err = %v", err)
 	}
 }

@@ -2,8 +2,10 @@ package serializer
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 )
@@ -13,6 +15,11 @@ import (
 // as objects with json-style field names, tagged like any map). A nil slice
 // is written as [] and a nil map as {}, since Python has no typed None.
 func (e *encoder) encodeReflect(b []byte, rv reflect.Value) ([]byte, error) {
+	if rv.IsValid() {
+		if out, handled, err := e.encodeMarshaler(b, rv); handled {
+			return out, err
+		}
+	}
 	switch rv.Kind() {
 	case reflect.Invalid:
 		b = append(b, "null"...)
@@ -65,7 +72,7 @@ func (e *encoder) encodeReflect(b []byte, rv reflect.Value) ([]byte, error) {
 			if !ok {
 				continue // nil embedded pointer
 			}
-			if f.omitEmpty && isEmpty(fv) || f.omitZero && fv.IsZero() {
+			if f.omitEmpty && isEmpty(fv) || f.omitZero && isZero(fv) {
 				continue
 			}
 			e.pairs = append(e.pairs, kv{f.name, fv.Interface()})
@@ -114,6 +121,36 @@ func isEmpty(v reflect.Value) bool {
 	return false
 }
 
+// isZeroer is a type that says itself when it is zero, such as time.Time.
+type isZeroer interface{ IsZero() bool }
+
+var isZeroerType = reflect.TypeFor[isZeroer]()
+
+// isZero is omitzero's test, as in encoding/json: v's IsZero method when
+// its type has one, or a pointer to it does (a nil pointer or interface is
+// zero without a call), else reflect's zero value test. So a time.Time at
+// the zero instant in another location is zero, as its IsZero says.
+func isZero(v reflect.Value) bool {
+	t := v.Type()
+	switch {
+	case (t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface) && t.Implements(isZeroerType):
+		if v.IsNil() || (t.Kind() == reflect.Interface && v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil()) {
+			return true
+		}
+		return v.Interface().(isZeroer).IsZero()
+	case t.Implements(isZeroerType):
+		return v.Interface().(isZeroer).IsZero()
+	case reflect.PointerTo(t).Implements(isZeroerType):
+		if !v.CanAddr() {
+			c := reflect.New(t).Elem()
+			c.Set(v)
+			v = c
+		}
+		return v.Addr().Interface().(isZeroer).IsZero()
+	}
+	return v.IsZero()
+}
+
 func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
 	for i, x := range index {
 		if i > 0 && v.Kind() == reflect.Pointer {
@@ -141,101 +178,204 @@ type fieldList struct {
 
 var fieldCache sync.Map // reflect.Type -> *fieldList
 
-// structFields lists the exported fields of t as encoding/json names them:
-// the name from a `json:"name,omitempty,omitzero"` tag or the Go name,
-// fields tagged "-" skipped, fields of untagged embedded structs promoted
-// (the shallowest name wins; equally deep duplicates are dropped).
+// structFields lists the fields of t that are encoded and decoded, by the
+// rules encoding/json documents:
+//
+//   - exported fields only, named by their `json:"name,omitempty,omitzero"`
+//     tag or, without a name there, by their Go name; a tag name that is
+//     not valid for encoding/json (validTagName) counts as no name, and
+//     fields tagged "-" are skipped;
+//   - an embedded struct, or pointer to one, without a tag name has its
+//     fields promoted, also when it is unexported; with a tag name it is
+//     one field of that name (skipped when unexported, see below);
+//   - of the fields of one name, those at the least depth compete: the one
+//     field there wins, or the one tagged field among them; otherwise
+//     none does, and the name is dropped. So a field hides a deeper one
+//     only when their JSON names are equal, whatever their Go names.
+//
+// encoding/json also writes an unexported embedded struct that has a tag
+// name; here it is skipped, as reflect cannot read it as a value.
+//
+// The list is in the order of the fields in the struct (depth first by
+// index), which is the order UnmarshalInto sets them in.
 func structFields(t reflect.Type) *fieldList {
 	if fl, ok := fieldCache.Load(t); ok {
 		return fl.(*fieldList)
 	}
-	type cand struct {
-		field
-		depth  int
-		tagged bool
-	}
-	var cands []cand
-	for _, sf := range reflect.VisibleFields(t) {
-		if sf.Anonymous {
-			ft := sf.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct && sf.Tag.Get("json") == "" {
-				continue // promoted fields are listed by VisibleFields
-			}
-		}
-		if !sf.IsExported() {
-			continue
-		}
-		// Skip fields of embedded structs that are themselves tagged (not
-		// promoted) or reached through an unexported embedded non-struct.
-		if len(sf.Index) > 1 && !promoted(t, sf.Index) {
-			continue
-		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		c := cand{field: field{name: sf.Name, index: sf.Index}, depth: len(sf.Index)}
-		if name != "" {
-			c.name, c.tagged = name, true
-		}
-		for opts != "" {
-			var o string
-			o, opts, _ = strings.Cut(opts, ",")
-			switch o {
-			case "omitempty":
-				c.omitEmpty = true
-			case "omitzero":
-				c.omitZero = true
-			}
-		}
-		cands = append(cands, c)
-	}
-	fl := &fieldList{byName: map[string]int{}}
-	best := map[string]int{} // name -> index in cands, -1 when ambiguous
+	cands := fieldCandidates(t)
+	byName := map[string][]int{} // name -> positions in cands
 	for i, c := range cands {
-		j, seen := best[c.name]
-		switch {
-		case !seen:
-			best[c.name] = i
-		case j >= 0 && cands[j].depth > c.depth:
-			best[c.name] = i
-		case j >= 0 && cands[j].depth == c.depth:
-			if cands[j].tagged == c.tagged {
-				best[c.name] = -1
-			} else if c.tagged {
-				best[c.name] = i
-			}
+		byName[c.name] = append(byName[c.name], i)
+	}
+	var chosen []field
+	for _, group := range byName {
+		if i, ok := dominant(cands, group); ok {
+			chosen = append(chosen, cands[i].field)
 		}
 	}
-	for i, c := range cands {
-		if best[c.name] == i {
-			fl.byName[c.name] = len(fl.list)
-			fl.list = append(fl.list, c.field)
-		}
+	slices.SortFunc(chosen, func(a, b field) int { return slices.Compare(a.index, b.index) })
+	fl := &fieldList{list: chosen, byName: make(map[string]int, len(chosen))}
+	for i, f := range chosen {
+		fl.byName[f.name] = i
 	}
 	v, _ := fieldCache.LoadOrStore(t, fl)
 	return v.(*fieldList)
 }
 
-// promoted reports whether every embedded struct on the path to a field is
-// untagged, so that encoding/json would promote the field.
-func promoted(t reflect.Type, index []int) bool {
-	for _, x := range index[:len(index)-1] {
-		sf := t.Field(x)
-		if !sf.Anonymous || sf.Tag.Get("json") != "" {
-			return false
+// candidate is a field that may be encoded under its name, before the
+// fields of one name compete (dominant).
+type candidate struct {
+	field
+	tagged bool
+}
+
+// embeddedStruct is a struct type whose fields are promoted, reached
+// through index from the outer struct; count is the number of distinct
+// paths of that length that reach it (2 stands for any more than one).
+type embeddedStruct struct {
+	typ   reflect.Type
+	index []int
+	count int
+}
+
+// fieldCandidates walks t and the structs embedded in it breadth first,
+// one depth at a time, and lists every field that may be encoded. A struct
+// type reached at a lesser depth is not walked again deeper down (its
+// fields there would lose anyway, and a type that embeds itself through a
+// pointer would never end). A struct type reached by two paths at one
+// depth lists each of its fields twice, so that the two copies tie and
+// drop the name, as Go's own selector rules make them ambiguous.
+func fieldCandidates(t reflect.Type) []candidate {
+	var cands []candidate
+	walked := map[reflect.Type]bool{}
+	level := []embeddedStruct{{typ: t, count: 1}}
+	for len(level) > 0 {
+		var next []embeddedStruct
+		nextAt := map[reflect.Type]int{} // type -> position in next
+		for _, es := range level {
+			if walked[es.typ] {
+				continue
+			}
+			walked[es.typ] = true
+			for i := range es.typ.NumField() {
+				sf := es.typ.Field(i)
+				index := append(slices.Clip(es.index), i)
+				name, opts, skip := fieldTag(sf)
+				if skip {
+					continue
+				}
+				if name == "" && sf.Anonymous {
+					if ft := derefType(sf.Type); ft.Kind() == reflect.Struct {
+						if j, seen := nextAt[ft]; seen {
+							next[j].count = 2
+						} else {
+							nextAt[ft] = len(next)
+							next = append(next, embeddedStruct{typ: ft, index: index, count: es.count})
+						}
+						continue
+					}
+				}
+				if !sf.IsExported() {
+					continue
+				}
+				c := candidate{field: field{name: sf.Name, index: index}, tagged: name != ""}
+				if c.tagged {
+					c.name = name
+				}
+				c.omitEmpty, c.omitZero = opts.has("omitempty"), opts.has("omitzero")
+				cands = append(cands, c)
+				if es.count > 1 {
+					cands = append(cands, c)
+				}
+			}
 		}
-		t = sf.Type
-		if t.Kind() == reflect.Pointer {
-			t = t.Elem()
+		level = next
+	}
+	return cands
+}
+
+// tagOptions is what follows the name in a json tag.
+type tagOptions string
+
+func (o tagOptions) has(option string) bool {
+	for o != "" {
+		var opt string
+		opt, rest, _ := strings.Cut(string(o), ",")
+		if opt == option {
+			return true
 		}
-		if t.Kind() != reflect.Struct {
+		o = tagOptions(rest)
+	}
+	return false
+}
+
+// fieldTag parses sf's json tag: the name ("" when there is none or it is
+// not valid), the options, and whether the field is skipped ("-", or an
+// unexported field that is not an embedded struct: those are never
+// encoded, and their promoted fields are not promoted).
+func fieldTag(sf reflect.StructField) (name string, opts tagOptions, skip bool) {
+	if !sf.IsExported() && !(sf.Anonymous && derefType(sf.Type).Kind() == reflect.Struct) {
+		return "", "", true
+	}
+	tag := sf.Tag.Get("json")
+	if tag == "-" {
+		return "", "", true
+	}
+	name, rest, _ := strings.Cut(tag, ",")
+	if !validTagName(name) {
+		name = ""
+	}
+	return name, tagOptions(rest), false
+}
+
+// validTagName reports whether a json tag name is used, by encoding/json's
+// documented rule: a non-empty string of Unicode letters, digits and ASCII
+// punctuation other than quotation marks, backslash and comma (a space is
+// allowed too, as encoding/json allows it). Other names fall back to the
+// Go name.
+func validTagName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", r):
+		case unicode.IsLetter(r), unicode.IsDigit(r):
+		default:
 			return false
 		}
 	}
 	return true
+}
+
+// dominant picks, of the candidates at positions group (all of one name),
+// the one that is encoded: the only one at the least depth, or the only
+// tagged one there. ok is false when none dominates.
+func dominant(cands []candidate, group []int) (pick int, ok bool) {
+	least, tagged := len(cands[group[0]].index), false
+	for _, i := range group {
+		least = min(least, len(cands[i].index))
+	}
+	for _, i := range group {
+		tagged = tagged || (len(cands[i].index) == least && cands[i].tagged)
+	}
+	pick = -1
+	for _, i := range group {
+		c := cands[i]
+		if len(c.index) != least || (tagged && !c.tagged) {
+			continue
+		}
+		if pick >= 0 {
+			return -1, false // a tie
+		}
+		pick = i
+	}
+	return pick, pick >= 0
+}
+
+func derefType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
 }
