@@ -37,9 +37,11 @@
 // field among those, else none. A type with a MarshalJSON method is
 // written as the value its JSON text holds (so in this format: sorted
 // keys, Flask's tags), one with a MarshalText method as a string, and a
-// json.Number as its number; [UnmarshalInto] calls UnmarshalJSON and
-// UnmarshalText back. These are checked against encoding/json itself on
-// about 200 cases (jsonparity_test.go). The deliberate differences:
+// json.Number as its number; [UnmarshalInto] calls UnmarshalJSON (null
+// included) and UnmarshalText back, the latter from a string only, so a
+// number or bytes never skip the type's own checks. These are checked
+// against encoding/json itself on about 200 cases (jsonparity_test.go).
+// The deliberate differences:
 //
 //   - Flask's tags: []byte, time.Time, [UUID], [Tuple] and [Markup] are
 //     written with their tags, not as encoding/json writes them, and
@@ -57,6 +59,13 @@
 //     {}).
 //   - An unexported embedded struct with a json name is skipped, where
 //     encoding/json writes it: reflect cannot hand out its value.
+//   - MarshalJSON's text is read with this package's limits and tags: text
+//     nested deeper than MaxDepth or longer than MaxInput, or an object
+//     that looks like a Flask tag with bad content ({" t": 1}), is an
+//     error; NaN is accepted, as Python writes it. A json.Number must be a
+//     JSON number and is written in this package's spelling of the value it
+//     parses to (1E+2 is 100.0, 1e999 is Infinity, as Python reads them),
+//     within the digit limit.
 //   - [UnmarshalInto] replaces what the destination holds (a map, a slice,
 //     the value of an interface) instead of merging into it, and an array
 //     must have the length of the list; encoding/json merges maps, decodes

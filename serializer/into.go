@@ -27,11 +27,12 @@ import (
 //     (Markup also from a string, *big.Int also from an int);
 //   - interfaces that the decoded value implements, such as any;
 //   - a type with an UnmarshalJSON method from the text [Marshal] writes
-//     for the value, one with an UnmarshalText method from a string, and a
-//     json.Number from a number (see the package doc for how they are
-//     written);
-//   - null sets pointers, maps, slices and interfaces to nil and leaves
-//     other values unchanged, as encoding/json does.
+//     for the value, one with an UnmarshalText method from a string (or
+//     Markup) only, and a json.Number from a number (see the package doc
+//     for how they are written);
+//   - null sets pointers, maps, slices and interfaces to nil, is passed to
+//     UnmarshalJSON methods, and leaves other values unchanged, as
+//     encoding/json does.
 //
 // Maps, slices and interfaces are replaced, not merged into, and arrays
 // must have the length of the list (encoding/json merges maps and pads or
@@ -117,10 +118,16 @@ func mismatch(v any, t reflect.Type) error {
 
 func assign(dst reflect.Value, v any) error {
 	t := dst.Type()
+	if b, ok := v.(*big.Int); ok && b == nil {
+		v = nil // only a Go value handed to Assign can be a nil *big.Int
+	}
 	if v == nil {
 		switch dst.Kind() {
 		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
 			dst.SetZero()
+		default:
+			_, err := assignNull(dst)
+			return err
 		}
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -1010,5 +1011,161 @@ func TestJSONParityEncodeExtra(t *testing.T) {
 	}
 	for _, c := range cases {
 		parityRun(t, c.name, func(t *testing.T) { parityEnc(t, c.v) })
+	}
+}
+
+// ------------------------------------------- second review (panics, rules)
+
+// MixedMethods has a value MarshalText and a pointer MarshalJSON: encoding/json
+// prefers MarshalJSON wherever it can address the value.
+type MixedMethods struct{ N int }
+
+func (MixedMethods) MarshalText() ([]byte, error)  { return []byte("text"), nil }
+func (*MixedMethods) MarshalJSON() ([]byte, error) { return []byte(`"json"`), nil }
+
+// nullable records whether UnmarshalJSON was handed null.
+type nullable struct {
+	Valid bool
+	Null  bool
+}
+
+func (n *nullable) UnmarshalJSON(b []byte) error {
+	*n = nullable{Valid: string(b) != "null", Null: string(b) == "null"}
+	return nil
+}
+
+// level accepts only "low" and "high" as text; it is an int underneath.
+type level int
+
+func (l *level) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "low":
+		*l = 1
+	case "high":
+		*l = 2
+	default:
+		return fmt.Errorf("level %q is neither low nor high", b)
+	}
+	return nil
+}
+
+// A diamond: D embeds B and C, which both embed X, which embeds Y.
+type (
+	diamondY struct{ Z, W int }
+	diamondX struct {
+		diamondY
+		V int
+	}
+	DiamondB struct{ diamondX }
+	DiamondC struct{ diamondX }
+	diamondD struct {
+		DiamondB
+		DiamondC
+	}
+)
+
+// TestJSONParitySecondReview holds the cases of a second review of the
+// new code: a type embedded twice at one depth, whose own fields are
+// ambiguous but whose embedded structs' fields encoding/json promotes
+// (they were dropped); MarshalJSON on a pointer preferred to a value's
+// MarshalText, through a pointer, in a slice and in a struct field (the
+// MarshalText won); null handed to UnmarshalJSON (it never was); and an
+// UnmarshalText type refusing what is not text (a number or Flask's bytes
+// were stored by kind, skipping the type's own check).
+func TestJSONParitySecondReview(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		v    any
+	}{
+		{"diamond", diamondD{DiamondB{diamondX{diamondY{1, 2}, 3}}, DiamondC{diamondX{diamondY{4, 5}, 6}}}},
+		{"pointer_json_method_through_pointer", &MixedMethods{}},
+		{"pointer_json_method_in_slice", []*MixedMethods{{}, {}}},
+		{"pointer_json_method_in_addressed_struct", &struct{ M MixedMethods }{}},
+	} {
+		parityRun(t, "encode_"+c.name, func(t *testing.T) { parityEnc(t, c.v) })
+	}
+	for _, c := range []struct {
+		name, text string
+		mk         func() any
+	}{
+		{"diamond", `{"Z":7,"V":8,"W":9}`, p2(diamondD{})},
+		{"null_to_unmarshal_json", `{"N":null}`, p2(struct{ N nullable }{})},
+		{"text_method_from_string", `{"L":"high"}`, p2(struct{ L level }{})},
+		{"text_method_refuses_bad_text", `{"L":"max"}`, p2(struct{ L level }{})},
+		{"text_method_refuses_number", `{"L":999}`, p2(struct{ L level }{})},
+		{"text_method_refuses_object", `{"L":{" b":"AQI="}}`, p2(struct{ L level }{})},
+	} {
+		parityRun(t, "decode_"+c.name, func(t *testing.T) { parityDec(t, c.text, c.mk) })
+	}
+}
+
+// TestNilBigIntAssign: a nil *big.Int, which only a Go value handed to
+// Assign can hold (Session.Set then Get[T]), is a null; it panicked in
+// the unsigned and float conversions.
+func TestNilBigIntAssign(t *testing.T) {
+	var nilBig *big.Int
+	type myUint uint64
+	type myFloat float64
+	for _, c := range []struct {
+		v   any
+		dst any
+	}{
+		{nilBig, new(myUint)},
+		{nilBig, new(myFloat)},
+		{[]any{nilBig}, new([]uint)},
+		{map[string]any{"U": nilBig}, new(struct{ U uint })},
+		{nilBig, new(json.Number)},
+	} {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("Assign(%#v, %T) panicked: %v", c.v, c.dst, p)
+				}
+			}()
+			if err := serializer.Assign(c.v, c.dst); err != nil {
+				t.Errorf("Assign(%#v, %T) = %v, want a null stored", c.v, c.dst, err)
+			}
+		}()
+	}
+}
+
+// TestStructOfEmbeddedMethods: a reflect.StructOf type embedding a type
+// with a value MarshalText and a pointer MarshalJSON is written as
+// encoding/json writes it. The second review saw the process die (a fatal
+// runtime error, "type offset base pointer out of range", not a panic)
+// when encodeMarshaler asserted json.Marshaler on such a type that reflect
+// said lacks it; this case does not reproduce that crash on the old code,
+// but since then only the method methodsOf chose is ever asserted, as
+// encoding/json does. (Embedding time.Time this way crashes encoding/json
+// too: a Go bug in StructOf's promoted methods.)
+func TestStructOfEmbeddedMethods(t *testing.T) {
+	typ := reflect.StructOf([]reflect.StructField{
+		{Name: "MixedMethods", Type: reflect.TypeFor[MixedMethods](), Anonymous: true},
+		{Name: "Y", Type: reflect.TypeFor[int]()},
+	})
+	v := reflect.New(typ).Elem().Interface()
+	got, err := serializer.Marshal(v)
+	want, jerr := json.Marshal(v)
+	if err != nil || jerr != nil || string(got) != string(want) {
+		t.Fatalf("Marshal = %s, %v; encoding/json %s, %v", got, err, want, jerr)
+	}
+}
+
+// TestJSONNumberStrict: a json.Number is written only when it is a JSON
+// number, as encoding/json requires; NaN, Infinity and padded text were
+// accepted.
+func TestJSONNumberStrict(t *testing.T) {
+	for _, n := range []json.Number{"NaN", "Infinity", "-Infinity", " 1", "01", "1.", ".5", "1e", "+1", "0x10"} {
+		if _, err := serializer.Marshal(n); !errors.Is(err, serializer.ErrUnsupportedType) {
+			t.Errorf("json.Number %q: err = %v, want ErrUnsupportedType", n, err)
+		}
+		if _, err := json.Marshal(n); err == nil {
+			t.Errorf("encoding/json accepts json.Number %q: the test is wrong", n)
+		}
+	}
+	for n, want := range map[json.Number]string{"": "0", "-0.5": "-0.5", "1E+2": "100.0", "12": "12"} {
+		if got, err := serializer.Marshal(n); err != nil || string(got) != want {
+			t.Errorf("json.Number %q = %s, %v; want %s", n, got, err, want)
+		}
 	}
 }

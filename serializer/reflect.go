@@ -230,8 +230,8 @@ type candidate struct {
 }
 
 // embeddedStruct is a struct type whose fields are promoted, reached
-// through index from the outer struct; count is the number of distinct
-// paths of that length that reach it (2 stands for any more than one).
+// through index from the outer struct; count is the number of structs of
+// the depth above that embed it (2 stands for any more than one).
 type embeddedStruct struct {
 	typ   reflect.Type
 	index []int
@@ -242,9 +242,11 @@ type embeddedStruct struct {
 // one depth at a time, and lists every field that may be encoded. A struct
 // type reached at a lesser depth is not walked again deeper down (its
 // fields there would lose anyway, and a type that embeds itself through a
-// pointer would never end). A struct type reached by two paths at one
-// depth lists each of its fields twice, so that the two copies tie and
-// drop the name, as Go's own selector rules make them ambiguous.
+// pointer would never end). A struct type embedded by two structs of one
+// depth lists each of its own fields twice, so that the two copies tie and
+// drop the name, as in Go's selector rules; the structs it embeds are
+// walked once and counted afresh, as encoding/json does, so their fields
+// are promoted (where Go's selectors would call them ambiguous).
 func fieldCandidates(t reflect.Type) []candidate {
 	var cands []candidate
 	walked := map[reflect.Type]bool{}
@@ -270,7 +272,7 @@ func fieldCandidates(t reflect.Type) []candidate {
 							next[j].count = 2
 						} else {
 							nextAt[ft] = len(next)
-							next = append(next, embeddedStruct{typ: ft, index: index, count: es.count})
+							next = append(next, embeddedStruct{typ: ft, index: index, count: 1})
 						}
 						continue
 					}
