@@ -601,51 +601,42 @@ type zDecIface struct {
 }
 
 func TestJSONParityDecode(t *testing.T) {
-	p := func(v any) func() any {
-		// returns a maker of a fresh deep copy of v via json round trip of
-		// the concrete pre-fill, keeping the type
-		return func() any {
-			rv := reflect.New(reflect.TypeOf(v))
-			rv.Elem().Set(reflect.ValueOf(v))
-			return rv.Interface()
-		}
-	}
 	cases := []struct {
 		name string
 		text string
 		mk   func() any
 	}{
-		{"embedded_value", `{"A":1,"B":2,"X":3}`, p(zEmbedValue{})},
-		{"embedded_ptr_nil_alloc", `{"A":1,"X":3}`, p(zEmbedPtr{})},
-		{"embedded_unexported_struct", `{"A":1,"X":2}`, p(zEmbedUnexported{})},
-		{"embedded_unexported_ptr_nil_key_present", `{"A":1,"X":2}`, p(zDecPtrEmbedUnexported{})},
-		{"embedded_unexported_ptr_nil_key_absent", `{"X":2}`, p(zDecPtrEmbedUnexported{})},
+		{"embedded_value", `{"A":1,"B":2,"X":3}`, parityFresh(zEmbedValue{})},
+		{"embedded_ptr_nil_alloc", `{"A":1,"X":3}`, parityFresh(zEmbedPtr{})},
+		{"embedded_unexported_struct", `{"A":1,"X":2}`, parityFresh(zEmbedUnexported{})},
+		{"embedded_unexported_ptr_nil_key_present", `{"A":1,"X":2}`, parityFresh(zDecPtrEmbedUnexported{})},
+		{"embedded_unexported_ptr_nil_key_absent", `{"X":2}`, parityFresh(zDecPtrEmbedUnexported{})},
 		{"embedded_unexported_ptr_nonnil", `{"A":1,"X":2}`, func() any { return &zDecPtrEmbedUnexported{zinner: &zinner{}} }},
-		{"embedded_nonstruct", `{"ZMyInt":5,"X":2}`, p(zEmbedNonStruct{})},
-		{"embedded_nonstruct_ptr", `{"ZMyInt":5,"X":2}`, p(zEmbedNonStructPtr{})},
-		{"embedded_tagged", `{"e":{"A":1},"X":2}`, p(zEmbedTagged{})},
-		{"conflict_same_depth", `{"A":1,"B":2,"C":3}`, p(zConflictSameDepth{})},
-		{"conflict_tagged_wins", `{"A":1}`, p(zConflictTagged{})},
-		{"conflict_go_name_hides_json_name", `{"A":1,"x":2}`, p(zGoNameHidesJSON{})},
-		{"conflict_embedded_type_name_hides_field", `{"First":"f","Name":"n"}`, p(zEmbedNameHides{})},
-		{"conflict_ambiguous_then_shallow", `{"x":3}`, p(ambiguousThenShallow(0, 0, 0))},
-		{"tag_dash", `{"-":2,"A":1,"c":3}`, p(zDash{})},
-		{"tag_invalid_names", `{"A":1,"B":2,"C":3,"D":4}`, p(zInvalidTag{})},
-		{"tag_invalid_names_by_tag", `{"a'b":1,"b\\c":2,"ü":3,"d e":4}`, p(zInvalidTag{})},
+		{"embedded_nonstruct", `{"ZMyInt":5,"X":2}`, parityFresh(zEmbedNonStruct{})},
+		{"embedded_nonstruct_ptr", `{"ZMyInt":5,"X":2}`, parityFresh(zEmbedNonStructPtr{})},
+		{"embedded_tagged", `{"e":{"A":1},"X":2}`, parityFresh(zEmbedTagged{})},
+		{"conflict_same_depth", `{"A":1,"B":2,"C":3}`, parityFresh(zConflictSameDepth{})},
+		{"conflict_tagged_wins", `{"A":1}`, parityFresh(zConflictTagged{})},
+		{"conflict_go_name_hides_json_name", `{"A":1,"x":2}`, parityFresh(zGoNameHidesJSON{})},
+		{"conflict_embedded_type_name_hides_field", `{"First":"f","Name":"n"}`, parityFresh(zEmbedNameHides{})},
+		{"conflict_ambiguous_then_shallow", `{"x":3}`, parityFresh(ambiguousThenShallow(0, 0, 0))},
+		{"tag_dash", `{"-":2,"A":1,"c":3}`, parityFresh(zDash{})},
+		{"tag_invalid_names", `{"A":1,"B":2,"C":3,"D":4}`, parityFresh(zInvalidTag{})},
+		{"tag_invalid_names_by_tag", `{"a'b":1,"b\\c":2,"ü":3,"d e":4}`, parityFresh(zInvalidTag{})},
 		{"null_into_nonpointer_fields", `{"I":null,"S":null,"B":null,"F":null,"St":null,"A":null,"P":null,"M":null,"L":null}`,
 			func() any {
 				one := 1
 				return &zDecNull{1, "s", true, 1.5, ZE1{1, 2}, [2]int{1, 2}, &one, map[string]int{"a": 1}, []int{1}}
 			}},
-		{"overflow_int8", `{"V":300}`, p(struct{ V int8 }{})},
-		{"overflow_uint_negative", `{"V":-1}`, p(struct{ V uint }{})},
-		{"overflow_float32", `{"V":1e39}`, p(struct{ V float32 }{})},
-		{"float_into_int", `{"V":1.0}`, p(struct{ V int }{})},
-		{"bigint_into_int64", `{"V":9223372036854775808}`, p(struct{ V int64 }{})},
-		{"bigint_into_uint64", `{"V":18446744073709551615}`, p(struct{ V uint64 }{})},
-		{"unknown_fields", `{"V":1,"W":2}`, p(struct{ V int }{})},
-		{"duplicate_keys", `{"V":1,"V":2}`, p(struct{ V int }{})},
-		{"duplicate_keys_case", `{"v":1,"V":2}`, p(struct{ V int }{})},
+		{"overflow_int8", `{"V":300}`, parityFresh(struct{ V int8 }{})},
+		{"overflow_uint_negative", `{"V":-1}`, parityFresh(struct{ V uint }{})},
+		{"overflow_float32", `{"V":1e39}`, parityFresh(struct{ V float32 }{})},
+		{"float_into_int", `{"V":1.0}`, parityFresh(struct{ V int }{})},
+		{"bigint_into_int64", `{"V":9223372036854775808}`, parityFresh(struct{ V int64 }{})},
+		{"bigint_into_uint64", `{"V":18446744073709551615}`, parityFresh(struct{ V uint64 }{})},
+		{"unknown_fields", `{"V":1,"W":2}`, parityFresh(struct{ V int }{})},
+		{"duplicate_keys", `{"V":1,"V":2}`, parityFresh(struct{ V int }{})},
+		{"duplicate_keys_case", `{"v":1,"V":2}`, parityFresh(struct{ V int }{})},
 		{"iface_holding_ptr_top", `{"A":1}`, func() any { var x any = &ZE1{B: 9}; return &x }},
 		{"iface_field_holding_ptr", `{"D":{"A":1}}`, func() any { return &zDecIface{D: &ZE1{B: 9}} }},
 		{"iface_holding_nonptr", `{"A":1}`, func() any { var x any = ZE1{B: 9}; return &x }},
@@ -655,61 +646,71 @@ func TestJSONParityDecode(t *testing.T) {
 		{"prefilled_struct_merge", `{"A":1}`, func() any { return &ZE1{A: 5, B: 6} }},
 		{"prefilled_ptr_field_reuse", `{"P":{"A":1}}`, func() any { return &struct{ P *ZE1 }{&ZE1{B: 6}} }},
 		{"prefilled_map_of_struct_values", `{"k":{"A":1}}`, func() any { return &map[string]ZE1{"k": {B: 6}} }},
-		{"array_shorter_json", `[1,2]`, p([3]int{})},
-		{"array_longer_json", `[1,2,3]`, p([2]int{})},
-		{"array_shorter_prefilled", `[1]`, p([3]int{7, 8, 9})},
-		{"json_unmarshaler", `{"m":"v=3"}`, p(struct {
+		{"array_shorter_json", `[1,2]`, parityFresh([3]int{})},
+		{"array_longer_json", `[1,2,3]`, parityFresh([2]int{})},
+		{"array_shorter_prefilled", `[1]`, parityFresh([3]int{7, 8, 9})},
+		{"json_unmarshaler", `{"m":"v=3"}`, parityFresh(struct {
 			M ZJSONM `json:"m"`
 		}{})},
-		{"text_unmarshaler", `{"t":"t5"}`, p(struct {
+		{"text_unmarshaler", `{"t":"t5"}`, parityFresh(struct {
 			T ZTextM `json:"t"`
 		}{})},
-		{"text_unmarshaler_string_kind", `{"u":"ABC"}`, p(struct {
+		{"text_unmarshaler_string_kind", `{"u":"ABC"}`, parityFresh(struct {
 			U ZUpper `json:"u"`
 		}{})},
-		{"map_int_key", `{"1":"a","2":"b"}`, p(map[int]string{})},
-		{"map_textunmarshaler_key", `{"t1":1}`, p(map[ZTextM]int{})},
-		{"map_string_kind_textunmarshaler_key", `{"ABC":1}`, p(map[ZUpper]int{})},
-		{"map_named_string_key", `{"a":1}`, p(map[ZMyStr]int{})},
-		{"bytes_from_array", `[1,2]`, p([]byte(nil))},
-		{"byte_array_from_array", `[1,2,3]`, p([3]byte{})},
-		{"named_byte_elems_from_array", `[1,2]`, p([]ZByte(nil))},
-		{"json_number_field", `{"N":12}`, p(struct{ N json.Number }{})},
-		{"json_rawmessage_field", `{"R":{"a":1}}`, p(struct{ R json.RawMessage }{})},
+		{"map_int_key", `{"1":"a","2":"b"}`, parityFresh(map[int]string{})},
+		{"map_textunmarshaler_key", `{"t1":1}`, parityFresh(map[ZTextM]int{})},
+		{"map_string_kind_textunmarshaler_key", `{"ABC":1}`, parityFresh(map[ZUpper]int{})},
+		{"map_named_string_key", `{"a":1}`, parityFresh(map[ZMyStr]int{})},
+		{"bytes_from_array", `[1,2]`, parityFresh([]byte(nil))},
+		{"byte_array_from_array", `[1,2,3]`, parityFresh([3]byte{})},
+		{"named_byte_elems_from_array", `[1,2]`, parityFresh([]ZByte(nil))},
+		{"json_number_field", `{"N":12}`, parityFresh(struct{ N json.Number }{})},
+		{"json_rawmessage_field", `{"R":{"a":1}}`, parityFresh(struct{ R json.RawMessage }{})},
 		{"iface_number", `{"V":1}`, func() any { var x any; return &x }},
-		{"string_into_int", `{"V":"1"}`, p(struct{ V int }{})},
-		{"unexported_field_key", `{"a":1,"B":2}`, p(zUnexported{})},
-		{"anonymous_struct_field", `{"X":{"A":1,"b":2}}`, p(zAnonField{})},
-		{"named_string_type", `{"V":"x"}`, p(struct{ V ZMyStr }{})},
+		{"string_into_int", `{"V":"1"}`, parityFresh(struct{ V int }{})},
+		{"unexported_field_key", `{"a":1,"B":2}`, parityFresh(zUnexported{})},
+		{"anonymous_struct_field", `{"X":{"A":1,"b":2}}`, parityFresh(zAnonField{})},
+		{"named_string_type", `{"V":"x"}`, parityFresh(struct{ V ZMyStr }{})},
 		{"ptr_to_ptr", `5`, func() any { var p **int; return &p }},
-		{"top_null_into_struct", `null`, p(ZE1{A: 1})},
-		{"object_into_slice", `{"A":1}`, p([]int(nil))},
-		{"type_mismatch_continues", `{"A":"x","B":2}`, p(ZE1{})},
-		{"time_field_rfc3339", `{"T":"2024-01-02T03:04:05Z"}`, p(struct{ T time.Time }{})},
-		{"embedded_time_promotes_unmarshaler", `"2024-01-02T03:04:05Z"`, p(zEmbedTime{})},
+		{"top_null_into_struct", `null`, parityFresh(ZE1{A: 1})},
+		{"object_into_slice", `{"A":1}`, parityFresh([]int(nil))},
+		{"type_mismatch_continues", `{"A":"x","B":2}`, parityFresh(ZE1{})},
+		{"time_field_rfc3339", `{"T":"2024-01-02T03:04:05Z"}`, parityFresh(struct{ T time.Time }{})},
+		{"embedded_time_promotes_unmarshaler", `"2024-01-02T03:04:05Z"`, parityFresh(zEmbedTime{})},
 	}
 	for _, c := range cases {
 		parityRun(t, c.name, func(t *testing.T) { parityDec(t, c.text, c.mk) })
 	}
 }
 
-// Round trip: json.Marshal's text of a value decoded back into its own
-// type by both sides.
-func TestJSONParityRoundTripIntoType(t *testing.T) {
+// parityValueCase is a named Go value to encode or round-trip.
+type parityValueCase struct {
+	name string
+	v    any
+}
+
+// roundTripCases are the values both round-trip tests start from: the
+// struct shapes whose field rules the review found diverging.
+func roundTripCases() []parityValueCase {
 	one := 1
-	cases := []struct {
-		name string
-		v    any
-	}{
+	return []parityValueCase{
 		{"embedded_value", zEmbedValue{ZE1{1, 2}, 3}},
 		{"embedded_unexported_struct", zEmbedUnexported{zinner{1}, 2}},
 		{"conflict_go_name_hides_json_name", zGoNameHidesJSON{ZE1{1, 2}, 3}},
-		{"conflict_embedded_type_name_hides_field", zEmbedNameHides{ZName{"f"}, ZInfo{"n"}}},
 		{"conflict_ambiguous_then_shallow", ambiguousThenShallow(1, 2, 3)},
 		{"tag_invalid_names", zInvalidTag{1, 2, 3, 4}},
 		{"omitempty_nonzero", zOmitEmpty{Ptr: &one, Str: "s"}},
-		{"marshaler_fields", zMarshalerField{ZJSONM{1}, ZTextM{2}, "abc", 4}},
 	}
+}
+
+// Round trip: json.Marshal's text of a value decoded back into its own
+// type by both sides.
+func TestJSONParityRoundTripIntoType(t *testing.T) {
+	cases := append(roundTripCases(),
+		parityValueCase{"conflict_embedded_type_name_hides_field", zEmbedNameHides{ZName{"f"}, ZInfo{"n"}}},
+		parityValueCase{"marshaler_fields", zMarshalerField{ZJSONM{1}, ZTextM{2}, "abc", 4}},
+	)
 	for _, c := range cases {
 		parityRun(t, c.name, func(t *testing.T) {
 			text, err := json.Marshal(c.v)
@@ -827,18 +828,9 @@ func nan() float64 { var z float64; return z / z }
 // json.Unmarshal. A subtest fails when the two round trips disagree.
 func TestJSONParityGoRoundTrip(t *testing.T) {
 	loc := time.FixedZone("X", 3600)
-	one := 1
-	cases := []struct {
-		name string
-		v    any
-	}{
-		{"embedded_value", zEmbedValue{ZE1{1, 2}, 3}},
-		{"embedded_unexported_struct", zEmbedUnexported{zinner{1}, 2}},
+	cases := append(roundTripCases(), []parityValueCase{
 		{"embedded_unexported_ptr", zEmbedUnexportedPtr{&zinner{1}, 2}},
-		{"conflict_go_name_hides_json_name", zGoNameHidesJSON{ZE1{1, 2}, 3}},
 		{"embedded_type_name_hides_field", zEmbedTypeNameHides{Name{"f"}, ZInfo2{"n"}}},
-		{"conflict_ambiguous_then_shallow", ambiguousThenShallow(1, 2, 3)},
-		{"tag_invalid_names", zInvalidTag{1, 2, 3, 4}},
 		{"marshaler_fields", struct {
 			M ZJSONM `json:"m"`
 			T ZTextM `json:"t"`
@@ -848,11 +840,10 @@ func TestJSONParityGoRoundTrip(t *testing.T) {
 		{"int_map_key", map[int]string{1: "a"}},
 		{"array", [3]int{1, 2, 3}},
 		{"bytes_kinds", zBytesKinds{[]byte{1, 2}, ZBytes{3}, []ZByte{4}, [3]byte{5, 6, 7}}},
-		{"omitempty", zOmitEmpty{Ptr: &one, Str: "s"}},
 		{"time_nonutc", struct{ T time.Time }{time.Date(2024, 1, 2, 3, 4, 5, 0, loc)}},
 		{"json_number", struct{ N json.Number }{"12"}},
 		{"embedded_time", zEmbedTime{time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), 1}},
-	}
+	}...)
 	for _, c := range cases {
 		parityRun(t, c.name, func(t *testing.T) {
 			typ := reflect.TypeOf(c.v)
@@ -952,18 +943,18 @@ func TestJSONParityDecodeMore(t *testing.T) {
 		{"prefilled_map_any_merge", `{"b":2}`, func() any { return &map[string]any{"a": "x"} }},
 		{"prefilled_map_struct_values", `{"k":{"A":5}}`, func() any { return &map[string]ZE1{"k": {A: 1, B: 2}, "j": {}} }},
 		{"null_into_iface_holding_ptr", `null`, func() any { var x any = &ZE1{A: 1}; return &x }},
-		{"case_fold_long_s", `{"ſ":1}`, p2(struct{ S int }{})},
-		{"case_fold_kelvin", `{"\u212a":1}`, p2(struct{ K int }{})},
-		{"decode_string_into_bytes", `{"B":"AQI="}`, p2(struct{ B []byte }{})},
-		{"decode_into_chan_field", `{"C":1}`, p2(struct{ C chan int }{})},
-		{"decode_bool_into_string", `{"S":true}`, p2(struct{ S string }{})},
-		{"decode_float_into_uint", `{"U":1.5}`, p2(struct{ U uint }{})},
-		{"decode_big_into_float", `{"F":123456789012345678901234567890}`, p2(struct{ F float64 }{})},
-		{"decode_neg_zero_into_int", `{"I":-0}`, p2(struct{ I int }{})},
-		{"decode_exp_int_into_int", `{"I":1e2}`, p2(struct{ I int }{})},
-		{"decode_array_into_struct", `[1]`, p2(ZE1{})},
-		{"decode_tuple_text_into_slice", `{" t":[1,2]}`, p2([]int(nil))},
-		{"decode_deep_embedded_ptr_chain", `{"A":1,"X":2,"Y":3}`, p2(zChain{})},
+		{"case_fold_long_s", `{"ſ":1}`, parityFresh(struct{ S int }{})},
+		{"case_fold_kelvin", `{"\u212a":1}`, parityFresh(struct{ K int }{})},
+		{"decode_string_into_bytes", `{"B":"AQI="}`, parityFresh(struct{ B []byte }{})},
+		{"decode_into_chan_field", `{"C":1}`, parityFresh(struct{ C chan int }{})},
+		{"decode_bool_into_string", `{"S":true}`, parityFresh(struct{ S string }{})},
+		{"decode_float_into_uint", `{"U":1.5}`, parityFresh(struct{ U uint }{})},
+		{"decode_big_into_float", `{"F":123456789012345678901234567890}`, parityFresh(struct{ F float64 }{})},
+		{"decode_neg_zero_into_int", `{"I":-0}`, parityFresh(struct{ I int }{})},
+		{"decode_exp_int_into_int", `{"I":1e2}`, parityFresh(struct{ I int }{})},
+		{"decode_array_into_struct", `[1]`, parityFresh(ZE1{})},
+		{"decode_tuple_text_into_slice", `{" t":[1,2]}`, parityFresh([]int(nil))},
+		{"decode_deep_embedded_ptr_chain", `{"A":1,"X":2,"Y":3}`, parityFresh(zChain{})},
 	}
 	for _, c := range cases {
 		parityRun(t, c.name, func(t *testing.T) { parityDec(t, c.text, c.mk) })
@@ -979,7 +970,10 @@ type zChain struct {
 	X int
 }
 
-func p2(v any) func() any {
+// parityFresh returns a maker of destinations: each call returns a new
+// pointer to a copy of v (a shallow copy: v's maps and slices are shared,
+// which is fine for the pre-filled values the tests only read).
+func parityFresh(v any) func() any {
 	return func() any {
 		rv := reflect.New(reflect.TypeOf(v))
 		rv.Elem().Set(reflect.ValueOf(v))
@@ -1088,12 +1082,12 @@ func TestJSONParitySecondReview(t *testing.T) {
 		name, text string
 		mk         func() any
 	}{
-		{"diamond", `{"Z":7,"V":8,"W":9}`, p2(diamondD{})},
-		{"null_to_unmarshal_json", `{"N":null}`, p2(struct{ N nullable }{})},
-		{"text_method_from_string", `{"L":"high"}`, p2(struct{ L level }{})},
-		{"text_method_refuses_bad_text", `{"L":"max"}`, p2(struct{ L level }{})},
-		{"text_method_refuses_number", `{"L":999}`, p2(struct{ L level }{})},
-		{"text_method_refuses_object", `{"L":{" b":"AQI="}}`, p2(struct{ L level }{})},
+		{"diamond", `{"Z":7,"V":8,"W":9}`, parityFresh(diamondD{})},
+		{"null_to_unmarshal_json", `{"N":null}`, parityFresh(struct{ N nullable }{})},
+		{"text_method_from_string", `{"L":"high"}`, parityFresh(struct{ L level }{})},
+		{"text_method_refuses_bad_text", `{"L":"max"}`, parityFresh(struct{ L level }{})},
+		{"text_method_refuses_number", `{"L":999}`, parityFresh(struct{ L level }{})},
+		{"text_method_refuses_object", `{"L":{" b":"AQI="}}`, parityFresh(struct{ L level }{})},
 	} {
 		parityRun(t, "decode_"+c.name, func(t *testing.T) { parityDec(t, c.text, c.mk) })
 	}
