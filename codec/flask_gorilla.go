@@ -74,47 +74,12 @@ func stringKeyed(v any, depth int) (any, error) {
 		if k, found := leastNonStringKey(x); found {
 			return nil, fmt.Errorf("codec: flask: session key %v of type %v is not a string", k, reflect.TypeOf(k))
 		}
-		out := make(map[string]any, len(x))
-		var firstErr error
-		var firstKey string
-		for k, e := range x {
-			ks := k.(string) // all are, as leastNonStringKey found none
-			if firstErr != nil && ks > firstKey {
-				continue
-			}
-			c, err := stringKeyed(e, depth+1)
-			if err != nil {
-				firstErr, firstKey = err, ks
-				continue
-			}
-			out[ks] = c
-		}
-		if firstErr != nil {
-			return nil, firstErr
-		}
-		return out, nil
+		return stringKeyedValues(x, func(k any) string { return k.(string) }, depth) // all keys are strings, as leastNonStringKey found none
 	case map[string]any:
 		if !hasAnyKeyedMap(x, depth) {
 			return x, nil
 		}
-		out := make(map[string]any, len(x))
-		var firstErr error
-		var firstKey string
-		for k, e := range x {
-			if firstErr != nil && k > firstKey {
-				continue
-			}
-			c, err := stringKeyed(e, depth+1)
-			if err != nil {
-				firstErr, firstKey = err, k
-				continue
-			}
-			out[k] = c
-		}
-		if firstErr != nil {
-			return nil, firstErr
-		}
-		return out, nil
+		return stringKeyedValues(x, func(k string) string { return k }, depth)
 	case []any:
 		if !hasAnyKeyedMap(x, depth) {
 			return x, nil
@@ -130,6 +95,31 @@ func stringKeyed(v any, depth int) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// stringKeyedValues is stringKeyed of a map's values, into a new
+// map[string]any under key(k). Of several values that fail, the error is
+// the one under the least key, whatever Go's random map order.
+func stringKeyedValues[K comparable](m map[K]any, key func(K) string, depth int) (map[string]any, error) {
+	out := make(map[string]any, len(m))
+	var firstErr error
+	var firstKey string
+	for k, e := range m {
+		ks := key(k)
+		if firstErr != nil && ks > firstKey {
+			continue
+		}
+		c, err := stringKeyed(e, depth+1)
+		if err != nil {
+			firstErr, firstKey = err, ks
+			continue
+		}
+		out[ks] = c
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
 }
 
 // leastNonStringKey returns the key of m that is not a string and is
