@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"reflect"
-	"strings"
 	"time"
 )
 
@@ -332,7 +331,9 @@ type fieldKey struct {
 // name; of several such keys, the one that sorts last wins, which is the
 // one encoding/json would store last when reading the keys in sorted
 // order, as Flask and this package write them. So the choice never
-// depends on Go's random map order.
+// depends on Go's random map order. Such keys are looked up by their
+// folded name (fl.byFold), so the cost grows with the number of keys and
+// not with keys times fields.
 func matchFields(fl *fieldList, m map[string]any) []fieldKey {
 	keys := make([]fieldKey, len(fl.list))
 	exact := 0
@@ -345,19 +346,18 @@ func matchFields(fl *fieldList, m map[string]any) []fieldKey {
 	if exact == len(m) {
 		return keys
 	}
+	var folded []byte
 	for k := range m {
 		if _, ok := fl.byName[k]; ok {
 			continue
 		}
-		for i := range fl.list {
-			name := fl.list[i].name
-			if !strings.EqualFold(name, k) {
-				continue
-			}
-			if cur := keys[i]; !cur.found || (cur.key != name && k > cur.key) {
-				keys[i] = fieldKey{k, true}
-			}
-			break
+		folded = appendFoldName(folded[:0], k)
+		i, ok := fl.byFold[string(folded)] // a lookup that does not allocate
+		if !ok {
+			continue
+		}
+		if cur := keys[i]; !cur.found || (cur.key != fl.list[i].name && k > cur.key) {
+			keys[i] = fieldKey{k, true}
 		}
 	}
 	return keys

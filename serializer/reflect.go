@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/internal/pyjson"
 )
@@ -173,7 +174,8 @@ type field struct {
 
 type fieldList struct {
 	list   []field
-	byName map[string]int
+	byName map[string]int // name -> position in list
+	byFold map[string]int // foldName(name) -> first position in list
 }
 
 var fieldCache sync.Map // reflect.Type -> *fieldList
@@ -214,12 +216,49 @@ func structFields(t reflect.Type) *fieldList {
 		}
 	}
 	slices.SortFunc(chosen, func(a, b field) int { return slices.Compare(a.index, b.index) })
-	fl := &fieldList{list: chosen, byName: make(map[string]int, len(chosen))}
+	fl := &fieldList{
+		list:   chosen,
+		byName: make(map[string]int, len(chosen)),
+		byFold: make(map[string]int, len(chosen)),
+	}
 	for i, f := range chosen {
 		fl.byName[f.name] = i
+		if _, taken := fl.byFold[foldName(f.name)]; !taken {
+			fl.byFold[foldName(f.name)] = i
+		}
 	}
 	v, _ := fieldCache.LoadOrStore(t, fl)
 	return v.(*fieldList)
+}
+
+// foldName returns s with each rune replaced by the least rune of its
+// Unicode simple case folding orbit (the runes unicode.SimpleFold cycles
+// through), so that foldName(a) == foldName(b) exactly when
+// strings.EqualFold(a, b). Bytes that are not UTF-8 become U+FFFD, as
+// EqualFold reads them. This lets a key that matches a field only but for
+// case be found with one map lookup instead of a comparison with every
+// field.
+func foldName(s string) string {
+	return string(appendFoldName(nil, s))
+}
+
+// appendFoldName appends foldName(s) to b, so that a lookup by it can use
+// a reused buffer and allocate nothing.
+func appendFoldName(b []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z':
+			r -= 'a' - 'A'
+		case r >= utf8.RuneSelf:
+			least := r
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				least = min(least, f)
+			}
+			r = least
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return b
 }
 
 // candidate is a field that may be encoded under its name, before the
