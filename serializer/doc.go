@@ -71,6 +71,14 @@
 //     must have the length of the list; encoding/json merges maps, decodes
 //     into the pointer an interface holds, and pads or truncates arrays.
 //
+// UnmarshalJSON gets text written again from the parsed value, not a slice
+// of the input as encoding/json passes. So a type whose UnmarshalJSON calls
+// [UnmarshalInto] on values that do the same costs, at each level, about
+// 2.5 times the bytes below it in allocations: 60 KB under 127 such levels
+// (the most MaxDepth allows, as each level is an object and a list)
+// allocates about 20 MB, freed as the calls return. The work is bounded by
+// MaxInput times MaxDepth; this package's own types never nest this way.
+//
 // Other types (channels, functions, complex numbers, maps with other keys)
 // give [ErrUnsupportedType] with the path to the value, such as
 // $.cart[3].price. The fast path for the value model uses no reflection.
