@@ -1,0 +1,47 @@
+// Package readmecheck holds only tests: they keep the examples of the
+// repository's README.md true, so that they cannot silently rot.
+//
+// Every fenced block of the README must be either checked or listed as
+// skipped with a reason in readme_test.go; a new block that is neither
+// fails TestEveryBlockListed, and so does a table entry whose block is gone.
+//
+// # Go blocks
+//
+// Every ```go block is compiled with go build against the module as it
+// is. The README's blocks are fragments; each is wrapped by the rule of
+// its entry in the goBlocks table, keyed by the block's first line: the
+// block becomes the body of a function in a package of its own, with the
+// imports the entry lists, package-level stand-ins for the names the
+// fragment takes from its surroundings (a mux, a request, an app's user
+// store, gorilla/websocket's Upgrader, which is not a dependency of this
+// module), and "_ = x" uses of the names it declares for the reader and
+// does not use itself. The packages are written to a directory whose name
+// starts with "." inside this package's directory (so that ./... patterns
+// never see it), built with one go build, and removed.
+//
+// # CLI blocks
+//
+// The blocks that show cookiecodec command lines ("$ " lines, each
+// followed by the output it prints) are run with bash, with the CLI built
+// once by go build, in one scratch directory shared by all of them in
+// README order (later blocks use the key files earlier ones write), and
+// stdout and stderr, as one stream, are compared with the README line by
+// line. A line "..." in the shown output stands for any lines. A command
+// with no output shown must print nothing, unless its cliBlocks entry says
+// what it prints instead. Output that differs on every run (random keys,
+// session ids, times of the run) is masked by the entry's patterns, in
+// the README and in the output alike, and only its shape is checked. The
+// usage synopsis (a block of "cookiecodec VERB ..." lines) must match the
+// lines of "cookiecodec --help".
+//
+// TestChecksCanFail feeds each check a copy of a README block made wrong
+// (a changed or missing output line, output where none is shown, an
+// unlisted block, a stale table entry) and expects a failure; TestGoBlocks
+// compiles a broken block beside the README's and expects go build to
+// refuse it.
+//
+// Skipped, each with its reason in the skipped table: blocks that start a
+// server (the demo), fetch from a live server or the network (--url, go
+// install), run the test suite or the benchmarks, and proxy
+// configurations, which are not commands.
+package readmecheck

@@ -1,0 +1,759 @@
+package readmecheck
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// readmePath is the README whose examples are checked.
+const readmePath = "../../README.md"
+
+// block is one fenced code block of the README.
+type block struct {
+	lang string // the fence's info string: "go", "sh", "" ...
+	line int    // line of the opening fence, counted from 1
+	text string // the lines between the fences, each ending in "\n"
+}
+
+// key is the block's first line without surrounding white space: the
+// tables below are keyed by it.
+func (b block) key() string {
+	first, _, _ := strings.Cut(b.text, "\n")
+	return strings.TrimSpace(first)
+}
+
+// parseBlocks returns the fenced blocks of a Markdown text, in order.
+// Fences start at the beginning of a line; the README has no indented ones.
+func parseBlocks(md string) ([]block, error) {
+	var (
+		blocks []block
+		cur    *block
+	)
+	for i, l := range strings.Split(md, "\n") {
+		switch {
+		case cur == nil && strings.HasPrefix(l, "```"):
+			cur = &block{lang: strings.TrimSpace(strings.TrimPrefix(l, "```")), line: i + 1}
+		case cur != nil && strings.TrimRight(l, " ") == "```":
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			cur.text += l + "\n"
+		}
+	}
+	if cur != nil {
+		return nil, fmt.Errorf("block opened on line %d is never closed", cur.line)
+	}
+	return blocks, nil
+}
+
+func readmeBlocks(t *testing.T) []block {
+	t.Helper()
+	md, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := parseBlocks(string(md))
+	if err != nil {
+		t.Fatalf("%s: %v", readmePath, err)
+	}
+	return blocks
+}
+
+// goWrap says how a Go fragment of the README is made a compilable file:
+//
+//	package p
+//	import (imports)
+//	decls
+//	func example() { block; uses }
+type goWrap struct {
+	imports []string
+	decls   string // package-level stand-ins for names the block takes as given
+	uses    string // statements using names the block declares but leaves unused
+}
+
+// goBlocks has one entry for every ```go block, keyed by its first line.
+var goBlocks = map[string]goWrap{
+	// Sessions in net/http.
+	"// SESSION_KEY: make one with `cookiecodec keygen` (see \"The cookiecodec command\").": {
+		imports: []string{"fmt", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls:   "var mux = http.NewServeMux()",
+	},
+	// WebSockets: committing into gorilla/websocket's 101 response.
+	"h := http.Header{}": {
+		imports: []string{"net/http", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	sessions *cookiesession.Manager
+	w        http.ResponseWriter
+	r        *http.Request
+	upgrader wsUpgrader
+)
+
+// wsUpgrader stands in for gorilla/websocket's Upgrader (same method
+// signature), which is not a dependency of this module.
+type wsUpgrader struct{}
+
+type wsConn struct{}
+
+func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader http.Header) (*wsConn, error) {
+	return nil, nil
+}`,
+		uses: "_, _ = conn, err",
+	},
+	// Flask-compatible mode.
+	`c, _ := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte(os.Getenv("FLASK_SECRET_KEY"))})`: {
+		imports: []string{"os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		uses:    "_ = sessions",
+	},
+	// Log out everywhere.
+	"sessions, _ := cookiesession.New(c, cookiesession.WithValidate(": {
+		imports: []string{"errors", "net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var c codec.SessionCodec
+
+// users stands in for the app's user store.
+var users interface {
+	SessionsValidAfter(user string) (time.Time, bool)
+}`,
+		uses: "_ = sessions",
+	},
+	// The native format: make a key.
+	"key, _ := codec.GenerateKey()": {
+		imports: []string{"fmt", "github.com/cookiecodec/cookiecodec/codec"},
+	},
+	// The native format: at start-up.
+	`key, err := codec.ParseKey(os.Getenv("SESSION_KEY")) // rejects keys under 32 bytes`: {
+		imports: []string{"os", "time", "github.com/cookiecodec/cookiecodec/codec"},
+		uses:    "_, _, _ = value, meta, err",
+	},
+	// Moving from gorilla/sessions.
+	"migration, err := codec.NewGorillaMigration(codec.GorillaOptions{": {
+		imports: []string{"github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
+		decls: `var (
+	oldHashKey, oldBlockKey []byte
+	native                  *codec.Native
+	store                   *sessions.CookieStore
+)`,
+		uses: "_ = err",
+	},
+	// Sharing a session with Flask.
+	"f, err := codec.NewFlask(codec.FlaskOptions{": {
+		imports: []string{"errors", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
+		decls:   "var cookie *http.Cookie",
+	},
+	// The serializer.
+	"text, err := serializer.Marshal(map[string]any{": {
+		imports: []string{"time", "github.com/cookiecodec/cookiecodec/serializer"},
+		decls: `var (
+	mySession struct {
+		UserID int ` + "`json:\"user_id\"`" + `
+	}
+	s string
+)`,
+		uses: "_, _ = v, err",
+	},
+}
+
+// cliCheck says how a block of cookiecodec command lines is checked.
+type cliCheck struct {
+	// setup is shell code run before each command of the block.
+	setup string
+	// replace maps text of the README's commands to what is run instead.
+	replace map[string]string
+	// masks match output that differs on every run; in the README and in
+	// the output alike, each match is replaced by the first submatch (or
+	// nothing) followed by "<varies>".
+	masks []*regexp.Regexp
+	// want gives, for a command (counted from 0) whose output the README
+	// does not show, what it must print instead of nothing; sh runs shell
+	// code in the same directory and environment and returns its output,
+	// out is what the command printed.
+	want map[int]func(sh func(string) string, out string) string
+	// synopsis marks a block of usage lines (no "$ "): each must be a line
+	// of "cookiecodec --help".
+	synopsis bool
+}
+
+// signCart makes the cookie of the second sign example (secret "dev",
+// timestamp 1700000000), whose session the README edits as $COOKIE.
+const signCart = `echo '{"cart": {" t": ["sku-1", 2]}, "token": {" b": "3q2+7w=="}, "n": 3}' | cookiecodec sign --key-file secret.key --timestamp 1700000000`
+
+// samePayload is a want function for a sign command that stamps the
+// current time: it must make a cookie with the payload of $COOKIE.
+func samePayload(sh func(string) string, out string) string {
+	cookie := sh(`printf '%s\n' "$COOKIE"`)
+	want, _, _ := strings.Cut(cookie, ".")
+	if got, _, _ := strings.Cut(out, "."); got == want && strings.Count(out, ".") == 2 {
+		return out
+	}
+	return "a cookie with the payload of $COOKIE, " + want + ".<timestamp>.<signature>\n"
+}
+
+// cliBlocks has one entry for every block of command lines that is run,
+// keyed by its first line.
+var cliBlocks = map[string]cliCheck{
+	// The synopsis must match the CLI's own usage text.
+	"cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying (marked UNVERIFIED)": {synopsis: true},
+	// Look inside a cookie.
+	"$ cookiecodec decode --now 1700003600 'Cookie: theme=dark; session=eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w'": {},
+	// Verify, for people and for scripts (writes secret.key for the blocks below).
+	"$ printf '%s' dev > secret.key": {},
+	// Why was it rejected?
+	"$ echo dev > echoed.key        # echo adds a newline, which becomes part of the key": {},
+	// A cookie of plain itsdangerous.
+	"$ cookiecodec verify --json --secret changeme --max-age none eyJ1c2VyIjoiZXZlIn0.awJVQA.SB_y7Hc6eW8jfEtR3ZXYi6vehYE": {},
+	// Sign.
+	`$ echo '{"user": "alice", "_fresh": true}' | cookiecodec sign --key-file secret.key --timestamp 1700000000`: {},
+	// sign --python: "the same cookie as the second example".
+	`$ cookiecodec sign --python --key-file secret.key --timestamp 1700000000 "{'cart': ('sku-1', 2), 'token': b'\xde\xad\xbe\xef', 'n': 3}"`: {
+		want: map[int]func(func(string) string, string) string{
+			0: func(sh func(string) string, _ string) string { return sh(signCart) },
+		},
+	},
+	// decode --tagged, edit, sign again: with no edit (EDITOR=true) the
+	// payload comes back unchanged; the timestamp is the run's.
+	`$ cookiecodec decode --tagged "$COOKIE" > session.json`: {
+		setup: `export COOKIE="$(` + signCart + `)" EDITOR=true`,
+		want:  map[int]func(func(string) string, string) string{2: samePayload},
+	},
+	// decode --python, sign --python.
+	`$ cookiecodec decode --python "$COOKIE" > session.py`: {
+		setup: `export COOKIE="$(` + signCart + `)"`,
+		want:  map[int]func(func(string) string, string) string{2: samePayload},
+	},
+	// --redact: "..." stands for the cookie of the sign example.
+	"$ ... | cookiecodec decode --now 1700003600 --redact": {
+		setup:   `export COOKIE="$(` + signCart + `)"`,
+		replace: map[string]string{"... |": `printf '%s\n' "$COOKIE" |`},
+	},
+	// Native cookies: keygen makes a random key, and each session gets a
+	// random id; checked for shape only.
+	"$ cookiecodec keygen > native.key": {
+		masks: []*regexp.Regexp{
+			regexp.MustCompile(`^(key id: +)[0-9a-f]{8}$`),
+			regexp.MustCompile(`^(session id: +)[0-9a-f]{32}$`),
+		},
+	},
+	// gorilla/securecookie: a random hash key, and gorilla stamps the
+	// current time; the times are checked for shape only.
+	"$ head -c 64 /dev/urandom > hash.key": {
+		masks: []*regexp.Regexp{
+			regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC`),
+			// The stamp is in whole seconds: verified within the next
+			// second, the age is "now" or, across a second, "1s ago".
+			regexp.MustCompile(`\((?:now|1s ago)\)`),
+		},
+	},
+	// Audit.
+	"$ cookiecodec audit eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w": {},
+}
+
+// skipped lists the blocks that are neither compiled nor run, keyed by
+// their first line, with the reason.
+var skipped = map[string]string{
+	"go run ./cmd/sessiondemo     # the main job: the demo app on http://127.0.0.1:8080": "starts the demo server and runs the whole test suite",
+
+	"proxy_buffer_size 96k;": "nginx configuration, not a command (cookiesession's TestNginx runs the same settings)",
+
+	"global": "HAProxy configuration, not a command (cookiesession's TestHAProxy runs the same settings)",
+
+	"# Apache: in the server config, or in the first VirtualHost listed for the": "Apache configuration, not a command (cookiesession's TestApache runs the same settings)",
+
+	"# Varnish: varnishd parameters": "varnishd command lines with elided arguments (cookiesession's TestVarnish runs the same parameters)",
+
+	"go run ./cmd/sessiondemo                 # http://127.0.0.1:8080, generated key (warns)": "starts the demo server",
+
+	"go install github.com/cookiecodec/cookiecodec/cmd/cookiecodec@latest": "needs the network and a published release",
+
+	"$ cookiecodec verify --key-file secret.key --url http://127.0.0.1:36821/login": "needs a live Flask server (cmd/cookiecodec/testdata/flasklogin.py, run by TestFetchFlask); its times are those of the run",
+
+	"go run ./bench/cmd/report                 # ~7 min on 2 cores: writes bench/RESULTS.md, bench/*.svg, bench/results.txt": "runs the benchmarks for minutes",
+}
+
+// coverage returns a message for every block that is neither checked nor
+// skipped, and for every table entry that names no block.
+func coverage(blocks []block) []string {
+	var msgs []string
+	seen := map[string]bool{}
+	for _, b := range blocks {
+		k := b.key()
+		seen[k] = true
+		_, isGo := goBlocks[k]
+		_, isCLI := cliBlocks[k]
+		_, isSkipped := skipped[k]
+		switch {
+		case b.lang == "go" && !isGo:
+			msgs = append(msgs, fmt.Sprintf("README.md:%d: go block %q is not in goBlocks: say how to wrap it", b.line, k))
+		case b.lang != "go" && (isGo || !isCLI && !isSkipped):
+			msgs = append(msgs, fmt.Sprintf("README.md:%d: block %q is neither in cliBlocks nor in skipped (with a reason)", b.line, k))
+		case isCLI && isSkipped:
+			msgs = append(msgs, fmt.Sprintf("README.md:%d: block %q is both checked and skipped", b.line, k))
+		}
+	}
+	for _, table := range []map[string]bool{keysOf(goBlocks), keysOf(cliBlocks), keysOf(skipped)} {
+		for k := range table {
+			if !seen[k] {
+				msgs = append(msgs, fmt.Sprintf("no README block starts with %q: remove or update its entry", k))
+			}
+		}
+	}
+	return msgs
+}
+
+func keysOf[V any](m map[string]V) map[string]bool {
+	keys := map[string]bool{}
+	for k := range m {
+		keys[k] = true
+	}
+	return keys
+}
+
+// TestEveryBlockListed fails when a README block is neither checked nor
+// listed as skipped, or when an entry of the tables names no block.
+func TestEveryBlockListed(t *testing.T) {
+	blocks := readmeBlocks(t)
+	for _, msg := range coverage(blocks) {
+		t.Error(msg)
+	}
+	var nGo, nCLI, nSkipped int
+	for _, b := range blocks {
+		switch k := b.key(); {
+		case b.lang == "go":
+			nGo++
+		case skipped[k] != "":
+			nSkipped++
+		default:
+			nCLI++
+		}
+	}
+	t.Logf("%d blocks: %d Go blocks compiled, %d command blocks run, %d skipped", len(blocks), nGo, nCLI, nSkipped)
+}
+
+// wrapGo returns the file a Go block is compiled as, and the line of the
+// file that holds the block's first line.
+func wrapGo(b block, w goWrap) (src string, firstLine int) {
+	var sb strings.Builder
+	sb.WriteString("package p\n\nimport (\n")
+	for _, imp := range w.imports {
+		fmt.Fprintf(&sb, "\t%q\n", imp)
+	}
+	sb.WriteString(")\n\n")
+	if w.decls != "" {
+		sb.WriteString(w.decls + "\n\n")
+	}
+	sb.WriteString("func example() {\n")
+	firstLine = strings.Count(sb.String(), "\n") + 1
+	sb.WriteString(b.text)
+	if w.uses != "" {
+		sb.WriteString(w.uses + "\n")
+	}
+	sb.WriteString("}\n")
+	return sb.String(), firstLine
+}
+
+// buildGo compiles each source as a package of its own with one go build
+// in a directory inside the module, and returns the compiler's messages
+// for each source ("" when it compiled).
+func buildGo(t *testing.T, srcs []string) []string {
+	t.Helper()
+	dir, err := os.MkdirTemp(".", ".build-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	args := []string{"build"}
+	for i, src := range srcs {
+		pkg := fmt.Sprintf("b%d", i)
+		if err := os.Mkdir(filepath.Join(dir, pkg), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, pkg, "block.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "./"+pkg)
+	}
+	cmd := goCommand(t.Context(), args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	msgs := make([]string, len(srcs))
+	if err == nil {
+		return msgs
+	}
+	// Messages look like "b3/block.go:12:5: undefined: x", under a
+	// "# .../b3" line.
+	cur := -1
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "# ") {
+			cur = -1
+			for i := range srcs {
+				if strings.HasSuffix(l, fmt.Sprintf("/b%d", i)) {
+					cur = i
+				}
+			}
+			continue
+		}
+		for i := range srcs {
+			if strings.HasPrefix(l, fmt.Sprintf("b%d/", i)) {
+				cur = i
+			}
+		}
+		if cur >= 0 && l != "" {
+			msgs[cur] += l + "\n"
+		}
+	}
+	failed := false
+	for _, m := range msgs {
+		failed = failed || m != ""
+	}
+	if !failed {
+		t.Fatalf("go build failed without naming a block: %v\n%s", err, out)
+	}
+	return msgs
+}
+
+// goCommand runs the go command at a low priority (through nice, where
+// there is one), so that the checks do not crowd out other work.
+func goCommand(ctx context.Context, args ...string) *exec.Cmd {
+	if nice, err := exec.LookPath("nice"); err == nil {
+		return exec.CommandContext(ctx, nice, append([]string{"-n", "10", "go"}, args...)...)
+	}
+	return exec.CommandContext(ctx, "go", args...)
+}
+
+// brokenGo is a README-like fragment that must not compile: the checks
+// below expect go build to fail on it, so that a check that cannot fail
+// does not go unnoticed.
+var brokenGo = block{lang: "go", line: 0, text: "key, err := codec.ParseKey(\"x\")\nring, err := codec.NewKeyRingg(key)\n"}
+
+// TestGoBlocks compiles every ```go block of the README, wrapped by its
+// goBlocks entry, and a broken one that must fail.
+func TestGoBlocks(t *testing.T) {
+	var (
+		blocks []block
+		srcs   []string
+		starts []int
+	)
+	for _, b := range readmeBlocks(t) {
+		w, ok := goBlocks[b.key()]
+		if b.lang != "go" || !ok {
+			continue // TestEveryBlockListed reports it
+		}
+		src, start := wrapGo(b, w)
+		blocks, srcs, starts = append(blocks, b), append(srcs, src), append(starts, start)
+	}
+	broken, _ := wrapGo(brokenGo, goBlocks[`key, err := codec.ParseKey(os.Getenv("SESSION_KEY")) // rejects keys under 32 bytes`])
+	msgs := buildGo(t, append(srcs, broken))
+	for i, b := range blocks {
+		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) {
+			if msgs[i] != "" {
+				t.Errorf("README.md:%d: the go block does not compile (its first line is line %d of block.go, README line %d):\n%s\n%s",
+					b.line, starts[i], b.line+1, msgs[i], srcs[i])
+			}
+		})
+	}
+	t.Run("broken block fails", func(t *testing.T) {
+		if msgs[len(msgs)-1] == "" {
+			t.Errorf("a block calling codec.NewKeyRingg compiled: the check cannot fail")
+		} else if !strings.Contains(msgs[len(msgs)-1], "NewKeyRingg") {
+			t.Errorf("the broken block failed for another reason:\n%s", msgs[len(msgs)-1])
+		}
+	})
+}
+
+// cli holds the cookiecodec command built for the tests.
+var cli struct {
+	once sync.Once
+	dir  string // holds the binary "cookiecodec"
+	err  error
+}
+
+// cliDir builds cmd/cookiecodec once and returns the directory that
+// holds it.
+func cliDir(t *testing.T) string {
+	t.Helper()
+	cli.once.Do(func() {
+		cli.dir, cli.err = os.MkdirTemp("", "readmecheck-cli-")
+		if cli.err != nil {
+			return
+		}
+		cmd := goCommand(context.Background(), "build", "-o", filepath.Join(cli.dir, "cookiecodec"), "../../cmd/cookiecodec")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			cli.err = fmt.Errorf("go build ./cmd/cookiecodec: %v\n%s", err, out)
+		}
+	})
+	if cli.err != nil {
+		t.Fatal(cli.err)
+	}
+	return cli.dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if cli.dir != "" {
+		os.RemoveAll(cli.dir)
+	}
+	os.Exit(code)
+}
+
+// shell runs shell code in dir with the CLI first on PATH and returns
+// stdout and stderr as one stream.
+func shell(ctx context.Context, bin, dir, code string) (string, error) {
+	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-c", code)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return out.String(), ctx.Err()
+	}
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		return out.String(), err
+	}
+	return out.String(), nil // the exit status is not shown in the README
+}
+
+// command is one "$ " line of a block and the output shown after it.
+type command struct {
+	line int // README line
+	cmd  string
+	out  []string
+}
+
+// parseTranscript splits a block into its commands: a "$ " line, then the
+// lines up to the next one, without trailing blank lines, are its output.
+func parseTranscript(b block) []command {
+	var cmds []command
+	for i, l := range strings.Split(strings.TrimSuffix(b.text, "\n"), "\n") {
+		if c, ok := strings.CutPrefix(l, "$ "); ok {
+			cmds = append(cmds, command{line: b.line + 1 + i, cmd: c})
+		} else if len(cmds) > 0 {
+			cmds[len(cmds)-1].out = append(cmds[len(cmds)-1].out, l)
+		}
+	}
+	for i := range cmds {
+		for len(cmds[i].out) > 0 && strings.TrimSpace(cmds[i].out[len(cmds[i].out)-1]) == "" {
+			cmds[i].out = cmds[i].out[:len(cmds[i].out)-1]
+		}
+	}
+	return cmds
+}
+
+// mask applies the masks to each line.
+func mask(lines []string, masks []*regexp.Regexp) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		for _, re := range masks {
+			l = re.ReplaceAllStringFunc(l, func(m string) string {
+				sub := re.FindStringSubmatch(m)
+				if len(sub) > 1 {
+					return sub[1] + "<varies>"
+				}
+				return "<varies>"
+			})
+		}
+		out[i] = l
+	}
+	return out
+}
+
+// matchLines reports whether got matches want, where a want line "..."
+// stands for any number of lines.
+func matchLines(want, got []string) bool {
+	if len(want) == 0 {
+		return len(got) == 0
+	}
+	if want[0] == "..." {
+		for i := 0; i <= len(got); i++ {
+			if matchLines(want[1:], got[i:]) {
+				return true
+			}
+		}
+		return false
+	}
+	return len(got) > 0 && want[0] == got[0] && matchLines(want[1:], got[1:])
+}
+
+func splitLines(s string) []string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// checkBlock runs a block of command lines in dir and returns a message
+// for every difference from the README.
+func checkBlock(ctx context.Context, bin, dir string, b block, c cliCheck) []string {
+	var msgs []string
+	if c.synopsis {
+		help, err := shell(ctx, bin, dir, "cookiecodec --help")
+		if err != nil {
+			return []string{err.Error()}
+		}
+		lines := map[string]bool{}
+		for _, l := range splitLines(help) {
+			lines[strings.TrimSpace(l)] = true
+		}
+		for i, l := range splitLines(b.text) {
+			if !lines[strings.TrimSpace(l)] {
+				msgs = append(msgs, fmt.Sprintf("README.md:%d: not a line of cookiecodec --help: %q\n--help prints:\n%s", b.line+1+i, l, help))
+			}
+		}
+		return msgs
+	}
+	cmds := parseTranscript(b)
+	if len(cmds) == 0 {
+		return []string{fmt.Sprintf("README.md:%d: no \"$ \" command lines", b.line)}
+	}
+	sh := func(code string) string {
+		out, err := shell(ctx, bin, dir, c.setup+"\n"+code)
+		if err != nil {
+			out += err.Error()
+		}
+		return out
+	}
+	for i, cmd := range cmds {
+		run := cmd.cmd
+		for from, to := range c.replace {
+			run = strings.ReplaceAll(run, from, to)
+		}
+		out, err := shell(ctx, bin, dir, c.setup+"\n"+run)
+		if err != nil {
+			return append(msgs, fmt.Sprintf("README.md:%d: %s: %v", cmd.line, cmd.cmd, err))
+		}
+		want := cmd.out
+		if f := c.want[i]; f != nil {
+			if len(want) > 0 {
+				msgs = append(msgs, fmt.Sprintf("README.md:%d: the README now shows this command's output: drop its want entry", cmd.line))
+			}
+			want = splitLines(f(sh, out))
+		}
+		got := mask(splitLines(out), c.masks)
+		if !matchLines(mask(want, c.masks), got) {
+			msgs = append(msgs, fmt.Sprintf("README.md:%d: $ %s\nprints:\n%s\nthe README shows:\n%s",
+				cmd.line, cmd.cmd, strings.Join(got, "\n"), strings.Join(want, "\n")))
+		}
+	}
+	return msgs
+}
+
+// needBash skips the command checks where bash is missing, saying so;
+// under CI=true a missing bash fails instead.
+func needBash(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("bash"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the README's command lines need bash, and CI=true:", err)
+		}
+		t.Skip("the README's command lines need bash:", err)
+	}
+}
+
+// TestCLIBlocks runs the README's cookiecodec command lines, block after
+// block in one directory, and compares what they print with the README.
+func TestCLIBlocks(t *testing.T) {
+	needBash(t)
+	bin := cliDir(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	for _, b := range readmeBlocks(t) {
+		c, ok := cliBlocks[b.key()]
+		if !ok || b.lang == "go" {
+			continue
+		}
+		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) {
+			for _, msg := range checkBlock(ctx, bin, dir, b, c) {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+// TestChecksCanFail feeds each check a README block changed so that it is
+// wrong, and expects the check to say so. (The Go check is shown to fail
+// in TestGoBlocks, which compiles a broken block beside the README's.)
+func TestChecksCanFail(t *testing.T) {
+	blocks := readmeBlocks(t)
+	find := func(t *testing.T, key string) block {
+		t.Helper()
+		for _, b := range blocks {
+			if b.key() == key {
+				return b
+			}
+		}
+		t.Fatalf("no README block starts with %q", key)
+		return block{}
+	}
+	changed := func(t *testing.T, b block, from, to string) block {
+		t.Helper()
+		if !strings.Contains(b.text, from) {
+			t.Fatalf("README.md:%d: the block holds no %q to change", b.line, from)
+		}
+		b.text = strings.Replace(b.text, from, to, 1)
+		return b
+	}
+
+	t.Run("unlisted block", func(t *testing.T) {
+		// Compared with the README's own messages, so that this shows the
+		// check failing whatever state the README is in.
+		base := len(coverage(blocks))
+		extra := append(append([]block(nil), blocks...), block{lang: "sh", line: 9999, text: "$ cookiecodec decode new-example\n"})
+		if msgs := coverage(extra); len(msgs) != base+1 || !strings.Contains(strings.Join(msgs, "\n"), "new-example") {
+			t.Errorf("a new block went unnoticed: %q", msgs)
+		}
+		extraGo := append(append([]block(nil), blocks...), block{lang: "go", line: 9999, text: "fmt.Println(\"new example\")\n"})
+		if msgs := coverage(extraGo); len(msgs) != base+1 {
+			t.Errorf("a new go block went unnoticed: %q", msgs)
+		}
+		if msgs := coverage(blocks[1:]); len(msgs) != base+1 {
+			t.Errorf("a stale table entry went unnoticed: %q", msgs)
+		}
+	})
+
+	needBash(t)
+	bin := cliDir(t)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	if out, err := shell(ctx, bin, dir, "printf '%s' dev > secret.key"); err != nil || out != "" {
+		t.Fatalf("writing secret.key: %v %s", err, out)
+	}
+	const decodeKey = "$ cookiecodec decode --now 1700003600 'Cookie: theme=dark; session=eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w'"
+	for _, tc := range []struct {
+		name     string
+		key      string
+		from, to string
+		check    *cliCheck // the check to use instead of the block's own
+	}{
+		{name: "output differs", key: decodeKey, from: `"user": "alice"`, to: `"user": "bob"`},
+		{name: "output missing", key: decodeKey, from: "compressed: no\n", to: ""},
+		{name: "no output shown but some printed", key: decodeKey, from: "format:", to: "$ cookiecodec keygen\nformat:"},
+		{name: "masked block, unmasked line differs", key: "$ cookiecodec keygen > native.key", from: "mode:       xchacha20poly1305", to: "mode:       aes256gcm"},
+		{name: "masked block without its masks", key: "$ cookiecodec keygen > native.key", from: "purpose:    session", to: "purpose:    session", check: &cliCheck{}},
+		{name: "elided output, rest differs", key: "$ ... | cookiecodec decode --now 1700003600 --redact", from: `"n": <int>`, to: `"n": <str>`},
+		{name: "want entry differs", key: "$ cookiecodec sign --python --key-file secret.key --timestamp 1700000000 \"{'cart': ('sku-1', 2), 'token': b'\\xde\\xad\\xbe\\xef', 'n': 3}\"", from: "'n': 3", to: "'n': 4"},
+		{name: "synopsis line differs", key: "cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying (marked UNVERIFIED)", from: "print a new native key", to: "print a new key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := changed(t, find(t, tc.key), tc.from, tc.to)
+			c := cliBlocks[tc.key]
+			if tc.check != nil {
+				c = *tc.check
+			}
+			if msgs := checkBlock(ctx, bin, dir, b, c); len(msgs) == 0 {
+				t.Errorf("the changed block passed:\n%s", b.text)
+			}
+		})
+	}
+}
