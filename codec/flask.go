@@ -122,6 +122,11 @@ func NewFlask(o FlaskOptions) (*Flask, error) {
 	return f, nil
 }
 
+// MaxAge returns the max_age the codec applies to every load
+// (FlaskOptions.MaxAge, [DefaultFlaskMaxAge] when that was 0), or
+// [NoMaxAge].
+func (f *Flask) MaxAge() time.Duration { return f.maxAge }
+
 // Signer returns the underlying itsdangerous signer (for hints and
 // inspection; it verifies with the same keys).
 func (f *Flask) Signer() *Signer { return f.signer }

@@ -296,6 +296,14 @@ func (n *Native) Mode() Mode { return n.mode }
 // Purpose returns the codec's purpose string.
 func (n *Native) Purpose() string { return n.purpose }
 
+// Lifetime returns the absolute lifetime the codec enforces
+// (NativeOptions.Lifetime, [DefaultLifetime] when that was 0).
+func (n *Native) Lifetime() time.Duration { return n.lifetime }
+
+// IdleTimeout returns the idle timeout the codec enforces
+// (NativeOptions.IdleTimeout); 0 means none.
+func (n *Native) IdleTimeout() time.Duration { return n.idle }
+
 // payloadLimits bounds the binary payload's conversion by the serializer's
 // limits: the same nesting depth, JSON text no longer than the serializer
 // reads, and integers no longer than its digit limit (each digit is less

@@ -45,6 +45,10 @@ func TestConfigRefused(t *testing.T) {
 		{name: "too many chunks", opts: []Option{WithMaxChunks(17)}, hint: "between 1 and 16"},
 		{name: "negative lifetime", opts: []Option{WithLifetime(-time.Hour)}, hint: "must be positive"},
 		{name: "sub-second idle", opts: []Option{WithIdleTimeout(time.Millisecond)}, hint: "at least one second"},
+		{name: "negative idle", opts: []Option{WithIdleTimeout(-1)}, hint: "idle timeout -1ns must be at least one second, or 0"},
+		{name: "sub-second lifetime", opts: []Option{WithLifetime(time.Millisecond)}, hint: "lifetime 1ms must be at least one second"},
+		{name: "lifetime beyond the native codec's", opts: []Option{WithLifetime(60 * 24 * time.Hour)}, hint: "set NativeOptions.Lifetime to at least 1440h0m0s"},
+		{name: "Flask lifetime beyond the codec's MaxAge", flask: true, opts: []Option{WithLifetime(60 * 24 * time.Hour)}, hint: "set FlaskOptions.MaxAge to at least 1440h0m0s"},
 		{name: "lifetime beyond browsers", opts: []Option{WithLifetime(500 * 24 * time.Hour)}, hint: "400 days"},
 		{name: "refresh fraction", opts: []Option{WithRefresh(RefreshAfter(1.5))}, hint: "(0, 1)"},
 		{name: "refresh fraction 0", opts: []Option{WithRefresh(RefreshAfter(0))}, hint: "use RefreshNever"},
@@ -112,5 +116,77 @@ func TestConfigRefused(t *testing.T) {
 	}
 	if _, err := NewFlask(flask, WithLifetime(time.Hour), WithRefresh(RefreshNever)); err != nil {
 		t.Errorf("refused a valid Flask configuration: %v", err)
+	}
+}
+
+// TestCodecLimits checks which lifetimes and idle timeouts given to the
+// manager New and NewFlask accept over the codec's own: one the codec
+// would silently cut short is refused, one left at the manager's default
+// or within the codec's is accepted.
+func TestCodecLimits(t *testing.T) {
+	clk := newClock()
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	native := func(o codec.NativeOptions) codec.SessionCodec {
+		o.Clock = clk.now
+		c, err := codec.NewNative(ring, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	flask := func(maxAge time.Duration) codec.SessionCodec {
+		c, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte("dev"), MaxAge: maxAge, Clock: clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	const day = 24 * time.Hour
+	tests := []struct {
+		name  string
+		flask bool
+		codec codec.SessionCodec
+		opts  []Option
+		hint  string // "" means accepted
+	}{
+		{name: "defaults", codec: native(codec.NativeOptions{})},
+		{name: "lifetime within the codec's default", codec: native(codec.NativeOptions{}), opts: []Option{WithLifetime(30 * day)}},
+		{name: "lifetime beyond the codec's default", codec: native(codec.NativeOptions{}), opts: []Option{WithLifetime(30*day + time.Second)}, hint: "NativeOptions.Lifetime"},
+		{name: "lifetime within a longer codec lifetime", codec: native(codec.NativeOptions{Lifetime: 90 * day}), opts: []Option{WithLifetime(60 * day)}},
+		{name: "codec shorter than the manager's default", codec: native(codec.NativeOptions{Lifetime: day})},
+		{name: "codec idle, manager default", codec: native(codec.NativeOptions{IdleTimeout: time.Hour})},
+		{name: "idle within the codec's", codec: native(codec.NativeOptions{IdleTimeout: time.Hour}), opts: []Option{WithIdleTimeout(30 * time.Minute)}},
+		{name: "idle beyond the codec's", codec: native(codec.NativeOptions{IdleTimeout: time.Hour}), opts: []Option{WithIdleTimeout(2 * time.Hour)}, hint: "longer than the codec's own idle timeout, 1h0m0s"},
+		{name: "idle off over a codec idle", codec: native(codec.NativeOptions{IdleTimeout: time.Hour}), opts: []Option{WithIdleTimeout(0)}, hint: "WithIdleTimeout(0) turns the idle timeout off"},
+		{name: "idle off, codec without", codec: native(codec.NativeOptions{}), opts: []Option{WithIdleTimeout(0)}},
+		{name: "Flask defaults", flask: true, codec: flask(0)},
+		{name: "Flask lifetime within MaxAge", flask: true, codec: flask(0), opts: []Option{WithLifetime(31 * day)}},
+		{name: "Flask lifetime beyond MaxAge", flask: true, codec: flask(0), opts: []Option{WithLifetime(32 * day)}, hint: "FlaskOptions.MaxAge"},
+		{name: "Flask without MaxAge", flask: true, codec: flask(codec.NoMaxAge), opts: []Option{WithLifetime(60 * day)}},
+		{name: "Flask codec under New", codec: flask(day), opts: []Option{WithLifetime(2 * day)}, hint: "FlaskOptions.MaxAge"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newManager := New
+			if tt.flask {
+				newManager = NewFlask
+			}
+			m, err := newManager(tt.codec, tt.opts...)
+			if tt.hint == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if m != nil || !errors.Is(err, ErrConfig) {
+				t.Fatalf("got %v, %v; want ErrConfig", m, err)
+			}
+			if !strings.Contains(err.Error(), tt.hint) {
+				t.Errorf("error %q does not contain the hint %q", err, tt.hint)
+			}
+		})
 	}
 }

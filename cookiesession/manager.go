@@ -122,6 +122,9 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkCodecLimits(c); err != nil {
+		return nil, err
+	}
 	if cfg.logger == nil {
 		cfg.logger = slog.Default()
 	}

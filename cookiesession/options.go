@@ -112,7 +112,8 @@ type config struct {
 	clock              codec.Clock
 	flask              bool
 
-	idleSet bool // WithIdleTimeout was given
+	idleSet     bool // WithIdleTimeout was given
+	lifetimeSet bool // WithLifetime was given
 }
 
 // WithName sets the cookie name. The default is [DefaultName] ("session").
@@ -176,15 +177,20 @@ func WithPartitioned(partitioned bool) Option {
 // PERMANENT_SESSION_LIFETIME, measured from the last issue (Flask's
 // max-age); the default is [FlaskLifetime] (31 days). The codec applies
 // its own limits as well (codec.NativeOptions.Lifetime, 30 days by default;
-// codec.FlaskOptions.MaxAge, 31 days): the shorter one wins, so configure
-// the codec with at least this lifetime.
-func WithLifetime(d time.Duration) Option { return func(c *config) { c.lifetime = d } }
+// codec.FlaskOptions.MaxAge, 31 days): the shorter one wins, so [New] and
+// [NewFlask] refuse with [ErrConfig] a lifetime given here that is longer
+// than the codec's, which would be cut short silently.
+func WithLifetime(d time.Duration) Option {
+	return func(c *config) { c.lifetime, c.lifetimeSet = d, true }
+}
 
 // WithIdleTimeout sets the idle timeout of [New]: a session whose cookie
 // was not re-issued for this long expires. The default is
 // [DefaultIdleTimeout] (24 hours); 0 turns it off. The codec's own
 // idle timeout (codec.NativeOptions.IdleTimeout, none by default) applies
-// as well: the shorter one wins, and the refresh policy follows it.
+// as well: the shorter one wins, and the refresh policy follows it. So
+// [New] refuses with [ErrConfig] an idle timeout given here that is longer
+// than the codec's, or 0 when the codec has one.
 // [NewFlask] refuses it: Flask's format carries only the issue time, use
 // [WithLifetime].
 func WithIdleTimeout(d time.Duration) Option {
@@ -383,8 +389,11 @@ func (c *config) check() error {
 	if c.lifetime <= 0 {
 		return bad("lifetime %v must be positive", c.lifetime)
 	}
-	if c.lifetime < time.Second || c.idle < 0 || (c.idle > 0 && c.idle < time.Second) {
-		return bad("lifetime %v and idle timeout %v must be at least one second (idle 0 turns it off)", c.lifetime, c.idle)
+	if c.lifetime < time.Second {
+		return bad("lifetime %v must be at least one second", c.lifetime)
+	}
+	if c.idle < 0 || (c.idle > 0 && c.idle < time.Second) {
+		return bad("idle timeout %v must be at least one second, or 0 to turn it off", c.idle)
 	}
 	if c.refresh.after && !(c.refresh.fraction > 0 && c.refresh.fraction < 1) {
 		return bad("refresh fraction %v must be in (0, 1) (at 1 the cookie expires as the refresh falls due): use RefreshNever to turn refreshing off", c.refresh.fraction)
@@ -405,6 +414,37 @@ func (c *config) check() error {
 	}
 	if c.lifetime > 400*24*time.Hour {
 		return bad("lifetime %v exceeds 400 days, the most a browser keeps a cookie: shorten it", c.lifetime)
+	}
+	return nil
+}
+
+// checkCodecLimits refuses a lifetime or idle timeout given to the
+// manager that the codec's own limits would silently cut short: the
+// shorter limit wins, so a WithLifetime of 60 days over a native codec of
+// the default 30 would end sessions on day 30. Limits left at the
+// manager's defaults are not checked: a codec configured shorter on
+// purpose wins, as documented.
+func (c *config) checkCodecLimits(cd codec.SessionCodec) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	switch cd := cd.(type) {
+	case *codec.Native:
+		if c.lifetimeSet && c.lifetime > cd.Lifetime() {
+			return bad("WithLifetime(%v) is longer than the codec's own lifetime, %v (codec.NativeOptions.Lifetime, 30 days by default), which would end sessions first: set NativeOptions.Lifetime to at least %v, or shorten WithLifetime", c.lifetime, cd.Lifetime(), c.lifetime)
+		}
+		if idle := cd.IdleTimeout(); c.idleSet && idle > 0 {
+			if c.idle == 0 {
+				return bad("WithIdleTimeout(0) turns the idle timeout off, but the codec's own, %v (codec.NativeOptions.IdleTimeout), would still end idle sessions: drop one of the two", idle)
+			}
+			if c.idle > idle {
+				return bad("WithIdleTimeout(%v) is longer than the codec's own idle timeout, %v (codec.NativeOptions.IdleTimeout), which would end idle sessions first: give both the same value, or set only WithIdleTimeout", c.idle, idle)
+			}
+		}
+	case *codec.Flask:
+		if maxAge := cd.MaxAge(); c.lifetimeSet && maxAge != codec.NoMaxAge && c.lifetime > maxAge {
+			return bad("WithLifetime(%v) is longer than the codec's MaxAge, %v (codec.FlaskOptions.MaxAge, 31 days by default), which would refuse the cookies first: set FlaskOptions.MaxAge to at least %v, or shorten WithLifetime", c.lifetime, maxAge, c.lifetime)
+		}
 	}
 	return nil
 }
