@@ -38,7 +38,10 @@ var (
 	ErrFuture = errors.New("codec: issued in the future")
 
 	// ErrPayload: the cookie verified but its payload cannot be decoded
-	// (itsdangerous: BadPayload; Flask answers this with HTTP 500).
+	// (itsdangerous: BadPayload; Flask answers this with HTTP 500). The
+	// native codec's encoding wraps it too, with the serializer's error,
+	// for a value it cannot write (package cookiesession's Session.Set
+	// refuses such values before they get here).
 	ErrPayload = errors.New("codec: bad payload")
 
 	// ErrTooLarge: an input or output exceeds a configured size limit.

@@ -122,6 +122,10 @@ func NewFlask(o FlaskOptions) (*Flask, error) {
 	return f, nil
 }
 
+// Serializer returns the serializer the codec converts values with
+// (FlaskOptions.Serializer, or Flask's TaggedJSONSerializer).
+func (f *Flask) Serializer() *serializer.Serializer { return f.ser }
+
 // MaxAge returns the max_age the codec applies to every load
 // (FlaskOptions.MaxAge, [DefaultFlaskMaxAge] when that was 0), or
 // [NoMaxAge].

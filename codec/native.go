@@ -296,6 +296,10 @@ func (n *Native) Mode() Mode { return n.mode }
 // Purpose returns the codec's purpose string.
 func (n *Native) Purpose() string { return n.purpose }
 
+// Serializer returns the serializer the codec converts values with
+// (NativeOptions.Serializer, or the default with native times).
+func (n *Native) Serializer() *serializer.Serializer { return n.ser }
+
 // Lifetime returns the absolute lifetime the codec enforces
 // (NativeOptions.Lifetime, [DefaultLifetime] when that was 0).
 func (n *Native) Lifetime() time.Duration { return n.lifetime }

@@ -2,9 +2,11 @@ package cookiesession
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
+	"time"
 
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
@@ -25,6 +27,13 @@ import (
 // keys are ignored, as encoding/json ignores them. Each such Get converts
 // anew: keep the result rather than calling Get in a loop.
 //
+// A value stored with [Session.Set] in this request converts as it will
+// after the cookie's round trip, so Get answers the same now and in the
+// next request: a []Item set now is read by Get[[]Product] now too (fields
+// matched by name), and a `type Level int` by Get[int]. Only a value of
+// type T itself is returned as it is, unexported fields and all, where the
+// next request gets what the serializer wrote of it.
+//
 // Missing keys and other mismatches return the zero value and false.
 func Get[T any](s *Session, key string) (T, bool) {
 	var out T
@@ -35,14 +44,85 @@ func Get[T any](s *Session, key string) (T, bool) {
 	if t, ok := v.(T); ok {
 		return t, true
 	}
-	if convertNumber(v, &out) {
+	if convert(v, &out) {
 		return out, true
 	}
-	if !isBasicNumber(&out) && serializer.Assign(v, &out) == nil {
-		return out, true
+	// v may be a Go value set in this request: convert what the cookie
+	// will carry of it. A decoded scalar would come back unchanged.
+	if !decodedScalar(v) {
+		if carried, ok := s.m.roundTrip(v); ok {
+			var fresh T // convert may have set part of out
+			if convert(carried, &fresh) {
+				return fresh, true
+			}
+		}
 	}
 	var zero T
 	return zero, false
+}
+
+// convert stores v in out by Get's rules: numbers exactly, the rest as
+// serializer.Assign does.
+func convert[T any](v any, out *T) bool {
+	if convertNumber(v, out) {
+		return true
+	}
+	return !isBasicNumber(out) && serializer.Assign(v, out) == nil
+}
+
+// decodedScalar reports whether v is a scalar as the serializer decodes
+// it, which a round trip through the serializer leaves as it is.
+func decodedScalar(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, int64, float64, *big.Int, []byte, time.Time,
+		serializer.Markup, serializer.UUID:
+		return true
+	}
+	return false
+}
+
+// serializerOrDefault is the codec's serializer, or Flask's tagged JSON
+// for a codec that does not say which it uses.
+func (m *Manager) serializerOrDefault() *serializer.Serializer {
+	if m.ser != nil {
+		return m.ser
+	}
+	return defaultSerializer
+}
+
+var defaultSerializer = new(serializer.Serializer)
+
+// roundTrip returns v as the cookie will carry it: written by the codec's
+// serializer and read back. ok is false when the serializer refuses v.
+func (m *Manager) roundTrip(v any) (carried any, ok bool) {
+	if m == nil {
+		return nil, false
+	}
+	ser := m.serializerOrDefault()
+	text, err := ser.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	carried, err = ser.Unmarshal(text)
+	return carried, err == nil
+}
+
+// storable returns an error when the codec's serializer could never save
+// value under key (see [Session.Set]). Scalars pass without a check; a
+// codec of another package, whose serializer is unknown, is not checked.
+func (m *Manager) storable(key string, value any) error {
+	if m.ser == nil {
+		return nil
+	}
+	switch value.(type) {
+	case nil, string, bool, int, int8, int16, int32, int64,
+		uint, uint8, uint16, uint32, uint64, float32, float64:
+		return nil
+	}
+	if _, err := m.ser.Marshal(map[string]any{key: value}); err != nil {
+		return fmt.Errorf("cookiesession: the value for %q cannot be saved, nothing was stored: %w", key, err)
+	}
+	return nil
 }
 
 // isBasicNumber reports whether p points to one of the numeric types

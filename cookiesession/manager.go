@@ -9,6 +9,7 @@ import (
 	"reflect"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
 // Manager reads and writes the session cookie of every request that passes
@@ -28,6 +29,10 @@ type Manager struct {
 	trustedCodec bool
 	attrPrefix   string // "; Path=/[; Domain=d]"
 	attrSuffix   string // "[; HttpOnly][; Secure][; SameSite=X][; Partitioned]"
+	// ser is the codec's serializer, which Session.Set checks values
+	// with and Get converts this request's own values through; nil for a
+	// codec that does not say (see serializerOf).
+	ser *serializer.Serializer
 }
 
 // ctxKey finds a manager's session in a request context. It holds only a
@@ -131,7 +136,7 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	if cfg.errorHandler == nil {
 		cfg.errorHandler = defaultErrorHandler
 	}
-	m := &Manager{cfg: cfg, codec: c}
+	m := &Manager{cfg: cfg, codec: c, ser: serializerOf(c)}
 	switch c.(type) {
 	case *codec.Native, *codec.Flask:
 		m.trustedCodec = true
@@ -143,6 +148,15 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	}
 	m.attrPrefix, m.attrSuffix = cfg.attributes()
 	return m, nil
+}
+
+// serializerOf returns the serializer c converts values with, when c
+// says (this module's codecs do), and nil otherwise.
+func serializerOf(c codec.SessionCodec) *serializer.Serializer {
+	if s, ok := c.(interface{ Serializer() *serializer.Serializer }); ok {
+		return s.Serializer()
+	}
+	return nil
 }
 
 func defaultErrorHandler(w http.ResponseWriter, _ *http.Request, _ error) {

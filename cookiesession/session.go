@@ -165,9 +165,21 @@ func (s *Session) Len() int {
 }
 
 // Set stores value under key and marks the session modified. The value
-// must be one the codec's serializer accepts; otherwise saving fails (see
-// [Session.Save]).
+// must be one the codec's serializer accepts: with this module's codecs,
+// Set refuses one it never could save (a channel, a function, a complex
+// number, a map with keys of another kind than string, nesting beyond
+// MaxDepth) with an error wrapping the serializer's
+// ([serializer.ErrUnsupportedType], [serializer.ErrTooDeep]), and stores
+// nothing. Strings, numbers, booleans and nil are stored without a check;
+// other values are encoded once to check them, so storing a large value
+// costs one extra encoding. A value changed after Set (a map it holds, say)
+// is checked again when the session is saved (see [Session.Save]).
 func (s *Session) Set(key string, value any) error {
+	if s.m != nil {
+		if err := s.m.storable(key, value); err != nil {
+			return err
+		}
+	}
 	if err := s.beginWrite(); err != nil {
 		return err
 	}
