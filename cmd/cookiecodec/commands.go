@@ -64,7 +64,22 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 	if h != "" {
 		r.hint("%s", h)
 	}
-	if errors.Is(err, cliinput.ErrNotFound) {
+	if errors.Is(err, cliinput.ErrChunks) {
+		// The first cookie of the name starts a chunked session whose
+		// other chunks are missing or unreadable: say how to give them.
+		for _, ck := range in.Cookies {
+			if ck.Name == in.Name {
+				if lc := loneChunk(cliinput.Input{Name: ck.Name, Value: ck.Value}, in.Name); lc != nil {
+					r.hint("%s", lc.advice())
+				}
+				break
+			}
+		}
+	}
+	if lc := laterChunksOnly(in.Cookies, in.Name); lc != nil && errors.Is(err, cliinput.ErrNotFound) {
+		r.setError(lc)
+		r.hint("%s", lc.advice())
+	} else if errors.Is(err, cliinput.ErrNotFound) {
 		switch {
 		case len(in.Cookies) == 1:
 			r.hint("the input holds one cookie: to take it, give --name %s", in.Cookies[0].Name)
@@ -106,6 +121,11 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 		return in, "", code, true, err
 	}
 	r.name, r.input = in.Name, inputText(in, c.source, "")
+	if lc := loneChunk(in, c.opts.name); lc != nil {
+		r.setError(lc)
+		r.hint("%s", lc.advice())
+		return in, "", c.emit(r, *now, exitFailed), true, nil
+	}
 	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
 	if err != nil {
 		var ue usageError

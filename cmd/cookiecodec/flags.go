@@ -15,12 +15,12 @@ type options struct {
 	format string
 	name   string
 
-	keyFile          string
-	fallbackKeyFiles stringList
-	keyEnv           string
-	secret           string
-	hashKeyFile      string
-	blockKeyFile     string
+	keyFile      string
+	fallbacks    []fallbackFlag // --fallback-key-file and --fallback-key-env, in command-line order
+	keyEnv       string
+	secret       string
+	hashKeyFile  string
+	blockKeyFile string
 
 	salt       string
 	digest     string
@@ -65,10 +65,41 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
+// fallbackFlag is one fallback key given on the command line: flag is
+// "--fallback-key-file" (arg a path) or "--fallback-key-env" (arg the name
+// of an environment variable).
+type fallbackFlag struct{ flag, arg string }
+
+// fallbackList is a repeatable fallback key flag. Both flags append to the
+// same list, so that "fallback key N" counts in command-line order whichever
+// flag gave it.
+type fallbackList struct {
+	flag string
+	list *[]fallbackFlag
+}
+
+func (l fallbackList) String() string {
+	if l.list == nil {
+		return ""
+	}
+	var args []string
+	for _, f := range *l.list {
+		if f.flag == l.flag {
+			args = append(args, f.arg)
+		}
+	}
+	return strings.Join(args, ",")
+}
+
+func (l fallbackList) Set(s string) error {
+	*l.list = append(*l.list, fallbackFlag{l.flag, s})
+	return nil
+}
+
 // Flag groups, so that each command registers what it uses.
 const (
 	gInput    = 1 << iota // --format, --name
-	gKeys                 // --key-file, --fallback-key-file (not sign), --key-env, --secret, gorilla keys
+	gKeys                 // --key-file, --fallback-key-file and --fallback-key-env (not sign), --key-env, --secret, gorilla keys
 	gFlask                // --salt, --digest, --key-derivation
 	gMaxAge               // --max-age
 	gNative               // --purpose, --skew (not sign)
@@ -160,7 +191,8 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
 		if verb != "sign" { // fallback keys never sign
-			fs.Var(&o.fallbackKeyFiles, "fallback-key-file", "fallback key file, only verifies; repeat for more")
+			fs.Var(fallbackList{"--fallback-key-file", &o.fallbacks}, "fallback-key-file", "fallback key file (an old key the app still accepts), only verifies; repeat for more")
+			fs.Var(fallbackList{"--fallback-key-env", &o.fallbacks}, "fallback-key-env", "read a fallback key from this environment variable, as --key-env reads the primary; only verifies; repeat for more")
 		}
 		fs.StringVar(&o.keyEnv, "key-env", "", "read the primary key from this environment variable")
 		fs.StringVar(&o.secret, "secret", "", "primary key as text (warns: other users can see command lines; prefer --key-file)")
@@ -206,8 +238,8 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.BoolVar(&o.pythonIn, "python", false, "read the session as a Python literal, as flask-unsign's --cookie takes it and Python's repr() prints it: {'user': 'admin', 'ids': (1, 2), 'ok': True}; tuples and bytes become Flask's tags")
 	}
 	if g&gLifetime != 0 {
-		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime from creation (default 30d)")
-		fs.StringVar(&o.idle, "idle", "", "native: idle timeout from the last issue (default none)")
+		fs.StringVar(&o.lifetime, "lifetime", "", "native: absolute lifetime from creation (default 30d, the codec's; the cookiesession middleware's default is 7d)")
+		fs.StringVar(&o.idle, "idle", "", "native: idle timeout from the last issue (default none, the codec's; the cookiesession middleware's default is 24h)")
 	}
 	if g&gAudit != 0 {
 		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file, as raw bytes (numeric and non-UTF-8 lines are fine) and also, as flask-unsign reads lines, as the value it spells when it is a Python string or bytes literal ('secret', b'\\xd2U'), or else without surrounding white space")
@@ -227,6 +259,7 @@ var flagArgs = map[string]string{
 	"name":                     "NAME",
 	"key-file":                 "PATH",
 	"fallback-key-file":        "PATH",
+	"fallback-key-env":         "VAR",
 	"key-env":                  "VAR",
 	"secret":                   "TEXT",
 	"hash-key-file":            "PATH",

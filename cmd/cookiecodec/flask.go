@@ -252,7 +252,7 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 	}
 	r.setTimes(issued, expires, now, int64(min(u.Timestamp, 1<<40)), true)
 	if u.KeyIndex > 0 {
-		r.hint("verified with fallback key %d (--fallback-key-file), not the primary: an app re-issues it under the primary key. If the app issued it just now, the app signs with what you gave as a fallback: the keys may be swapped (or it runs Flask 3.1.0, which signed with the last fallback, GHSA-4grg-w6v8-c28g)", u.KeyIndex)
+		r.hint("verified with fallback key %d (%s), not the primary: an app re-issues it under the primary key. If the app issued it just now, the app signs with what you gave as a fallback: the keys may be swapped (or it runs Flask 3.1.0, which signed with the last fallback, GHSA-4grg-w6v8-c28g)", u.KeyIndex, ks.fallbackSources[u.KeyIndex-1])
 	}
 	if err := codec.CheckAge(u.Timestamp, now, maxAge, skew); err != nil {
 		r.setError(err)

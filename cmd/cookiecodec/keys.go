@@ -16,8 +16,11 @@ type keySet struct {
 	primarySource string // "--key-file", "--key-env VAR" or "--secret": for messages
 	hasPrimary    bool
 	fallbacks     [][]byte
-	hashKey       []byte // gorilla
-	blockKey      []byte // gorilla
+	// fallbackSources names the flag of each fallback key, such as
+	// "--fallback-key-env OLD_KEY": for messages.
+	fallbackSources []string
+	hashKey         []byte // gorilla
+	blockKey        []byte // gorilla
 }
 
 // loadKeys reads the keys the flags name. At most one of --key-file,
@@ -38,17 +41,11 @@ func (c *cli) loadKeys() (keySet, error) {
 		sources++
 	}
 	if o.set["key-env"] {
-		if o.keyEnv == "" {
-			return ks, usagef("--key-env needs the name of an environment variable")
+		v, err := readKeyEnv("--key-env", o.keyEnv)
+		if err != nil {
+			return ks, err
 		}
-		v, ok := os.LookupEnv(o.keyEnv)
-		if !ok {
-			return ks, usagef("--key-env %s: the environment variable is not set", o.keyEnv)
-		}
-		if v == "" {
-			return ks, usagef("--key-env %s: the environment variable is empty; an empty key is no key (Flask has no session without one)", o.keyEnv)
-		}
-		ks.primary, ks.primarySource = []byte(v), "--key-env "+o.keyEnv
+		ks.primary, ks.primarySource = v, "--key-env "+o.keyEnv
 		sources++
 	}
 	if o.set["secret"] {
@@ -63,12 +60,19 @@ func (c *cli) loadKeys() (keySet, error) {
 		return ks, usagef("give the primary key once: --key-file, --key-env or --secret")
 	}
 	ks.hasPrimary = sources == 1
-	for _, p := range o.fallbackKeyFiles {
-		b, err := readKeyFile("--fallback-key-file", p)
+	for _, f := range o.fallbacks {
+		var b []byte
+		var err error
+		if f.flag == "--fallback-key-env" {
+			b, err = readKeyEnv(f.flag, f.arg)
+		} else {
+			b, err = readKeyFile(f.flag, f.arg)
+		}
 		if err != nil {
 			return ks, err
 		}
 		ks.fallbacks = append(ks.fallbacks, b)
+		ks.fallbackSources = append(ks.fallbackSources, f.flag+" "+f.arg)
 	}
 	if o.set["hash-key-file"] {
 		b, err := readKeyFile("--hash-key-file", o.hashKeyFile)
@@ -85,6 +89,24 @@ func (c *cli) loadKeys() (keySet, error) {
 		ks.blockKey = b
 	}
 	return ks, nil
+}
+
+// readKeyEnv returns the value of the environment variable name as a key,
+// for flagName (--key-env, --fallback-key-env): its exact bytes. A name
+// that is empty or not set, and an empty value, are usage errors. Errors
+// name the flag and the variable, never the value.
+func readKeyEnv(flagName, name string) ([]byte, error) {
+	if name == "" {
+		return nil, usagef("%s needs the name of an environment variable", flagName)
+	}
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return nil, usagef("%s %s: the environment variable is not set", flagName, name)
+	}
+	if v == "" {
+		return nil, usagef("%s %s: the environment variable is empty; an empty key is no key (Flask has no session without one)", flagName, name)
+	}
+	return []byte(v), nil
 }
 
 // readKeyFile returns the exact bytes of a key file, at most maxKeyFile.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/cookiesession"
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 	"github.com/cookiecodec/cookiecodec/serializer"
 )
@@ -54,7 +55,7 @@ func nativeKeys(ks keySet) (*codec.KeyRing, []codec.Key, error) {
 	for i, f := range ks.fallbacks {
 		k, err := codec.ParseKey(string(f))
 		if err != nil {
-			return nil, nil, usagef("--fallback-key-file %d: %v", i+1, err)
+			return nil, nil, usagef("%s (fallback key %d): %v", ks.fallbackSources[i], i+1, err)
 		}
 		keys = append(keys, k)
 	}
@@ -126,6 +127,10 @@ func (c *cli) verifyNative(r *result, in cliinput.Input, ks keySet, now time.Tim
 	v, meta, err := n.DecodeSession(in.Name, in.Value, sizeLimit(in))
 	if err != nil {
 		r.setError(err)
+		var ee *codec.ExpiredError
+		if errors.As(err, &ee) {
+			r.Error.Message = c.nativeExpiredText(ee)
+		}
 		c.nativeHints(r, err, in, ring, keys, opts, h)
 		return exitFailed, nil
 	}
@@ -175,10 +180,10 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 		for i, k := range keys {
 			ids[i] = k.ID() + " (" + keyLabel(i) + ")"
 		}
-		r.hint("the cookie names key id %s; the keys given have ids %s", h.KeyID, strings.Join(ids, ", "))
+		r.hint("the cookie names key id %s; the keys given have ids %s: if it is an older key the app still accepts, add it with --fallback-key-file PATH or --fallback-key-env VAR (repeatable)", h.KeyID, strings.Join(ids, ", "))
 		return
 	case errors.As(err, &ee):
-		r.hint("valid tag, expired %s ago (%s limit)", formatDuration(ee.Now.Sub(ee.At)), ee.Reason)
+		r.hint("%s", c.nativeExpiredHint(ee, h))
 		return
 	case errors.As(err, &fe):
 		r.hint("valid tag, issued %s in the future (skew allowed %s): the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()), formatDuration(fe.Skew))
@@ -223,6 +228,44 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 		}
 	}
 	r.hint("the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried: the cookie was altered or sealed with another key of the same id", h.KeyID, in.Name, purpose)
+}
+
+// nativeExpiredText is the error message of an expired native cookie. The
+// codec names the limit by a word ("expires limit passed 1m0s ago"), which
+// reads as if verify had applied the app's limits; this says whose limit it
+// was: the expiry the issuing app wrote into the envelope, or verify's own
+// --lifetime or --idle.
+func (c *cli) nativeExpiredText(ee *codec.ExpiredError) string {
+	by := formatDuration(ee.Now.Sub(ee.At))
+	switch ee.Reason {
+	case "expires":
+		return fmt.Sprintf("expired: past the expiry the issuing app wrote into the cookie (%s), by %s", timeText(ee.At), by)
+	case "idle":
+		return fmt.Sprintf("expired: past verify's idle timeout (--idle %s, from the cookie's last issue), by %s", c.opts.idle, by)
+	case "absolute":
+		lifetime := "--lifetime " + c.opts.lifetime
+		if !c.opts.set["lifetime"] {
+			lifetime = "--lifetime default " + formatDuration(codec.DefaultLifetime)
+		}
+		return fmt.Sprintf("expired: past verify's lifetime (%s, from the session's creation), by %s", lifetime, by)
+	}
+	return userText(ee.Error())
+}
+
+// nativeExpiredHint explains an expired native cookie: a valid tag, and
+// which defaults verify assumes (the codec's: --lifetime 30d, no idle
+// timeout) against the middleware's (7 days and 24 hours), which is why the
+// app and verify can name different limits, or disagree.
+func (c *cli) nativeExpiredHint(ee *codec.ExpiredError, h codec.Header) string {
+	mw := fmt.Sprintf("the cookiesession middleware's defaults: lifetime %s, idle timeout %gh", formatDuration(cookiesession.DefaultLifetime), cookiesession.DefaultIdleTimeout.Hours())
+	if ee.Reason == "expires" {
+		after := ""
+		if ee.At.After(h.Issued) {
+			after = ", " + formatDuration(ee.At.Sub(h.Issued)) + " after its last issue"
+		}
+		return fmt.Sprintf("valid tag, only expired: the issuing app wrote this expiry into the cookie%s, from its own lifetime and idle timeout (%s), so the app rejects it too, whichever limit its message names; verify's own --lifetime (default %s) and --idle (default none) had not passed", after, mw, formatDuration(codec.DefaultLifetime))
+	}
+	return fmt.Sprintf("valid tag, only expired; unless given, verify assumes the codec's defaults, --lifetime %s and no --idle (%s): give the app's values to check the cookie as it does", formatDuration(codec.DefaultLifetime), mw)
 }
 
 // candidateNames lists cookie names worth trying: the other names in the

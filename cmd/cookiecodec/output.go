@@ -64,8 +64,9 @@ func boolPtr(b bool) *bool    { return &b }
 func int64Ptr(n int64) *int64 { return &n }
 
 // errorKind maps an error to the --json error kind: "file" for a file a
-// flag names that could not be read, else what the codec, the input
-// parser or --url said; "malformed" is the rest.
+// flag names that could not be read, "chunk" for one chunk of a chunked
+// session given without the others, else what the codec, the input parser
+// or --url said; "malformed" is the rest.
 func errorKind(err error) string {
 	switch {
 	case errors.Is(err, errFile):
@@ -78,6 +79,8 @@ func errorKind(err error) string {
 		return "too_large"
 	case errors.Is(err, errFetch):
 		return "fetch"
+	case errors.Is(err, errChunk):
+		return "chunk"
 	case errors.Is(err, codec.ErrUnknownKey):
 		return "unknown_key"
 	case errors.Is(err, codec.ErrPayload):
@@ -371,7 +374,7 @@ func (c *cli) header(b *strings.Builder, r *result, now time.Time, pt painter) {
 	case r.Verified != nil:
 		line("status", pt.bad("UNVERIFIED")+" (decode does not check the signature: anyone can forge this)")
 	case r.Valid != nil && *r.Valid:
-		line("status", pt.good("VALID")+", verified with the "+r.Key+" key")
+		line("status", pt.good("VALID")+", "+verifiedWith(r.Key))
 	}
 	if r.KeyID != "" {
 		line("key id", r.KeyID)
@@ -413,6 +416,16 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// verifiedWith says which key verified, for the status line, from the
+// "key" member (see keyLabel): "verified with the primary key", or
+// "verified with fallback key 2 (not the primary)".
+func verifiedWith(key string) string {
+	if n, ok := strings.CutPrefix(key, "fallback "); ok {
+		return "verified with fallback key " + n + " (not the primary)"
+	}
+	return "verified with the " + key + " key"
 }
 
 // keyLabel is the "key" member: "primary" or "fallback N" (1-based).

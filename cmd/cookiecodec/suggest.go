@@ -154,7 +154,7 @@ var foreignFlags = map[string]string{
 // keyFlags are what people type for a key: other tools' names and ours,
 // for the commands that take none.
 var keyFlags = []string{"S", "key", "secret", "secret-key", "secret_key", "password",
-	"key-file", "key-env", "fallback-key-file", "hash-key-file", "block-key-file"}
+	"key-file", "key-env", "fallback-key-file", "fallback-key-env", "hash-key-file", "block-key-file"}
 
 // flagHint explains an unknown flag name (without dashes) given to verb,
 // whose flags are known: a reader's flag given to sign, another tool's
@@ -164,7 +164,7 @@ var keyFlags = []string{"S", "key", "secret", "secret-key", "secret_key", "passw
 func flagHint(verb, name string, known []string) string {
 	takesKeys := slices.Contains(known, "key-file")
 	switch {
-	case name == "fallback-key-file" && verb == "sign":
+	case (name == "fallback-key-file" || name == "fallback-key-env") && verb == "sign":
 		return "fallback keys only verify: sign signs with the primary key (--key-file, --key-env or --secret), as apps do"
 	case name == "skew" && verb == "sign":
 		return "--skew is a reader's allowance for clocks that run ahead (verify --skew); to sign at another time, give --timestamp"
@@ -188,9 +188,13 @@ func flagHint(verb, name string, known []string) string {
 	return ""
 }
 
-// closest returns the candidate within two edits of s, the nearest
-// first, or "" when none is that near. Names of one or two letters match
-// nothing: every short name is near them.
+// closest returns the candidate nearest to s, or "" when none is near: a
+// candidate within two edits (typos such as --nmae), else one that differs
+// from s by one whole word of its dash-separated words (--fallback-env or
+// --fallback-key-var for --fallback-key-env), which two edits cannot reach
+// once words are longer than two letters. Ties go to the fewer edits, then
+// to the first candidate. Names of one or two letters match nothing: every
+// short name is near them.
 func closest(s string, candidates []string) string {
 	if len(s) < 3 {
 		return ""
@@ -201,7 +205,54 @@ func closest(s string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
+	if best != "" {
+		return best
+	}
+	bestD = -1
+	for _, c := range candidates {
+		if !oneWordApart(s, c) {
+			continue
+		}
+		if d := editDistance(s, c); bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
 	return best
+}
+
+// oneWordApart reports whether the dash-separated words of a and b differ
+// by one word put in, left out or replaced, with at least one word in
+// common that is not a single letter.
+func oneWordApart(a, b string) bool {
+	wa, wb := strings.Split(a, "-"), strings.Split(b, "-")
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	shared := func(x, y []string) bool {
+		for i := range x {
+			if len(x[i]) > 1 && x[i] == y[i] {
+				return true
+			}
+		}
+		return false
+	}
+	switch len(wb) - len(wa) {
+	case 0: // one word replaced
+		diff := 0
+		for i := range wa {
+			if wa[i] != wb[i] {
+				diff++
+			}
+		}
+		return diff == 1 && shared(wa, wb)
+	case 1: // one word put in
+		for i := range wb {
+			if slices.Equal(wa, slices.Concat(wb[:i], wb[i+1:])) {
+				return shared(wa, slices.Concat(wb[:i], wb[i+1:]))
+			}
+		}
+	}
+	return false
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.
