@@ -60,6 +60,9 @@ func GenerateKey() (Key, error) {
 // which would weaken every cookie). Surrounding white space is ignored.
 func ParseKey(text string) (Key, error) {
 	text = strings.TrimSpace(text)
+	if text == "" {
+		return Key{}, fmt.Errorf("%w: key text is empty (is the environment variable or file that should hold it set? make a key with GenerateKey or the keygen command)", ErrInvalidKey)
+	}
 	rest, ok := strings.CutPrefix(text, nativeKeyPrefix)
 	if !ok {
 		if strings.HasPrefix(text, "cookiecodec-key-") {

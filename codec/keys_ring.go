@@ -2,7 +2,9 @@ package codec
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
+	"unicode"
 )
 
 // KeyRing is the set of keys a [Native] codec uses: one primary key that
@@ -41,15 +43,57 @@ func NewKeyRing(primary Key, fallbacks ...Key) (*KeyRing, error) {
 	r := &KeyRing{byID: make(map[uint32]int, 1+len(fallbacks))}
 	for i, k := range append([]Key{primary}, fallbacks...) {
 		if k.IsZero() {
-			return nil, fmt.Errorf("%w: key %d of the ring is the zero Key", ErrInvalidKey, i)
+			return nil, fmt.Errorf("%w: %s is the zero Key", ErrInvalidKey, ringPosition(i))
 		}
 		if j, dup := r.byID[k.id]; dup {
-			return nil, fmt.Errorf("%w: keys %d and %d share key id %s", ErrInvalidKey, j, i, k.ID())
+			return nil, fmt.Errorf("%w: %s and %s share key id %s", ErrInvalidKey, ringPosition(j), ringPosition(i), k.ID())
 		}
 		r.byID[k.id] = i
 		r.keys = append(r.keys, ringKey{key: k, retired: new(atomic.Bool)})
 	}
 	return r, nil
+}
+
+// ParseKeyRing parses a key ring from one text, as one environment
+// variable or secret can hold it through a rotation: keys in [Key.Text]
+// form separated by white space or commas, the primary first and the
+// fallbacks after it in order, for example SESSION_KEYS="$NEW_KEY $OLD_KEY".
+// Each key is read as [ParseKey] reads it; an error names the key by its
+// position (the primary key, fallback key 1, ...: as [Meta.KeyIndex]
+// counts) and never quotes key material. Empty
+// text, or two keys with one key id, is an error, as in [NewKeyRing].
+func ParseKeyRing(text string) (*KeyRing, error) {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("%w: no key in the key ring text (is the environment variable or file that should hold it set? make a key with GenerateKey or the keygen command)", ErrInvalidKey)
+	}
+	keys := make([]Key, len(fields))
+	for i, f := range fields {
+		k, err := ParseKey(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s in the key ring text: %w", ringPosition(i), err)
+		}
+		keys[i] = k
+	}
+	return NewKeyRing(keys[0], keys[1:]...)
+}
+
+// ringPosition names position i of a ring as Meta.KeyIndex counts it.
+func ringPosition(i int) string {
+	if i == 0 {
+		return "the primary key"
+	}
+	return fmt.Sprintf("fallback key %d", i)
+}
+
+// Keys returns the ring's keys in order, the primary first: the index of
+// a key here is its [Meta.KeyIndex]. Retired keys are included.
+func (r *KeyRing) Keys() []Key {
+	keys := make([]Key, len(r.keys))
+	for i, k := range r.keys {
+		keys[i] = k.key
+	}
+	return keys
 }
 
 // Primary returns the key that seals new cookies.

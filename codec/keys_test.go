@@ -42,7 +42,8 @@ func TestParseKeyRejects(t *testing.T) {
 	text := good.Text()
 	material := text[len(text)-43:]
 	for _, tc := range []struct{ text, want string }{
-		{"", "must start with"},
+		{"", "key text is empty (is the environment variable"},
+		{" \n", "key text is empty"},
 		{"secret", "must start with"},
 		{"cookiecodec-key-2.00000001." + material, "unsupported key version"},
 		{"cookiecodec-key-1.00000001", "missing '.'"},
@@ -88,7 +89,7 @@ func TestKeyRing(t *testing.T) {
 	if _, err := NewKeyRing(Key{}); !errors.Is(err, ErrInvalidKey) {
 		t.Fatalf("zero key: %v", err)
 	}
-	if _, err := NewKeyRing(a, b, a); !errors.Is(err, ErrInvalidKey) {
+	if _, err := NewKeyRing(a, b, a); !errors.Is(err, ErrInvalidKey) || !strings.Contains(err.Error(), "the primary key and fallback key 2 share key id 00000001") {
 		t.Fatalf("duplicate id: %v", err)
 	}
 	r, err := NewKeyRing(a, b, c)
@@ -109,6 +110,42 @@ func TestKeyRing(t *testing.T) {
 	}
 	if _, _, ok := r.Lookup(b.ID()); ok {
 		t.Fatal("retired key still found")
+	}
+}
+
+// TestParseKeyRing checks the separators ParseKeyRing takes, the order
+// (primary first), and that its errors name the position and never the
+// key material.
+func TestParseKeyRing(t *testing.T) {
+	a, b, c := fixedKey(t, 1), fixedKey(t, 2), fixedKey(t, 3)
+	for _, sep := range []string{" ", ",", ", ", "\n", "\t", " ,\n "} {
+		r, err := ParseKeyRing("\n" + c.Text() + sep + a.Text() + sep + b.Text() + " ")
+		if err != nil {
+			t.Fatalf("separator %q: %v", sep, err)
+		}
+		if r.Primary() != c || r.Len() != 3 {
+			t.Fatalf("separator %q: primary %s, %d keys", sep, r.Primary().ID(), r.Len())
+		}
+		if _, i, ok := r.Lookup(b.ID()); !ok || i != 2 {
+			t.Fatalf("separator %q: b at %d, %v; want fallback 2", sep, i, ok)
+		}
+	}
+	secretPart := func(k Key) string { return k.Text()[len("cookiecodec-key-1.00000001."):] }
+	bad := b.Text()[:len(b.Text())-1] + "!"
+	for _, tc := range []struct{ text, want, material string }{
+		{"", "no key in the key ring text", ""},
+		{" , \n", "no key in the key ring text", ""},
+		{a.Text() + " " + bad, "fallback key 1 in the key ring text: codec: invalid key: key material is not unpadded base64url", secretPart(b)[:20]},
+		{"secret " + a.Text(), "the primary key in the key ring text: codec: invalid key: key text must start with", ""},
+		{a.Text() + " " + b.Text() + " " + a.Text(), "the primary key and fallback key 2 share key id 00000001", secretPart(a)[:20]},
+	} {
+		_, err := ParseKeyRing(tc.text)
+		if !errors.Is(err, ErrInvalidKey) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseKeyRing(%.50q) = %v, want %q", tc.text, err, tc.want)
+		}
+		if tc.material != "" && err != nil && strings.Contains(err.Error(), tc.material) {
+			t.Errorf("the error quotes key material: %v", err)
+		}
 	}
 }
 

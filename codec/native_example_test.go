@@ -131,3 +131,24 @@ func ExampleNewGorillaMigration() {
 	// map[user:erin] gorilla true <nil>
 	// native xchacha20poly1305
 }
+
+func ExampleParseKeyRing() {
+	secret := []byte("an existing secret of at least 32 bytes")
+	oldKey, _ := codec.DeriveKey(secret, "00000001")
+	newKey, _ := codec.DeriveKey(secret, "00000002")
+	// In an application the text comes from one variable, set during a
+	// rotation to the new key and then the old ones:
+	// ring, err := codec.ParseKeyRing(os.Getenv("SESSION_KEYS"))
+	ring, err := codec.ParseKeyRing(newKey.Text() + " " + oldKey.Text())
+	fmt.Println(ring.Primary().ID(), ring.Len(), err)
+
+	// Errors name the key by its place in the ring, never its material.
+	_, err = codec.ParseKeyRing(newKey.Text() + ",cookiecodec-key-1.00000003.c2hvcnQ")
+	fmt.Println(err)
+	_, err = codec.ParseKeyRing("")
+	fmt.Println(errors.Is(err, codec.ErrInvalidKey))
+	// Output:
+	// 00000002 2 <nil>
+	// fallback key 1 in the key ring text: codec: invalid key: key material is 5 bytes, need 32 (256 bits); generate a new key
+	// true
+}

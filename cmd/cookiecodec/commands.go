@@ -533,7 +533,12 @@ func (c *cli) signFormat(ks keySet) (string, error) {
 		return formatGorilla, nil
 	}
 	if ks.hasPrimary {
-		_, err := codec.ParseKey(string(ks.primary))
+		var err error
+		if isKeyRingText(ks.primary) {
+			_, err = codec.ParseKeyRing(string(ks.primary)) // signs with its first key
+		} else {
+			_, err = codec.ParseKey(string(ks.primary))
+		}
 		if err == nil {
 			return formatNative, nil
 		}

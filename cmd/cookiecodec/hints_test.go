@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -136,6 +137,51 @@ func TestLoneChunk(t *testing.T) {
 		{name: "later in a header", args: []string{"verify", "--key-file", cs.keyFile, "Cookie: theme=dark; session.2=" + v2}, code: exitFailed, stderr: later},
 		{name: "later raw", args: []string{"decode", "--json", v2}, code: exitFailed, stdout: []string{`"kind":"malformed"`, "not a Flask, native or gorilla cookie"}, notStdout: []string{"chunk"}},
 		{name: "whole header", args: []string{"verify", "--key-file", cs.keyFile, "Cookie: " + strings.Join(cs.pairs, "; ")}, code: exitOK, stdout: []string{"VALID"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
+	}
+}
+
+// TestNativeKeyRingText checks that the primary key's source may hold a
+// whole key ring, as codec.ParseKeyRing reads one from one variable
+// (SESSION_KEYS="$NEW $OLD"): its later keys verify as fallbacks,
+// numbered before those of the fallback flags, and sign uses its first.
+func TestNativeKeyRingText(t *testing.T) {
+	readKey := func(path string) string {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(b))
+	}
+	newPath, newID := newNativeKey(t)
+	oldPath, oldID := newNativeKey(t)
+	thirdPath, _ := newNativeKey(t)
+	t.Setenv("SESSION_KEYS", readKey(newPath)+"\n"+readKey(oldPath))
+	t.Setenv("BAD_KEYS", readKey(newPath)+",cookiecodec-key-1.00000003.c2hvcnQ")
+	sign := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, `{"u": 1}`, append([]string{"sign", "--now", "2026-11-22T00:00:00Z"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("sign: exit %d: %s", code, stderr)
+		}
+		return strings.TrimSpace(stdout)
+	}
+	old := sign("--key-file", oldPath)
+	third := sign("--key-file", thirdPath)
+	at := "2026-11-22T00:01:00Z"
+	for _, tc := range []cliCase{
+		{name: "ring fallback", args: []string{"verify", "--json", "--key-env", "SESSION_KEYS", "--now", at, old}, code: exitOK,
+			stdout: []string{`"key":"fallback 1"`, `"key_id":"` + oldID + `"`}},
+		{name: "flag fallback after the ring's", args: []string{"verify", "--json", "--key-env", "SESSION_KEYS", "--fallback-key-file", thirdPath, "--now", at, third}, code: exitOK,
+			stdout: []string{`"key":"fallback 2"`}},
+		{name: "sign with the ring's first key", args: []string{"verify", "--json", "--key-file", newPath, "--now", at, sign("--key-env", "SESSION_KEYS")}, code: exitOK,
+			stdout: []string{`"key":"primary"`, `"key_id":"` + newID + `"`}},
+		{name: "bad key in the ring", args: []string{"verify", "--key-env", "BAD_KEYS", "--now", at, old}, code: exitUsage,
+			stderr: []string{"--key-env BAD_KEYS: fallback key 1 in the key ring text: invalid key: key material is 5 bytes"}},
+		{name: "bad flag fallback numbered after the ring", args: []string{"verify", "--key-env", "SESSION_KEYS", "--fallback-key-env", "BAD_KEYS", "--now", at, old}, code: exitUsage,
+			stderr: []string{"(fallback key 2)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
 	}

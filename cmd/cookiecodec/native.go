@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/cookiesession"
@@ -42,20 +43,32 @@ func (c *cli) decodeNative(r *result, value string, now time.Time) int {
 }
 
 // nativeKeys parses the native keys: the primary and fallback key files
-// hold keygen output.
+// hold keygen output. The primary's source may hold a whole key ring, as
+// codec.ParseKeyRing reads one (SESSION_KEYS="$NEW $OLD"): its first key is
+// the primary, the others are fallbacks 1, 2, ..., before those the
+// fallback flags give.
 func nativeKeys(ks keySet) (*codec.KeyRing, []codec.Key, error) {
 	if !ks.hasPrimary {
 		return nil, nil, usagef("native cookies need a key: --key-file with keygen output")
 	}
-	primary, err := codec.ParseKey(string(ks.primary))
-	if err != nil {
-		return nil, nil, usagef("%s: %v", ks.primarySource, err)
+	var keys []codec.Key
+	if isKeyRingText(ks.primary) {
+		ring, err := codec.ParseKeyRing(string(ks.primary))
+		if err != nil {
+			return nil, nil, usagef("%s: %v", ks.primarySource, err)
+		}
+		keys = ring.Keys()
+	} else {
+		primary, err := codec.ParseKey(string(ks.primary))
+		if err != nil {
+			return nil, nil, usagef("%s: %v", ks.primarySource, err)
+		}
+		keys = []codec.Key{primary}
 	}
-	keys := []codec.Key{primary}
 	for i, f := range ks.fallbacks {
 		k, err := codec.ParseKey(string(f))
 		if err != nil {
-			return nil, nil, usagef("%s (fallback key %d): %v", ks.fallbackSources[i], i+1, err)
+			return nil, nil, usagef("%s (fallback key %d): %v", ks.fallbackSources[i], len(keys), err)
 		}
 		keys = append(keys, k)
 	}
@@ -64,6 +77,17 @@ func nativeKeys(ks keySet) (*codec.KeyRing, []codec.Key, error) {
 		return nil, nil, usagef("%v", err)
 	}
 	return ring, keys, nil
+}
+
+// isKeyRingText reports whether key holds several native keys, separated
+// by white space or commas as codec.ParseKeyRing reads them. Only text that
+// starts like a native key counts: a Flask secret may hold spaces.
+func isKeyRingText(key []byte) bool {
+	text := strings.TrimSpace(string(key))
+	if !strings.HasPrefix(text, "cookiecodec-key-") {
+		return false
+	}
+	return len(strings.FieldsFunc(text, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })) > 1
 }
 
 // modeByName maps Inspect's mode names to modes.
