@@ -13,8 +13,8 @@ import (
 // apachePath is Debian's Apache httpd.
 const apachePath = "/usr/sbin/apache2"
 
-// apacheProxyConfig is what README.md's "Behind a reverse proxy" section
-// tells Apache users to set, for sessions of up to 16 chunks;
+// apacheProxyConfig is what PROXIES.md (in this directory) tells Apache
+// users to set, for sessions of up to 16 chunks;
 // apacheDefaultChunksConfig is enough for DefaultMaxChunks.
 const (
 	apacheProxyConfig         = `LimitRequestFieldSize 81920`

@@ -50,7 +50,7 @@ func TestBrowsersNginxHTTP2(t *testing.T) {
 //   - with HAProxy's defaults, a session of 3 chunks (10.8 KB of cookies)
 //     round-trips in the three browsers, including WebKitGTK, whose one
 //     10.8 KB field nginx refuses (TestBrowsersNginxHTTP2);
-//   - with haproxyProxyConfig, the setting README.md gives for the largest
+//   - with haproxyProxyConfig, the setting PROXIES.md gives for the largest
 //     session, a session of 16 chunks (a Cookie header of 62.3 KB)
 //     round-trips in the three browsers; with the defaults, the response
 //     that sets it gets 502. No browser case runs 64 KiB buffers, which
@@ -118,7 +118,7 @@ func TestBrowsersCaddyHTTP2(t *testing.T) {
 			retries := connections() - before
 			if err == nil {
 				body, _ := wk.Eval(`document.body ? document.body.innerText : ""`)
-				t.Fatalf("the page after the 8 chunks loaded (%.60q) after %d connections; WebKitGTK no longer loops: update README", body, retries)
+				t.Fatalf("the page after the 8 chunks loaded (%.60q) after %d connections; WebKitGTK no longer loops: update PROXIES.md", body, retries)
 			}
 			if retries < minWebKitRetries {
 				t.Fatalf("the page after the 8 chunks did not load in 5 s (%v), over %d connections, want at least %d", err, retries, minWebKitRetries)
@@ -150,7 +150,7 @@ const minWebKitRetries = 20
 //     header is just under 16 KiB is written, and the browser's other
 //     request headers take the request over the limit: every later page
 //     is Go's 431, in the three browsers;
-//   - with WithMaxCookieHeader(goMaxHeaderBytes - 2048), what README.md
+//   - with WithMaxCookieHeader(goMaxHeaderBytes - 2048), what PROXIES.md
 //     advises, the largest session the bound lets through (4 chunks, a
 //     Cookie header of 14.3 KB) round-trips in the three browsers, and a
 //     larger one is not written (500) while the browser keeps the session

@@ -13,7 +13,7 @@ import (
 // haproxyPath is Debian's HAProxy.
 const haproxyPath = "/usr/sbin/haproxy"
 
-// haproxyProxyConfig is what README.md's "Behind a reverse proxy" section
+// haproxyProxyConfig is what PROXIES.md (in this directory)
 // tells HAProxy users to add to the global section, for sessions of up to
 // 16 chunks; haproxyDefaultChunksConfig is enough for DefaultMaxChunks.
 const (

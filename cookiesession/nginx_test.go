@@ -13,8 +13,8 @@ import (
 // nginxPath is Debian's nginx.
 const nginxPath = "/usr/sbin/nginx"
 
-// nginxProxyConfig is what README.md's "Behind a reverse proxy" section
-// tells nginx users to add, for sessions of up to 16 chunks.
+// nginxProxyConfig is what PROXIES.md (in this directory) tells nginx
+// users to add, for sessions of up to 16 chunks.
 const nginxProxyConfig = `
 	proxy_buffer_size 96k;
 	proxy_buffers 8 96k;

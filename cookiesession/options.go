@@ -36,8 +36,8 @@ const (
 	// separate cookie and travels in every request's Cookie header; reverse
 	// proxies have header limits of their own (nginx's defaults pass no
 	// chunked session, HAProxy's at most 3 chunks, Apache's and Varnish's
-	// a Cookie header of about 8 KB: see [WithMaxCookieHeader] and "Behind
-	// a reverse proxy" in README.md).
+	// a Cookie header of about 8 KB: see [WithMaxCookieHeader], "Behind
+	// a reverse proxy" in README.md, and PROXIES.md in this directory).
 	DefaultMaxChunks = 4
 
 	// MaxChunksLimit is the largest accepted [WithMaxChunks]. Chromium keeps

@@ -19,7 +19,7 @@ const (
 	varnishlogPath = "/usr/bin/varnishlog"
 )
 
-// varnishProxyParams is what README.md's "Behind a reverse proxy" section
+// varnishProxyParams is what PROXIES.md (in this directory)
 // tells Varnish users to set, for sessions of up to 16 chunks;
 // varnishDefaultChunksParams is enough for DefaultMaxChunks. Each is
 // varnishd -p name=value, separated by spaces.

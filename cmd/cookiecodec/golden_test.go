@@ -10,8 +10,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // TestHelpGolden pins the help text of every command: it is part of the
-// contract (scripts and the README quote it). Run with -update after a
-// deliberate change.
+// contract (scripts and README.md in this directory quote it). Run with
+// -update after a deliberate change.
 func TestHelpGolden(t *testing.T) {
 	for _, verb := range []string{"", "decode", "verify", "sign", "keygen", "audit"} {
 		args := []string{"--help"}

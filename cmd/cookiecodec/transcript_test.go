@@ -24,8 +24,9 @@ func readCurl(t *testing.T, name string) string {
 }
 
 // TestCurlTranscripts checks that a whole curl -v or curl -i transcript
-// on standard input gives the session the server set, as the README
-// promises, and that a transcript whose response deletes it says so.
+// on standard input gives the session the server set, as README.md (in
+// this directory) promises, and that a transcript whose response deletes
+// it says so.
 func TestCurlTranscripts(t *testing.T) {
 	kf := writeFile(t, "k", []byte("secret"))
 	verbose := readCurl(t, "login-v.txt")

@@ -69,7 +69,7 @@ func (w webkit) cookies(u string) ([]browserCookie, error) {
 //
 // A session of MaxChunksLimit chunks is 61.5 KB of cookies and its
 // response about 64.0 KB of header fields, so both limits sit just above
-// it (README, "Large sessions"). When this test fails, WebKitGTK has
+// it (README, "Sessions over 4 KB: chunks"). When this test fails, WebKitGTK has
 // changed.
 func TestWebKitHeaderLimits(t *testing.T) {
 	for _, http2 := range []bool{false, true} {

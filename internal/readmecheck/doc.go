@@ -1,14 +1,23 @@
 // Package readmecheck holds only tests: they keep the examples of the
-// repository's README.md true, so that they cannot silently rot.
+// repository's docs true, so that they cannot silently rot. The docs are,
+// in this order (the list docs in readme_test.go): README.md,
+// cmd/cookiecodec/README.md (the command's manual) and
+// cookiesession/PROXIES.md (the reverse-proxy measurements).
 //
-// Every fenced block of the README must be either checked or listed as
-// skipped with a reason in readme_test.go; a new block that is neither
-// fails TestEveryBlockListed, and so does a table entry whose block is gone.
+// Every fenced block of the docs must be either checked or listed as
+// skipped with a reason in readme_test.go. The three tables (goBlocks,
+// cliBlocks, skipped) serve all the docs and are keyed by a block's first
+// line, whichever doc it is in: two blocks with the same first line share
+// an entry (the go install line of both READMEs). A block that is neither
+// checked nor skipped, in any doc, fails TestEveryBlockListed, and so does
+// a table entry whose block is gone from every doc. Messages name the doc
+// and line ("cmd/cookiecodec/README.md:131: ..."); subtests are named by
+// the doc, with "_" for "/", and the line.
 //
 // # Go blocks
 //
 // Every ```go block is compiled with go build against the module as it
-// is. The README's blocks are fragments; each is wrapped by the rule of
+// is. The blocks are fragments; each is wrapped by the rule of
 // its entry in the goBlocks table, keyed by the block's first line: the
 // block becomes the body of a function in a package of its own, with the
 // imports the entry lists, package-level stand-ins for the names the
@@ -23,22 +32,31 @@
 //
 // The blocks that show cookiecodec command lines ("$ " lines, each
 // followed by the output it prints) are run with bash, with the CLI built
-// once by go build, in one scratch directory shared by all of them in
-// README order (later blocks use the key files earlier ones write), and
-// stdout and stderr, as one stream, are compared with the README line by
+// once by go build, in one scratch directory shared by all of them, in
+// the order of the docs and of the blocks in each (the manual's later
+// blocks use the key files its earlier ones write), and
+// stdout and stderr, as one stream, are compared with the doc line by
 // line. A line "..." in the shown output stands for any lines. A command
 // with no output shown must print nothing, unless its cliBlocks entry says
 // what it prints instead. Output that differs on every run (random keys,
 // session ids, times of the run) is masked by the entry's patterns, in
-// the README and in the output alike, and only its shape is checked. The
+// the doc and in the output alike, and only its shape is checked. The
 // usage synopsis (a block of "cookiecodec VERB ..." lines) must match the
 // lines of "cookiecodec --help".
 //
-// TestChecksCanFail feeds each check a copy of a README block made wrong
+// An excerpt (a cliBlocks entry with excerpt set: the README's short
+// "The cookiecodec command" section) is not run. TestExcerptBlocks checks
+// that each of its "$ " lines is, word for word, the command of a block
+// that is run, and that any output shown under it is the output shown
+// there; so the summary cannot drift from the manual, whose examples are
+// run.
+//
+// TestChecksCanFail feeds each check a copy of a block made wrong
 // (a changed or missing output line, output where none is shown, an
-// unlisted block, a stale table entry) and expects a failure; TestGoBlocks
-// compiles a broken block beside the README's and expects go build to
-// refuse it.
+// unlisted block in each doc, a stale table entry of each doc, an excerpt
+// whose command or output is not the manual's) and expects a failure;
+// TestGoBlocks compiles a broken block beside the docs' and expects go
+// build to refuse it.
 //
 // Skipped, each with its reason in the skipped table: blocks that start a
 // server (the demo), fetch from a live server or the network (--url, go

@@ -9,20 +9,35 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// readmePath is the README whose examples are checked.
-const readmePath = "../../README.md"
+// docs are the Markdown files whose examples are checked, relative to the
+// repository root, in the order their blocks are read and run: the
+// command manual's examples use files that earlier ones write.
+var docs = []string{"README.md", "cmd/cookiecodec/README.md", "cookiesession/PROXIES.md"}
 
-// block is one fenced code block of the README.
+// repoRoot is the repository root, seen from this package's directory.
+const repoRoot = "../.."
+
+// block is one fenced code block of one of the docs.
 type block struct {
+	file string // the doc, as in docs
 	lang string // the fence's info string: "go", "sh", "" ...
 	line int    // line of the opening fence, counted from 1
 	text string // the lines between the fences, each ending in "\n"
+}
+
+// at returns "file:line" for a line of the block's doc, for messages.
+func (b block) at(line int) string { return fmt.Sprintf("%s:%d", b.file, line) }
+
+// name is the block's subtest name: its doc and line, without slashes.
+func (b block) name() string {
+	return strings.ReplaceAll(b.file, "/", "_") + ":" + fmt.Sprint(b.line)
 }
 
 // key is the block's first line without surrounding white space: the
@@ -32,9 +47,10 @@ func (b block) key() string {
 	return strings.TrimSpace(first)
 }
 
-// parseBlocks returns the fenced blocks of a Markdown text, in order.
-// Fences start at the beginning of a line; the README has no indented ones.
-func parseBlocks(md string) ([]block, error) {
+// parseBlocks returns the fenced blocks of the Markdown text of file, in
+// order. Fences start at the beginning of a line; the docs have no
+// indented ones.
+func parseBlocks(file, md string) ([]block, error) {
 	var (
 		blocks []block
 		cur    *block
@@ -42,7 +58,7 @@ func parseBlocks(md string) ([]block, error) {
 	for i, l := range strings.Split(md, "\n") {
 		switch {
 		case cur == nil && strings.HasPrefix(l, "```"):
-			cur = &block{lang: strings.TrimSpace(strings.TrimPrefix(l, "```")), line: i + 1}
+			cur = &block{file: file, lang: strings.TrimSpace(strings.TrimPrefix(l, "```")), line: i + 1}
 		case cur != nil && strings.TrimRight(l, " ") == "```":
 			blocks = append(blocks, *cur)
 			cur = nil
@@ -56,20 +72,25 @@ func parseBlocks(md string) ([]block, error) {
 	return blocks, nil
 }
 
-func readmeBlocks(t *testing.T) []block {
+// docBlocks returns the blocks of every doc, in the order of docs.
+func docBlocks(t *testing.T) []block {
 	t.Helper()
-	md, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatal(err)
+	var all []block
+	for _, file := range docs {
+		md, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(file)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks, err := parseBlocks(file, string(md))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		all = append(all, blocks...)
 	}
-	blocks, err := parseBlocks(string(md))
-	if err != nil {
-		t.Fatalf("%s: %v", readmePath, err)
-	}
-	return blocks
+	return all
 }
 
-// goWrap says how a Go fragment of the README is made a compilable file:
+// goWrap says how a Go fragment of a doc is made a compilable file:
 //
 //	package p
 //	import (imports)
@@ -166,13 +187,13 @@ var users interface {
 type cliCheck struct {
 	// setup is shell code run before each command of the block.
 	setup string
-	// replace maps text of the README's commands to what is run instead.
+	// replace maps text of the doc's commands to what is run instead.
 	replace map[string]string
-	// masks match output that differs on every run; in the README and in
+	// masks match output that differs on every run; in the doc and in
 	// the output alike, each match is replaced by the first submatch (or
 	// nothing) followed by "<varies>".
 	masks []*regexp.Regexp
-	// want gives, for a command (counted from 0) whose output the README
+	// want gives, for a command (counted from 0) whose output the doc
 	// does not show, what it must print instead of nothing; sh runs shell
 	// code in the same directory and environment and returns its output,
 	// out is what the command printed.
@@ -180,10 +201,15 @@ type cliCheck struct {
 	// synopsis marks a block of usage lines (no "$ "): each must be a line
 	// of "cookiecodec --help".
 	synopsis bool
+	// excerpt marks a block that is not run: it repeats command lines
+	// that a block run elsewhere shows (a summary quoting the manual).
+	// Each "$ " line must be the command of such a block, word for word,
+	// and output shown under it must be the output shown there.
+	excerpt bool
 }
 
 // signCart makes the cookie of the second sign example (secret "dev",
-// timestamp 1700000000), whose session the README edits as $COOKIE.
+// timestamp 1700000000), whose session the manual edits as $COOKIE.
 const signCart = `echo '{"cart": {" t": ["sku-1", 2]}, "token": {" b": "3q2+7w=="}, "n": 3}' | cookiecodec sign --key-file secret.key --timestamp 1700000000`
 
 // samePayload is a want function for a sign command that stamps the
@@ -197,9 +223,14 @@ func samePayload(sh func(string) string, out string) string {
 	return "a cookie with the payload of $COOKIE, " + want + ".<timestamp>.<signature>\n"
 }
 
-// cliBlocks has one entry for every block of command lines that is run,
-// keyed by its first line.
+// cliBlocks has one entry for every block of command lines that is run
+// (or, for an excerpt, checked against one that is), keyed by its first
+// line. All blocks but the README's excerpt are in the command's manual,
+// cmd/cookiecodec/README.md.
 var cliBlocks = map[string]cliCheck{
+	// README.md, "The cookiecodec command": three commands of the manual,
+	// without their output.
+	"$ cookiecodec verify --key-file secret.key --now 1700003600 eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w": {excerpt: true},
 	// The synopsis must match the CLI's own usage text.
 	"cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying (marked UNVERIFIED)": {synopsis: true},
 	// Look inside a cookie.
@@ -257,7 +288,9 @@ var cliBlocks = map[string]cliCheck{
 }
 
 // skipped lists the blocks that are neither compiled nor run, keyed by
-// their first line, with the reason.
+// their first line, with the reason. The proxy configurations are in
+// cookiesession/PROXIES.md, the --url example in cmd/cookiecodec/README.md,
+// and the go install line in both READMEs.
 var skipped = map[string]string{
 	"go run ./cmd/sessiondemo     # the main job: the demo app on http://127.0.0.1:8080": "starts the demo server and runs the whole test suite",
 
@@ -278,8 +311,9 @@ var skipped = map[string]string{
 	"go run ./bench/cmd/report                 # ~7 min on 2 cores: writes bench/RESULTS.md, bench/*.svg, bench/results.txt": "runs the benchmarks for minutes",
 }
 
-// coverage returns a message for every block that is neither checked nor
-// skipped, and for every table entry that names no block.
+// coverage returns a message for every block of the docs that is neither
+// checked nor skipped, and for every table entry that names no block of
+// any doc.
 func coverage(blocks []block) []string {
 	var msgs []string
 	seen := map[string]bool{}
@@ -291,17 +325,17 @@ func coverage(blocks []block) []string {
 		_, isSkipped := skipped[k]
 		switch {
 		case b.lang == "go" && !isGo:
-			msgs = append(msgs, fmt.Sprintf("README.md:%d: go block %q is not in goBlocks: say how to wrap it", b.line, k))
+			msgs = append(msgs, fmt.Sprintf("%s: go block %q is not in goBlocks: say how to wrap it", b.at(b.line), k))
 		case b.lang != "go" && (isGo || !isCLI && !isSkipped):
-			msgs = append(msgs, fmt.Sprintf("README.md:%d: block %q is neither in cliBlocks nor in skipped (with a reason)", b.line, k))
+			msgs = append(msgs, fmt.Sprintf("%s: block %q is neither in cliBlocks nor in skipped (with a reason)", b.at(b.line), k))
 		case isCLI && isSkipped:
-			msgs = append(msgs, fmt.Sprintf("README.md:%d: block %q is both checked and skipped", b.line, k))
+			msgs = append(msgs, fmt.Sprintf("%s: block %q is both checked and skipped", b.at(b.line), k))
 		}
 	}
 	for _, table := range []map[string]bool{keysOf(goBlocks), keysOf(cliBlocks), keysOf(skipped)} {
 		for k := range table {
 			if !seen[k] {
-				msgs = append(msgs, fmt.Sprintf("no README block starts with %q: remove or update its entry", k))
+				msgs = append(msgs, fmt.Sprintf("no block of %s starts with %q: remove or update its entry", strings.Join(docs, ", "), k))
 			}
 		}
 	}
@@ -316,25 +350,34 @@ func keysOf[V any](m map[string]V) map[string]bool {
 	return keys
 }
 
-// TestEveryBlockListed fails when a README block is neither checked nor
+// TestEveryBlockListed fails when a block of a doc is neither checked nor
 // listed as skipped, or when an entry of the tables names no block.
 func TestEveryBlockListed(t *testing.T) {
-	blocks := readmeBlocks(t)
+	blocks := docBlocks(t)
 	for _, msg := range coverage(blocks) {
 		t.Error(msg)
 	}
-	var nGo, nCLI, nSkipped int
-	for _, b := range blocks {
-		switch k := b.key(); {
-		case b.lang == "go":
-			nGo++
-		case skipped[k] != "":
-			nSkipped++
-		default:
-			nCLI++
+	for _, file := range docs {
+		var n, nGo, nCLI, nExcerpt, nSkipped int
+		for _, b := range blocks {
+			if b.file != file {
+				continue
+			}
+			n++
+			switch k := b.key(); {
+			case b.lang == "go":
+				nGo++
+			case skipped[k] != "":
+				nSkipped++
+			case cliBlocks[k].excerpt:
+				nExcerpt++
+			default:
+				nCLI++
+			}
 		}
+		t.Logf("%s: %d blocks: %d Go blocks compiled, %d command blocks run, %d excerpts checked against them, %d skipped",
+			file, n, nGo, nCLI, nExcerpt, nSkipped)
 	}
-	t.Logf("%d blocks: %d Go blocks compiled, %d command blocks run, %d skipped", len(blocks), nGo, nCLI, nSkipped)
 }
 
 // wrapGo returns the file a Go block is compiled as, and the line of the
@@ -433,7 +476,7 @@ func goCommand(ctx context.Context, args ...string) *exec.Cmd {
 // does not go unnoticed.
 var brokenGo = block{lang: "go", line: 0, text: "key, err := codec.ParseKey(\"x\")\nring, err := codec.NewKeyRingg(key)\n"}
 
-// TestGoBlocks compiles every ```go block of the README, wrapped by its
+// TestGoBlocks compiles every ```go block of the docs, wrapped by its
 // goBlocks entry, and a broken one that must fail.
 func TestGoBlocks(t *testing.T) {
 	var (
@@ -441,7 +484,7 @@ func TestGoBlocks(t *testing.T) {
 		srcs   []string
 		starts []int
 	)
-	for _, b := range readmeBlocks(t) {
+	for _, b := range docBlocks(t) {
 		w, ok := goBlocks[b.key()]
 		if b.lang != "go" || !ok {
 			continue // TestEveryBlockListed reports it
@@ -452,10 +495,10 @@ func TestGoBlocks(t *testing.T) {
 	broken, _ := wrapGo(brokenGo, goBlocks[`key, err := codec.ParseKey(os.Getenv("SESSION_KEY")) // rejects keys under 32 bytes`])
 	msgs := buildGo(t, append(srcs, broken))
 	for i, b := range blocks {
-		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) {
+		t.Run(b.name(), func(t *testing.T) {
 			if msgs[i] != "" {
-				t.Errorf("README.md:%d: the go block does not compile (its first line is line %d of block.go, README line %d):\n%s\n%s",
-					b.line, starts[i], b.line+1, msgs[i], srcs[i])
+				t.Errorf("%s: the go block does not compile (its first line is line %d of block.go, %s):\n%s\n%s",
+					b.at(b.line), starts[i], b.at(b.line+1), msgs[i], srcs[i])
 			}
 		})
 	}
@@ -519,12 +562,12 @@ func shell(ctx context.Context, bin, dir, code string) (string, error) {
 	if err != nil && !errors.As(err, &exit) {
 		return out.String(), err
 	}
-	return out.String(), nil // the exit status is not shown in the README
+	return out.String(), nil // the exit status is not shown in the docs
 }
 
 // command is one "$ " line of a block and the output shown after it.
 type command struct {
-	line int // README line
+	line int // line in the block's doc
 	cmd  string
 	out  []string
 }
@@ -592,7 +635,7 @@ func splitLines(s string) []string {
 }
 
 // checkBlock runs a block of command lines in dir and returns a message
-// for every difference from the README.
+// for every difference from its doc.
 func checkBlock(ctx context.Context, bin, dir string, b block, c cliCheck) []string {
 	var msgs []string
 	if c.synopsis {
@@ -606,14 +649,14 @@ func checkBlock(ctx context.Context, bin, dir string, b block, c cliCheck) []str
 		}
 		for i, l := range splitLines(b.text) {
 			if !lines[strings.TrimSpace(l)] {
-				msgs = append(msgs, fmt.Sprintf("README.md:%d: not a line of cookiecodec --help: %q\n--help prints:\n%s", b.line+1+i, l, help))
+				msgs = append(msgs, fmt.Sprintf("%s: not a line of cookiecodec --help: %q\n--help prints:\n%s", b.at(b.line+1+i), l, help))
 			}
 		}
 		return msgs
 	}
 	cmds := parseTranscript(b)
 	if len(cmds) == 0 {
-		return []string{fmt.Sprintf("README.md:%d: no \"$ \" command lines", b.line)}
+		return []string{fmt.Sprintf("%s: no \"$ \" command lines", b.at(b.line))}
 	}
 	sh := func(code string) string {
 		out, err := shell(ctx, bin, dir, c.setup+"\n"+code)
@@ -629,20 +672,54 @@ func checkBlock(ctx context.Context, bin, dir string, b block, c cliCheck) []str
 		}
 		out, err := shell(ctx, bin, dir, c.setup+"\n"+run)
 		if err != nil {
-			return append(msgs, fmt.Sprintf("README.md:%d: %s: %v", cmd.line, cmd.cmd, err))
+			return append(msgs, fmt.Sprintf("%s: %s: %v", b.at(cmd.line), cmd.cmd, err))
 		}
 		want := cmd.out
 		if f := c.want[i]; f != nil {
 			if len(want) > 0 {
-				msgs = append(msgs, fmt.Sprintf("README.md:%d: the README now shows this command's output: drop its want entry", cmd.line))
+				msgs = append(msgs, fmt.Sprintf("%s: %s now shows this command's output: drop its want entry", b.at(cmd.line), b.file))
 			}
 			want = splitLines(f(sh, out))
 		}
 		got := mask(splitLines(out), c.masks)
 		if !matchLines(mask(want, c.masks), got) {
-			msgs = append(msgs, fmt.Sprintf("README.md:%d: $ %s\nprints:\n%s\nthe README shows:\n%s",
-				cmd.line, cmd.cmd, strings.Join(got, "\n"), strings.Join(want, "\n")))
+			msgs = append(msgs, fmt.Sprintf("%s: $ %s\nprints:\n%s\n%s shows:\n%s",
+				b.at(cmd.line), cmd.cmd, strings.Join(got, "\n"), b.file, strings.Join(want, "\n")))
 		}
+	}
+	return msgs
+}
+
+// checkExcerpt checks an excerpt against the blocks of the docs that are
+// run: each of its commands must be the command of one of them, word for
+// word, and output shown under it must be what such a block shows.
+func checkExcerpt(b block, blocks []block) []string {
+	shown := map[string][][]string{} // command -> the outputs shown where it is run
+	for _, o := range blocks {
+		c, ok := cliBlocks[o.key()]
+		if !ok || o.lang == "go" || c.excerpt || c.synopsis {
+			continue
+		}
+		for _, cmd := range parseTranscript(o) {
+			shown[cmd.cmd] = append(shown[cmd.cmd], cmd.out)
+		}
+	}
+	cmds := parseTranscript(b)
+	if len(cmds) == 0 {
+		return []string{fmt.Sprintf("%s: no \"$ \" command lines", b.at(b.line))}
+	}
+	var msgs []string
+	for _, cmd := range cmds {
+		outs, ok := shown[cmd.cmd]
+		if !ok {
+			msgs = append(msgs, fmt.Sprintf("%s: $ %s\nis the command of no block that is run: copy it word for word from one", b.at(cmd.line), cmd.cmd))
+			continue
+		}
+		if len(cmd.out) == 0 || slices.ContainsFunc(outs, func(out []string) bool { return slices.Equal(out, cmd.out) }) {
+			continue
+		}
+		msgs = append(msgs, fmt.Sprintf("%s: $ %s\nshows:\n%s\nwhere it is run, the output shown is:\n%s",
+			b.at(cmd.line), cmd.cmd, strings.Join(cmd.out, "\n"), strings.Join(outs[0], "\n")))
 	}
 	return msgs
 }
@@ -653,26 +730,42 @@ func needBash(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("bash"); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatal("the README's command lines need bash, and CI=true:", err)
+			t.Fatal("the docs' command lines need bash, and CI=true:", err)
 		}
-		t.Skip("the README's command lines need bash:", err)
+		t.Skip("the docs' command lines need bash:", err)
 	}
 }
 
-// TestCLIBlocks runs the README's cookiecodec command lines, block after
-// block in one directory, and compares what they print with the README.
+// TestExcerptBlocks checks every excerpt against the blocks that are run.
+func TestExcerptBlocks(t *testing.T) {
+	blocks := docBlocks(t)
+	for _, b := range blocks {
+		if c, ok := cliBlocks[b.key()]; !ok || !c.excerpt || b.lang == "go" {
+			continue
+		}
+		t.Run(b.name(), func(t *testing.T) {
+			for _, msg := range checkExcerpt(b, blocks) {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+// TestCLIBlocks runs the docs' cookiecodec command lines, block after
+// block in one directory and in the order of docs, and compares what they
+// print with what the docs show. Excerpts are not run (TestExcerptBlocks).
 func TestCLIBlocks(t *testing.T) {
 	needBash(t)
 	bin := cliDir(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	for _, b := range readmeBlocks(t) {
+	for _, b := range docBlocks(t) {
 		c, ok := cliBlocks[b.key()]
-		if !ok || b.lang == "go" {
+		if !ok || c.excerpt || b.lang == "go" {
 			continue
 		}
-		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) {
+		t.Run(b.name(), func(t *testing.T) {
 			for _, msg := range checkBlock(ctx, bin, dir, b, c) {
 				t.Error(msg)
 			}
@@ -680,11 +773,11 @@ func TestCLIBlocks(t *testing.T) {
 	}
 }
 
-// TestChecksCanFail feeds each check a README block changed so that it is
-// wrong, and expects the check to say so. (The Go check is shown to fail
-// in TestGoBlocks, which compiles a broken block beside the README's.)
+// TestChecksCanFail feeds each check a block of the docs changed so that
+// it is wrong, and expects the check to say so. (The Go check is shown to
+// fail in TestGoBlocks, which compiles a broken block beside the docs'.)
 func TestChecksCanFail(t *testing.T) {
-	blocks := readmeBlocks(t)
+	blocks := docBlocks(t)
 	find := func(t *testing.T, key string) block {
 		t.Helper()
 		for _, b := range blocks {
@@ -692,32 +785,62 @@ func TestChecksCanFail(t *testing.T) {
 				return b
 			}
 		}
-		t.Fatalf("no README block starts with %q", key)
+		t.Fatalf("no block of the docs starts with %q", key)
 		return block{}
 	}
 	changed := func(t *testing.T, b block, from, to string) block {
 		t.Helper()
 		if !strings.Contains(b.text, from) {
-			t.Fatalf("README.md:%d: the block holds no %q to change", b.line, from)
+			t.Fatalf("%s: the block holds no %q to change", b.at(b.line), from)
 		}
 		b.text = strings.Replace(b.text, from, to, 1)
 		return b
 	}
 
 	t.Run("unlisted block", func(t *testing.T) {
-		// Compared with the README's own messages, so that this shows the
-		// check failing whatever state the README is in.
+		// Compared with the docs' own messages, so that this shows the
+		// check failing whatever state the docs are in.
 		base := len(coverage(blocks))
-		extra := append(append([]block(nil), blocks...), block{lang: "sh", line: 9999, text: "$ cookiecodec decode new-example\n"})
-		if msgs := coverage(extra); len(msgs) != base+1 || !strings.Contains(strings.Join(msgs, "\n"), "new-example") {
-			t.Errorf("a new block went unnoticed: %q", msgs)
+		for _, file := range docs {
+			extra := append(append([]block(nil), blocks...), block{file: file, lang: "sh", line: 9999, text: "$ cookiecodec decode new-example\n"})
+			if msgs := coverage(extra); len(msgs) != base+1 || !strings.Contains(strings.Join(msgs, "\n"), file+":9999") {
+				t.Errorf("a new block of %s went unnoticed: %q", file, msgs)
+			}
 		}
-		extraGo := append(append([]block(nil), blocks...), block{lang: "go", line: 9999, text: "fmt.Println(\"new example\")\n"})
+		extraGo := append(append([]block(nil), blocks...), block{file: docs[0], lang: "go", line: 9999, text: "fmt.Println(\"new example\")\n"})
 		if msgs := coverage(extraGo); len(msgs) != base+1 {
 			t.Errorf("a new go block went unnoticed: %q", msgs)
 		}
-		if msgs := coverage(blocks[1:]); len(msgs) != base+1 {
-			t.Errorf("a stale table entry went unnoticed: %q", msgs)
+		// A stale entry: the last block of each doc gone. (Not the first:
+		// the manual's is the go install line, whose entry the README's
+		// copy keeps in use.)
+		for _, file := range docs {
+			last := -1
+			for i, b := range blocks {
+				if b.file == file {
+					last = i
+				}
+			}
+			if last < 0 {
+				t.Fatalf("%s has no blocks", file)
+			}
+			rest := slices.Delete(slices.Clone(blocks), last, last+1)
+			if msgs := coverage(rest); len(msgs) != base+1 {
+				t.Errorf("a stale table entry (the last block of %s removed) went unnoticed: %q", file, msgs)
+			}
+		}
+	})
+
+	t.Run("excerpt", func(t *testing.T) {
+		const key = "$ cookiecodec verify --key-file secret.key --now 1700003600 eyJfZnJlc2giOnRydWUsInVzZXIiOiJhbGljZSJ9.ZVPxAA.QehH-05txOR6UWU1Sr2AbjfnV0w"
+		for name, tc := range map[string]struct{ from, to string }{
+			"command not run elsewhere": {from: "--now 1700003600 eyJ", to: "--now 1700003601 eyJ"},
+			"output differs":            {from: "\n$ cookiecodec decode", to: "\nformat:     flask\n$ cookiecodec decode"},
+		} {
+			b := changed(t, find(t, key), tc.from, tc.to)
+			if msgs := checkExcerpt(b, blocks); len(msgs) == 0 {
+				t.Errorf("%s: the changed excerpt passed:\n%s", name, b.text)
+			}
 		}
 	})
 
