@@ -3,10 +3,12 @@ package codec
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/internal/gobscan"
@@ -30,12 +32,16 @@ type GorillaOptions struct {
 
 	// JSON reports that the app used securecookie.JSONEncoder. The default
 	// is gorilla's default GobEncoder; gob values of custom types decode
-	// only if the app still registers them with gob.Register.
+	// only if the app still registers them with gob.Register, time.Time
+	// included. []interface{}, in which gorilla/sessions keeps flashes and
+	// which it registers itself, is registered by [NewGorillaMigration].
 	JSON bool
 
 	// MaxAge is the oldest cookie accepted, measured from gorilla's
-	// timestamp. The default is [DefaultGorillaMaxAge]; negative means no
-	// limit.
+	// timestamp (its last save). The default is [DefaultGorillaMaxAge];
+	// negative means no limit. Give the store's MaxAge: package
+	// cookiesession holds gorilla cookies to it instead of its own idle
+	// timeout and lifetime, which start when the cookie is re-issued.
 	MaxAge time.Duration
 
 	// Skew is how far in the future gorilla's timestamp may lie (gorilla
@@ -54,8 +60,9 @@ type GorillaOptions struct {
 // adds what gorilla lacks: a future-timestamp check and typed errors.
 //
 // Use it as a Legacy reader of [NativeOptions]: a cookie it accepts is
-// reported with Meta.Format "gorilla" and a non-zero KeyIndex, so
-// package cookiesession re-issues it natively. With gorilla/sessions, put it
+// reported with Meta.Format "gorilla", a non-zero KeyIndex and KeyID
+// "gorilla pair N", so package cookiesession re-issues it natively. The
+// timestamp is checked before the payload is parsed. With gorilla/sessions, put it
 // after the native codec:
 //
 //	store.Codecs = []securecookie.Codec{native, migration}
@@ -71,8 +78,9 @@ type GorillaMigration struct {
 	json   bool
 }
 
-// gorillaGob is securecookie's GobEncoder, except that it decodes with
-// gobscan.Decode: the stream is checked first, and gob's panics recovered.
+// decodeGorillaGob decodes a verified gob payload into dst as securecookie's
+// GobEncoder would, but with gobscan.Decode: the stream is checked first,
+// and gob's panics recovered.
 //
 // encoding/gob sizes a map by the count the data claims before it reads an
 // entry, so a 51-byte value claiming 2^24 entries allocates 1.3 GB and 2^30
@@ -88,12 +96,24 @@ type GorillaMigration struct {
 // of one local struct type two wire types, which gob reads alike (see
 // gobscan's doc). Whoever holds an old key can forge any session through
 // this reader anyway: retire the gorilla keys once the migration is over.
-type gorillaGob struct{ securecookie.GobEncoder }
+func decodeGorillaGob(raw []byte, dst any) error {
+	return gobscan.Decode(raw, dst)
+}
 
-// Deserialize decodes src into dst with encoding/gob, as GobEncoder does,
-// once gobscan.Check accepts it.
-func (gorillaGob) Deserialize(src []byte, dst any) error {
-	return gobscan.Decode(src, dst)
+var registerGorillaOnce sync.Once
+
+// registerGorillaGobTypes registers with encoding/gob the type that
+// gorilla/sessions registers in its own init: []interface{}, in which it
+// keeps flashes. An app that no longer imports gorilla/sessions would
+// otherwise fail on every session that ever held a flash ("gob: name not
+// registered for interface"). It is registered under gob's default name,
+// as gorilla/sessions does; should the app have registered it under
+// another name, gob's panic is recovered and the app's name stands.
+func registerGorillaGobTypes() {
+	registerGorillaOnce.Do(func() {
+		defer func() { _ = recover() }()
+		gob.Register([]any{})
+	})
 }
 
 // gorillaJSON parses the JSON of gorilla cookies made with JSONEncoder.
@@ -109,6 +129,9 @@ func NewGorillaMigration(opts GorillaOptions) (*GorillaMigration, error) {
 		return nil, fmt.Errorf("%w: gorilla migration needs the app's hash key", ErrInvalidKey)
 	}
 	g := &GorillaMigration{maxAge: opts.MaxAge, skew: opts.Skew, clock: opts.Clock, json: opts.JSON}
+	if !opts.JSON {
+		registerGorillaGobTypes()
+	}
 	if g.maxAge == 0 {
 		g.maxAge = DefaultGorillaMaxAge
 	}
@@ -132,13 +155,12 @@ func NewGorillaMigration(opts GorillaOptions) (*GorillaMigration, error) {
 		s.MaxAge(0)
 		// The caller's size limit is checked before gorilla runs.
 		s.MaxLength(0)
-		if opts.JSON {
-			s.SetSerializer(securecookie.JSONEncoder{})
-		} else {
-			s.SetSerializer(gorillaGob{})
-		}
+		// securecookie checks the MAC, decrypts and deserializes in one
+		// call; NopEncoder hands the decrypted payload back as it is, so
+		// that its timestamp is checked before any of it is parsed.
+		s.SetSerializer(securecookie.NopEncoder{})
 		// Surface a bad block key now rather than on every cookie.
-		if _, err := s.Encode("probe", map[string]string{}); err != nil {
+		if _, err := s.Encode("probe", []byte{}); err != nil {
 			return nil, fmt.Errorf("%w: gorilla key pair %d: %v", ErrInvalidKey, i/2, err)
 		}
 		g.codecs = append(g.codecs, s)
@@ -153,87 +175,120 @@ func (g *GorillaMigration) Encode(name string, value any) (string, error) {
 }
 
 // Decode implements securecookie.Codec: it verifies value with the old keys
-// (first key pair first), checks its age and decodes it into dst like
+// (first key pair first), checks its age and then decodes it into dst like
 // securecookie does. Errors wrap this package's sentinels.
 func (g *GorillaMigration) Decode(name, value string, dst any) error {
-	_, err := g.decode(name, value, 0, dst)
-	return err
+	raw, _, err := g.verify(name, value, 0)
+	if err != nil {
+		return err
+	}
+	if g.json {
+		err = json.NewDecoder(bytes.NewReader(raw)).Decode(dst)
+	} else {
+		err = decodeGorillaGob(raw, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
+	}
+	return nil
 }
 
+// gorillaValues converts decoded gob values to this package's value model,
+// as the native codec's default serializer writes and reads them.
+var gorillaValues = &serializer.Serializer{NativeTime: true}
+
 // DecodeSession implements [LegacyReader]. The value is a map[string]any
-// (gob maps with non-string keys are rejected with ErrPayload); JSON
-// payloads are parsed by package serializer, so integers are int64 as in
-// native cookies. Meta has Format "gorilla", and Issued and Created set to
-// gorilla's timestamp.
+// in the value model of package serializer, as the native cookie that
+// replaces it will give it back: a JSON payload is parsed by the
+// serializer, and gob values are written and read once by it, so an int
+// comes back as int64, a []string as []any and a struct as a map (by its
+// json tags) already in the request that migrates the cookie, not only in
+// the next. Gob maps with non-string keys, and values the serializer
+// cannot write, are rejected with ErrPayload. Meta has Format "gorilla",
+// Issued and Created set to gorilla's timestamp (gorilla keeps no
+// creation time), and KeyID "gorilla pair N" for the key pair (1-based,
+// in KeyPairs order) that verified the cookie.
 func (g *GorillaMigration) DecodeSession(name, value string, maxSize int) (any, Meta, error) {
-	var v any
-	var err error
-	var issued time.Time
-	if g.json {
-		// Take the JSON text and parse it with the serializer, so that
-		// integers come back as int64 (as from native cookies) rather than
-		// encoding/json's float64.
-		var raw json.RawMessage
-		issued, err = g.decode(name, value, maxSize, &raw)
-		if err == nil {
-			if v, err = gorillaJSON.Unmarshal(raw); err != nil {
-				err = fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
-			}
-		}
-	} else {
-		var m map[any]any
-		issued, err = g.decode(name, value, maxSize, &m)
-		if err == nil {
-			v, err = nativeStringKeyed(m)
-		}
-	}
+	raw, m, err := g.verify(name, value, maxSize)
 	if err != nil {
 		return nil, Meta{}, err
 	}
-	return v, Meta{Format: "gorilla", Issued: issued, Created: issued}, nil
+	var v any
+	if g.json {
+		v, err = gorillaJSON.Unmarshal(raw)
+	} else {
+		v, err = gobSessionValues(raw)
+	}
+	if err != nil {
+		return nil, Meta{}, fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
+	}
+	return v, m, nil
 }
 
-func (g *GorillaMigration) decode(name, value string, maxSize int, dst any) (time.Time, error) {
+// gobSessionValues decodes a gorilla/sessions gob payload (a
+// map[interface{}]interface{}) into the value model.
+func gobSessionValues(raw []byte) (any, error) {
+	var values map[any]any
+	if err := decodeGorillaGob(raw, &values); err != nil {
+		return nil, err
+	}
+	keyed, err := nativeStringKeyed(values)
+	if err != nil {
+		return nil, err
+	}
+	text, err := gorillaValues.Marshal(keyed)
+	if err != nil {
+		return nil, err
+	}
+	return gorillaValues.Unmarshal(text)
+}
+
+// verify checks value's size, MAC (with each key pair in turn) and
+// timestamp, and returns the decrypted payload, not yet parsed.
+func (g *GorillaMigration) verify(name, value string, maxSize int) ([]byte, Meta, error) {
 	limit := maxSize
 	if limit <= 0 {
 		limit = DefaultMaxCookieSize
 	}
 	if size := len(name) + len(value); size > limit {
-		return time.Time{}, &TooLargeError{What: "cookie", Size: size, Limit: limit}
+		return nil, Meta{}, &TooLargeError{What: "cookie", Size: size, Limit: limit}
 	}
 	// gorilla's layout: base64url(padded) of "timestamp|base64(value)|mac".
-	raw, err := base64.URLEncoding.DecodeString(value)
-	if err != nil || bytes.Count(raw, []byte("|")) < 2 {
-		return time.Time{}, fmt.Errorf("%w: not a gorilla securecookie value", ErrMalformed)
+	rawValue, err := base64.URLEncoding.DecodeString(value)
+	if err != nil || bytes.Count(rawValue, []byte("|")) < 2 {
+		return nil, Meta{}, fmt.Errorf("%w: not a gorilla securecookie value", ErrMalformed)
 	}
-	var verr error
-	for _, s := range g.codecs {
-		if verr = s.Decode(name, value, dst); verr == nil {
+	var payload []byte
+	pair := -1
+	for i, s := range g.codecs {
+		verr := s.Decode(name, value, &payload)
+		if verr == nil {
+			pair = i
 			break
 		}
 		if !errors.Is(verr, securecookie.ErrMacInvalid) {
 			// The MAC verified with this key; the failure is in the content.
-			return time.Time{}, fmt.Errorf("%w: gorilla: %v", ErrPayload, verr)
+			return nil, Meta{}, fmt.Errorf("%w: gorilla: %v", ErrPayload, verr)
 		}
 	}
-	if verr != nil {
-		return time.Time{}, ErrSignature
+	if pair < 0 {
+		return nil, Meta{}, ErrSignature
 	}
 	// Verified: the timestamp is authentic.
-	tsText, _, _ := bytes.Cut(raw, []byte("|"))
+	tsText, _, _ := bytes.Cut(rawValue, []byte("|"))
 	ts, err := strconv.ParseInt(string(tsText), 10, 64)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: gorilla timestamp %q", ErrMalformed, tsText)
+		return nil, Meta{}, fmt.Errorf("%w: gorilla timestamp %q", ErrMalformed, tsText)
 	}
 	issued := time.Unix(ts, 0)
 	now := g.clock.now()
 	if issued.After(now.Add(g.skew)) {
-		return time.Time{}, &FutureError{At: issued, Now: now, Skew: g.skew}
+		return nil, Meta{}, &FutureError{At: issued, Now: now, Skew: g.skew}
 	}
 	if g.maxAge > 0 {
 		if at := issued.Add(g.maxAge); !now.Before(at) {
-			return time.Time{}, &ExpiredError{Reason: "max-age", At: at, Now: now}
+			return nil, Meta{}, &ExpiredError{Reason: "max-age", At: at, Now: now}
 		}
 	}
-	return issued, nil
+	return payload, Meta{Format: "gorilla", Issued: issued, Created: issued, KeyID: fmt.Sprintf("gorilla pair %d", pair+1)}, nil
 }

@@ -108,6 +108,9 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
 			return false
 		}
 	}
+	if meta.Format == formatGorilla {
+		adoptGorillaFlashes(values)
+	}
 	s.values, s.info, s.fromCookie = values, info, true
 	return true
 }
@@ -119,7 +122,16 @@ func (m *Manager) budget() int { return m.maxSize }
 // checkTimes applies the manager's lifetimes to a verified cookie. The
 // codec has already checked the cookie's own expiry; this check makes a
 // shortened lifetime apply at once to cookies issued under a longer one.
+//
+// A gorilla cookie read by the codec's migration reader is held to that
+// reader's MaxAge, gorilla's own rule (from its last save), and not to the
+// manager's lifetime and idle timeout: those start when it is re-issued
+// (see Session.encode), so that the switch logs nobody out. The validate
+// hook still sees gorilla's timestamp as Created.
 func (m *Manager) checkTimes(meta codec.Meta) error {
+	if meta.Format == formatGorilla {
+		return nil
+	}
 	now := m.cfg.now()
 	expired := func(reason string, at time.Time) error {
 		return fmt.Errorf("%w: %w", ErrRejected, &codec.ExpiredError{Reason: reason, At: at, Now: now})

@@ -165,6 +165,16 @@ var users interface {
 )`,
 		uses: "_ = err",
 	},
+	// Moving from gorilla/sessions, with cookiesession.
+	"// The gorilla store's keys and MaxAge, as the app passed them:": {
+		imports: []string{"time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	hashKey, blockKey, oldHashKey, oldBlockKey []byte
+	ring                                       *codec.KeyRing
+	goLive                                     time.Time
+)`,
+		uses: "_, _ = sessions, err",
+	},
 	// Sharing a session with Flask.
 	"f, err := codec.NewFlask(codec.FlaskOptions{": {
 		imports: []string{"errors", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},

@@ -1,0 +1,184 @@
+package cookiesession
+
+import (
+	"bytes"
+	"encoding/gob"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/serializer"
+)
+
+// gorillaVector is testdata/gorilla/session.txt, a cookie real
+// gorilla/sessions made (see gen.go there): "user": "alice", "visits": 3,
+// "tags": []string{"admin", "dev"} and the flash "welcome back", under
+// MaxAge 7 days. It returns gorilla's timestamp and the cookie value.
+func gorillaVector(t *testing.T) (time.Time, string) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/gorilla/session.txt")
+	must(t, err)
+	ts, value, ok := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if !ok || err != nil {
+		t.Fatalf("testdata/gorilla/session.txt: want a timestamp line and a cookie line")
+	}
+	return time.Unix(sec, 0), value
+}
+
+// migratingManager is a default manager over a native codec whose Legacy
+// reader takes the vector's gorilla keys, with gorilla's MaxAge.
+func migratingManager(t *testing.T, clk *clock, log *errLog) *Manager {
+	t.Helper()
+	mig, err := codec.NewGorillaMigration(codec.GorillaOptions{
+		KeyPairs: [][]byte{[]byte("the gorilla app's 32-byte hash!!"), []byte("the gorilla app's AES block key!")},
+		MaxAge:   7 * 24 * time.Hour,
+		Clock:    clk.now,
+	})
+	must(t, err)
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	must(t, err)
+	n, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, Legacy: []codec.LegacyReader{mig}, LegacyUntil: clk.now().Add(365 * 24 * time.Hour)})
+	must(t, err)
+	m, err := New(n, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	return m
+}
+
+// TestGorillaMigrationWithoutGorillaSessions reads a real gorilla/sessions
+// cookie in a process that, like an app that has moved off gorilla, does
+// not link gorilla/sessions (this test binary does not; the test runs
+// itself again in a child process so that no other test has registered
+// anything with gob first). It checks what a migrating app needs:
+//
+//   - the session is read although gob does not know []interface{}, in
+//     which gorilla/sessions keeps flashes (it registers the type in its
+//     init; every session that held a flash was dropped);
+//   - a cookie two days old, within gorilla's MaxAge, is taken although the
+//     manager's idle timeout is 24 hours, and the native session it becomes
+//     starts its lifetime at the migration (it was cut off 7 days after
+//     gorilla's last save, the user logged out);
+//   - flashes queued by gorilla show in Flashes;
+//   - values have the same Go types in the request that migrates the
+//     cookie as in the next (an int was int, then int64).
+func TestGorillaMigrationWithoutGorillaSessions(t *testing.T) {
+	if os.Getenv("COOKIESESSION_GORILLA_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestGorillaMigrationWithoutGorillaSessions$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), "COOKIESESSION_GORILLA_CHILD=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !bytes.Contains(out, []byte("child: migrated")) {
+			t.Fatalf("child process: %v\n%s", err, out)
+		}
+		return
+	}
+	// gob must not know []interface{} yet, or this cannot tell.
+	var probe struct{ V any }
+	probe.V = []any{"x"}
+	if err := gob.NewEncoder(io.Discard).Encode(&probe); err == nil {
+		t.Fatal("gob already knows []interface{} in this process: does the test binary link gorilla/sessions now?")
+	}
+
+	issued, value := gorillaVector(t)
+	clk := &clock{t: issued.Add(48 * time.Hour)}
+	log := &errLog{}
+	m := migratingManager(t, clk, log)
+
+	type reads struct {
+		User    string
+		Visits  int
+		Tags    []string
+		Types   string
+		Flashes []Flash
+	}
+	read := func(s *Session) reads {
+		var r reads
+		r.User, _ = Get[string](s, "user")
+		r.Visits, _ = Get[int](s, "visits")
+		r.Tags, _ = Get[[]string](s, "tags")
+		r.Types = reflect.TypeOf(s.Get("visits")).String() + " " + reflect.TypeOf(s.Get("tags")).String()
+		r.Flashes = s.Flashes()
+		return r
+	}
+	var first reads
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { first = read(s) }, "session="+value)
+	if errs := log.take(); len(errs) > 0 {
+		t.Fatalf("the gorilla cookie was refused: %v", errs)
+	}
+	want := reads{User: "alice", Visits: 3, Tags: []string{"admin", "dev"}, Types: "int64 []interface {}", Flashes: []Flash{{"message", "welcome back"}}}
+	if !reflect.DeepEqual(first, want) {
+		t.Fatalf("migrating request read %+v, want %+v", first, want)
+	}
+	cookies := cookiesOf(rec)
+	if len(cookies) != 1 || !strings.HasPrefix(cookies[0], "session=") || strings.HasPrefix(cookies[0], "session=MT") {
+		t.Fatalf("the migrating request set %q, want one native session cookie", masked(rec))
+	}
+
+	// The next request reads the native cookie: the same values and types,
+	// and the flash was taken.
+	var next reads
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { next = read(s) }, cookies...)
+	want.Flashes = nil
+	if !reflect.DeepEqual(next, want) {
+		t.Fatalf("next request read %+v, want %+v", next, want)
+	}
+
+	// Active daily use keeps the session beyond 7 days after gorilla's last
+	// save: the lifetime runs from the migration.
+	for range 7 {
+		clk.advance(20 * time.Hour)
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { next = read(s) }, cookies...)
+		if re := cookiesOf(rec); len(re) > 0 {
+			cookies = re
+		}
+		if next.User != "alice" {
+			t.Fatalf("%v after gorilla's save, the migrated session was lost: %v", clk.now().Sub(issued), log.take())
+		}
+	}
+	if age := clk.now().Sub(issued); age <= 7*24*time.Hour {
+		t.Fatalf("the loop ended %v after gorilla's save; it must pass 7 days to test the lifetime", age)
+	}
+
+	// A gorilla cookie past gorilla's own MaxAge is refused as expired.
+	clk2 := &clock{t: issued.Add(7*24*time.Hour + time.Second)}
+	log2 := &errLog{}
+	old := migratingManager(t, clk2, log2)
+	do(t, old, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		if s.Get("user") != nil {
+			t.Error("a gorilla cookie past its MaxAge was taken")
+		}
+	}, "session="+value)
+	if !log2.has(codec.ErrExpired) {
+		t.Errorf("the expired gorilla cookie was not reported as expired: %v", log2.take())
+	}
+	t.Log("child: migrated")
+}
+
+// TestAdoptGorillaFlashes: gorilla's text flashes join the queued ones
+// with Flask's default category; others stay under "_flash".
+func TestAdoptGorillaFlashes(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		in, want map[string]any
+	}{
+		{"none", map[string]any{"user": "a"}, map[string]any{"user": "a"}},
+		{"text", map[string]any{"_flash": []any{"hi", "bye"}},
+			map[string]any{"_flashes": []any{serializer.Tuple{"message", "hi"}, serializer.Tuple{"message", "bye"}}}},
+		{"after queued ones", map[string]any{"_flash": []any{"hi"}, "_flashes": []any{serializer.Tuple{"error", "x"}}},
+			map[string]any{"_flashes": []any{serializer.Tuple{"error", "x"}, serializer.Tuple{"message", "hi"}}}},
+		{"not text stays", map[string]any{"_flash": []any{"hi", int64(3)}},
+			map[string]any{"_flash": []any{int64(3)}, "_flashes": []any{serializer.Tuple{"message", "hi"}}}},
+		{"not a list stays", map[string]any{"_flash": "hi"}, map[string]any{"_flash": "hi"}},
+	} {
+		adoptGorillaFlashes(tc.in)
+		if !reflect.DeepEqual(tc.in, tc.want) {
+			t.Errorf("%s: got %#v, want %#v", tc.name, tc.in, tc.want)
+		}
+	}
+}
