@@ -67,12 +67,12 @@ const maxConvertDepth = 256
 // least key.
 func stringKeyed(v any, depth int) (any, error) {
 	if depth > maxConvertDepth {
-		return nil, fmt.Errorf("codec: flask: value nests deeper than %d levels", maxConvertDepth)
+		return nil, fmt.Errorf("codec: value nests deeper than %d levels", maxConvertDepth)
 	}
 	switch x := v.(type) {
 	case map[any]any:
 		if k, found := leastNonStringKey(x); found {
-			return nil, fmt.Errorf("codec: flask: session key %v of type %v is not a string", k, reflect.TypeOf(k))
+			return nil, fmt.Errorf("codec: session key %v of type %v is not a string", k, reflect.TypeOf(k))
 		}
 		return stringKeyedValues(x, func(k any) string { return k.(string) }, depth) // all keys are strings, as leastNonStringKey found none
 	case map[string]any:

@@ -203,7 +203,8 @@ var gorillaValues = &serializer.Serializer{NativeTime: true}
 // serializer, and gob values are written and read once by it, so an int
 // comes back as int64, a []string as []any and a struct as a map (by its
 // json tags) already in the request that migrates the cookie, not only in
-// the next. Gob maps with non-string keys, and values the serializer
+// the next. A map[interface{}]interface{} nested in it becomes a
+// map[string]any; gob maps with non-string keys, and values the serializer
 // cannot write, are rejected with ErrPayload. Meta has Format "gorilla",
 // Issued and Created set to gorilla's timestamp (gorilla keeps no
 // creation time), and KeyID "gorilla pair N" for the key pair (1-based,
@@ -232,7 +233,9 @@ func gobSessionValues(raw []byte) (any, error) {
 	if err := decodeGorillaGob(raw, &values); err != nil {
 		return nil, err
 	}
-	keyed, err := nativeStringKeyed(values)
+	// Maps of gorilla's session type nested in it, with string keys, are
+	// string-keyed maps too.
+	keyed, err := stringKeyed(values, 0)
 	if err != nil {
 		return nil, err
 	}

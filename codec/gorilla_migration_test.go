@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -378,5 +379,35 @@ func TestGorillaMigrationAgeBeforeParse(t *testing.T) {
 		if err := mig.Decode("session", junk, &m); !errors.Is(err, tc.want) {
 			t.Errorf("%s: Decode = %v, want %v", tc.name, err, tc.want)
 		}
+	}
+}
+
+// TestGorillaMigrationNestedMaps: a map[interface{}]interface{} nested in
+// a gorilla session (gorilla's own map type, which apps store too) comes
+// back as a map[string]any when its keys are strings, and is a bad
+// payload naming the key when one is not; it was refused whatever its keys.
+func TestGorillaMigrationNestedMaps(t *testing.T) {
+	gob.Register(map[any]any{})
+	sc := securecookie.New(oldHash, oldBlock)
+	now := time.Now()
+	mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, oldBlock}, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := sc.Encode("session", map[any]any{"prefs": map[any]any{"theme": "dark", "list": []any{map[any]any{"a": 1}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := mig.DecodeSession("session", good, 0)
+	want := map[string]any{"prefs": map[string]any{"theme": "dark", "list": []any{map[string]any{"a": int64(1)}}}}
+	if err != nil || !reflect.DeepEqual(v, want) {
+		t.Fatalf("nested string-keyed maps: %#v, %v", v, err)
+	}
+	bad, err := sc.Encode("session", map[any]any{"prefs": map[any]any{7: "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := mig.DecodeSession("session", bad, 0); !errors.Is(err, ErrPayload) || !strings.Contains(err.Error(), "session key 7 of type int is not a string") {
+		t.Fatalf("nested int key: %v", err)
 	}
 }

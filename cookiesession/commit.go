@@ -255,9 +255,10 @@ func (s *Session) encode(now time.Time) (encoded, error) {
 	var meta codec.Meta
 	if !cfg.flask {
 		created := now
-		if s.fromCookie && !s.renewed && s.info.Format != formatGorilla {
-			// A gorilla session starts its lifetime here, as it moves
-			// to the native format (see Manager.checkTimes).
+		if s.fromCookie && !s.renewed && !m.migrating(s.info.Meta) {
+			// A session read by a Legacy reader starts its lifetime
+			// here, as it moves to the native format (see
+			// Manager.checkTimes).
 			meta.SessionID = s.info.SessionID
 			created = s.info.Created
 		}

@@ -132,4 +132,16 @@
 // Flask cookie with a new issue time, so a copy re-issued in the cutoff
 // second would survive, and be re-issued ever after; a login in that
 // second after the revocation is then refused once.
+//
+// # Migrating from gorilla/sessions or Flask
+//
+// A native codec with Legacy readers (codec.NativeOptions.Legacy:
+// codec.NewGorillaMigration, a Flask codec) reads the old app's cookies,
+// and the manager re-issues each in the native format on that response.
+// Such a cookie is held to its reader's own age limit, the old app's rule
+// from its last save (gorilla's MaxAge, Flask's max-age), not to
+// [WithLifetime] and [WithIdleTimeout]: those start at the re-issue, so
+// the switch logs out nobody the old app would have kept. [WithValidate]
+// sees the old cookie's time as Created. A gorilla cookie's text flashes
+// (gorilla's "_flash") show in [Session.Flashes].
 package cookiesession

@@ -115,6 +115,12 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
 	return true
 }
 
+// migrating reports whether meta is of a cookie that a Legacy reader of
+// the native codec read: the codec is native and the format is not.
+func (m *Manager) migrating(meta codec.Meta) bool {
+	return m.nativeCodec && meta.Format != "native"
+}
+
 // budget is the largest len(name)+len(value) of a session: what MaxChunks
 // cookies can carry. It is computed once, in build.
 func (m *Manager) budget() int { return m.maxSize }
@@ -123,13 +129,14 @@ func (m *Manager) budget() int { return m.maxSize }
 // codec has already checked the cookie's own expiry; this check makes a
 // shortened lifetime apply at once to cookies issued under a longer one.
 //
-// A gorilla cookie read by the codec's migration reader is held to that
-// reader's MaxAge, gorilla's own rule (from its last save), and not to the
-// manager's lifetime and idle timeout: those start when it is re-issued
-// (see Session.encode), so that the switch logs nobody out. The validate
-// hook still sees gorilla's timestamp as Created.
+// A cookie of another format read by a Legacy reader of the native codec
+// (gorilla's, Flask's) is held to that reader's own age limit, the old
+// app's rule (gorilla's MaxAge or Flask's max-age, from its last save), and
+// not to the manager's lifetime and idle timeout: those start when it is
+// re-issued (see Session.encode), so that the switch logs nobody out. The
+// validate hook still sees the old cookie's time as Created.
 func (m *Manager) checkTimes(meta codec.Meta) error {
-	if meta.Format == formatGorilla {
+	if m.migrating(meta) {
 		return nil
 	}
 	now := m.cfg.now()

@@ -33,6 +33,9 @@ type Manager struct {
 	// with and Get converts this request's own values through; nil for a
 	// codec that does not say (see serializerOf).
 	ser *serializer.Serializer
+	// nativeCodec: the codec is *codec.Native, so a cookie of another
+	// format was read by one of its Legacy readers (see migrating).
+	nativeCodec bool
 }
 
 // ctxKey finds a manager's session in a request context. It holds only a
@@ -138,7 +141,9 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	}
 	m := &Manager{cfg: cfg, codec: c, ser: serializerOf(c)}
 	switch c.(type) {
-	case *codec.Native, *codec.Flask:
+	case *codec.Native:
+		m.trustedCodec, m.nativeCodec = true, true
+	case *codec.Flask:
 		m.trustedCodec = true
 	}
 	m.maxSize = len(cfg.name) + capacity(cfg.name, cfg.maxChunks)

@@ -182,3 +182,56 @@ func TestAdoptGorillaFlashes(t *testing.T) {
 		}
 	}
 }
+
+// TestFlaskMigrationKeepsSessions: a Flask cookie read by a Legacy reader
+// of the native codec is held to Flask's max-age (31 days), not to the
+// manager's idle timeout of 24 hours, and the native session it becomes
+// starts its lifetime at the migration. Before, a Flask session idle for
+// two days was refused by the switch.
+func TestFlaskMigrationKeepsSessions(t *testing.T) {
+	clk := newClock()
+	flask := flaskCodec(t, clk, "the Flask secret")
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	must(t, err)
+	native, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, Legacy: []codec.LegacyReader{flask}, LegacyUntil: t0.Add(365 * 24 * time.Hour)})
+	must(t, err)
+	log := &errLog{}
+	flaskApp, err := NewFlask(flask, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	m, err := New(native, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	cookies := cookiesOf(do(t, flaskApp, setUser))
+	clk.advance(48 * time.Hour)
+	user := func(s *Session) string { u, _ := Get[string](s, "user"); return u }
+	var got string
+	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { got = user(s) }, cookies...)
+	if got != "bob" {
+		t.Fatalf("a Flask cookie two days old was not migrated: %v", log.take())
+	}
+	cookies = cookiesOf(rec)
+	for range 8 {
+		clk.advance(20 * time.Hour)
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { got = user(s) }, cookies...)
+		if re := cookiesOf(rec); len(re) > 0 {
+			cookies = re
+		}
+		if got != "bob" {
+			t.Fatalf("%v after the Flask cookie was issued, the migrated session was lost: %v", clk.now().Sub(t0), log.take())
+		}
+	}
+	// Past Flask's max-age, a Flask cookie is refused as Flask would.
+	clk2 := &clock{t: t0}
+	flask2 := flaskCodec(t, clk2, "the Flask secret")
+	native2, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk2.now, Legacy: []codec.LegacyReader{flask2}, LegacyUntil: t0.Add(365 * 24 * time.Hour)})
+	must(t, err)
+	flaskApp2, err := NewFlask(flask2, WithClock(clk2.now), WithErrorHook(log.hook))
+	must(t, err)
+	old := cookiesOf(do(t, flaskApp2, setUser))
+	clk2.advance(codec.DefaultFlaskMaxAge + 2*time.Second)
+	m2, err := New(native2, WithClock(clk2.now), WithErrorHook(log.hook))
+	must(t, err)
+	do(t, m2, func(_ http.ResponseWriter, _ *http.Request, s *Session) { got = user(s) }, old...)
+	if got != "" || !log.has(codec.ErrExpired) {
+		t.Errorf("a Flask cookie past its max-age: user %q, errors %v", got, log.take())
+	}
+}
