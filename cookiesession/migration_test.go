@@ -191,10 +191,7 @@ func TestAdoptGorillaFlashes(t *testing.T) {
 func TestFlaskMigrationKeepsSessions(t *testing.T) {
 	clk := newClock()
 	flask := flaskCodec(t, clk, "the Flask secret")
-	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
-	must(t, err)
-	native, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, Legacy: []codec.LegacyReader{flask}, LegacyUntil: t0.Add(365 * 24 * time.Hour)})
-	must(t, err)
+	native := flaskMigratingNative(t, clk, flask)
 	log := &errLog{}
 	flaskApp, err := NewFlask(flask, WithClock(clk.now), WithErrorHook(log.hook))
 	must(t, err)
@@ -222,8 +219,7 @@ func TestFlaskMigrationKeepsSessions(t *testing.T) {
 	// Past Flask's max-age, a Flask cookie is refused as Flask would.
 	clk2 := &clock{t: t0}
 	flask2 := flaskCodec(t, clk2, "the Flask secret")
-	native2, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk2.now, Legacy: []codec.LegacyReader{flask2}, LegacyUntil: t0.Add(365 * 24 * time.Hour)})
-	must(t, err)
+	native2 := flaskMigratingNative(t, clk2, flask2)
 	flaskApp2, err := NewFlask(flask2, WithClock(clk2.now), WithErrorHook(log.hook))
 	must(t, err)
 	old := cookiesOf(do(t, flaskApp2, setUser))
@@ -234,4 +230,15 @@ func TestFlaskMigrationKeepsSessions(t *testing.T) {
 	if got != "" || !log.has(codec.ErrExpired) {
 		t.Errorf("a Flask cookie past its max-age: user %q, errors %v", got, log.take())
 	}
+}
+
+// flaskMigratingNative is a native codec on clk whose Legacy reader is
+// flask, open for a year from t0.
+func flaskMigratingNative(t *testing.T, clk *clock, flask *codec.Flask) *codec.Native {
+	t.Helper()
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	must(t, err)
+	n, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, Legacy: []codec.LegacyReader{flask}, LegacyUntil: t0.Add(365 * 24 * time.Hour)})
+	must(t, err)
+	return n
 }

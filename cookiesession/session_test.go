@@ -600,10 +600,7 @@ func (c timelessCodec) DecodeSession(name, value string, maxSize int) (any, code
 func TestCodecsWithoutCreationTime(t *testing.T) {
 	clk := newClock()
 	flask := flaskCodec(t, clk, "the Flask secret")
-	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
-	must(t, err)
-	migrating, err := codec.NewNative(ring, codec.NativeOptions{Clock: clk.now, Legacy: []codec.LegacyReader{flask}, LegacyUntil: t0.Add(30 * 24 * time.Hour)})
-	must(t, err)
+	migrating := flaskMigratingNative(t, clk, flask)
 	for _, tc := range []struct {
 		name     string
 		write    codec.SessionCodec // makes the first cookie
