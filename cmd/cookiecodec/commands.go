@@ -227,6 +227,9 @@ func (c *cli) verify() (int, error) {
 // verifyAs verifies in.Value as a cookie of format, recording the outcome
 // in r.
 func (c *cli) verifyAs(r *result, in cliinput.Input, format string, ks keySet, now time.Time, maxAge time.Duration) (int, error) {
+	if format != formatGorilla && len(ks.gorillaFallbacks) > 0 {
+		r.hint("--fallback-hash-key-file and --fallback-block-key-file are for gorilla cookies: give an older key of this %s cookie with --fallback-key-file or --fallback-key-env", format)
+	}
 	switch format {
 	case formatFlask:
 		return c.verifyFlask(r, in.Value, ks, now, c.flaskMaxAge(maxAge))

@@ -21,6 +21,10 @@ type options struct {
 	secret       string
 	hashKeyFile  string
 	blockKeyFile string
+	// fallbackHashKeyFiles and fallbackBlockKeyFiles are the old gorilla
+	// key pairs, paired by position.
+	fallbackHashKeyFiles  stringList
+	fallbackBlockKeyFiles stringList
 
 	salt       string
 	digest     string
@@ -99,7 +103,7 @@ func (l fallbackList) Set(s string) error {
 // Flag groups, so that each command registers what it uses.
 const (
 	gInput    = 1 << iota // --format, --name
-	gKeys                 // --key-file, --fallback-key-file and --fallback-key-env (not sign), --key-env, --secret, gorilla keys
+	gKeys                 // --key-file, --fallback-key-file and --fallback-key-env (not sign), --key-env, --secret, gorilla keys (fallback pairs not sign)
 	gFlask                // --salt, --digest, --key-derivation
 	gMaxAge               // --max-age
 	gNative               // --purpose, --skew (not sign)
@@ -198,6 +202,10 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.secret, "secret", "", "primary key as text (warns: other users can see command lines; prefer --key-file)")
 		fs.StringVar(&o.hashKeyFile, "hash-key-file", "", "gorilla/securecookie hash key file, exact bytes (default: the --key-file key)")
 		fs.StringVar(&o.blockKeyFile, "block-key-file", "", "gorilla/securecookie block key file (16, 24 or 32 bytes), if the app encrypted")
+		if verb != "sign" {
+			fs.Var(&o.fallbackHashKeyFiles, "fallback-hash-key-file", "gorilla: hash key file of an older key pair the app still accepts (NewCookieStore(hash, block, oldHash, oldBlock)), only verifies; repeat for more, in the app's order")
+			fs.Var(&o.fallbackBlockKeyFiles, "fallback-block-key-file", "gorilla: block key file of an older key pair: the Nth goes with the Nth --fallback-hash-key-file, and a hash key without one only signed (give such pairs last)")
+		}
 	}
 	if g&gFlask != 0 {
 		fs.StringVar(&o.salt, "salt", "cookie-session", "Flask/itsdangerous salt")
@@ -264,6 +272,8 @@ var flagArgs = map[string]string{
 	"secret":                   "TEXT",
 	"hash-key-file":            "PATH",
 	"block-key-file":           "PATH",
+	"fallback-hash-key-file":   "PATH",
+	"fallback-block-key-file":  "PATH",
 	"salt":                     "SALT",
 	"digest":                   "sha1|sha224|sha256|sha384|sha512|md5",
 	"key-derivation":           "hmac|django-concat|concat|none",

@@ -21,6 +21,16 @@ type keySet struct {
 	fallbackSources []string
 	hashKey         []byte // gorilla
 	blockKey        []byte // gorilla
+	// gorillaFallbacks are the older gorilla key pairs, in the order
+	// given (--fallback-hash-key-file, --fallback-block-key-file).
+	gorillaFallbacks []gorillaPair
+}
+
+// gorillaPair is one gorilla/securecookie key pair: a hash key and, when
+// the app encrypted, a block key (nil when it only signed).
+type gorillaPair struct {
+	hash, block []byte
+	source      string // the flag that gave the hash key, for messages
 }
 
 // loadKeys reads the keys the flags name. At most one of --key-file,
@@ -87,6 +97,23 @@ func (c *cli) loadKeys() (keySet, error) {
 			return ks, err
 		}
 		ks.blockKey = b
+	}
+	hashes, blocks := o.fallbackHashKeyFiles, o.fallbackBlockKeyFiles
+	if len(blocks) > len(hashes) {
+		return ks, usagef("%d --fallback-block-key-file for %d --fallback-hash-key-file: the Nth block key goes with the Nth hash key, and every pair has a hash key", len(blocks), len(hashes))
+	}
+	for i, path := range hashes {
+		p := gorillaPair{source: "--fallback-hash-key-file " + path}
+		var err error
+		if p.hash, err = readKeyFile("--fallback-hash-key-file", path); err != nil {
+			return ks, err
+		}
+		if i < len(blocks) {
+			if p.block, err = readKeyFile("--fallback-block-key-file", blocks[i]); err != nil {
+				return ks, err
+			}
+		}
+		ks.gorillaFallbacks = append(ks.gorillaFallbacks, p)
 	}
 	return ks, nil
 }

@@ -154,7 +154,8 @@ var foreignFlags = map[string]string{
 // keyFlags are what people type for a key: other tools' names and ours,
 // for the commands that take none.
 var keyFlags = []string{"S", "key", "secret", "secret-key", "secret_key", "password",
-	"key-file", "key-env", "fallback-key-file", "fallback-key-env", "hash-key-file", "block-key-file"}
+	"key-file", "key-env", "fallback-key-file", "fallback-key-env", "hash-key-file", "block-key-file",
+	"fallback-hash-key-file", "fallback-block-key-file"}
 
 // flagHint explains an unknown flag name (without dashes) given to verb,
 // whose flags are known: a reader's flag given to sign, another tool's
@@ -164,7 +165,7 @@ var keyFlags = []string{"S", "key", "secret", "secret-key", "secret_key", "passw
 func flagHint(verb, name string, known []string) string {
 	takesKeys := slices.Contains(known, "key-file")
 	switch {
-	case (name == "fallback-key-file" || name == "fallback-key-env") && verb == "sign":
+	case strings.HasPrefix(name, "fallback-") && slices.Contains(keyFlags, name) && verb == "sign":
 		return "fallback keys only verify: sign signs with the primary key (--key-file, --key-env or --secret), as apps do"
 	case name == "skew" && verb == "sign":
 		return "--skew is a reader's allowance for clocks that run ahead (verify --skew); to sign at another time, give --timestamp"

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// buildCLI builds this command into a temporary directory and returns the
+// binary's path. The test binary links gorilla/sessions, whose init
+// registers []any with gob, and registers the tests' own types: only a
+// separate binary shows which gob types the command itself knows.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build the CLI with")
+	}
+	bin := filepath.Join(t.TempDir(), "cookiecodec")
+	cmd := exec.CommandContext(t.Context(), gobin, "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBinary runs the binary bin with args.
+func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+// appUser stands for an application's own type in a gorilla session.
+type appUser struct{ Name string }
+
+// gorillaSessionCookie returns the Set-Cookie header of a gorilla/sessions
+// CookieStore session holding what apps commonly keep: a flash (which
+// AddFlash stores as []any under "_flash"), a time.Time and a nested
+// map, plus extra.
+func gorillaSessionCookie(t *testing.T, extra map[any]any) string {
+	t.Helper()
+	// The app registers what it stores; this test process does not show
+	// what the CLI binary registers.
+	gob.Register(time.Time{})
+	gob.Register(map[string]any{})
+	gob.Register(map[any]any{})
+	gob.Register(&appUser{})
+	store := sessions.NewCookieStore(gorillaHash, gorillaBlock)
+	req := httptest.NewRequest("GET", "/", nil)
+	w := httptest.NewRecorder()
+	s, err := store.Get(req, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.AddFlash("hi")
+	s.Values["user"] = "carol"
+	s.Values["login"] = time.Date(2024, 2, 29, 23, 59, 58, 0, time.UTC)
+	s.Values["prefs"] = map[string]any{"theme": "dark"}
+	for k, v := range extra {
+		s.Values[k] = v
+	}
+	if err := s.Save(req, w); err != nil {
+		t.Fatal(err)
+	}
+	return "Set-Cookie: " + w.Header().Get("Set-Cookie")
+}
+
+// TestGorillaSessionsGobTypes runs the CLI binary on gorilla/sessions
+// cookies. One with a flash, a time.Time and a nested map verifies and
+// shows them (the CLI registers these gob types; it said `name not
+// registered for interface: "[]interface {}"`). One that also holds an
+// app's own type fails as a payload error whose hint says the MAC and keys
+// are right, gives the time and names the type (it said "does not decode
+// with this block key, or holds gob types this tool does not know").
+func TestGorillaSessionsGobTypes(t *testing.T) {
+	bin := buildCLI(t)
+	hk := writeFile(t, "hash", gorillaHash)
+	bk := writeFile(t, "block", gorillaBlock)
+	keys := []string{"--hash-key-file", hk, "--block-key-file", bk, "--name", "app"}
+
+	code, stdout, stderr := runBinary(t, bin, append([]string{"verify", "--json"}, append(keys, gorillaSessionCookie(t, nil))...)...)
+	m := jsonOut(t, stdout)
+	p, _ := m["payload"].(map[string]any)
+	flashes, _ := p["_flash"].([]any)
+	login, _ := p["login"].(map[string]any)
+	prefs, _ := p["prefs"].(map[string]any)
+	if code != exitOK || m["valid"] != true || len(flashes) != 1 || flashes[0] != "hi" || p["user"] != "carol" ||
+		login[" d"] != "Thu, 29 Feb 2024 23:59:58 GMT" || prefs["theme"] != "dark" {
+		t.Fatalf("verify: exit %d %v\n%s", code, m, stderr)
+	}
+
+	cookie := gorillaSessionCookie(t, map[any]any{"who": &appUser{"eve"}})
+	now := time.Now().Add(90 * time.Minute).UTC().Format(time.RFC3339)
+	code, stdout, _ = runBinary(t, bin, append([]string{"verify", "--json", "--now", now}, append(keys, cookie)...)...)
+	m = jsonOut(t, stdout)
+	h := hintsOf(m)
+	if code != exitFailed || errKind(m) != "payload" || m["issued_at"] == nil ||
+		!strings.Contains(h, "the MAC is valid and the keys are right") || !strings.Contains(h, "(1h30m") ||
+		!strings.Contains(h, `app's own type "*main.appUser"`) || strings.Contains(h, "block key") {
+		t.Fatalf("app type: exit %d %v", code, m)
+	}
+	code, stdout, stderr = runBinary(t, bin, append([]string{"verify", "--now", now}, append(keys, cookie)...)...)
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "hint: the MAC is valid and the keys are right") {
+		t.Fatalf("app type, text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
