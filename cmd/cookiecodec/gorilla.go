@@ -147,16 +147,24 @@ func jsonNumbers(v any) any {
 			return int64(x)
 		}
 		return x
+	}
+	replaceElements(v, jsonNumbers)
+	return v
+}
+
+// replaceElements replaces, in place, each value of v, when v is a
+// map[string]any or a []any, by f of it.
+func replaceElements(v any, f func(any) any) {
+	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			x[k] = jsonNumbers(e)
+			x[k] = f(e)
 		}
 	case []any:
 		for i, e := range x {
-			x[i] = jsonNumbers(e)
+			x[i] = f(e)
 		}
 	}
-	return v
 }
 
 // gorillaKeys returns the gorilla key pairs, the primary first: its hash
@@ -281,15 +289,8 @@ func gobValue(v any) any {
 		if m, ok := stringKeyed(x); ok {
 			return gobValue(m)
 		}
-	case map[string]any:
-		for k, e := range x {
-			x[k] = gobValue(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = gobValue(e)
-		}
 	}
+	replaceElements(v, gobValue)
 	return v
 }
 
