@@ -143,5 +143,8 @@
 // [WithLifetime] and [WithIdleTimeout]: those start at the re-issue, so
 // the switch logs out nobody the old app would have kept. [WithValidate]
 // sees the old cookie's time as Created. A gorilla cookie's text flashes
-// (gorilla's "_flash") show in [Session.Flashes].
+// (gorilla's "_flash") show in [Session.Flashes]. The manager recognises
+// such cookies when its codec is the *codec.Native itself: wrapped in a
+// codec of another type, they are held to the manager's limits like any
+// other.
 package cookiesession
