@@ -82,14 +82,21 @@ type NativeOptions struct {
 	// into a session that also holds a secret (a CSRF token, an e-mail
 	// address), the cookie gets shorter when the guess matches the secret,
 	// and the attacker can watch cookie lengths on the network. Enable it in
-	// an encrypting mode only for sessions without attacker-influenced data,
-	// or combine it with Padding.
+	// an encrypting mode only for sessions that never hold attacker-influenced
+	// data beside a secret. Padding does not make it safe: an attacker who
+	// controls part of the session adds filler until the compressed size
+	// sits on a bucket boundary, and a one-byte gain then shows as a whole
+	// bucket (a length-only attacker recovered a 16-hex-digit token at every
+	// Padding up to MaxPadding; padding raised the cookies needed from
+	// about 4,000 to 1.8 million).
 	Compression Compression
 
 	// Padding, if positive, pads every payload (after compression) with
 	// ISO/IEC 7816-4 padding to a multiple of Padding bytes, so that cookie
-	// lengths reveal only the size bucket. At most [MaxPadding]. The
-	// default, 0, means no padding.
+	// lengths reveal only the size bucket to a passive observer (how many
+	// items a cart holds, say). It does not stop an attacker who can put
+	// chosen text into the session; see Compression. At most [MaxPadding].
+	// The default, 0, means no padding.
 	Padding int
 
 	// MaxCookieSize bounds len(name)+len(value) of cookies that are encoded
