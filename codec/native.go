@@ -50,12 +50,14 @@ type NativeOptions struct {
 
 	// Lifetime is the absolute lifetime of a session, measured from its
 	// created-at time and not extended by refreshes. The default is
-	// [DefaultLifetime]. Negative values are an error.
+	// [DefaultLifetime]. Negative values and values under a second (the
+	// envelope counts whole seconds; fractions are dropped) are an error.
 	Lifetime time.Duration
 
 	// IdleTimeout, if positive, ends a session that has not been refreshed
 	// (re-issued) for this long, measured from the cookie's issued-at time.
-	// The default, 0, means no idle timeout.
+	// The default, 0, means no idle timeout. Negative values and values
+	// under a second are an error.
 	IdleTimeout time.Duration
 
 	// Skew is how far in the future a cookie's issued-at may lie before it
@@ -251,9 +253,14 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		return nil, fmt.Errorf("codec: negative lifetime %v", n.lifetime)
 	case n.lifetime == 0:
 		n.lifetime = DefaultLifetime
+	case n.lifetime < time.Second:
+		return nil, fmt.Errorf("codec: lifetime %v is under a second; the envelope counts whole seconds, so every cookie would be expired when made", n.lifetime)
 	}
-	if n.idle < 0 {
+	switch {
+	case n.idle < 0:
 		return nil, fmt.Errorf("codec: negative idle timeout %v", n.idle)
+	case n.idle > 0 && n.idle < time.Second:
+		return nil, fmt.Errorf("codec: idle timeout %v is under a second; the envelope counts whole seconds, so every cookie would be expired when made", n.idle)
 	}
 	switch {
 	case n.skew == 0:

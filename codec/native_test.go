@@ -88,18 +88,24 @@ func TestNativeRoundTripModes(t *testing.T) {
 func TestNewNativeRejectsBadOptions(t *testing.T) {
 	ring, _ := NewKeyRing(fixedKey(t, 1))
 	for name, opts := range map[string]NativeOptions{
-		"unknown mode":      {Mode: 7},
-		"long purpose":      {Purpose: string(make([]byte, 256))},
-		"negative lifetime": {Lifetime: -time.Second},
-		"negative idle":     {IdleTimeout: -time.Second},
-		"negative padding":  {Padding: -1},
-		"huge padding":      {Padding: MaxPadding + 1},
-		"negative max size": {MaxCookieSize: -1},
-		"negative max zlib": {MaxDecompressed: -1},
+		"unknown mode":        {Mode: 7},
+		"long purpose":        {Purpose: string(make([]byte, 256))},
+		"negative lifetime":   {Lifetime: -time.Second},
+		"negative idle":       {IdleTimeout: -time.Second},
+		"sub-second lifetime": {Lifetime: 900 * time.Millisecond},
+		"sub-second idle":     {IdleTimeout: 500 * time.Millisecond},
+		"negative padding":    {Padding: -1},
+		"huge padding":        {Padding: MaxPadding + 1},
+		"negative max size":   {MaxCookieSize: -1},
+		"negative max zlib":   {MaxDecompressed: -1},
 	} {
 		if _, err := NewNative(ring, opts); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	// One second is the shortest limit the envelope can carry, and it works.
+	if _, err := NewNative(ring, NativeOptions{Lifetime: time.Second, IdleTimeout: time.Second}); err != nil {
+		t.Errorf("one-second limits: %v", err)
 	}
 	if _, err := NewNative(nil, NativeOptions{}); !errors.Is(err, ErrInvalidKey) {
 		t.Errorf("nil ring: %v", err)
