@@ -190,3 +190,75 @@ func TestCodecLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestManagerTakesCodecLimits: a limit configured on the codec alone is
+// the session's limit. A Flask team that sets FlaskOptions.MaxAge to its
+// PERMANENT_SESSION_LIFETIME of 90 days got a manager that refused
+// cookies after 31 days and sent Expires 31 days ahead, which made the
+// browser drop the cookie Flask still accepted.
+func TestManagerTakesCodecLimits(t *testing.T) {
+	const day = 24 * time.Hour
+	t.Run("Flask MaxAge", func(t *testing.T) {
+		clk := newClock()
+		f, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte("dev"), MaxAge: 90 * day, Clock: clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewFlask(f, WithClock(clk.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			must(t, s.Set("user", "ada"))
+			must(t, s.SetPermanent(true))
+		})
+		want := "Expires=" + t0.Add(90*day).UTC().Format(http.TimeFormat)
+		if line := rec.Result().Header.Get("Set-Cookie"); !strings.Contains(line, want) {
+			t.Errorf("Set-Cookie %q, want %s (the codec's MaxAge)", line, want)
+		}
+		clk.advance(40 * day) // past the 31-day default, within Flask's 90
+		var user string
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			user, _ = Get[string](s, "user")
+		}, cookiesOf(rec)...)
+		if user != "ada" {
+			t.Errorf("a 40-day-old cookie under MaxAge 90 days: user %q, want ada", user)
+		}
+	})
+	t.Run("native Lifetime and IdleTimeout", func(t *testing.T) {
+		clk := newClock()
+		ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := codec.NewNative(ring, codec.NativeOptions{Lifetime: 20 * day, IdleTimeout: 3 * day, Clock: clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := New(n, WithClock(clk.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.cfg.lifetime != 20*day || m.cfg.idle != 3*day {
+			t.Errorf("manager lifetime %v, idle %v; want the codec's 480h and 72h", m.cfg.lifetime, m.cfg.idle)
+		}
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.Set("user", "ada")) })
+		clk.advance(2 * day) // past the manager's 24 h default idle timeout, within the codec's 3 days
+		var user string
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			user, _ = Get[string](s, "user")
+		}, cookiesOf(rec)...)
+		if user != "ada" {
+			t.Errorf("idle 2 days under the codec's IdleTimeout of 3: user %q, want ada", user)
+		}
+		// The native codec's default lifetime is not taken: the manager's
+		// 7 days stay the default.
+		m, err = New(nativeCodec(t, clk, testKey(t, "00000001")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.cfg.lifetime != DefaultLifetime || m.cfg.idle != DefaultIdleTimeout {
+			t.Errorf("defaults: lifetime %v, idle %v", m.cfg.lifetime, m.cfg.idle)
+		}
+	})
+}

@@ -127,6 +127,7 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	if cfg.sameSite == 0 {
 		cfg.sameSite = http.SameSiteLaxMode
 	}
+	cfg.adoptCodecLimits(c)
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}

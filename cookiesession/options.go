@@ -179,14 +179,19 @@ func WithPartitioned(partitioned bool) Option {
 // its own limits as well (codec.NativeOptions.Lifetime, 30 days by default;
 // codec.FlaskOptions.MaxAge, 31 days): the shorter one wins, so [New] and
 // [NewFlask] refuse with [ErrConfig] a lifetime given here that is longer
-// than the codec's, which would be cut short silently.
+// than the codec's, which would be cut short silently. Without this option
+// the manager takes the codec's limit when one was configured: a Flask
+// codec's MaxAge under NewFlask (other than NoMaxAge), or a native codec's Lifetime other
+// than its default; so setting FlaskOptions.MaxAge to the Flask app's
+// PERMANENT_SESSION_LIFETIME is enough.
 func WithLifetime(d time.Duration) Option {
 	return func(c *config) { c.lifetime, c.lifetimeSet = d, true }
 }
 
 // WithIdleTimeout sets the idle timeout of [New]: a session whose cookie
 // was not re-issued for this long expires. The default is
-// [DefaultIdleTimeout] (24 hours); 0 turns it off. The codec's own
+// [DefaultIdleTimeout] (24 hours), or the codec's own idle timeout when it
+// has one and this option is not given; 0 turns it off. The codec's own
 // idle timeout (codec.NativeOptions.IdleTimeout, none by default) applies
 // as well: the shorter one wins, and the refresh policy follows it. So
 // [New] refuses with [ErrConfig] an idle timeout given here that is longer
@@ -416,6 +421,33 @@ func (c *config) check() error {
 		return bad("lifetime %v exceeds 400 days, the most a browser keeps a cookie: shorten it", c.lifetime)
 	}
 	return nil
+}
+
+// adoptCodecLimits gives the manager the limits configured on the codec
+// where no option set the manager's own: a codec built with
+// FlaskOptions.MaxAge of 90 days (the Flask app's
+// PERMANENT_SESSION_LIFETIME) or NativeOptions.Lifetime or IdleTimeout
+// other than their defaults means that lifetime, and leaving the manager
+// on its default would end sessions sooner than the codec allows and give
+// the cookie an Expires that does not match. A native codec's default
+// lifetime (30 days) is not adopted: the manager's default, 7 days, is the
+// shorter session meant when nothing was configured.
+func (c *config) adoptCodecLimits(cd codec.SessionCodec) {
+	switch cd := cd.(type) {
+	case *codec.Native:
+		if !c.lifetimeSet && cd.Lifetime() != codec.DefaultLifetime {
+			c.lifetime = cd.Lifetime()
+		}
+		if !c.idleSet && cd.IdleTimeout() > 0 {
+			c.idle = cd.IdleTimeout()
+		}
+	case *codec.Flask:
+		// Only under NewFlask, where the lifetime is Flask's max-age; New
+		// over a Flask codec keeps its own session lifetime.
+		if maxAge := cd.MaxAge(); c.flask && !c.lifetimeSet && maxAge > 0 && maxAge != codec.NoMaxAge {
+			c.lifetime = maxAge
+		}
+	}
 }
 
 // checkCodecLimits refuses a lifetime or idle timeout given to the
