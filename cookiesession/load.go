@@ -77,7 +77,8 @@ func (s *Session) load() {
 		}
 	}
 	if len(errs) > 0 {
-		m.report(s.hookRequest(), fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...)))
+		s.discarded = fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...))
+		m.report(s.hookRequest(), s.discarded)
 	}
 }
 

@@ -49,8 +49,9 @@ type Session struct {
 	modified   bool
 	renewed    bool // new id and times at commit
 	committed  bool
-	fromCookie bool // values came from a verified cookie
-	varied     bool // commit has seen to Vary: Cookie
+	fromCookie bool  // values came from a verified cookie
+	discarded  error // why the request's session cookie was not used (load)
+	varied     bool  // commit has seen to Vary: Cookie
 
 	values   map[string]any
 	info     Info
@@ -345,6 +346,33 @@ func (s *Session) IsNew() bool {
 	}
 	defer s.mu.Unlock()
 	return !s.fromCookie
+}
+
+// Discarded returns why the session cookie the request carried was not
+// used, or nil when the request carried none or a valid one. It is the
+// error the error hook got: it wraps [ErrInvalidCookie] and each codec
+// error, so errors.Is tells an expired cookie (codec.ErrExpired) from a
+// forged or foreign one (codec.ErrSignature) or a revoked one
+// ([ErrRejected]).
+//
+// When another app shares the cookie (a Flask app, under [NewFlask]), a
+// discarded cookie may still be a session that app reads: one validly
+// signed but over this codec's limits (codec.ErrTooLarge: more than 4096
+// bytes, or over 64 KiB inflated) or with a payload it refuses
+// (codec.ErrPayload). IsNew is true for it as for no cookie at all, and any
+// write replaces that session with the new one. A handler that must not
+// destroy the other app's data checks first:
+//
+//	if err := s.Discarded(); errors.Is(err, codec.ErrTooLarge) || errors.Is(err, codec.ErrPayload) {
+//		http.Error(w, "your session is kept by the other app", http.StatusConflict)
+//		return
+//	}
+func (s *Session) Discarded() error {
+	if !s.begin() {
+		return nil
+	}
+	defer s.mu.Unlock()
+	return s.discarded
 }
 
 // Info returns the envelope information of the verified cookie the
