@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"strconv"
 	"sync"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -668,9 +667,9 @@ func (s *Serializer) untag(k string, v any) (any, error) {
 		if !ok {
 			return nil, errors.New("content must be a string")
 		}
-		t, err := time.Parse(time.RFC3339Nano, str)
+		t, err := parseNativeTime(str)
 		if err != nil {
-			return nil, errors.New("content is not an RFC 3339 time")
+			return nil, err
 		}
 		return t, nil
 	}

@@ -146,5 +146,11 @@
 // Flask's " d" drops sub-seconds and the zone offset. [Serializer.NativeTime]
 // writes time.Time with the tag [NativeTimeKey] (" dn") as RFC 3339 text with
 // nanoseconds and offset. Flask does not know that key, so it must only be
-// used where Go reads the value back (the native envelope).
+// used where Go reads the value back (the native envelope). The text is
+// read by the exact grammar of codec/FORMAT.md (YYYY-MM-DDTHH:MM:SS, an
+// optional fraction, Z or ±hh:mm; years 0001..9999, offsets under 24 h),
+// which is narrower than time.Parse. A time whose offset that cannot hold
+// (seconds in it, as in the local mean time of old dates, or 24 h or more),
+// or whose local year is outside 0001..9999, is written in UTC: the
+// instant survives, the offset does not.
 package serializer

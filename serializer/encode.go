@@ -333,8 +333,9 @@ func digitsOf(x *big.Int) int {
 
 func (e *encoder) encodeTime(b []byte, t time.Time) ([]byte, error) {
 	if e.s.NativeTime {
-		if y := t.Year(); y < 0 || y > 9999 {
-			return b, unsupported(t, "year outside 0..9999")
+		t, ok := nativeTimeForm(t)
+		if !ok {
+			return b, unsupported(t, "year outside 1..9999 in UTC")
 		}
 		b = append(b, `{" dn":"`...)
 		b = t.AppendFormat(b, time.RFC3339Nano)
