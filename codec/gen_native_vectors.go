@@ -474,6 +474,38 @@ func main() {
 	presetDict := append([]byte{0x78, 0x20, 0, 0, 0, 1}, zlibA0[2:]...)
 	crafted("payload-zlib-preset-dictionary", "payload", "authentic, the zlib stream asks for a preset dictionary (the empty one's id, 1), which no reader may use", hdr(1, t, t, t+3600), presetDict)
 	crafted("payload-repeated-key-bad-tag", "payload", "authentic, {\"a\":{\" u\":\"not a uuid\"},\"a\":1}: an overwritten value is still checked", hdr(0, t, t, t+3600), []byte("\xa2\x61a\xa1\x62 u\x6anot a uuid\x61a\x01"))
+	// Tag grammars (FORMAT.md, Payload): the edges of " u" and " dn" that
+	// Go's time.Parse or Python's uuid.UUID alone would read differently.
+	tagged := func(key, text string) []byte {
+		b := []byte{0xa1, 0x60 + byte(len(key))}
+		b = append(b, key...)
+		if len(text) < 24 {
+			b = append(b, 0x60+byte(len(text)))
+		} else {
+			b = append(b, 0x78, byte(len(text)))
+		}
+		return append(b, text...)
+	}
+	for _, c := range []struct{ file, key, text, why string }{
+		{"success-tag-uuid-urn", " u", "urn:uuid:12345678-1234-5678-1234-567812345678", "the urn:uuid: prefix before the dashed form"},
+		{"success-tag-uuid-braces", " u", "{12345678123456781234567812345678}", "braces around 32 hex digits"},
+		{"success-tag-time-comma-offset", " dn", "2026-04-30T08:01:02,5-23:59", "a comma fraction and the largest offset"},
+	} {
+		body := tagged(c.key, c.text)
+		crafted(c.file, "success", "authentic, {\""+c.key+"\": \""+c.text+"\"}: "+c.why+" is read", hdr(0, t, t, t+3600), body)
+		vs[len(vs)-1].payload = body
+	}
+	for _, c := range []struct{ file, key, text, why string }{
+		{"payload-tag-uuid-urn-and-braces", " u", "urn:uuid:{12345678-1234-5678-1234-567812345678}", "the prefix and braces together"},
+		{"payload-tag-uuid-other-prefix", " u", "uuid:12345678123456781234567812345678", "a prefix other than urn:uuid: (Python's uuid.UUID takes it)"},
+		{"payload-tag-uuid-hyphens-elsewhere", " u", "1234-5678123456781234567812345678", "hyphens outside the dashed form (Python's uuid.UUID takes them)"},
+		{"payload-tag-time-one-digit-hour", " dn", "2026-04-30T8:01:02Z", "a one-digit hour (Go's time.Parse takes it)"},
+		{"payload-tag-time-year-0", " dn", "0000-01-01T00:00:00Z", "year 0000 (Go's time.Parse takes it; Python has no year 0)"},
+		{"payload-tag-time-offset-24h", " dn", "2026-04-30T08:01:02+24:00", "an offset of 24 hours (Go's time.Parse takes it)"},
+		{"payload-tag-time-offset-minute-60", " dn", "2026-04-30T08:01:02+23:60", "an offset minute of 60 (Go's time.Parse reads it as +24:00)"},
+	} {
+		crafted(c.file, "payload", "authentic, {\""+c.key+"\": \""+c.text+"\"}: "+c.why+" is refused", hdr(0, t, t, t+3600), tagged(c.key, c.text))
+	}
 	{
 		// Readers take map keys in any order and repeated keys.
 		body := []byte("\xa3\x61b\x01\x61a\x02\x61a\x03")

@@ -26,6 +26,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -549,7 +550,7 @@ func specCheckTags(n *specNode) error {
 			if e.kind != 's' {
 				return errSpecPayload
 			}
-			if _, err := time.Parse(time.RFC3339Nano, e.s); err != nil {
+			if !specIsNativeTime(e.s) {
 				return errSpecPayload
 			}
 		case " t":
@@ -573,14 +574,26 @@ func specCheckTags(n *specNode) error {
 	return nil
 }
 
-func specIsUUID(s string) bool {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "urn:"), "uuid:")
-	s = strings.Trim(s, "{}")
-	s = strings.ReplaceAll(s, "-", "")
-	if len(s) != 32 {
+// The " u" and " dn" grammars of FORMAT.md, written as regular expressions.
+var (
+	specUUID = regexp.MustCompile(`^(?:(?:urn:uuid:)?(?:X{32}|X{8}-X{4}-X{4}-X{4}-X{12})|\{(?:X{32}|X{8}-X{4}-X{4}-X{4}-X{12})\})$`)
+	specTime = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?:Z|[+-]([0-9]{2}):([0-9]{2}))$`)
+)
+
+func init() {
+	specUUID = regexp.MustCompile(strings.ReplaceAll(specUUID.String(), "X", "[0-9a-fA-F]"))
+}
+
+func specIsUUID(s string) bool { return specUUID.MatchString(s) }
+
+// specIsNativeTime: the shape, year 0001 or later, the offset's ranges,
+// then a date and clock that exist (time.Parse checks those).
+func specIsNativeTime(s string) bool {
+	m := specTime.FindStringSubmatch(s)
+	if m == nil || strings.HasPrefix(s, "0000") || (m[1] != "" && (m[1] > "23" || m[2] > "59")) {
 		return false
 	}
-	_, err := hex.DecodeString(s)
+	_, err := time.Parse(time.RFC3339Nano, s)
 	return err == nil
 }
 

@@ -28,7 +28,6 @@ import os
 import re
 import struct
 import sys
-import uuid
 import zlib
 
 from cryptography.exceptions import InvalidTag
@@ -522,17 +521,23 @@ def binary_to_json(data):
 # own choices. FORMAT.md (§Payload) now lists the rules, and these follow it:
 #   " t"  an array            " m"  a string
 #   " b"  padded standard base64, line breaks ignored
-#   " u"  a string uuid.UUID() accepts (hex with or without hyphens,
-#         braces, urn:uuid:, any case)
+#   " u"  32 hex digits or the 8-4-4-4-12 dashed form, bare, in braces or
+#         after "urn:uuid:" (see _UUID; uuid.UUID() alone takes more)
 #   " d"  Flask's HTTP date layout (see _HTTP_DATE)
 #   " dn" RFC 3339 date-time: upper-case T and Z, a fraction ("." or ",",
-#         then 1 or more digits), a real calendar date, seconds 00-59
+#         then 1 or more digits), a real calendar date from year 0001,
+#         seconds 00-59, an offset of hh <= 23 and mm <= 59
 #   " di" an object with exactly one key, which ends in "__"
 # Keys that look like tags but are not in this list (" x") stay objects.
 # ---------------------------------------------------------------------------
 
 _RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([.,]\d+)?(Z|[+-]\d{2}:\d{2})\Z")
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([.,]\d+)?(Z|[+-](\d{2}):(\d{2}))\Z")
+
+# §Payload, " u": one of four spellings, hex in either case.
+_UUID = re.compile(
+    r"(?:urn:uuid:)?(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})\Z"
+    r"|\{(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})\}\Z")
 
 # §Payload, " d": optional weekday and comma (space after it optional), day
 # of 1-2 digits, month name, 4-digit year, HH:MM:SS, zone; one space between.
@@ -578,16 +583,19 @@ def _untag(key, value):
     elif key == " u":                   # UUID
         if not isinstance(value, str):
             raise bad_payload('" u" value is not a string')
-        try:
-            uuid.UUID(value)
-        except ValueError:
+        if not _UUID.match(value):
             raise bad_payload('" u" value is not a UUID') from None
     elif key == " d":                   # HTTP date
         if not isinstance(value, str) or not _http_date_ok(value):
             raise bad_payload('" d" value is not an HTTP date')
     elif key == " dn":                  # RFC 3339 with nanoseconds
-        if not isinstance(value, str) or not _RFC3339.match(value):
+        m = isinstance(value, str) and _RFC3339.match(value)
+        if not m:
             raise bad_payload('" dn" value is not RFC 3339 text')
+        if m.group(3) is not None and (int(m.group(3)) > 23 or int(m.group(4)) > 59):
+            raise bad_payload('" dn" value has an offset out of range')
+        if value.startswith("0000"):
+            raise bad_payload('" dn" value is in year 0000')
         try:
             datetime.datetime.fromisoformat(re.sub(r"[.,]\d+", "", value).replace("Z", "+00:00"))
         except ValueError:
