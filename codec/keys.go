@@ -81,8 +81,10 @@ func ParseKey(text string) (Key, error) {
 	if len(b64) > 2*base64.RawURLEncoding.EncodedLen(KeySize) {
 		return Key{}, fmt.Errorf("%w: key material is longer than %d bytes", ErrInvalidKey, KeySize)
 	}
+	// encoding/base64 skips line breaks, even in Strict mode; key text has
+	// none (a pasted key split over lines is refused, not joined).
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(b64)
-	if err != nil {
+	if err != nil || strings.ContainsAny(b64, "\r\n") {
 		return Key{}, fmt.Errorf("%w: key material is not unpadded base64url", ErrInvalidKey)
 	}
 	if len(raw) < KeySize {

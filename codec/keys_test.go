@@ -57,6 +57,10 @@ func TestParseKeyRejects(t *testing.T) {
 		{"cookiecodec-key-1.00000001." + material + "AAAA", "want exactly 32"},
 		{"cookiecodec-key-1.00000001." + material + "=", "not unpadded base64url"},
 		{"cookiecodec-key-1.00000001." + strings.Repeat("A", 5000), "longer than 32"},
+		// encoding/base64 skips line breaks; a key split over lines is not
+		// the key text.
+		{"cookiecodec-key-1.00000001." + material[:20] + "\n" + material[20:], "not unpadded base64url"},
+		{"cookiecodec-key-1.00000001." + material[:20] + "\r\n" + material[20:], "not unpadded base64url"},
 	} {
 		_, err := ParseKey(tc.text)
 		if !errors.Is(err, ErrInvalidKey) || !strings.Contains(err.Error(), tc.want) {
