@@ -272,7 +272,7 @@ func TestTooLarge(t *testing.T) {
 		t.Errorf("Flask mode over 4 KB: %d %v", rec.Code, rec.Result().Header)
 	}
 	// The advice fits the mode: Flask mode refuses WithMaxChunks.
-	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], codec.ErrTooLarge) || strings.Contains(errs[0].Error(), "WithMaxChunks") || !strings.Contains(errs[0].Error(), "Flask reads a session from one cookie") {
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], codec.ErrTooLarge) || strings.Contains(errs[0].Error(), "WithMaxChunks") || !strings.Contains(errs[0].Error(), "in Flask mode the session must fit one cookie") {
 		t.Errorf("Flask mode over 4 KB: reports %v", errs)
 	}
 	// One chunk allowed: "1 cookie", not "1 cookies".

@@ -324,7 +324,7 @@ func (m *Manager) tooLarge(err error) error {
 		return fmt.Errorf("%w: %w (the session's cookies would take more than %d bytes of Cookie header; store less in it, or raise WithMaxCookieHeader)", ErrNotSaved, err, m.cfg.maxCookieHeader)
 	}
 	if m.cfg.flask {
-		return fmt.Errorf("%w: %w (Flask reads a session from one cookie of at most %d bytes; store less in it)", ErrNotSaved, err, CookieBudget)
+		return fmt.Errorf("%w: %w (in Flask mode the session must fit one cookie of at most %d bytes of name and value, since browsers drop larger ones and Flask reads no chunks; store less in it)", ErrNotSaved, err, CookieBudget)
 	}
 	cookies := "cookies"
 	if m.cfg.maxChunks == 1 {
