@@ -11,8 +11,18 @@ import (
 type Flash struct {
 	// Category is Flask's category; "message" is Flask's default.
 	Category string
-	// Message is the text.
+	// Message is the text: the message itself when it is a string or
+	// markup, else the JSON text of the value (a Flask app can flash a
+	// dict).
 	Message string
+	// Value is the message as the session holds it: a string,
+	// serializer.Markup for HTML a Flask app marked safe (flash(Markup(...))),
+	// or another value queued with AddFlashValue or by Flask. A template
+	// shows markup unescaped with template.HTML(m) once it trusts its
+	// source:
+	//
+	//	if m, ok := f.Value.(serializer.Markup); ok { data.HTML = template.HTML(m) }
+	Value any
 }
 
 const flashesKey = "_flashes"
@@ -62,6 +72,25 @@ func adoptGorillaFlashes(values map[string]any) {
 // app on the same session shows messages queued by Go and the other way
 // round. An empty category means "message", Flask's default.
 func (s *Session) AddFlash(category, message string) error {
+	return s.queueFlash(category, message)
+}
+
+// AddFlashValue queues a message that is not plain text, stored as
+// AddFlash stores text: serializer.Markup for HTML that a Flask template
+// shows unescaped (as flash(Markup(...)) does), or any value the session's
+// codec can save. A value it cannot save is refused, as by [Session.Set],
+// and nothing is queued.
+func (s *Session) AddFlashValue(category string, message any) error {
+	if s.m != nil {
+		if err := s.m.storable(flashesKey, message); err != nil {
+			return err
+		}
+	}
+	return s.queueFlash(category, message)
+}
+
+// queueFlash appends (category, message) to the "_flashes" list.
+func (s *Session) queueFlash(category string, message any) error {
 	if err := s.beginWrite(); err != nil {
 		return err
 	}
@@ -142,7 +171,7 @@ func parseFlashes(raw any) []Flash {
 		if len(pair) != 2 {
 			continue
 		}
-		out = append(out, Flash{Category: text(pair[0]), Message: text(pair[1])})
+		out = append(out, Flash{Category: text(pair[0]), Message: text(pair[1]), Value: pair[1]})
 	}
 	return out
 }
@@ -153,6 +182,9 @@ func text(v any) string {
 		return t
 	case serializer.Markup:
 		return string(t)
+	}
+	if b, err := serializer.Marshal(v); err == nil {
+		return string(b)
 	}
 	return fmt.Sprint(v)
 }

@@ -111,7 +111,7 @@ func TestGorillaMigrationWithoutGorillaSessions(t *testing.T) {
 	if errs := log.take(); len(errs) > 0 {
 		t.Fatalf("the gorilla cookie was refused: %v", errs)
 	}
-	want := reads{User: "alice", Visits: 3, Tags: []string{"admin", "dev"}, Types: "int64 []interface {}", Flashes: []Flash{{"message", "welcome back"}}}
+	want := reads{User: "alice", Visits: 3, Tags: []string{"admin", "dev"}, Types: "int64 []interface {}", Flashes: []Flash{{"message", "welcome back", "welcome back"}}}
 	if !reflect.DeepEqual(first, want) {
 		t.Fatalf("migrating request read %+v, want %+v", first, want)
 	}
