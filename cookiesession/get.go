@@ -34,7 +34,13 @@ import (
 // type T itself is returned as it is, unexported fields and all, where the
 // next request gets what the serializer wrote of it.
 //
-// Missing keys and other mismatches return the zero value and false.
+// Missing keys and other mismatches return the zero value and false, and
+// so does a key that holds null (Python's None): [Session.Has] tells it
+// from a missing one. For the reason a value did not convert, call
+// serializer.Assign(s.Get(key), &dst), whose error names the path
+// ("cannot store float in int at $[0].qty"). Numbers inside lists, maps
+// and structs follow Assign's rules, not the exact-fit rule above: a
+// Python 1.0 in a list is not an int there.
 func Get[T any](s *Session, key string) (T, bool) {
 	var out T
 	v := s.Get(key)
