@@ -122,8 +122,6 @@ func ExampleFlask_Encode() {
 // level: here django-concat and SHA-256 with a custom salt, as a Python
 // service might use for password-reset links. The token is the one real
 // itsdangerous 2.1 makes for the same settings and time.
-// service might use for password-reset links. The token is the one real
-// itsdangerous 2.1 makes with the same settings and time.
 func ExampleSigner() {
 	p := codec.Params{Salt: "reset-password", Derivation: codec.DeriveDjangoConcat, Digest: codec.SHA256}
 	s, err := codec.NewSigner(p, []byte("secret"))
