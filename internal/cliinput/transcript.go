@@ -19,12 +19,15 @@ import (
 
 // isTranscript reports whether several pasted lines are a transcript
 // rather than Cookie and Set-Cookie header lines alone: one of them is
-// neither, and one is a status line or carries one of curl -v's markers.
+// neither, and one is a status line or a request line (a raw request, as
+// Burp copies it) or carries one of curl -v's markers.
 func isTranscript(lines []string) bool {
 	other, marked := false, false
 	for _, l := range lines {
 		l = trim(l)
-		if isStatusLine(l) || strings.HasPrefix(l, "* ") || l == "*" || l == ">" || l == "<" {
+		// A request line without curl's "> " is a raw request, as a
+		// proxy such as Burp copies it.
+		if isStatusLine(l) || isRequestLine(l) || strings.HasPrefix(l, "* ") || l == "*" || l == ">" || l == "<" {
 			marked = true
 		}
 		if len(l) >= 2 && (l[0] == '>' || l[0] == '<') && l[1] == ' ' {
@@ -71,7 +74,7 @@ func parseTranscript(lines []string, name string, opts Options) (Input, error) {
 	lastCookie, setCookies := "", 0
 	for _, raw := range lines {
 		l := trim(raw)
-		request := strings.HasPrefix(l, "> ")
+		request := strings.HasPrefix(l, "> ") || isRequestLine(l)
 		l = stripCurlMarker(l)
 		switch {
 		case isStatusLine(l):
