@@ -14,9 +14,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 	"github.com/cookiecodec/cookiecodec/internal/pyliteral"
 )
 
@@ -78,12 +80,15 @@ type auditFound struct {
 	First string `json:"first"`
 	Last  string `json:"last"`
 	// Secret and SecretHex are the secret found, only with --reveal:
-	// as a Python bytes literal and as hex.
-	Secret        string `json:"secret,omitempty"`
-	SecretHex     string `json:"secret_hex,omitempty"`
-	Salt          string `json:"salt"`
-	KeyDerivation string `json:"key_derivation"`
-	Digest        string `json:"digest"`
+	// as the Python literal a Flask config would hold (a str literal
+	// when the secret is UTF-8 text, else a bytes literal) and as hex.
+	// SecretText is the secret itself when it is UTF-8 text.
+	Secret        string  `json:"secret,omitempty"`
+	SecretText    *string `json:"secret_text,omitempty"`
+	SecretHex     string  `json:"secret_hex,omitempty"`
+	Salt          string  `json:"salt"`
+	KeyDerivation string  `json:"key_derivation"`
+	Digest        string  `json:"digest"`
 	// PythonLiteral: the wordlist line matched as the Python string or
 	// bytes literal it is written as (flask-unsign's wordlist format),
 	// not as its raw bytes.
@@ -100,6 +105,9 @@ func (c *cli) audit() (int, error) {
 	rep := &auditReport{Format: formatFlask, Hints: []string{}}
 	fail := func(kind, msg string) (int, error) {
 		rep.Error = &resultError{Kind: kind, Message: userText(msg)}
+		if h := c.fileArgHint(); h != "" {
+			rep.Hints = append(rep.Hints, h)
+		}
 		if c.opts.json {
 			c.printJSON(rep)
 		} else {
@@ -121,8 +129,15 @@ func (c *cli) audit() (int, error) {
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
-	var wordlist *os.File
-	if c.opts.wordlist != "" {
+	var wordlist io.Reader
+	if c.opts.wordlist == "-" {
+		// A generator's output (john --stdout, hashcat --stdout), when
+		// the cookie does not come on standard input too.
+		if c.opts.url == "" && (len(c.args) == 0 || c.args[0] == "-") {
+			return 0, usagef("--wordlist - reads the wordlist on standard input: give the cookie as INPUT or with --url")
+		}
+		wordlist = c.stdin
+	} else if c.opts.wordlist != "" {
 		f, err := os.Open(c.opts.wordlist)
 		if err != nil {
 			return fail("file", fmt.Sprintf("--wordlist: %v", err))
@@ -137,8 +152,14 @@ func (c *cli) audit() (int, error) {
 		if errors.As(err, &ue) {
 			return 0, err
 		}
-		if h := c.fetchHint(err); h != "" {
+		h := c.fetchHint(err)
+		if h != "" {
 			rep.Hints = append(rep.Hints, h)
+		}
+		if errors.Is(err, cliinput.ErrNotFound) {
+			if nh := c.notFoundHint(in, h); nh != "" {
+				rep.Hints = append(rep.Hints, nh)
+			}
 		}
 		return fail(errorKind(err), err.Error())
 	}
@@ -148,7 +169,15 @@ func (c *cli) audit() (int, error) {
 	if c.opts.format != "auto" && c.opts.format != formatFlask {
 		return 0, usagef("audit checks Flask and itsdangerous cookies: --format auto or flask")
 	}
+	if err := foreignToken(in); c.opts.format == "auto" && err != nil {
+		rep.Format = ""
+		if _, jwt := jwtAlg(in.Value); jwt {
+			rep.Hints = append(rep.Hints, "audit guesses the secrets of Flask and itsdangerous cookies; a JWT signed with HMAC (HS256) needs a JWT cracker, such as hashcat -m 16500")
+		}
+		return fail("malformed", userText(err.Error()))
+	}
 	if f := detectFormat(in.Value); c.opts.format == "auto" && f != formatFlask {
+		rep.Format = f // what the cookie is, not what audit checks
 		if f == "" {
 			return fail("malformed", "not a Flask or itsdangerous cookie (no '.' separator)")
 		}
@@ -158,12 +187,13 @@ func (c *cli) audit() (int, error) {
 		rep.Hints = append(rep.Hints, barePayloadText)
 		return fail("malformed", "only a payload segment, with no signature to test secrets against")
 	}
+	canonHint := false
 	if i := lastDot(in.Value); i >= 0 {
 		// Python reads '=' padding, '+', '/' and slack bits in the
 		// signature; audit the canonical spelling of the same MAC.
 		if canon, ok := canonicalSig(in.Value[i+1:]); ok && canon != in.Value[i+1:] {
 			in.Value = in.Value[:i+1] + canon
-			rep.Hints = append(rep.Hints, "the signature is not canonical base64url; its canonical spelling was audited")
+			canonHint = true
 		}
 	}
 	if i := lastDot(in.Value); i >= 0 && !c.opts.set["digest"] {
@@ -174,6 +204,10 @@ func (c *cli) audit() (int, error) {
 	}
 	if _, err := codec.ParseSigned(in.Value, p); err != nil {
 		return fail(errorKind(err), err.Error())
+	}
+	if canonHint {
+		// Only now: a cookie that does not parse was not audited at all.
+		rep.Hints = append(rep.Hints, "the signature is not canonical base64url; its canonical spelling was audited")
 	}
 
 	// The built-in list is tried under the given parameters and, unless the
@@ -228,6 +262,7 @@ func (c *cli) audit() (int, error) {
 	case found != nil && found.skippedBefore > 0:
 		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes, before the matching line, were skipped", found.skippedBefore, maxWordlistLine))
 	}
+	keyHint := ""
 	if found != nil {
 		list := "built-in"
 		if found.list == 1 {
@@ -238,10 +273,21 @@ func (c *cli) audit() (int, error) {
 			Salt: found.params.Salt, KeyDerivation: string(found.params.Derivation), Digest: string(found.params.Digest),
 			PythonLiteral: found.reading == readLiteral, Trimmed: found.reading == readTrimmed}
 		if c.opts.reveal {
-			rep.Match.Secret, rep.Match.SecretHex = pyliteral.BytesLiteral(found.secret), hex.EncodeToString(found.secret)
+			rep.Match.Secret, rep.Match.SecretHex = secretLiteral(found.secret), hex.EncodeToString(found.secret)
+			if utf8.Valid(found.secret) {
+				text := string(found.secret)
+				rep.Match.SecretText = &text
+			}
+			keyHint = revealKeyHint(found.secret)
+			if c.opts.json {
+				rep.Hints = append(rep.Hints, keyHint)
+			}
 		}
 		if len(found.changes) > 0 {
 			rep.Hints = append(rep.Hints, "found with "+joinAnd(found.changes)+": the app does not use Flask's defaults")
+		}
+		if fp, err := splitFlask(in.Value); err == nil && fp.tsOK && fp.ts > 0 && fp.ts < legacyEpoch/2 {
+			rep.Hints = append(rep.Hints, fmt.Sprintf("the cookie's timestamp is small: it counts from 2011-01-01 (itsdangerous < 1.0, Flask <= 1.0), so it was issued %s; a cookie forged for this app needs the same epoch: sign --timestamp $(( $(date +%%s) - %d ))", timeText(time.Unix(int64(fp.ts)+legacyEpoch, 0)), legacyEpoch))
 		}
 		rep.Hints = append(rep.Hints, "anyone who tries this list can forge sessions for the app: replace the key with a new random one (python3 -c 'import secrets; print(secrets.token_hex())') and do not keep the weak one even as a fallback, which would still accept forged cookies")
 	}
@@ -262,7 +308,7 @@ func (c *cli) audit() (int, error) {
 			where, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
 		if c.opts.reveal {
 			fmt.Fprintf(c.stdout, "secret %s\n", rep.Match.Secret)
-			c.hintf("to sign or verify with it, write its bytes to a key file, which is used as its exact bytes: python3 -c \"import sys; sys.stdout.buffer.write(bytes.fromhex('%s'))\" > weak.key", rep.Match.SecretHex)
+			c.hintf("%s", keyHint)
 		}
 		for _, h := range rep.Hints {
 			c.hintf("%s", h)
@@ -502,11 +548,53 @@ func firstLast(w []byte) (string, string) {
 // result types, whose payload member is already valid JSON, so encoding
 // cannot fail.
 func (c *cli) printJSON(v any) {
-	enc := json.NewEncoder(c.stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		c.errorf("encoding the JSON result: %v", err)
+		return
 	}
+	c.stdout.Write(escapeJSONText(buf.Bytes()))
+}
+
+// escapeJSONText replaces, in JSON text, the characters that would act
+// on a terminal or reorder what it shows, written raw, with their \uXXXX
+// escapes: C1 controls (U+0080 to U+009F, such as U+009B, CSI on some
+// terminals), the bidi controls (U+061C, U+200E, U+200F, U+202A to
+// U+202E, U+2066 to U+2069) and the line and paragraph separators U+2028
+// and U+2029. Outside strings, JSON text is ASCII, so these only occur
+// inside strings, where the escape is the same JSON value.
+func escapeJSONText(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if jsonEscapedRune(r) {
+			out = append(out, b[last:i]...)
+			out = fmt.Appendf(out, "\\u%04x", r)
+			last = i + size
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// jsonEscapedRune reports whether escapeJSONText escapes r.
+func jsonEscapedRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f, r == 0x061c, r == 0x200e, r == 0x200f,
+		r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029:
+		return true
+	}
+	return false
 }
 
 func lastDot(s string) int {
@@ -555,4 +643,30 @@ func wordlistAlternate(line []byte) (alt []byte, reading string) {
 		return nil, ""
 	}
 	return append([]byte{}, t...), readTrimmed
+}
+
+// secretLiteral writes a secret audit found as a Flask config would
+// hold it: a str literal ('secret') when it is UTF-8 text, which
+// itsdangerous encodes as UTF-8, else a bytes literal (b'\xd2U...').
+func secretLiteral(secret []byte) string {
+	if utf8.Valid(secret) {
+		if lit, err := pyliteral.Format(string(secret)); err == nil {
+			return lit
+		}
+	}
+	return pyliteral.BytesLiteral(secret)
+}
+
+// revealKeyHint says how to reuse a secret audit found: a key file holds
+// its exact bytes, written with printf when it is printable text, else
+// from hex with Python.
+func revealKeyHint(secret []byte) string {
+	printable := utf8.Valid(secret) && len(secret) > 0
+	for _, r := range string(secret) {
+		printable = printable && unicode.IsPrint(r)
+	}
+	if printable {
+		return fmt.Sprintf("to sign or verify with it, write it to a key file, which is used as its exact bytes (no newline), and give --key-file weak.key: printf '%%s' %s > weak.key", shellQuote(string(secret)))
+	}
+	return fmt.Sprintf("to sign or verify with it, write its bytes to a key file, which is used as its exact bytes, and give --key-file weak.key: python3 -c \"import sys; sys.stdout.buffer.write(bytes.fromhex('%s'))\" > weak.key", hex.EncodeToString(secret))
 }

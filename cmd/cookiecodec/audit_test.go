@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -449,4 +450,33 @@ func TestAuditSkippedHintOnMatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAuditRevealTextSecret: a secret that is text is revealed as the str
+// literal the app's config holds ('s3cr3t key', not b'...'), as
+// "secret_text" in --json, and the hint (in --json too) writes a key file
+// with printf that verifies the cookie.
+func TestAuditRevealTextSecret(t *testing.T) {
+	secret := "s3cr3t it's"
+	path := writeFile(t, "words.txt", []byte("other\n"+secret+"\n"))
+	cookie := signFlask(t, []byte(secret), `{"user":"eve"}`)
+	code, stdout, stderr := runCLI(t, "", "audit", "--reveal", "--wordlist", path, cookie)
+	wantHint := `printf '%s' 's3cr3t it'\''s' > weak.key`
+	if code != exitFailed || !strings.Contains(stdout, "secret \"s3cr3t it's\"\n") || !strings.Contains(stderr, wantHint) || !strings.Contains(stderr, "--key-file weak.key") {
+		t.Errorf("--reveal: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "", "audit", "--reveal", "--json", "--wordlist", path, cookie)
+	m := jsonOut(t, stdout)
+	match, _ := m["match"].(map[string]any)
+	if code != exitFailed || match["secret"] != `"s3cr3t it's"` || match["secret_text"] != secret || match["secret_hex"] != hex.EncodeToString([]byte(secret)) || !strings.Contains(hintsOf(m), wantHint) {
+		t.Errorf("--reveal --json: exit %d\n%s", code, stdout)
+	}
+	// The hint's command, run by a shell, writes the key that verifies.
+	dir := t.TempDir()
+	cmd := exec.CommandContext(context.Background(), "sh", "-c", wantHint)
+	cmd.Dir = dir
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	cliCase{args: []string{"verify", "--key-file", filepath.Join(dir, "weak.key"), "--now", devNow, cookie}, code: exitOK, stdout: []string{"eve"}}.check(t)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,13 +81,8 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		r.setError(lc)
 		r.hint("%s", lc.advice())
 	} else if errors.Is(err, cliinput.ErrNotFound) {
-		switch {
-		case len(in.Cookies) == 1:
-			r.hint("the input holds one cookie: to take it, give --name %s", in.Cookies[0].Name)
-		case len(in.Cookies) > 1:
-			r.hint("pick the cookie with --name NAME")
-		case c.opts.url != "" && h == "":
-			r.hint("check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'")
+		if nh := c.notFoundHint(in, h); nh != "" {
+			r.hint("%s", nh)
 		}
 	}
 	if failed != nil {
@@ -95,6 +91,60 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		}
 	}
 	return c.emit(r, now, exitFailed), nil
+}
+
+// notFoundHint explains an input without a cookie of the wanted name
+// (cliinput.ErrNotFound), or returns "": which cookie to pick with
+// --name, naming it when only one of them looks like a session cookie
+// (an app with its own SESSION_COOKIE_NAME), or, for a --url fetch that
+// set no cookie at all and has no fetch hint (fetchHint), what to check.
+func (c *cli) notFoundHint(in cliinput.Input, fetchHint string) string {
+	switch {
+	case len(in.Cookies) == 1:
+		return fmt.Sprintf("the input holds one cookie: to take it, give --name %s", shellArg(in.Cookies[0].Name))
+	case len(in.Cookies) > 1:
+		var names []string
+		format := ""
+		for _, ck := range in.Cookies {
+			if f := sessionFormat(ck.Value); f != "" && !slices.Contains(names, ck.Name) {
+				names, format = append(names, ck.Name), f
+			}
+		}
+		if len(names) == 1 {
+			return fmt.Sprintf("pick the cookie with --name NAME: of these cookies, only %q looks like a session cookie (%s): to take it, give --name %s", names[0], format, shellArg(names[0]))
+		}
+		return "pick the cookie with --name NAME"
+	case c.opts.url != "" && fetchHint == "":
+		return "check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'"
+	}
+	return ""
+}
+
+// sessionFormat returns the format of a cookie value that looks like a
+// whole session cookie: a native envelope, gorilla's layout, or a Flask
+// cookie with a timestamp, a signature of a digest's length and a payload
+// that decodes. "" for anything else (a JWT, a CSRF token, a theme name).
+func sessionFormat(v string) string {
+	if len(v) > maxVerifySize {
+		return ""
+	}
+	if _, err := codec.Inspect(v); err == nil {
+		return formatNative
+	}
+	if looksGorilla(v) {
+		return formatGorilla
+	}
+	fp, err := splitFlask(v)
+	if err != nil || !fp.tsOK {
+		return ""
+	}
+	if _, ok := digestBySigLen[len(fp.sigSeg)]; !ok {
+		return ""
+	}
+	if _, err := flaskPayload(fp.payloadSeg); err != nil {
+		return ""
+	}
+	return formatFlask
 }
 
 // readAndDetect reads the cookie of decode and verify and resolves its
@@ -127,13 +177,21 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 		return in, "", c.emit(r, *now, exitFailed), true, nil
 	}
 	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
+	foreign := false
+	if c.opts.format == "auto" {
+		if ferr := foreignToken(in); ferr != nil {
+			err, foreign = ferr, true
+		}
+	}
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
 			return in, "", 0, true, err
 		}
 		r.setError(err)
-		encodingHints(r, in.Value)
+		if !foreign { // foreignToken's error says it all
+			encodingHints(r, in.Value)
+		}
 		if failed != nil {
 			if ok := failed(in); ok != nil {
 				return in, "", c.emit(ok, *now, exitOK), true, nil

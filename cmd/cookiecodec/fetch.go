@@ -86,6 +86,14 @@ func (c *cli) fetchRequest() (*http.Request, error) {
 	if len(c.args) > 0 {
 		return nil, usagef("give the cookie as INPUT or fetch it with --url, not both")
 	}
+	if lower := strings.ToLower(c.opts.url); !strings.Contains(lower, "://") && !strings.HasPrefix(lower, "http:") && !strings.HasPrefix(lower, "https:") {
+		// curl takes "127.0.0.1:5000/" for http; say so, rather than
+		// Go's parse error ("first path segment in URL cannot contain
+		// colon") or a scheme named "localhost".
+		if u, err := url.Parse("http://" + c.opts.url); err == nil && u.Host != "" {
+			return nil, usagef("--url %s has no scheme: give --url %s (or https://), as cookiecodec does not guess it", shellArg(redactedURL(c.opts.url)), shellArg(u.Redacted()))
+		}
+	}
 	u, err := url.Parse(c.opts.url)
 	if err != nil {
 		return nil, usagef("--url: %v", urlErrorText(err))
@@ -643,4 +651,14 @@ func portOf(u *url.URL) string {
 		return "443"
 	}
 	return "80"
+}
+
+// redactedURL is raw, a URL without its scheme, with a password in it
+// replaced as url.URL.Redacted does.
+func redactedURL(raw string) string {
+	u, err := url.Parse("http://" + raw)
+	if err != nil {
+		return "URL"
+	}
+	return strings.TrimPrefix(u.Redacted(), "http://")
 }

@@ -250,9 +250,9 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.idle, "idle", "", "native: idle timeout from the last issue (default none, the codec's; the cookiesession middleware's default is 24h)")
 	}
 	if g&gAudit != 0 {
-		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file, as raw bytes (numeric and non-UTF-8 lines are fine) and also, as flask-unsign reads lines, as the value it spells when it is a Python string or bytes literal ('secret', b'\\xd2U'), or else without surrounding white space")
+		fs.StringVar(&o.wordlist, "wordlist", "", "also try every line of this file (- for standard input, when the cookie is INPUT or --url), as raw bytes (numeric and non-UTF-8 lines are fine) and also, as flask-unsign reads lines, as the value it spells when it is a Python string or bytes literal ('secret', b'\\xd2U'), or else without surrounding white space")
 		fs.IntVar(&o.workers, "workers", 0, "parallel workers, at most 1024 (default: all cores)")
-		fs.BoolVar(&o.reveal, "reveal", false, "print the secret found, as the Python literal a Flask config would hold (b'...'), and in --json as \"secret\" (that literal) and \"secret_hex\"; without it the report shows only the entry and the first and last character, so that it can go into logs and CI output")
+		fs.BoolVar(&o.reveal, "reveal", false, "print the secret found, as the Python literal a Flask config would hold ('...' for UTF-8 text, b'...' for other bytes), with a hint that writes it to a key file, and in --json as \"secret\" (that literal), \"secret_text\" (UTF-8 text only) and \"secret_hex\"; without it the report shows only the entry and the first and last character, so that it can go into logs and CI output")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: cookiecodec %s\n\nFlags:\n", verbSynopsis[verb])

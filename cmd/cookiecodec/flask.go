@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -142,6 +143,12 @@ func (c *cli) showFlaskPayload(r *result, seg string) int {
 		r.setError(payloadError(data))
 		flaskPayloadHint(r, payloadError(data), data, false)
 		return exitFailed
+	}
+	if _, err := serializer.Unmarshal(data); err != nil {
+		// Shown, but refused by the serializer (an integer over 4300
+		// digits): verify fails on it, and Flask may too.
+		r.hint("verify fails on this payload whatever the key, as the cookiecodec library refuses it: %s", userText(err.Error()))
+		flaskPayloadHint(r, err, data, false)
 	}
 	notSessionHint(r, data)
 	return exitOK
@@ -367,6 +374,8 @@ func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, ma
 	}
 	if _, ok := pythonKey(ks.primary); ok {
 		c.warnf("the key (%s) reads as a Python literal, as in a Flask config (SECRET_KEY = b'...'), and is used as its exact bytes, quotes included; Flask signs with the literal's value (%s)", ks.primarySource, pythonKeyAdvice)
+	} else if bytes.HasSuffix(ks.primary, []byte("\n")) {
+		c.warnf("the key (%s) ends with a newline, which is part of the key, as a key is used as its exact bytes: an app whose SECRET_KEY is the text without it rejects this cookie; write a key file with printf '%%s' (echo adds the newline)", ks.primarySource)
 	}
 	var comp codec.Compression
 	switch c.opts.compress {
@@ -386,6 +395,7 @@ func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, ma
 			return 0, usagef("--timestamp %q: want Unix seconds", c.opts.timestamp)
 		}
 		issued = t
+		timestampWarnings(c, issued, now, maxAge)
 	}
 	v, err := serializer.Unmarshal(jsonText)
 	if err != nil {
@@ -426,4 +436,29 @@ func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, ma
 		r.hint("compressed with Go's zlib: Flask reads it, but the bytes differ from Python's zlib output")
 	}
 	return exitOK, nil
+}
+
+// timestampWarnings warns when a --timestamp makes a cookie that Flask,
+// at now and with maxAge (codec.NoMaxAge: none), refuses: one issued in
+// the future, or one from before 2011, long expired, unless the app runs
+// itsdangerous < 1.0, whose timestamps count from 2011-01-01 (the hint
+// says what the timestamp means there). A later timestamp past max-age is
+// not warned about: reproducible examples sign at a fixed past time.
+func timestampWarnings(c *cli, issued, now time.Time, maxAge time.Duration) {
+	ts := issued.Unix()
+	switch {
+	case ts > now.Unix():
+		c.warnf("--timestamp is %s in the future (now %s): Flask refuses a cookie issued in the future (\"Signature age ... < 0\") until then", formatDuration(time.Duration(ts-now.Unix())*time.Second), timeText(now))
+	case ts < legacyEpoch && maxAge >= 0 && now.Unix()-ts > int64(maxAge/time.Second):
+		legacy := timeText(time.Unix(ts+legacyEpoch, 0))
+		switch age := now.Unix() - (ts + legacyEpoch); {
+		case age < 0:
+			legacy += ", in the future"
+		case age > int64(maxAge/time.Second):
+			legacy += ", also past max-age"
+		default:
+			legacy += ", within max-age"
+		}
+		c.warnf("--timestamp %d is %s: the cookie expired long ago under max-age %s, and Flask refuses it; for an app on itsdangerous < 1.0, whose timestamps count from 2011-01-01, it means %s", ts, timeText(issued), formatDuration(maxAge), legacy)
+	}
 }

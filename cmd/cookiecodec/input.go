@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/cookiecodec/cookiecodec/codec"
@@ -205,4 +208,96 @@ func lenientB64(s string) ([]byte, error) {
 	s = strings.TrimRight(s, "=")
 	s = strings.NewReplacer("+", "-", "/", "_").Replace(s)
 	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// jwtAlg reports whether v is a JSON Web Token (a JWS in compact form,
+// header.claims.signature), which people paste from an Authorization
+// header or a token cookie instead of the session: its first segment is
+// base64url of a JSON object naming an "alg", and its second is not a
+// plausible itsdangerous timestamp (at most 8 bytes), which a Flask
+// cookie whose payload happens to hold "alg" has there. It returns the
+// alg.
+func jwtAlg(v string) (string, bool) {
+	segs := strings.Split(v, ".")
+	if len(segs) != 3 || len(v) > maxVerifySize || !strings.HasPrefix(segs[0], "eyJ") {
+		return "", false
+	}
+	if b, err := lenientB64(segs[1]); err == nil && len(b) <= 8 {
+		return "", false
+	}
+	raw, err := lenientB64(segs[0])
+	if err != nil {
+		return "", false
+	}
+	var header map[string]any
+	if json.Unmarshal(raw, &header) != nil {
+		return "", false
+	}
+	alg, ok := header["alg"].(string)
+	return alg, ok
+}
+
+// expressSigCookie returns the name of the cookie that signs in.Value the
+// way Express's cookie-session (keygrip) does, NAME.sig next to NAME,
+// when in holds one and the value has no '.', or "".
+func expressSigCookie(in cliinput.Input) string {
+	if strings.Contains(in.Value, ".") || in.Value == "" {
+		return ""
+	}
+	for _, ck := range in.Cookies {
+		if ck.Name == in.Name+".sig" {
+			return ck.Name
+		}
+	}
+	return ""
+}
+
+// foreignToken returns an error naming what in holds when it is a token
+// of another kind that detection would otherwise take for a Flask
+// cookie: a JWT, a URL-encoded cookie (its '.' written %2E reads as a
+// lone payload segment), or an Express cookie-session cookie. The error is
+// codec.ErrMalformed (kind "malformed"), as for any cookie of no format
+// cookiecodec reads.
+func foreignToken(in cliinput.Input) error {
+	if alg, ok := jwtAlg(in.Value); ok {
+		return fmt.Errorf("%w: this is a JWT (JSON Web Token, alg %s), not a session cookie: its segments are header.claims.signature, while cookiecodec reads Flask (itsdangerous), native and gorilla session cookies; read it with a JWT tool, or give the session cookie instead (--name picks it out of a header)", codec.ErrMalformed, strconv.Quote(alg))
+	}
+	if f := urlEncodedFormat(in.Value); f != "" {
+		return fmt.Errorf("%w: the value is URL-encoded (%%XX escapes, as some proxies, logs and Burp's URL-encode write cookies), and no cookie format has '%%' in it: decoded, it is a whole %s cookie; pass the decoded value (python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' VALUE)", codec.ErrMalformed, f)
+	}
+	if sig := expressSigCookie(in); sig != "" {
+		return fmt.Errorf("%w: this is an Express cookie-session cookie (base64 JSON, signed by the separate cookie %s, a keygrip HMAC), not a Flask, native or gorilla session cookie, which cookiecodec reads", codec.ErrMalformed, strconv.Quote(sig))
+	}
+	return nil
+}
+
+// urlEncodedFormat returns the format of v once URL-decoded, when v has
+// %XX escapes (which no cookie format has) and decodes to a whole cookie,
+// with its signature: "" otherwise.
+func urlEncodedFormat(v string) string {
+	if !strings.Contains(v, "%") {
+		return ""
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil || u == v {
+		return ""
+	}
+	if f := detectFormat(u); f != "" && !(f == formatFlask && barePayload(u)) {
+		return f
+	}
+	return ""
+}
+
+// fileArgHint returns a hint when INPUT, given as an argument, names an
+// existing file: flask-unsign users keep cookies in files, and INPUT is
+// the cookie itself. "" otherwise.
+func (c *cli) fileArgHint() string {
+	if c.verb == "sign" || c.opts.url != "" || len(c.args) != 1 || c.args[0] == "-" || strings.ContainsAny(c.args[0], "=:\n") {
+		return ""
+	}
+	fi, err := os.Stat(c.args[0])
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return fmt.Sprintf("INPUT is the cookie itself, and a file named %s exists: to read the cookie from it, give - < %s", shellArg(c.args[0]), shellArg(c.args[0]))
 }

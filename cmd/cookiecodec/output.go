@@ -187,6 +187,11 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		r.Hints = []string{}
 	}
 	c.nonFiniteHint(r)
+	if code != exitOK {
+		if h := c.fileArgHint(); h != "" {
+			r.hint("%s", h)
+		}
+	}
 	if c.opts.json {
 		c.printJSON(r)
 		return code

@@ -75,6 +75,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	verb := args[0]
 	switch verb {
 	case "-h", "-help", "--help", "help":
+		if len(args) == 2 && verbGroups[args[1]] != 0 {
+			// "help audit" is "audit --help".
+			return run([]string{args[1], "--help"}, stdin, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usageText)
 		return exitOK
 	case "--version", "-version", "version":
@@ -96,7 +100,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "cookiecodec: error: unknown command %q\n", verb)
-		if s := suggestCommand(verb); s != "" {
+		if h, ok := foreignVerbs[strings.ToLower(strings.TrimLeft(verb, "-"))]; ok {
+			fmt.Fprintf(stderr, "cookiecodec: hint: %s\n", h)
+		} else if s := suggestCommand(verb); s != "" {
 			fmt.Fprintf(stderr, "cookiecodec: hint: did you mean %q? The commands are decode, verify, sign, keygen and audit\n", s)
 		} else {
 			fmt.Fprintf(stderr, "cookiecodec: hint: the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"\n")
@@ -128,7 +134,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				c.hintf("%s", h)
 			}
 		} else {
-			c.errorf("%v", err)
+			// The flag package names flags with one dash; the
+			// documentation writes two.
+			c.errorf("%s", strings.Replace(err.Error(), " for flag -", " for flag --", 1))
 		}
 		c.hintf("run \"cookiecodec %s --help\" for its flags", verb)
 		return exitUsage

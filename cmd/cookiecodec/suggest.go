@@ -17,20 +17,30 @@ import (
 var commands = []string{"decode", "verify", "sign", "keygen", "audit"}
 
 // flaskUnsignModes maps flask-unsign's mode flags to our commands.
+// --unsign becomes verify instead of audit when --secret names the secret
+// to check.
 var flaskUnsignModes = map[string]string{
 	"-d": "decode", "--decode": "decode",
 	"-u": "audit", "--unsign": "audit",
 	"-s": "sign", "--sign": "sign",
 }
 
+// fetchOnlyFlags need --url: without flask-unsign's --server they are
+// left out of a translation.
+var fetchOnlyFlags = []string{"--insecure", "--proxy", "--header"}
+
 // flaskUnsignCommand translates a flask-unsign command line (args
 // without the program name) into cookiecodec's. It returns "" when args
 // name no flask-unsign mode. The secret is never copied into the
 // command: it is read from the environment variable SECRET instead
-// (notes says so), since key material is never printed.
+// (notes says so), since key material is never printed. Every flag of
+// the translation is one the command takes (flask-unsign flags that
+// have no place in it are left out, and notes say why), so that the
+// command runs as printed.
 func flaskUnsignCommand(args []string) (command string, notes []string) {
-	verb, legacy := "", false
-	var out, positional []string
+	verb, legacy, secret, server, noLiteralEval := "", false, false, false, false
+	var out [][]string // flags with their values, in order
+	var positional []string
 	for i := 0; i < len(args); i++ {
 		name, value, hasValue := strings.Cut(args[i], "=")
 		// next returns the flag's value, from "--flag=value" or the next
@@ -56,38 +66,39 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 			}
 		case "-S", "--secret":
 			if _, ok := next(); ok {
-				out = append(out, "--key-env", "SECRET")
-				notes = append(notes, "the secret is read from the environment variable SECRET (or --key-file PATH; --secret works but warns, since other users can see command lines)")
+				secret = true
+				out = append(out, []string{"--key-env", "SECRET"})
 			}
 		case "--salt":
 			if v, ok := next(); ok && v != "cookie-session" {
-				out = append(out, "--salt", shellArg(v))
+				out = append(out, []string{"--salt", shellArg(v)})
 			}
 		case "-w", "--wordlist":
 			if v, ok := next(); ok {
-				out = append(out, "--wordlist", shellArg(v))
+				out = append(out, []string{"--wordlist", shellArg(v)})
 			}
 		case "-t", "--threads":
 			if v, ok := next(); ok {
-				out = append(out, "--workers", shellArg(v))
+				out = append(out, []string{"--workers", shellArg(v)})
 			}
 		case "--server":
 			if v, ok := next(); ok {
-				out = append(out, "--url", shellArg(withoutPassword(v)))
+				server = true
+				out = append(out, []string{"--url", shellArg(withoutPassword(v))})
 			}
 		case "--cookie-name":
 			if v, ok := next(); ok {
-				out = append(out, "--name", shellArg(v))
+				out = append(out, []string{"--name", shellArg(v)})
 			}
 		case "-U", "--user-agent":
 			if v, ok := next(); ok {
-				out = append(out, "--header", shellArg("User-Agent: "+v))
+				out = append(out, []string{"--header", shellArg("User-Agent: " + v)})
 			}
 		case "-i", "-k", "--insecure":
-			out = append(out, "--insecure")
+			out = append(out, []string{"--insecure"})
 		case "-p", "--proxy":
 			if v, ok := next(); ok {
-				out = append(out, "--proxy", shellArg(withoutPassword(v)))
+				out = append(out, []string{"--proxy", shellArg(withoutPassword(v))})
 			}
 		case "-o", "--output":
 			if v, ok := next(); ok {
@@ -96,7 +107,7 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 		case "-l", "--legacy":
 			legacy = true
 		case "-nE", "--no-literal-eval":
-			notes = append(notes, "audit tries every wordlist line both as raw bytes and, when it is a Python literal, as its value")
+			noLiteralEval = true
 		case "-C", "--chunk-size":
 			next()
 		case "-q", "--quiet", "--stfu":
@@ -105,11 +116,37 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 	if verb == "" {
 		return "", nil
 	}
+	if verb == "audit" && secret {
+		// flask-unsign --unsign --secret S checks whether S signed the
+		// cookie: that is verify with the key.
+		verb = "verify"
+	}
+	if verb == "sign" && !secret {
+		// flask-unsign needs --secret to sign too.
+		secret = true
+		out = append(out, []string{"--key-env", "SECRET"})
+	}
+	fs, _ := newFlagSet(verb)
 	cmd := []string{"cookiecodec", verb}
 	if verb == "audit" {
 		cmd = append(cmd, "--reveal") // flask-unsign prints the secret it finds
 	}
-	cmd = append(cmd, out...)
+	dropped := map[string]bool{}
+	for _, f := range out {
+		flag := f[0]
+		switch {
+		case fs.Lookup(strings.TrimPrefix(flag, "--")) == nil:
+		case slices.Contains(fetchOnlyFlags, flag) && !server:
+		default:
+			cmd = append(cmd, f...)
+			continue
+		}
+		if dropped[flag] {
+			continue
+		}
+		dropped[flag] = true
+		notes = append(notes, droppedFlagNote(verb, flag))
+	}
 	for _, p := range positional {
 		switch {
 		case strings.HasPrefix(p, "> "):
@@ -126,14 +163,51 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 			cmd = append(cmd, shellArg(p))
 		}
 	}
-	if verb == "audit" {
+	if secret && !dropped["--key-env"] {
+		notes = append(notes, "the secret is read from the environment variable SECRET (or --key-file PATH; --secret works but warns, since other users can see command lines)")
+	}
+	switch verb {
+	case "audit":
+		if noLiteralEval {
+			notes = append(notes, "audit tries every wordlist line both as raw bytes and, when it is a Python literal, as its value")
+		}
 		notes = append(notes, "audit tries its built-in list of known secrets, and with --wordlist the file's lines too; --reveal prints the secret found, as flask-unsign does (without it, only its entry and first and last character)")
+	case "verify":
+		notes = append(notes, "verify checks the cookie with that one secret, as flask-unsign's --unsign --secret does, and says why it fails (expiry, salt, digest, key derivation, a trailing newline in the key); exit 0 when it signed the cookie")
 	}
 	if legacy {
 		notes = append(notes, legacyHint(verb))
 	}
 	return strings.Join(cmd, " "), notes
 }
+
+// droppedFlagNote says why a translated flag was left out of verb's
+// command.
+func droppedFlagNote(verb, flag string) string {
+	switch {
+	case slices.Contains(fetchOnlyFlags, flag) && verb != "sign":
+		return fmt.Sprintf("%s is left out: it applies to fetching with --url URL (flask-unsign's --server)", flag)
+	case flag == "--salt" && verb == "decode":
+		return "--salt is left out: decode does not check the signature, so the salt does not matter (verify and audit take --salt)"
+	case (flag == "--wordlist" || flag == "--workers") && verb == "verify":
+		return fmt.Sprintf("%s is left out: with --secret, flask-unsign checks that one secret, and so does verify (audit --wordlist tries a list)", flag)
+	case flag == "--key-env":
+		return fmt.Sprintf("the secret is left out: %s needs no key", verb)
+	}
+	return fmt.Sprintf("%s is left out: %s takes no such flag", flag, verb)
+}
+
+// foreignVerbs answers the verbs of other tools, whose nearest command
+// by spelling would mislead: flask-unsign's "unsign" cracks or checks a
+// secret, which is audit's or verify's work, while "sign" forges.
+var foreignVerbs = map[string]string{
+	"unsign":     unsignHint,
+	"crack":      unsignHint,
+	"brute":      unsignHint,
+	"bruteforce": unsignHint,
+}
+
+const unsignHint = `to look for the secret, as flask-unsign's unsign does: "cookiecodec audit [--wordlist PATH] COOKIE"; to check a secret you know: "cookiecodec verify --key-env VAR COOKIE" ("sign" makes a cookie)`
 
 // suggestCommand returns the command closest to verb, or "".
 func suggestCommand(verb string) string {
@@ -149,6 +223,18 @@ var foreignFlags = map[string]string{
 	"user-agent": "--header 'User-Agent: ...'", "U": "--header 'User-Agent: ...'",
 	"proxy": "--proxy URL is for fetching with --url: decode, verify and audit", "p": "--proxy URL",
 	"no-literal-eval": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value", "nE": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value",
+}
+
+// curlFlags explains curl's short flags, typed out of habit with --url.
+var curlFlags = map[string]string{
+	"X": "--request METHOD (curl's -X), with --url",
+	"H": "--header 'Name: value' (curl's -H), with --url",
+	"d": "--data BODY (curl's -d), with --url; flask-unsign's -d is the decode command",
+	"L": "not needed: --url follows up to 10 redirects",
+	"x": "--proxy URL (curl's -x), with --url",
+	"E": "--client-cert PATH (curl's -E), with --url",
+	"m": "--timeout DURATION (curl's -m), with --url",
+	"b": "--header 'Cookie: ...' (curl's -b), with --url",
 }
 
 // keyFlags are what people type for a key: other tools' names and ours,
@@ -177,6 +263,12 @@ func flagHint(verb, name string, known []string) string {
 		return fmt.Sprintf("%s takes no key; to check one: cookiecodec verify --key-env VAR", verb)
 	case (name == "wordlist" || name == "w") && verb != "audit":
 		return "wordlists are audit's: cookiecodec audit --wordlist PATH"
+	case name == "w":
+		return "--wordlist PATH"
+	case (name == "c" || name == "cookie") && verb == "sign":
+		return "give the session (JSON, or a Python literal with --python) as the argument, or on standard input"
+	case curlFlags[name] != "" && slices.Contains(known, "url"):
+		return curlFlags[name]
 	case name == "legacy" || name == "l":
 		return legacyHint(verb)
 	}

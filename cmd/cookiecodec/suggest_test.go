@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,6 +78,8 @@ func TestUnknownFlagHints(t *testing.T) {
 		want string
 	}{
 		{[]string{"verfy", devCookie}, `did you mean "verify"?`},
+		{[]string{"unsign", devCookie}, `cookiecodec audit [--wordlist PATH] COOKIE"; to check a secret you know: "cookiecodec verify`},
+		{[]string{"crack", devCookie}, `cookiecodec audit [--wordlist PATH] COOKIE"`},
 		{[]string{"--audit"}, `did you mean "audit"?`},
 		{[]string{"frobnicate"}, "the commands are decode, verify, sign, keygen and audit"},
 		{[]string{"decode", "--cookie", devCookie}, "give the cookie as the argument, or on standard input"},
@@ -106,5 +110,71 @@ func TestUnknownFlagHints(t *testing.T) {
 		if strings.Contains(stderr, "did you mean") {
 			t.Errorf("%q: a guess in\n%s", args, stderr)
 		}
+	}
+}
+
+// TestFlaskUnsignTranslationsRun checks that every translation the
+// flask-unsign hint prints is a command line cookiecodec accepts: each is
+// split by a real shell and run, and must not end in a usage error
+// (an unknown flag, or a fetch flag without --url). The server, when
+// there is one, refuses connections, so fetching fails with exit 1 (audit:
+// 3), after the flags were accepted.
+func TestFlaskUnsignTranslationsRun(t *testing.T) {
+	t.Setenv("SECRET", "dev")
+	wl := t.TempDir() + "/words.txt"
+	if err := os.WriteFile(wl, []byte("x\ndev\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const server = "http://127.0.0.1:1/"
+	modes := [][]string{{"--decode"}, {"--unsign"}, {"--sign"}}
+	extras := [][]string{
+		nil,
+		{"--secret", "dev"},
+		{"--salt", "mysalt"},
+		{"--salt", "cookie-session"},
+		{"--wordlist", wl},
+		{"--threads", "2"},
+		{"--proxy", "http://127.0.0.1:8080"},
+		{"--insecure"},
+		{"-U", "probe"},
+		{"--cookie-name", "sess"},
+		{"--legacy"},
+		{"--no-literal-eval"},
+		{"--secret", "dev", "--wordlist", wl, "--threads", "2"},
+		{"--secret", "dev", "--proxy", "http://127.0.0.1:8080", "--salt", "s"},
+		{"--server", server},
+		{"--server", server, "--proxy", "http://127.0.0.1:1", "-k", "-U", "probe"},
+		{"--server", server, "--secret", "dev", "--cookie-name", "sess"},
+	}
+	for _, mode := range modes {
+		for _, extra := range extras {
+			args := append(slices.Clone(mode), extra...)
+			if mode[0] == "--sign" {
+				args = append(args, "--cookie", "{'user': 'alice'}")
+			} else if !slices.Contains(extra, "--server") {
+				args = append(args, "--cookie", devCookie)
+			}
+			cmd, _ := flaskUnsignCommand(args)
+			if cmd == "" {
+				t.Fatalf("%q: no translation", args)
+			}
+			out, err := exec.CommandContext(context.Background(), "sh", "-c", `printf '%s\n' `+strings.TrimPrefix(cmd, "cookiecodec ")).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			targs := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+			code, _, stderr := runCLI(t, "", targs...)
+			if code == exitUsage {
+				t.Errorf("%q translates to %q, a usage error:\n%s", args, cmd, stderr)
+			}
+		}
+	}
+	// flask-unsign's --unsign --secret S checks S: that is verify.
+	cmd, notes := flaskUnsignCommand([]string{"--unsign", "--cookie", devCookie, "--secret", "S"})
+	if want := "cookiecodec verify --key-env SECRET " + devCookie; cmd != want {
+		t.Errorf("--unsign --secret: %q, want %q", cmd, want)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "verify checks the cookie with that one secret") {
+		t.Errorf("--unsign --secret: notes %q", notes)
 	}
 }
