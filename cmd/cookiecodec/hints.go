@@ -228,7 +228,7 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 		r.hint("the signature segment is not canonical base64url: %s; the cookie was altered, or mangled on the way (URL-encoded? cut? re-encoded?)", sigSpelling(sig))
 		return
 	}
-	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline or read as a Python literal): the cookie was signed with another key, or altered", tried, len(knownSalts))
+	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline or read as a Python literal): the cookie was signed with another key, or altered, or the app uses a salt of its own (a custom SecureCookieSessionInterface.salt): give it with --salt", tried, len(knownSalts))
 }
 
 // ageVerdict says whether a timestamp would pass the max-age check now.
