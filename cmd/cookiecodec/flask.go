@@ -460,5 +460,7 @@ func timestampWarnings(c *cli, issued, now time.Time, maxAge time.Duration) {
 			legacy += ", within max-age"
 		}
 		c.warnf("--timestamp %d is %s: the cookie expired long ago under max-age %s, and Flask refuses it; for an app on itsdangerous < 1.0, whose timestamps count from 2011-01-01, it means %s", ts, timeText(issued), formatDuration(maxAge), legacy)
+	case maxAge >= 0 && now.Unix()-ts > int64(maxAge/time.Second):
+		c.warnf("--timestamp %d is %s, more than max-age %s ago (now %s): the cookie is already expired, and an app with that max-age refuses it; leave out --timestamp for a fresh cookie, or give the app's --max-age", ts, timeText(issued), formatDuration(maxAge), timeText(now))
 	}
 }

@@ -45,6 +45,8 @@ func TestSignWarnsTimestamp(t *testing.T) {
 		{ts: now + 3600, want: []string{"--timestamp is 1h in the future", "Flask refuses"}},
 		{ts: 1000, want: []string{"--timestamp 1000 is 1970-01-01 00:16:40 UTC", "Flask refuses it", "it means 2011-01-01 00:16:40 UTC, also past max-age"}},
 		{ts: now - legacyEpoch - 60, want: []string{"expired long ago", "within max-age"}},
+		{ts: now - 32*24*3600, want: []string{"more than max-age 31d ago", "already expired"}},
+		{ts: now - 31*24*3600, none: true}, // exactly max-age old: still valid
 		{ts: now, none: true},
 		{ts: now - 3600, none: true},
 	} {

@@ -220,7 +220,7 @@ type cliCheck struct {
 
 // signCart makes the cookie of the second sign example (secret "dev",
 // timestamp 1700000000), whose session the manual edits as $COOKIE.
-const signCart = `echo '{"cart": {" t": ["sku-1", 2]}, "token": {" b": "3q2+7w=="}, "n": 3}' | cookiecodec sign --key-file secret.key --timestamp 1700000000`
+const signCart = `echo '{"cart": {" t": ["sku-1", 2]}, "token": {" b": "3q2+7w=="}, "n": 3}' | cookiecodec sign --key-file secret.key --now 1700000000`
 
 // samePayload is a want function for a sign command that stamps the
 // current time: it must make a cookie with the payload of $COOKIE.
@@ -252,9 +252,9 @@ var cliBlocks = map[string]cliCheck{
 	// A cookie of plain itsdangerous.
 	"$ cookiecodec verify --json --secret changeme --max-age none eyJ1c2VyIjoiZXZlIn0.awJVQA.SB_y7Hc6eW8jfEtR3ZXYi6vehYE": {},
 	// Sign.
-	`$ echo '{"user": "alice", "_fresh": true}' | cookiecodec sign --key-file secret.key --timestamp 1700000000`: {},
+	`$ echo '{"user": "alice", "_fresh": true}' | cookiecodec sign --key-file secret.key --now 1700000000`: {},
 	// sign --python: "the same cookie as the second example".
-	`$ cookiecodec sign --python --key-file secret.key --timestamp 1700000000 "{'cart': ('sku-1', 2), 'token': b'\xde\xad\xbe\xef', 'n': 3}"`: {
+	`$ cookiecodec sign --python --key-file secret.key --now 1700000000 "{'cart': ('sku-1', 2), 'token': b'\xde\xad\xbe\xef', 'n': 3}"`: {
 		want: map[int]func(func(string) string, string) string{
 			0: func(sh func(string) string, _ string) string { return sh(signCart) },
 		},
@@ -875,7 +875,7 @@ func TestChecksCanFail(t *testing.T) {
 		{name: "masked block, unmasked line differs", key: "$ cookiecodec keygen > native.key", from: "mode:       xchacha20poly1305", to: "mode:       aes256gcm"},
 		{name: "masked block without its masks", key: "$ cookiecodec keygen > native.key", from: "purpose:    session", to: "purpose:    session", check: &cliCheck{}},
 		{name: "elided output, rest differs", key: "$ ... | cookiecodec decode --now 1700003600 --redact", from: `"n": <int>`, to: `"n": <str>`},
-		{name: "want entry differs", key: "$ cookiecodec sign --python --key-file secret.key --timestamp 1700000000 \"{'cart': ('sku-1', 2), 'token': b'\\xde\\xad\\xbe\\xef', 'n': 3}\"", from: "'n': 3", to: "'n': 4"},
+		{name: "want entry differs", key: "$ cookiecodec sign --python --key-file secret.key --now 1700000000 \"{'cart': ('sku-1', 2), 'token': b'\\xde\\xad\\xbe\\xef', 'n': 3}\"", from: "'n': 3", to: "'n': 4"},
 		{name: "synopsis line differs", key: "cookiecodec decode [flags] [INPUT | -]   show the contents WITHOUT verifying (marked UNVERIFIED)", from: "print a new native key", to: "print a new key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
