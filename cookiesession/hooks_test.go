@@ -27,6 +27,11 @@ func TestDefaultLogging(t *testing.T) {
 	if !strings.Contains(buf.String(), "level=INFO") || !strings.Contains(buf.String(), "malformed") {
 		t.Errorf("log: %s", buf.String())
 	}
+	// Which request it was, without the query (a Flask team's logs said
+	// only cookie=session).
+	if !strings.Contains(buf.String(), " method=GET path=/ ") {
+		t.Errorf("log lacks the method and path: %s", buf.String())
+	}
 	if strings.Contains(rec.Body.String(), "malformed") || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
 		t.Error("reason leaked to the client")
 	}

@@ -207,11 +207,11 @@ func (m *Manager) report(r *http.Request, err error) {
 	case onlyExpired(err):
 		level = slog.LevelDebug
 	}
-	ctx := context.Background()
-	if r != nil {
-		ctx = r.Context()
+	if r == nil {
+		m.cfg.logger.Log(context.Background(), level, "cookiesession", "cookie", m.cfg.name, "err", err)
+		return
 	}
-	m.cfg.logger.Log(ctx, level, "cookiesession", "cookie", m.cfg.name, "err", err)
+	m.cfg.logger.Log(r.Context(), level, "cookiesession", "cookie", m.cfg.name, "method", r.Method, "path", r.URL.Path, "err", err)
 }
 
 // onlyExpired reports whether every cause of err is an expiry: the

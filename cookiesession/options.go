@@ -285,7 +285,10 @@ func WithErrorHook(hook func(r *http.Request, err error)) Option {
 
 // WithLogger sets the logger used when no error hook is set. The default is
 // [slog.Default]. Discarded cookies are logged at Info (Debug when every
-// cookie tried had merely expired), failures to save at Error.
+// cookie tried had merely expired), failures to save at Error. A record
+// has the message "cookiesession" and the attributes cookie (the cookie's
+// name), method and path (the request's; never its query, which can carry
+// tokens) and err.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithCommitErrorHandler sets what answers the client when the session
