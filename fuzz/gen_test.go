@@ -93,7 +93,11 @@ func (g *valueGen) time() time.Time {
 	if off := int(g.byte()); off&1 == 1 {
 		// An offset in whole minutes within ±14 h, as RFC 3339 can write.
 		mins := (int(int8(g.byte())) * 7) % (14 * 60)
-		t = t.In(time.FixedZone("", mins*60))
+		// The local year must be 1..9999 too, or " dn" writes the time in
+		// UTC (same instant, offset lost): keep UTC then.
+		if local := t.In(time.FixedZone("", mins*60)); local.Year() >= 1 && local.Year() <= 9999 {
+			t = local
+		}
 	}
 	return t
 }
