@@ -24,6 +24,13 @@ var (
 	// ring, or names a key that has been retired.
 	ErrUnknownKey = errors.New("codec: unknown key")
 
+	// ErrRetiredKey: a native cookie names a key that the ring holds but
+	// has retired ([KeyRing.Retire]). It wraps ErrUnknownKey, so code that
+	// checks for that sees these cookies as before; checking for this one
+	// tells a retired key, expected after a leak, from a key the server was
+	// never given, a misconfiguration.
+	ErrRetiredKey = fmt.Errorf("%w: key retired from the ring", ErrUnknownKey)
+
 	// ErrMalformed: the cookie does not have the structure of the format
 	// (missing separators, bad base64, bad timestamp, unknown version).
 	ErrMalformed = errors.New("codec: malformed cookie")
@@ -120,3 +127,31 @@ func (e *TooLargeError) Error() string {
 }
 
 func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
+// Reason returns a stable word for the codec error err wraps, for metrics
+// and scripts that should not parse error text: "expired", "future",
+// "too_large", "retired_key", "unknown_key", "payload", "signature" or
+// "malformed", checked in that order; "" when err wraps none of the
+// codec's errors. Package cookiesession's Reasons and the cookiecodec
+// command's --json error.kind use these words.
+func Reason(err error) string {
+	switch {
+	case errors.Is(err, ErrExpired):
+		return "expired"
+	case errors.Is(err, ErrFuture):
+		return "future"
+	case errors.Is(err, ErrTooLarge):
+		return "too_large"
+	case errors.Is(err, ErrRetiredKey):
+		return "retired_key"
+	case errors.Is(err, ErrUnknownKey):
+		return "unknown_key"
+	case errors.Is(err, ErrPayload):
+		return "payload"
+	case errors.Is(err, ErrSignature):
+		return "signature"
+	case errors.Is(err, ErrMalformed):
+		return "malformed"
+	}
+	return ""
+}

@@ -191,11 +191,11 @@ func TestNativeKeyRotation(t *testing.T) {
 		if err := ring.Retire(oldKey.ID()); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := after.DecodeSession("s", c, 0); !errors.Is(err, ErrUnknownKey) {
+		if _, _, err := after.DecodeSession("s", c, 0); !errors.Is(err, ErrUnknownKey) || !errors.Is(err, ErrRetiredKey) {
 			t.Fatalf("retired key: %v", err)
 		}
 		dropped, _ := newTestNative(t, mode, NativeOptions{Clock: clk.now}, newKey)
-		if _, _, err := dropped.DecodeSession("s", c, 0); !errors.Is(err, ErrUnknownKey) {
+		if _, _, err := dropped.DecodeSession("s", c, 0); !errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrRetiredKey) {
 			t.Fatalf("unknown key: %v", err)
 		}
 		// Same key id, different material: a forgery attempt with a guessed id.

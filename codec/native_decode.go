@@ -133,8 +133,13 @@ func (n *Native) open(buf *nativeBuf, name, value string, maxSize int) ([]byte, 
 		return nil, Meta{}, notNativeError{fmt.Errorf("%w: cookie mode %v, codec mode %v", ErrMalformed, h.Mode, n.wireMode)}
 	}
 	k := n.keys[h.KeyID]
-	if k == nil || n.ring.keys[k.index].retired.Load() {
+	if k == nil {
 		return nil, Meta{}, fmt.Errorf("%w: key id %s", ErrUnknownKey, formatKeyID(h.KeyID))
+	}
+	if n.ring.keys[k.index].retired.Load() {
+		// Said apart from a key never configured: after a leak that is
+		// expected, while an unknown id is a misconfigured server.
+		return nil, Meta{}, fmt.Errorf("%w: key id %s", ErrRetiredKey, formatKeyID(h.KeyID))
 	}
 	buf.ad = envelope.AppendAssociatedData(buf.ad[:0], env.Raw, n.purpose, name)
 	body, ok := k.sealer.open(env.Nonce, env.Body, env.Tag, buf.ad)
