@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/serializer"
@@ -196,6 +197,15 @@ func (m *Manager) FromContext(ctx context.Context) *Session {
 
 // report sends err to the error hook, or logs it.
 func (m *Manager) report(r *http.Request, err error) {
+	var reasons []string
+	if m.cfg.countReason != nil || m.cfg.onError == nil {
+		reasons = Reasons(err)
+	}
+	if m.cfg.countReason != nil {
+		for _, word := range reasons {
+			m.cfg.countReason(word)
+		}
+	}
 	if m.cfg.onError != nil {
 		m.cfg.onError(r, err)
 		return
@@ -207,11 +217,12 @@ func (m *Manager) report(r *http.Request, err error) {
 	case onlyExpired(err):
 		level = slog.LevelDebug
 	}
+	reason := strings.Join(reasons, ",")
 	if r == nil {
-		m.cfg.logger.Log(context.Background(), level, "cookiesession", "cookie", m.cfg.name, "err", err)
+		m.cfg.logger.Log(context.Background(), level, "cookiesession", "cookie", m.cfg.name, "reason", reason, "err", err)
 		return
 	}
-	m.cfg.logger.Log(r.Context(), level, "cookiesession", "cookie", m.cfg.name, "method", r.Method, "path", r.URL.Path, "err", err)
+	m.cfg.logger.Log(r.Context(), level, "cookiesession", "cookie", m.cfg.name, "method", r.Method, "path", r.URL.Path, "reason", reason, "err", err)
 }
 
 // onlyExpired reports whether every cause of err is an expiry: the

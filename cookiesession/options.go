@@ -106,6 +106,7 @@ type config struct {
 	maxChunks          int
 	maxCookieHeader    int
 	onError            func(*http.Request, error)
+	countReason        func(reason string)
 	errorHandler       func(http.ResponseWriter, *http.Request, error)
 	logger             *slog.Logger
 	validate           func(*http.Request, Info, map[string]any) error
@@ -283,12 +284,30 @@ func WithErrorHook(hook func(r *http.Request, err error)) Option {
 	return func(c *config) { c.onError = hook }
 }
 
+// WithReasonCounter calls count once for each word [Reasons] gives for
+// every error the manager reports ("expired", "unknown_key", "not_saved",
+// ...), beside the error hook or the default logging, which it does not
+// replace: a metric of refused cookies by reason without parsing log text.
+// A spike of "expired" on one server is the sign of its clock running
+// ahead; "unknown_key" during a rollout, of a server without the new key.
+// count must be safe for concurrent use and fast (it runs in the request).
+//
+//	refused := expvar.NewMap("session_refused")
+//	cookiesession.WithReasonCounter(func(r string) { refused.Add(r, 1) })
+func WithReasonCounter(count func(reason string)) Option {
+	return func(c *config) { c.countReason = count }
+}
+
 // WithLogger sets the logger used when no error hook is set. The default is
 // [slog.Default]. Discarded cookies are logged at Info (Debug when every
 // cookie tried had merely expired), failures to save at Error. A record
 // has the message "cookiesession" and the attributes cookie (the cookie's
 // name), method and path (the request's; never its query, which can carry
-// tokens) and err.
+// tokens), reason (the words of [Reasons], joined by commas) and err. The
+// logger gets the request's context, so a handler that adds request ids
+// from it adds them here too. Nothing samples these records: a flood of
+// bad cookies is a flood of records, so put a sampling slog.Handler here,
+// or count with [WithReasonCounter] and log less.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithCommitErrorHandler sets what answers the client when the session
