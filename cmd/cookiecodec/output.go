@@ -71,22 +71,17 @@ func errorKind(err error) string {
 	switch {
 	case errors.Is(err, errFile):
 		return "file"
-	case errors.Is(err, codec.ErrExpired):
-		return "expired"
-	case errors.Is(err, codec.ErrFuture):
-		return "future"
+	case errors.Is(err, codec.ErrExpired), errors.Is(err, codec.ErrFuture):
+		return codec.Reason(err)
 	case errors.Is(err, codec.ErrTooLarge), errors.Is(err, cliinput.ErrTooLarge):
 		return "too_large"
 	case errors.Is(err, errFetch):
 		return "fetch"
 	case errors.Is(err, errChunk):
 		return "chunk"
-	case errors.Is(err, codec.ErrUnknownKey):
-		return "unknown_key"
-	case errors.Is(err, codec.ErrPayload):
-		return "payload"
-	case errors.Is(err, codec.ErrSignature):
-		return "signature"
+	}
+	if word := codec.Reason(err); word != "" {
+		return word
 	}
 	return "malformed"
 }
