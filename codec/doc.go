@@ -36,6 +36,9 @@
 // SECRET_KEY_FALLBACKS). [Meta].KeyIndex says which key verified a cookie, so
 // the caller re-issues cookies that a fallback verified. Nothing is ever
 // signed with a fallback, which avoids Flask 3.1.0's GHSA-4grg-w6v8-c28g.
+// With more than one server, add a new key everywhere as a fallback before
+// any server signs with it (see [KeyRing]); a server that re-issues
+// cookies under a key the others lack logs their users out.
 //
 // # Errors
 //

@@ -16,13 +16,28 @@ import (
 //
 // # Key rotation
 //
-//  1. Generate a new key and make it the primary; keep the old primary as a
-//     fallback: NewKeyRing(newKey, oldKey).
-//  2. Cookies sealed with the old key still open, with KeyIndex 1; the HTTP
-//     layer re-issues them under the new key.
-//  3. After the longest cookie lifetime has passed, drop the old key from the
-//     configuration, or [KeyRing.Retire] it at once (for example after a
-//     leak): its cookies then fail with [ErrUnknownKey].
+// On more than one server, in two deploys, so that no server ever meets a
+// cookie of a key it lacks:
+//
+//  1. Give every server the new key as a fallback: NewKeyRing(oldKey,
+//     newKey). Nothing is sealed with it yet.
+//  2. When every server has it, make it the primary: NewKeyRing(newKey,
+//     oldKey). Cookies sealed with the old key still open, with KeyIndex
+//     1, and the HTTP layer re-issues them under the new key. (While this
+//     deploy rolls out, servers of step 1 and step 2 re-issue each other's
+//     cookies on every request; that is expected and ends with the deploy.)
+//  3. After the longest cookie lifetime has passed, drop the old key from
+//     the configuration, or [KeyRing.Retire] it at once: its cookies then
+//     fail with [ErrRetiredKey], which wraps [ErrUnknownKey].
+//
+// Making the new key primary on one server first (skipping step 1) logs
+// out every user whose cookie that server re-issues, on all the others.
+// On a single server, step 1 can be skipped.
+//
+// A leaked primary key cannot wait for step 1: deploy a new primary
+// without the leaked key (every session ends, since every cookie was
+// sealed with it), or, to cut it off without a deploy, keep it as a
+// fallback of the new primary and Retire it from an admin endpoint.
 //
 // A KeyRing is safe for concurrent use. Its key set is fixed at construction;
 // only retirement changes it.
@@ -58,12 +73,21 @@ func NewKeyRing(primary Key, fallbacks ...Key) (*KeyRing, error) {
 // variable or secret can hold it through a rotation: keys in [Key.Text]
 // form separated by white space or commas, the primary first and the
 // fallbacks after it in order, for example SESSION_KEYS="$NEW_KEY $OLD_KEY".
+// A '#' starts a comment that runs to the end of its line, so a ring file
+// can say when each key came (key text never holds '#').
 // Each key is read as [ParseKey] reads it; an error names the key by its
 // position (the primary key, fallback key 1, ...: as [Meta.KeyIndex]
 // counts) and never quotes key material. Empty
 // text, or two keys with one key id, is an error, as in [NewKeyRing].
 func ParseKeyRing(text string) (*KeyRing, error) {
-	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	var uncommented strings.Builder
+	for line := range strings.Lines(text) {
+		if before, _, found := strings.Cut(line, "#"); found {
+			line = before + "\n"
+		}
+		uncommented.WriteString(line)
+	}
+	fields := strings.FieldsFunc(uncommented.String(), func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 	if len(fields) == 0 {
 		return nil, fmt.Errorf("%w: no key in the key ring text (is the environment variable or file that should hold it set? make a key with GenerateKey or the keygen command)", ErrInvalidKey)
 	}
@@ -71,11 +95,24 @@ func ParseKeyRing(text string) (*KeyRing, error) {
 	for i, f := range fields {
 		k, err := ParseKey(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s in the key ring text: %w", ringPosition(i), err)
+			return nil, fmt.Errorf("%s in the key ring text: %w%s", ringPosition(i), err, ringTextHint(f))
 		}
 		keys[i] = k
 	}
 	return NewKeyRing(keys[0], keys[1:]...)
+}
+
+// ringTextHint says what is likely wrong with a key ring entry that did
+// not parse, when it shows: another separator, or quotes kept from an
+// env file.
+func ringTextHint(field string) string {
+	switch {
+	case strings.ContainsAny(field, ";|:"):
+		return " (separate keys with white space or commas)"
+	case strings.ContainsAny(field[:1], `"'`) || strings.ContainsAny(field[len(field)-1:], `"'`):
+		return " (the entry is quoted: remove the quotes, which some env files keep)"
+	}
+	return ""
 }
 
 // ringPosition names position i of a ring as Meta.KeyIndex counts it.

@@ -134,6 +134,11 @@ func TestParseKeyRing(t *testing.T) {
 			t.Fatalf("separator %q: b at %d, %v; want fallback 2", sep, i, ok)
 		}
 	}
+	// Comments: a ring file can say when each key came.
+	r, err := ParseKeyRing("# rotated 2026-12-01\n" + c.Text() + " # new\n" + a.Text() + "#old, drop after 2027-01-01\n")
+	if err != nil || r.Len() != 2 || r.Primary() != c {
+		t.Fatalf("ring with comments: %v", err)
+	}
 	secretPart := func(k Key) string { return k.Text()[len("cookiecodec-key-1.00000001."):] }
 	bad := b.Text()[:len(b.Text())-1] + "!"
 	for _, tc := range []struct{ text, want, material string }{
@@ -142,6 +147,9 @@ func TestParseKeyRing(t *testing.T) {
 		{a.Text() + " " + bad, "fallback key 1 in the key ring text: codec: invalid key: key material is not unpadded base64url", secretPart(b)[:20]},
 		{"secret " + a.Text(), "the primary key in the key ring text: codec: invalid key: key text must start with", ""},
 		{a.Text() + " " + b.Text() + " " + a.Text(), "the primary key and fallback key 2 share key id 00000001", secretPart(a)[:20]},
+		// An SRE's mistakes: another separator, and quotes an env file kept.
+		{a.Text() + ";" + b.Text(), "(separate keys with white space or commas)", secretPart(b)[:20]},
+		{`"` + a.Text() + `"`, "(the entry is quoted: remove the quotes", secretPart(a)[:20]},
 	} {
 		_, err := ParseKeyRing(tc.text)
 		if !errors.Is(err, ErrInvalidKey) || !strings.Contains(err.Error(), tc.want) {

@@ -160,6 +160,7 @@ func TestNativeKeyRingText(t *testing.T) {
 	thirdPath, _ := newNativeKey(t)
 	t.Setenv("SESSION_KEYS", readKey(newPath)+"\n"+readKey(oldPath))
 	t.Setenv("BAD_KEYS", readKey(newPath)+",cookiecodec-key-1.00000003.c2hvcnQ")
+	t.Setenv("COMMENTED_KEYS", "# rotated 2026-12-01\n"+readKey(newPath)+"\n"+readKey(oldPath)+" # drop in January\n")
 	sign := func(args ...string) string {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, `{"u": 1}`, append([]string{"sign", "--now", "2026-11-22T00:00:00Z"}, args...)...)
@@ -173,6 +174,8 @@ func TestNativeKeyRingText(t *testing.T) {
 	at := "2026-11-22T00:01:00Z"
 	for _, tc := range []cliCase{
 		{name: "ring fallback", args: []string{"verify", "--json", "--key-env", "SESSION_KEYS", "--now", at, old}, code: exitOK,
+			stdout: []string{`"key":"fallback 1"`, `"key_id":"` + oldID + `"`}},
+		{name: "ring with comments", args: []string{"verify", "--json", "--key-env", "COMMENTED_KEYS", "--now", at, old}, code: exitOK,
 			stdout: []string{`"key":"fallback 1"`, `"key_id":"` + oldID + `"`}},
 		{name: "flag fallback after the ring's", args: []string{"verify", "--json", "--key-env", "SESSION_KEYS", "--fallback-key-file", thirdPath, "--now", at, third}, code: exitOK,
 			stdout: []string{`"key":"fallback 2"`}},

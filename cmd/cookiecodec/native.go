@@ -84,8 +84,11 @@ func nativeKeys(ks keySet) (*codec.KeyRing, []codec.Key, error) {
 // starts like a native key counts: a Flask secret may hold spaces.
 func isKeyRingText(key []byte) bool {
 	text := strings.TrimSpace(string(key))
-	if !strings.HasPrefix(text, "cookiecodec-key-") {
+	if !strings.HasPrefix(text, "cookiecodec-key-") && !strings.HasPrefix(text, "#") {
 		return false
+	}
+	if strings.Contains(text, "#") { // codec.ParseKeyRing's comments
+		return strings.Contains(text, "cookiecodec-key-")
 	}
 	return len(strings.FieldsFunc(text, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })) > 1
 }
