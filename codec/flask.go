@@ -42,7 +42,11 @@ type FlaskOptions struct {
 	MaxAge time.Duration
 	// Skew is how far in the future a timestamp may lie before the cookie
 	// is refused with a [*FutureError]. The default 0 matches Flask, which
-	// refuses a cookie signed one second ahead of its clock.
+	// refuses a cookie signed one second ahead of its clock. Since the
+	// timestamp counts whole seconds, two servers whose clocks differ by
+	// milliseconds then refuse some of each other's fresh cookies (those
+	// stamped just after a second began): where more than one machine
+	// serves the session, set two seconds or more.
 	Skew time.Duration
 	// Clock supplies the time; nil means [time.Now].
 	Clock Clock

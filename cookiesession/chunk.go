@@ -137,6 +137,10 @@ func parseChunkHeader(v string, maxChunks int) (n int, part string, err error) {
 	}
 	n, _ = strconv.Atoi(digits)
 	if n < 2 || n > maxChunks {
+		if n > maxChunks && n <= MaxChunksLimit {
+			// Most likely a session written before WithMaxChunks was lowered.
+			return 0, "", fmt.Errorf("%w: chunk count %d over WithMaxChunks(%d) (a session written under a larger setting?)", ErrChunks, n, maxChunks)
+		}
 		return 0, "", fmt.Errorf("%w: chunk count %d outside 2..%d", ErrChunks, n, maxChunks)
 	}
 	return n, v[2+end:], nil

@@ -223,7 +223,11 @@ func WithPersistent(persistent bool) Option {
 // WithMaxChunks sets how many cookies one session may span (1 disables
 // chunking). The default is [DefaultMaxChunks] for [New]; [NewFlask]
 // allows only 1, because Flask cannot reassemble chunks. The largest value
-// accepted is [MaxChunksLimit].
+// accepted is [MaxChunksLimit]. Lowering it ends the sessions already
+// written over more cookies (they are refused, with an [ErrChunks] that
+// names the setting); to shrink sessions without logging anyone out,
+// lower [WithMaxCookieHeader] instead, which bounds what is written and
+// still reads larger sessions.
 func WithMaxChunks(n int) Option { return func(c *config) { c.maxChunks = n } }
 
 // MinCookieHeader is the smallest bound [WithMaxCookieHeader] accepts: a

@@ -241,6 +241,12 @@ func TestDiscardedCookies(t *testing.T) {
 			}
 		})
 	}
+	// A session written before WithMaxChunks was lowered (the default is
+	// 4) is named as such, not as tampering (an SRE's finding).
+	do(t, m, readUser, "session=~5~AAAA")
+	if errs := log.take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "chunk count 5 over WithMaxChunks(4) (a session written under a larger setting?)") {
+		t.Errorf("chunk count over the setting: %v", errs)
+	}
 	// Empty cookie = no cookie, nothing reported.
 	do(t, m, readUser, "session=")
 	if errs := log.take(); len(errs) != 0 {
