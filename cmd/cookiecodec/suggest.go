@@ -169,7 +169,7 @@ func flaskUnsignCommand(args []string) (command string, notes []string) {
 	switch verb {
 	case "audit":
 		if noLiteralEval {
-			notes = append(notes, "audit tries every wordlist line both as raw bytes and, when it is a Python literal, as its value")
+			notes = append(notes, literalEvalNote)
 		}
 		notes = append(notes, "audit tries its built-in list of known secrets, and with --wordlist the file's lines too; --reveal prints the secret found, as flask-unsign does (without it, only its entry and first and last character)")
 	case "verify":
@@ -222,8 +222,11 @@ var foreignFlags = map[string]string{
 	"k": "--insecure skips TLS verification", "i": "--insecure skips TLS verification",
 	"user-agent": "--header 'User-Agent: ...'", "U": "--header 'User-Agent: ...'",
 	"proxy": "--proxy URL is for fetching with --url: decode, verify and audit", "p": "--proxy URL",
-	"no-literal-eval": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value", "nE": "not needed: audit tries every wordlist line raw and, when it is a Python literal, as its value",
+	"no-literal-eval": "not needed: " + literalEvalNote, "nE": "not needed: " + literalEvalNote,
 }
+
+// literalEvalNote answers flask-unsign's --no-literal-eval.
+const literalEvalNote = "audit tries every wordlist line both as raw bytes and, when it is a Python literal, as its value"
 
 // curlFlags explains curl's short flags, typed out of habit with --url.
 var curlFlags = map[string]string{
