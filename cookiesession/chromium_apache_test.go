@@ -184,7 +184,7 @@ func browserLifetime(t *testing.T) context.Context {
 // (at most 90 s).
 func chromiumContext(t *testing.T, noHTTP2 bool) context.Context {
 	ctx := browserLifetime(t)
-	opts := headless.ChromiumOptions(chromiumPath, t.TempDir(), true)
+	opts := headless.ChromiumOptions(t, chromiumPath, true)
 	if noHTTP2 {
 		opts = append(opts, chromedp.Flag("disable-http2", true))
 	}

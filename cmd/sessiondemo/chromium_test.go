@@ -15,7 +15,7 @@ import (
 // accepts httptest's self-signed certificate.
 func startChromium(t *testing.T, http2 bool) browser {
 	path := needBrowser(t, "/usr/bin/chromium", "chromium", "chromium")
-	actx, acancel := chromedp.NewExecAllocator(browserContext(t), headless.ChromiumOptions(path, t.TempDir(), http2)...)
+	actx, acancel := chromedp.NewExecAllocator(browserContext(t), headless.ChromiumOptions(t, path, http2)...)
 	t.Cleanup(acancel)
 	bctx, bcancel := chromedp.NewContext(actx)
 	t.Cleanup(bcancel)
