@@ -112,7 +112,7 @@ func TestChunking(t *testing.T) {
 		decodes int64 // decode calls allowed
 	}{
 		{"missing chunk", []string{cookies[0], cookies[2]}, ErrChunks, 0},
-		{"missing first", []string{cookies[1], cookies[2]}, nil, 0},
+		{"missing first", []string{cookies[1], cookies[2]}, ErrChunks, 0},
 		{"swapped chunks", []string{cookies[0], swap(cookies[1], valueOf(cookies[2])), swap(cookies[2], valueOf(cookies[1]))}, errNotVerified, 1},
 		{"stale chunk", []string{cookies[0], older[1], cookies[2]}, codec.ErrSignature, 1},
 		{"absurd count", append([]string{"session=~99~" + valueOf(cookies[0])[3:]}, cookies[1:]...), ErrChunks, 0},
@@ -459,5 +459,34 @@ func TestPlantedChunkFlood(t *testing.T) {
 	}
 	if !log.has(ErrInvalidCookie) {
 		t.Error("the planted chunks were not reported")
+	}
+}
+
+// TestMissingFirstChunk: a request with NAME.2 and up but no NAME is what a
+// client that cuts the Cookie header sends (curl 7.88 drops cookies past
+// about 8 KB). The session is new, and the cause is reported as ErrChunks
+// like any other missing chunk. Before, nothing was reported: the user was
+// logged out with no log line, no reason word and no Discarded.
+func TestMissingFirstChunk(t *testing.T) {
+	log := &errLog{}
+	m := newNative(t, newClock(), log)
+	cookies := cookiesOf(do(t, m, setBlob(7000)))
+	if diff := cmp.Diff([]string{"session", "session.2", "session.3"}, chunkNames(cookies)); diff != "" {
+		t.Fatalf("chunks (-want +got):\n%s", diff)
+	}
+	var discarded error
+	var isNew bool
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { discarded, isNew = s.Discarded(), s.IsNew() }, cookies[1:]...)
+	hooked := log.take()
+	if !isNew || !errors.Is(discarded, ErrChunks) || !errors.Is(discarded, ErrInvalidCookie) || len(hooked) != 1 {
+		t.Fatalf("IsNew %v, Discarded %v, hook %v; want a new session and ErrChunks reported once", isNew, discarded, hooked)
+	}
+	if got := Reasons(discarded); !slices.Equal(got, []string{"chunks"}) {
+		t.Errorf("Reasons %q, want [chunks]", got)
+	}
+	// A stray name that is no chunk of any configuration is not reported.
+	do(t, m, noop, "session.999=x")
+	if got := log.take(); len(got) != 0 {
+		t.Errorf("session.999 alone reported %v", got)
 	}
 }

@@ -35,6 +35,9 @@ const gorillaFlashKey = "_flash"
 // gorilla migration reader.
 const formatGorilla = "gorilla"
 
+// formatFlask is codec.Meta.Format for a Flask cookie.
+const formatFlask = "flask"
+
 // adoptGorillaFlashes moves the text messages gorilla/sessions queued
 // under "_flash" to this package's flashes, with Flask's default category
 // "message", after any already queued. Messages that are not text stay

@@ -18,6 +18,16 @@ import (
 // the lifetime checks and the validate hook wins. Duplicate chunks are
 // combined the same way, first occurrences first. At most 8 candidates are
 // tried per request; the rest are ignored.
+//
+// One exception while a native codec migrates an older format: a cookie
+// that only a Legacy reader accepts wins only when no candidate is native.
+// The old app's cookie may outlive the switch beside the native one (it
+// was set with another Path or Domain, so the re-issue did not replace
+// it), and browsers may send it first; had it won, every request would
+// start again from the old app's last snapshot, losing each change and
+// showing its flashes again, until LegacyUntil. A native cookie is always
+// the newer session, and nobody without the key can make one, so
+// preferring it lets no planted cookie win.
 func (s *Session) load() {
 	if s.loaded {
 		return
@@ -29,10 +39,27 @@ func (s *Session) load() {
 	rc := scanCookies(s.r.Header, name, &buf)
 	s.chunkMax = rc.maxIdx
 	if len(rc.mains) == 0 {
+		if len(rc.chunks) > 0 {
+			s.discard([]error{fmt.Errorf("%w: chunk cookies %s.2 and up without the first, %s: the client or a proxy probably cut the Cookie header (curl sends at most about 8 KB of cookies); see WithMaxCookieHeader", ErrChunks, name, name)})
+		}
 		return
 	}
 	budget := m.budget()
 	var errs []error
+	var legacy candidate // the first cookie a Legacy reader accepted, if any
+	haveLegacy := false
+	// accept adopts c, or keeps it aside when a Legacy reader read it, and
+	// reports whether the search is over.
+	accept := func(c candidate) bool {
+		if !m.migrating(c.info.Meta) {
+			s.adopt(c)
+			return true
+		}
+		if !haveLegacy {
+			legacy, haveLegacy = c, true
+		}
+		return false
+	}
 	attempts := 0
 	for _, v := range rc.mains {
 		if attempts >= maxDecodeAttempts {
@@ -42,7 +69,7 @@ func (s *Session) load() {
 		if v[0] != '~' {
 			// Chunk cookies beside an unchunked value are leftovers (see
 			// newAssembler): ignored, and deleted by the next write.
-			if s.try(v, 1, budget, &errs) {
+			if c, ok := s.try(v, 1, budget, &errs); ok && accept(c) {
 				return
 			}
 			continue
@@ -71,49 +98,82 @@ func (s *Session) load() {
 			if !first {
 				attempts++
 			}
-			if s.try(value, n, budget, &errs) {
+			if c, ok := s.try(value, n, budget, &errs); ok && accept(c) {
 				return
 			}
 		}
 	}
+	if haveLegacy {
+		s.adopt(legacy)
+		return
+	}
 	if len(errs) > 0 {
-		s.discarded = fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...))
-		m.report(s.hookRequest(), s.discarded)
+		s.discard(errs)
 	}
 }
 
-// try decodes one candidate value and adopts it when every check passes.
-func (s *Session) try(value string, chunks, budget int, errs *[]error) bool {
+// discard records why the request's cookies were not used, and reports it.
+func (s *Session) discard(errs []error) {
+	s.discarded = fmt.Errorf("%w: %w", ErrInvalidCookie, errors.Join(errs...))
+	s.m.report(s.hookRequest(), s.discarded)
+}
+
+// candidate is a cookie that passed every check: its values and what is
+// known about it.
+type candidate struct {
+	values map[string]any
+	info   Info
+}
+
+// try decodes one candidate value and returns it when every check passes;
+// otherwise it adds the reason to errs.
+func (s *Session) try(value string, chunks, budget int, errs *[]error) (candidate, bool) {
 	m := s.m
 	data, meta, err := m.codec.DecodeSession(m.cfg.name, value, budget)
 	if err != nil {
 		*errs = append(*errs, err)
-		return false
+		return candidate{}, false
 	}
 	values, err := asObject(data)
 	if err != nil {
 		*errs = append(*errs, err)
-		return false
+		return candidate{}, false
 	}
 	if meta.Created.IsZero() {
 		meta.Created = sessionStart(meta, m.cfg.now())
 	}
 	if err := m.checkTimes(meta); err != nil {
 		*errs = append(*errs, err)
-		return false
+		return candidate{}, false
 	}
 	info := Info{Meta: meta, Chunks: chunks, Size: len(value)}
 	if m.cfg.validate != nil {
 		if err := m.cfg.validate(s.hookRequest(), info, values); err != nil {
 			*errs = append(*errs, fmt.Errorf("%w: %w", ErrRejected, err))
-			return false
+			return candidate{}, false
 		}
 	}
-	if meta.Format == formatGorilla {
-		adoptGorillaFlashes(values)
+	return candidate{values: values, info: info}, true
+}
+
+// adopt makes c the request's session.
+//
+// A Flask session that a Legacy reader read and that is not permanent
+// (Flask stores "_permanent" only for permanent ones) is marked
+// "_permanent": false, so that its native cookie stays a browser-session
+// cookie as under Flask, whatever WithPersistent says: otherwise a user
+// who did not ask to be remembered would stay logged in after closing the
+// browser.
+func (s *Session) adopt(c candidate) {
+	switch c.info.Meta.Format {
+	case formatGorilla:
+		adoptGorillaFlashes(c.values)
+	case formatFlask:
+		if _, ok := c.values[permanentKey]; !ok && s.m.migrating(c.info.Meta) {
+			c.values[permanentKey] = false
+		}
 	}
-	s.values, s.info, s.fromCookie = values, info, true
-	return true
+	s.values, s.info, s.fromCookie = c.values, c.info, true
 }
 
 // migrating reports whether meta is of a cookie that a Legacy reader of

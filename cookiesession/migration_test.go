@@ -242,3 +242,76 @@ func flaskMigratingNative(t *testing.T, clk *clock, flask *codec.Flask) *codec.N
 	must(t, err)
 	return n
 }
+
+// TestMigrationPrefersNativeCookie: the old app's cookie can outlive the
+// switch beside the native one (set with another Path or Domain, so the
+// re-issue did not replace it), and browsers may send it first. The native
+// cookie must win in either order. Before, the first cookie that verified
+// won, so every request restarted from the Flask snapshot: what the Go
+// side stored was gone on the next request until LegacyUntil.
+func TestMigrationPrefersNativeCookie(t *testing.T) {
+	clk := newClock()
+	flask := flaskCodec(t, clk, "the Flask secret")
+	log := &errLog{}
+	flaskApp, err := NewFlask(flask, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	m, err := New(flaskMigratingNative(t, clk, flask), WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	flaskCookie := cookiesOf(do(t, flaskApp, setUser))
+	native := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { s.Set("cart", "3 items") }, flaskCookie...))
+	if len(flaskCookie) != 1 || len(native) != 1 {
+		t.Fatalf("cookies: Flask %d, native %d; want one each", len(flaskCookie), len(native))
+	}
+	for _, order := range [][]string{{flaskCookie[0], native[0]}, {native[0], flaskCookie[0]}} {
+		var cart, user, format string
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			cart, _ = Get[string](s, "cart")
+			user, _ = Get[string](s, "user")
+			info, _ := s.Info()
+			format = info.Meta.Format
+		}, order...)
+		if cart != "3 items" || user != "bob" || format != "native" {
+			t.Errorf("Flask cookie first %v: cart %q, user %q, format %q; want the native session", order[0] == flaskCookie[0], cart, user, format)
+		}
+	}
+	// With the Flask cookie alone, it is still read.
+	var user string
+	do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { user, _ = Get[string](s, "user") }, flaskCookie...)
+	if user != "bob" {
+		t.Errorf("the Flask cookie alone: user %q; want bob (%v)", user, log.take())
+	}
+}
+
+// TestFlaskMigrationKeepsBrowserSessionCookies: a Flask session that is
+// not permanent (Flask stores no "_permanent" for it) was a cookie the
+// browser drops when it closes; migrated under New, whose default is a
+// persistent cookie, it must stay one. Before, it became a cookie with
+// Max-Age, and a user who had not asked to be remembered stayed logged in
+// after closing the browser. A permanent one keeps its persistent cookie.
+func TestFlaskMigrationKeepsBrowserSessionCookies(t *testing.T) {
+	clk := newClock()
+	flask := flaskCodec(t, clk, "the Flask secret")
+	flaskApp, err := NewFlask(flask, WithClock(clk.now))
+	must(t, err)
+	m, err := New(flaskMigratingNative(t, clk, flask), WithClock(clk.now))
+	must(t, err)
+	for _, permanent := range []bool{false, true} {
+		flaskCookie := cookiesOf(do(t, flaskApp, func(w http.ResponseWriter, r *http.Request, s *Session) {
+			setUser(w, r, s)
+			if permanent {
+				_ = s.SetPermanent(true)
+			}
+		}))
+		for step := range 2 { // the migration, then a write to the native session
+			rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { _ = s.Set("step", step) }, flaskCookie...)
+			lines := rec.Result().Header.Values("Set-Cookie")
+			if len(lines) != 1 {
+				t.Fatalf("permanent %v, step %d: Set-Cookie %q, want one", permanent, step, lines)
+			}
+			if persistent := strings.Contains(lines[0], "Max-Age="); persistent != permanent {
+				t.Errorf("permanent %v, step %d: %s; want a persistent cookie %v", permanent, step, lines[0], permanent)
+			}
+			flaskCookie = cookiesOf(rec)
+		}
+	}
+}
