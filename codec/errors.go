@@ -35,6 +35,13 @@ var (
 	// (missing separators, bad base64, bad timestamp, unknown version).
 	ErrMalformed = errors.New("codec: malformed cookie")
 
+	// ErrLegacyClosed: a cookie that is not a native cookie arrived after
+	// [NativeOptions].LegacyUntil, when the Legacy readers no longer run.
+	// It wraps ErrMalformed, which such a cookie is to the native format.
+	// These are mostly old-format cookies still in browsers; since the
+	// readers are not run to tell, garbage counts here too.
+	ErrLegacyClosed = fmt.Errorf("%w: not native, and the migration window closed", ErrMalformed)
+
 	// ErrExpired: the cookie verified but is older than its lifetime
 	// (itsdangerous: SignatureExpired with a positive age). Errors that wrap
 	// it are *[ExpiredError] and carry the times.
@@ -130,8 +137,8 @@ func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
 
 // Reason returns a stable word for the codec error err wraps, for metrics
 // and scripts that should not parse error text: "expired", "future",
-// "too_large", "retired_key", "unknown_key", "payload", "signature" or
-// "malformed", checked in that order; "" when err wraps none of the
+// "too_large", "retired_key", "unknown_key", "payload", "signature",
+// "legacy_closed" or "malformed", checked in that order; "" when err wraps none of the
 // codec's errors. Package cookiesession's Reasons and the cookiecodec
 // command's --json error.kind use these words.
 func Reason(err error) string {
@@ -150,6 +157,8 @@ func Reason(err error) string {
 		return "payload"
 	case errors.Is(err, ErrSignature):
 		return "signature"
+	case errors.Is(err, ErrLegacyClosed):
+		return "legacy_closed"
 	case errors.Is(err, ErrMalformed):
 		return "malformed"
 	}

@@ -51,15 +51,15 @@ func ExampleFlask_DecodeSession_rotation() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("verified with fallback:", m.VerifiedWithFallback(), "index", m.KeyIndex)
+	fmt.Println("verified with fallback:", m.VerifiedWithFallback(), "index", m.KeyIndex, "key", m.KeyID)
 	if m.VerifiedWithFallback() {
 		fresh, _, _ := f.EncodeSession("session", v, codec.Meta{}, 0)
 		_, m, _ = f.DecodeSession("session", fresh, 0)
-		fmt.Println("re-issued under the primary:", m.KeyIndex == 0)
+		fmt.Println("re-issued under the primary:", m.KeyIndex == 0, "key", m.KeyID)
 	}
 	// Output:
-	// verified with fallback: true index 1
-	// re-issued under the primary: true
+	// verified with fallback: true index 1 key flask FallbackKeys[0]
+	// re-issued under the primary: true key flask SecretKey
 }
 
 // Expired and future cookies carry the times, so a tool can say how long ago.

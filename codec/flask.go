@@ -225,7 +225,7 @@ func (f *Flask) decode(name, value string, maxSize int, keep bool, load func(dat
 	if err != nil {
 		return Meta{}, err
 	}
-	m := Meta{Format: "flask", Issued: u.Issued(), KeyIndex: u.KeyIndex}
+	m := Meta{Format: "flask", Issued: u.Issued(), KeyID: flaskKeyID(u.KeyIndex), KeyIndex: u.KeyIndex}
 	if err := CheckAge(u.Timestamp, f.clock.now(), f.maxAge, f.skew); err != nil {
 		return m, err
 	}
@@ -253,4 +253,17 @@ func loaded(err error) error {
 		return fmt.Errorf("%w: %w", ErrPayload, err)
 	}
 	return nil
+}
+
+// flaskKeyIDs are the Meta.KeyID of the first few Flask keys, so that
+// decoding does not format them each time.
+var flaskKeyIDs = [...]string{"flask SecretKey", "flask FallbackKeys[0]", "flask FallbackKeys[1]", "flask FallbackKeys[2]"}
+
+// flaskKeyID names the key at index (0 for SecretKey, i+1 for
+// FallbackKeys[i]) as Meta.KeyID does.
+func flaskKeyID(index int) string {
+	if index < len(flaskKeyIDs) {
+		return flaskKeyIDs[index]
+	}
+	return fmt.Sprintf("flask FallbackKeys[%d]", index-1)
 }

@@ -123,7 +123,9 @@ type NativeOptions struct {
 	// is a serializer.Serializer with NativeTime set, so that time.Time
 	// values keep their nanoseconds and zone offset (the native format is
 	// read by this package, not by Flask). Set it to change the
-	// serializer's limits or register tags; its MaxDepth, MaxInput and
+	// serializer's limits or register tags, with NativeTime: true (NewNative
+	// refuses a serializer without it: the times in cookies already issued
+	// would read back as maps); its MaxDepth, MaxInput and
 	// MaxNumberDigits also bound the binary payload. With the default,
 	// plain values (maps, lists, strings, bools, nil, int, int64, float64)
 	// are converted without the JSON text, a faster path that gives the
@@ -139,15 +141,27 @@ type NativeOptions struct {
 
 	// LegacyUntil ends the migration window: from this instant on (by
 	// Clock) the Legacy readers are no longer tried, and a cookie that is
-	// not native fails with ErrMalformed as if Legacy were empty, its
-	// error saying that the window closed. NewNative requires it when
-	// Legacy is not empty. A Legacy reader accepts everyone who can forge
-	// the old format (a leaked or weak old secret), so its end is fixed
-	// when it is added, rather than left to a later change that may never
-	// come. Set it to when the native codec goes live plus the longest
-	// lifetime of the old cookies.
+	// not native fails with ErrLegacyClosed (which wraps ErrMalformed).
+	// NewNative requires it when Legacy is not empty, and refuses one
+	// more than MaxLegacyWindow (400 days) after its own time. A Legacy
+	// reader accepts everyone who can forge the old format (a leaked or
+	// weak old secret), so its end is fixed when it is added, rather than
+	// left to a later change that may never come. Set it to when the
+	// native codec goes live plus the longest lifetime of the old cookies.
+	//
+	// A LegacyUntil already past is accepted: it is what every restart
+	// after the window closed sees until the readers are removed, and
+	// refusing it would stop the service. Watch the reason word
+	// "legacy_closed" (see [Reason]) instead: it counts the old cookies
+	// that arrive after the window.
 	LegacyUntil time.Time
 }
+
+// MaxLegacyWindow is how far ahead of NewNative's time
+// [NativeOptions].LegacyUntil may be: 400 days, the longest a browser
+// keeps a cookie (RFC 6265bis caps Expires and Max-Age there), so no old
+// cookie can still arrive later.
+const MaxLegacyWindow = 400 * 24 * time.Hour
 
 // LegacyReader reads cookies of an older format for migration. Every
 // [SessionCodec] is one, for example the Flask codec or [GorillaMigration].
@@ -235,9 +249,15 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		n.ser = &serializer.Serializer{NativeTime: true}
 		n.direct = true
 	}
+	if !n.ser.NativeTime {
+		return nil, errors.New("codec: NativeOptions.Serializer has NativeTime false: set NativeTime: true, as the default serializer has; without it times lose their nanoseconds and zone, and the times in cookies already issued read back as maps")
+	}
 	n.payloadLim = payloadLimits(n.ser)
 	if len(n.legacy) > 0 && n.legacyUntil.IsZero() {
 		return nil, errors.New("codec: Legacy readers need LegacyUntil, the end of the migration window (they accept anyone who can forge the old format)")
+	}
+	if now := n.clock.now(); len(n.legacy) > 0 && n.legacyUntil.After(now.Add(MaxLegacyWindow)) {
+		return nil, fmt.Errorf("codec: LegacyUntil %s is more than 400 days away: no browser keeps an old cookie that long, so the window would only keep the old readers running (a mistyped year?)", n.legacyUntil.UTC().Format(time.RFC3339))
 	}
 	if n.wireMode == 0 {
 		return nil, fmt.Errorf("codec: unknown mode %d", uint8(opts.Mode))

@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec/internal/cborjson"
@@ -38,7 +39,8 @@ func (n *Native) DecodeSession(name, value string, maxSize int) (any, Meta, erro
 		var nn notNativeError
 		if errors.As(err, &nn) && len(n.legacy) > 0 {
 			if now := n.clock.now(); !now.Before(n.legacyUntil) {
-				return nil, Meta{}, fmt.Errorf("%w (the Legacy readers stopped at LegacyUntil, %s)", err, n.legacyUntil.UTC().Format(time.RFC3339))
+				detail := strings.TrimPrefix(err.Error(), ErrMalformed.Error()+": ")
+				return nil, Meta{}, fmt.Errorf("%w at LegacyUntil, %s (%s)", ErrLegacyClosed, n.legacyUntil.UTC().Format(time.RFC3339), detail)
 			}
 			return n.decodeLegacy(name, value, maxSize, err)
 		}

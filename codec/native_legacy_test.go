@@ -53,9 +53,11 @@ func TestNativeLegacyOnlyForNonNativeCookies(t *testing.T) {
 }
 
 // TestNativeLegacyUntil: the Legacy readers run only before LegacyUntil.
-// From that instant a cookie that is not native fails with ErrMalformed
-// without being offered to them, and the error names the cutoff; native
-// cookies are unaffected. NewNative refuses Legacy readers without it.
+// From that instant a cookie that is not native fails with ErrLegacyClosed
+// (an ErrMalformed, reason "legacy_closed") without being offered to them,
+// and the error names the cutoff; native cookies are unaffected. NewNative
+// refuses Legacy readers without it, and a LegacyUntil more than 400 days
+// away.
 func TestNativeLegacyUntil(t *testing.T) {
 	flask, old := oldFlaskCookie(t)
 	ring, err := NewKeyRing(fixedKey(t, 1))
@@ -64,6 +66,23 @@ func TestNativeLegacyUntil(t *testing.T) {
 	}
 	if _, err := NewNative(ring, NativeOptions{Legacy: []LegacyReader{flask}}); err == nil || !strings.Contains(err.Error(), "LegacyUntil") {
 		t.Errorf("Legacy without LegacyUntil: NewNative gave %v, want an error naming LegacyUntil", err)
+	}
+	// A window longer than a browser keeps a cookie is a typo; one already
+	// closed is what a restart after the window sees, and must start.
+	at := func() time.Time { return t0 }
+	for _, tc := range []struct {
+		until time.Time
+		ok    bool
+	}{
+		{t0.Add(MaxLegacyWindow), true},
+		{t0.Add(MaxLegacyWindow + time.Second), false},
+		{t0.AddDate(50, 0, 0), false},
+		{t0.Add(-24 * time.Hour), true},
+	} {
+		_, err := NewNative(ring, NativeOptions{Clock: at, Legacy: []LegacyReader{flask}, LegacyUntil: tc.until})
+		if (err == nil) != tc.ok {
+			t.Errorf("LegacyUntil %v after now: NewNative gave %v, want ok %v", tc.until.Sub(t0), err, tc.ok)
+		}
 	}
 	until := t0.Add(time.Hour)
 	for _, mode := range allModes {
@@ -85,10 +104,10 @@ func TestNativeLegacyUntil(t *testing.T) {
 			clk.t = tc.at
 			_, m, err := n.DecodeSession("session", old, 0)
 			switch {
-			case tc.open && (err != nil || m.Format != "flask"):
+			case tc.open && (err != nil || m.Format != "flask" || m.KeyID != "flask SecretKey"):
 				t.Errorf("%v at %v (before LegacyUntil): %+v, %v; want the Flask reader's session", mode, tc.at, m, err)
-			case !tc.open && (!errors.Is(err, ErrMalformed) || !strings.Contains(fmt.Sprint(err), "LegacyUntil")):
-				t.Errorf("%v at %v (LegacyUntil passed): %v, want ErrMalformed naming LegacyUntil", mode, tc.at, err)
+			case !tc.open && (!errors.Is(err, ErrLegacyClosed) || !errors.Is(err, ErrMalformed) || Reason(err) != "legacy_closed" || !strings.Contains(fmt.Sprint(err), "LegacyUntil")):
+				t.Errorf("%v at %v (LegacyUntil passed): %v (reason %q), want ErrLegacyClosed (ErrMalformed) naming LegacyUntil", mode, tc.at, err, Reason(err))
 			}
 			if counting.offered != tc.wantOffers {
 				t.Errorf("%v at %v: the Legacy reader was offered %d cookies in all, want %d", mode, tc.at, counting.offered, tc.wantOffers)

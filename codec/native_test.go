@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/serializer"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -98,10 +99,16 @@ func TestNewNativeRejectsBadOptions(t *testing.T) {
 		"huge padding":        {Padding: MaxPadding + 1},
 		"negative max size":   {MaxCookieSize: -1},
 		"negative max zlib":   {MaxDecompressed: -1},
+		// Setting a serializer to raise one limit used to drop NativeTime:
+		// the times in cookies already issued then read back as maps.
+		"serializer without NativeTime": {Serializer: &serializer.Serializer{MaxDepth: 64}},
 	} {
 		if _, err := NewNative(ring, opts); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	if _, err := NewNative(ring, NativeOptions{Serializer: &serializer.Serializer{MaxDepth: 64, NativeTime: true}}); err != nil {
+		t.Errorf("a serializer with NativeTime: %v", err)
 	}
 	// One second is the shortest limit the envelope can carry, and it works.
 	if _, err := NewNative(ring, NativeOptions{Lifetime: time.Second, IdleTimeout: time.Second}); err != nil {

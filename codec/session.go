@@ -44,7 +44,11 @@ type Meta struct {
 	// Expires is the instant the cookie stops being valid (native format).
 	// On encode a zero Expires means "derive it from the codec's lifetimes".
 	Expires time.Time
-	// KeyID names the key that sealed or verified the cookie (native format).
+	// KeyID names the key that sealed or verified the cookie: the native
+	// key id ("0000002a"), "gorilla pair N" for [GorillaMigration] (1-based),
+	// and for the Flask codec "flask SecretKey" or "flask FallbackKeys[i]"
+	// (0-based, as in FlaskOptions). A Legacy reader's KeyID is kept, so a
+	// migration can tell when an old key stops being seen.
 	KeyID string
 	// KeyIndex is 0 when the primary key verified the cookie and i > 0 when
 	// the i-th fallback key (1-based, in configured order) did. Callers

@@ -12,18 +12,19 @@ import (
 // [Session.Discarded] got. The words (the cookiecodec command's --json
 // error.kind uses the same ones for the causes both know):
 //
-//	expired      past its lifetime, idle timeout or max-age
-//	future       issued later than the clock allows (clock skew)
-//	unknown_key  sealed with a key the ring lacks
-//	retired_key  sealed with a key retired from the ring
-//	signature    forged, altered, or sealed for another name or purpose
-//	malformed    not a cookie of the codec's format
-//	chunks       chunk cookies that do not make a session
-//	too_large    over a size limit
-//	payload      authentic, but its content is refused
-//	rejected     refused by WithValidate (revocation)
-//	not_saved    the session could not be written (ErrNotSaved)
-//	other        anything else
+//	expired        past its lifetime, idle timeout or max-age
+//	future         issued later than the clock allows (clock skew)
+//	unknown_key    sealed with a key the ring lacks
+//	retired_key    sealed with a key retired from the ring
+//	signature      forged, altered, or sealed for another name or purpose
+//	malformed      not a cookie of the codec's format
+//	legacy_closed  not native, after the migration window (LegacyUntil) closed
+//	chunks         chunk cookies that do not make a session
+//	too_large      over a size limit
+//	payload        authentic, but its content is refused
+//	rejected       refused by WithValidate (revocation)
+//	not_saved      the session could not be written (ErrNotSaved)
+//	other          anything else
 //
 // A request that carries several cookies of the session's name gets one
 // word for each that was tried, so []string{"unknown_key", "expired"} is a
