@@ -268,7 +268,11 @@ func (s *Session) Renew() error {
 // deletes the cookie and every chunk of it the request carried, with the
 // manager's Path and Domain. Values set after Destroy start a new session
 // with a new id. A stateless cookie copied before logout stays valid until
-// it expires; to refuse it, see [WithValidate].
+// it expires, and a request already in flight at logout (a slow XHR, a
+// second tab) can answer after it and set the old session again, since
+// the last response wins; to refuse such cookies, remember the destroyed
+// Info.SessionID until the cookie would have expired and refuse it in
+// [WithValidate].
 func (s *Session) Destroy() error {
 	if err := s.beginWrite(); err != nil {
 		return err

@@ -175,6 +175,25 @@ var users interface {
 )`,
 		uses: "_, _ = sessions, err",
 	},
+	// Testing your handlers.
+	"// In a test: the app's manager and codec, a request with a session cookie.": {
+		imports: []string{"net/http", "net/http/httptest", "testing", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	t             *testing.T
+	sessions      *cookiesession.Manager
+	native        *codec.Native
+	accountHandler func(http.ResponseWriter, *http.Request)
+)`,
+	},
+	// Moving from Flask.
+	"// Flask's settings, as the app had them.": {
+		imports: []string{"os", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	ring   *codec.KeyRing
+	goLive time.Time
+)`,
+		uses: "_, _ = sessions, err",
+	},
 	// Sharing a session with Flask.
 	"f, err := codec.NewFlask(codec.FlaskOptions{": {
 		imports: []string{"errors", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
