@@ -8,13 +8,17 @@ import (
 )
 
 // Flash is a one-time message for the next page, as Flask's flash().
+//
+// In encoding/json, a Flash is {"category": ..., "message": ...}, as an
+// API hands flashes to a browser script; Value is left out, since Message
+// already carries its text.
 type Flash struct {
 	// Category is Flask's category; "message" is Flask's default.
-	Category string
+	Category string `json:"category"`
 	// Message is the text: the message itself when it is a string or
 	// markup, else the JSON text of the value (a Flask app can flash a
 	// dict).
-	Message string
+	Message string `json:"message"`
 	// Value is the message as the session holds it: a string,
 	// serializer.Markup for HTML a Flask app marked safe (flash(Markup(...))),
 	// or another value queued with AddFlashValue or by Flask. A template
@@ -22,7 +26,7 @@ type Flash struct {
 	// source:
 	//
 	//	if m, ok := f.Value.(serializer.Markup); ok { data.HTML = template.HTML(m) }
-	Value any
+	Value any `json:"-"`
 }
 
 const flashesKey = "_flashes"

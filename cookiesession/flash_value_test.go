@@ -1,6 +1,7 @@
 package cookiesession
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -63,5 +64,18 @@ func TestFlashValues(t *testing.T) {
 	// Flask's own text for [("success", Markup("<i>done</i>"))].
 	if want := `{"_flashes":[{" t":["success",{" m":"<i>done</i>"}]}]}`; string(payload) != want {
 		t.Errorf("payload %s, want %s", payload, want)
+	}
+}
+
+// TestFlashJSON: an API that hands flashes to a browser script gets
+// lower-case members and no Value beside Message (a Go developer found
+// {"Category","Message","Value"} in a gin JSON response).
+func TestFlashJSON(t *testing.T) {
+	b, err := json.Marshal([]Flash{{Category: "error", Message: "<b>no</b>", Value: serializer.Markup("<b>no</b>")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"category":"error","message":"\u003cb\u003eno\u003c/b\u003e"}]`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
 	}
 }
