@@ -108,6 +108,9 @@ func TestSetRefusesUnsaveable(t *testing.T) {
 		{"func in a struct", struct{ F func() }{func() {}}, serializer.ErrUnsupportedType},
 		{"complex in a list", []any{1, complex(1, 2)}, serializer.ErrUnsupportedType},
 		{"map with int keys", map[int]string{1: "a"}, serializer.ErrUnsupportedType},
+		// Both came back empty in the next request (a Go developer's find).
+		{"error value", errors.New("payment declined"), serializer.ErrUnsupportedType},
+		{"struct without exported fields", struct{ sku string }{"A-1"}, serializer.ErrUnsupportedType},
 		{"too deep", deep, serializer.ErrTooDeep},
 	}
 	rec := do(t, m, func(w http.ResponseWriter, r *http.Request, s *Session) {

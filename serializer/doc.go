@@ -81,7 +81,11 @@
 //
 // Other types (channels, functions, complex numbers, maps with other keys)
 // give [ErrUnsupportedType] with the path to the value, such as
-// $.cart[3].price. The fast path for the value model uses no reflection.
+// $.cart[3].price. So does a struct that has fields but exports none (an
+// error value, a type with only private state, without a MarshalJSON or
+// MarshalText): encoding/json writes it as {}, and it would come back
+// empty, so it is refused with a reason instead. A struct whose fields
+// are all tagged `json:"-"` is written as {}, as asked. The fast path for the value model uses no reflection.
 //
 // # Format
 //

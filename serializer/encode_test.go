@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"math/big"
@@ -392,6 +393,50 @@ func TestMarshalRepeatedShapes(t *testing.T) {
 		// Growing from nothing, the buffer is often nearly full.
 		if got, err := serializer.AppendMarshal(nil, v); err != nil || string(got) != string(want) {
 			t.Fatalf("AppendMarshal\n got %s (%v)\nwant %s", got, err, want)
+		}
+	}
+}
+
+// TestMarshalOpaqueStructs: a struct with fields of which none is
+// exported (an error value, a type with only private state) is refused
+// with a reason, instead of being written as {} and read back empty (a Go
+// developer's cart line with unexported fields came back zero in the next
+// request, and an errors.New as an empty map). Structs with no fields, or
+// whose fields are all skipped with `json:"-"`, are written as {} as
+// before: that is asked for.
+func TestMarshalOpaqueStructs(t *testing.T) {
+	type line struct {
+		sku string
+		qty int
+	}
+	type hidden struct {
+		Secret string `json:"-"`
+	}
+	type withLock struct {
+		Name string
+		Lock struct{ state int }
+	}
+	refused := []struct {
+		v      any
+		path   string
+		reason string
+	}{
+		{line{"A-1", 2}, "$", "no exported fields"},
+		{map[string]any{"item": &line{"A-1", 2}}, "$.item", "no exported fields"},
+		{map[string]any{"err": errors.New("payment declined")}, "$.err", "store err.Error()"},
+		{map[string]any{"err": fmt.Errorf("wrapped: %w", io.EOF)}, "$.err", "store err.Error()"},
+		{withLock{Name: "a"}, "$.Lock", "no exported fields"},
+	}
+	for _, c := range refused {
+		_, err := serializer.Marshal(c.v)
+		var ue *serializer.UnsupportedTypeError
+		if !errors.As(err, &ue) || ue.Path != c.path || !strings.Contains(ue.Reason, c.reason) {
+			t.Errorf("Marshal(%#v): %v; want ErrUnsupportedType at %s saying %q", c.v, err, c.path, c.reason)
+		}
+	}
+	for _, v := range []any{struct{}{}, hidden{"x"}, map[string]any{"h": hidden{"x"}}} {
+		if out, err := serializer.Marshal(v); err != nil || !strings.Contains(string(out), "{}") {
+			t.Errorf("Marshal(%#v) = %s, %v; want {}", v, out, err)
 		}
 	}
 }

@@ -67,6 +67,9 @@ func (e *encoder) encodeReflect(b []byte, rv reflect.Value) ([]byte, error) {
 		return e.encodePairs(b, base)
 	case reflect.Struct:
 		fields := structFields(rv.Type())
+		if fields.opaque {
+			return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: opaqueReason(rv.Type())}
+		}
 		base := len(e.pairs)
 		for _, f := range fields.list {
 			fv, ok := fieldByIndex(rv, f.index)
@@ -176,6 +179,11 @@ type fieldList struct {
 	list   []field
 	byName map[string]int // name -> position in list
 	byFold map[string]int // foldName(name) -> first position in list
+	// opaque is set for a struct that has fields but none that is
+	// encoded, and at least one because it is unexported (not only
+	// `json:"-"` ones): encoding/json writes it as {}, and it would come
+	// back empty, so the encoder refuses it (see opaqueReason).
+	opaque bool
 }
 
 var fieldCache sync.Map // reflect.Type -> *fieldList
@@ -220,6 +228,7 @@ func structFields(t reflect.Type) *fieldList {
 		list:   chosen,
 		byName: make(map[string]int, len(chosen)),
 		byFold: make(map[string]int, len(chosen)),
+		opaque: len(chosen) == 0 && hasUnexportedField(t),
 	}
 	for i, f := range chosen {
 		fl.byName[f.name] = i
@@ -419,4 +428,25 @@ func derefType(t reflect.Type) reflect.Type {
 		return t.Elem()
 	}
 	return t
+}
+
+// hasUnexportedField reports whether struct type t has an unexported field.
+func hasUnexportedField(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			return true
+		}
+	}
+	return false
+}
+
+var errorType = reflect.TypeFor[error]()
+
+// opaqueReason says why a struct with only unexported fields is refused,
+// and what to store instead.
+func opaqueReason(t reflect.Type) string {
+	if t.Implements(errorType) || reflect.PointerTo(t).Implements(errorType) {
+		return "an error value has no exported fields, so it would be written as {} and read back empty: store err.Error()"
+	}
+	return "no exported fields, so it would be written as {} and read back empty (encoding/json writes such a struct as {} too): export the fields, or give the type a MarshalJSON or MarshalText"
 }
