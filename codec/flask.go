@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -69,6 +70,22 @@ type FlaskOptions struct {
 	// Serializer converts values to tagged JSON; nil means Flask's
 	// TaggedJSONSerializer ([serializer.Marshal]'s configuration).
 	Serializer *serializer.Serializer
+
+	// AlsoRead lists readers of another format, tried in order by
+	// DecodeSession when a cookie is not a Flask cookie at all
+	// (ErrMalformed); a cookie one of them accepts is returned with its
+	// own Meta (Format "native", say). Encoding is unchanged: Flask's.
+	// It is the first step of moving several instances from the Flask
+	// format to the native one: deploy everywhere a Flask codec that also
+	// reads the native codec (with its key ring), then switch each
+	// instance to the native codec with this Flask codec as its Legacy
+	// reader. While instances of both steps serve, each reads what the
+	// other writes, so nobody is logged out; a value the Flask format
+	// cannot keep exactly (a time's nanoseconds and zone) is written as
+	// Flask writes it. Unlike Legacy, no end date is needed: a reader here
+	// reads the newer format, which only the new keys can make.
+	// NewFlask copies the list.
+	AlsoRead []LegacyReader
 }
 
 // Flask reads and writes Flask's default session cookie: itsdangerous'
@@ -83,6 +100,7 @@ type Flask struct {
 	compression     Compression
 	maxDecompressed int
 	maxCookieSize   int
+	alsoRead        []LegacyReader
 }
 
 var _ SessionCodec = (*Flask)(nil)
@@ -110,6 +128,7 @@ func NewFlask(o FlaskOptions) (*Flask, error) {
 		compression:     o.Compression.orDefault(CompressWhenSmaller()),
 		maxDecompressed: o.MaxDecompressed,
 		maxCookieSize:   o.MaxCookieSize,
+		alsoRead:        slices.Clone(o.AlsoRead),
 	}
 	if f.ser == nil {
 		f.ser = new(serializer.Serializer)
@@ -198,9 +217,29 @@ func (f *Flask) DecodeSession(name, value string, maxSize int) (any, Meta, error
 		return err
 	})
 	if err != nil {
+		if len(f.alsoRead) > 0 && errors.Is(err, ErrMalformed) {
+			return f.decodeOther(name, value, maxSize, err)
+		}
 		return nil, m, err
 	}
 	return v, m, nil
+}
+
+// decodeOther offers a cookie that is not a Flask cookie to the AlsoRead
+// readers, and returns the first that accepts it, or the Flask error
+// unless a reader found something more telling than ErrMalformed.
+func (f *Flask) decodeOther(name, value string, maxSize int, flaskErr error) (any, Meta, error) {
+	firstErr := flaskErr
+	for _, r := range f.alsoRead {
+		v, m, err := r.DecodeSession(name, value, maxSize)
+		if err == nil {
+			return v, m, nil
+		}
+		if firstErr == flaskErr && !errors.Is(err, ErrMalformed) {
+			firstErr = err
+		}
+	}
+	return nil, Meta{}, firstErr
 }
 
 // DecodeInto is [Flask.DecodeSession] storing the payload into dst, a

@@ -129,3 +129,40 @@ func (c *countingReader) DecodeSession(name, value string, maxSize int) (any, Me
 	c.offered++
 	return c.r.DecodeSession(name, value, maxSize)
 }
+
+// TestFlaskAlsoRead: a Flask codec with AlsoRead reads the other format's
+// cookies (the first step of a move to the native format) and still
+// writes Flask's. Only cookies that are not Flask cookies at all are
+// offered: a Flask cookie with a bad signature stays ErrSignature, and
+// what neither format reads stays ErrMalformed.
+func TestFlaskAlsoRead(t *testing.T) {
+	_, old := oldFlaskCookie(t)
+	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{})
+	native, _, err := n.EncodeSession("session", map[string]any{"user_id": int64(8)}, Meta{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counting := &countingReader{r: n}
+	f, err := NewFlask(FlaskOptions{SecretKey: []byte("the old flask secret"), Clock: func() time.Time { return t0 }, AlsoRead: []LegacyReader{counting}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, m, err := f.DecodeSession("session", native, 0); err != nil || m.Format != "native" || v.(map[string]any)["user_id"] != int64(8) {
+		t.Errorf("native cookie: %v, %+v, %v; want its session", v, m, err)
+	}
+	if v, m, err := f.DecodeSession("session", old, 0); err != nil || m.Format != "flask" || v.(map[string]any)["user_id"] != int64(7) {
+		t.Errorf("Flask cookie: %v, %+v, %v", v, m, err)
+	}
+	offered := counting.offered
+	tampered := old[:len(old)-2] + "AA"
+	if _, _, err := f.DecodeSession("session", tampered, 0); !errors.Is(err, ErrSignature) || counting.offered != offered {
+		t.Errorf("tampered Flask cookie: %v (offered %d more); want ErrSignature, not offered", err, counting.offered-offered)
+	}
+	if _, _, err := f.DecodeSession("session", "garbage", 0); !errors.Is(err, ErrMalformed) {
+		t.Errorf("garbage: %v, want ErrMalformed", err)
+	}
+	out, _, err := f.EncodeSession("session", map[string]any{"user_id": int64(8)}, Meta{}, 0)
+	if err != nil || !strings.Contains(out, ".") {
+		t.Errorf("encoding: %q, %v; want a Flask cookie", out, err)
+	}
+}

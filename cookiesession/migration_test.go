@@ -3,6 +3,7 @@ package cookiesession
 import (
 	"bytes"
 	"encoding/gob"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -313,5 +314,47 @@ func TestFlaskMigrationKeepsBrowserSessionCookies(t *testing.T) {
 			}
 			flaskCookie = cookiesOf(rec)
 		}
+	}
+}
+
+// TestFlaskToNativeRollout: moving several instances from the Flask format
+// to the native one, with some on each side of the switch (a rolling
+// deploy). The first step's instances write Flask and also read native
+// (FlaskOptions.AlsoRead); the second's write native and read Flask as a
+// Legacy reader. A user whose requests alternate between them keeps the
+// session and every change. Before, a first-step instance found a native
+// cookie malformed: the user was anonymous there, and its next write
+// replaced the native session (found by a team migrating a Flask app).
+func TestFlaskToNativeRollout(t *testing.T) {
+	clk := newClock()
+	log := &errLog{}
+	flask := flaskCodec(t, clk, "the Flask secret")
+	native := flaskMigratingNative(t, clk, flask)
+	step1Codec, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte("the Flask secret"), Clock: clk.now, AlsoRead: []codec.LegacyReader{native}})
+	must(t, err)
+	step1, err := NewFlask(step1Codec, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	step2, err := New(native, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	cookies := cookiesOf(do(t, step1, setUser))
+	for i, m := range []*Manager{step2, step1, step2, step2, step1, step1, step2} {
+		var user string
+		var count int64
+		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			user, _ = Get[string](s, "user")
+			count, _ = Get[int64](s, "count")
+			must(t, s.Set("count", count+1))
+		}, cookies...)
+		if user != "bob" || count != int64(i) {
+			t.Fatalf("request %d (step %d): user %q, count %d; want bob and %d (%v)", i, map[*Manager]int{step1: 1, step2: 2}[m], user, count, i, log.take())
+		}
+		cookies = jar(cookies, rec)
+		clk.advance(time.Minute)
+	}
+	// The first step still refuses what is neither format, as before.
+	var discarded error
+	do(t, step1, func(_ http.ResponseWriter, _ *http.Request, s *Session) { discarded = s.Discarded() }, "session=garbage")
+	if !errors.Is(discarded, codec.ErrMalformed) {
+		t.Errorf("garbage under the first step: %v, want ErrMalformed", discarded)
 	}
 }
