@@ -73,6 +73,12 @@ type ExpiredError struct {
 	At time.Time
 	// Now is the clock reading the decision was made with.
 	Now time.Time
+	// Created and Issued are the verified cookie's creation and issue
+	// times, set by the native codec so that a caller that sealed the
+	// expiry itself can tell which of its limits it was (package
+	// cookiesession turns "expires" into "idle" or "absolute" so); zero
+	// otherwise.
+	Created, Issued time.Time
 }
 
 func (e *ExpiredError) Error() string {

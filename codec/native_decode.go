@@ -195,7 +195,7 @@ func (n *Native) checkTimes(h envelope.Header, now time.Time) error {
 		}
 	}
 	if at := nativeTime(h.Expires); !now.Before(at) {
-		return &ExpiredError{Reason: "expires", At: at, Now: now}
+		return &ExpiredError{Reason: "expires", At: at, Now: now, Created: nativeTime(h.Created), Issued: issued}
 	}
 	return nil
 }

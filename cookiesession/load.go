@@ -131,6 +131,7 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) (candidat
 	m := s.m
 	data, meta, err := m.codec.DecodeSession(m.cfg.name, value, budget)
 	if err != nil {
+		m.nameExpiry(err)
 		*errs = append(*errs, err)
 		return candidate{}, false
 	}
@@ -220,6 +221,26 @@ func (m *Manager) checkTimes(meta codec.Meta) error {
 		}
 	}
 	return nil
+}
+
+// nameExpiry turns the native codec's "expires" reason, the expiry the
+// manager sealed into the cookie, into the limit of the manager's that
+// set it: "absolute" (WithLifetime, from Created) or "idle"
+// (WithIdleTimeout, from Issued), so that a log says why a user was
+// logged out. The times are whole seconds; a limit within a second of
+// the expiry is taken, the lifetime first.
+func (m *Manager) nameExpiry(err error) {
+	var ee *codec.ExpiredError
+	if !errors.As(err, &ee) || ee.Reason != "expires" {
+		return
+	}
+	near := func(t time.Time) bool { d := ee.At.Sub(t); return d > -time.Second && d < time.Second }
+	switch {
+	case !ee.Created.IsZero() && near(ee.Created.Add(m.cfg.lifetime)):
+		ee.Reason = "absolute"
+	case m.cfg.idle > 0 && !ee.Issued.IsZero() && near(ee.Issued.Add(m.cfg.idle)):
+		ee.Reason = "idle"
+	}
 }
 
 // asObject turns a decoded payload into session values as Flask's

@@ -878,3 +878,36 @@ func TestFlaskFormatUnderNewMaxAge(t *testing.T) {
 		})
 	}
 }
+
+// TestExpiryNamesTheLimit: a refused native cookie says which of the
+// manager's limits ended it, idle timeout or absolute lifetime, instead of
+// "expires" (the expiry the manager sealed), which both looked like; a
+// developer could not answer "why was I logged out" from the log.
+func TestExpiryNamesTheLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		wait   []time.Duration // requests after these waits, each refreshing the cookie
+		reason string
+	}{
+		{"idle", []time.Duration{61 * time.Minute}, "idle"},
+		{"absolute", []time.Duration{50 * time.Minute, 50 * time.Minute, 50 * time.Minute, 50 * time.Minute}, "absolute"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClock()
+			log := &errLog{}
+			m := newNative(t, clk, log, WithLifetime(3*time.Hour), WithIdleTimeout(time.Hour))
+			cookies := cookiesOf(do(t, m, setUser))
+			for _, w := range tc.wait {
+				clk.advance(w)
+				if c := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { s.IsNew() }, cookies...)); len(c) == 1 {
+					cookies = c
+				}
+			}
+			var ee *codec.ExpiredError
+			errs := log.take()
+			if len(errs) != 1 || !errors.As(errs[0], &ee) || ee.Reason != tc.reason {
+				t.Fatalf("reports %v; want one ExpiredError with reason %q", errs, tc.reason)
+			}
+		})
+	}
+}
