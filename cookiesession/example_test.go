@@ -217,3 +217,54 @@ func noteText(seed uint64, n int) string {
 	}
 	return string(b)
 }
+
+// Example_rememberMe keeps a user signed in for 90 days with a second
+// cookie that holds only the user id, while the session itself ends after
+// 24 hours away (README "Remember me").
+func Example_rememberMe() {
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	key, _ := codec.GenerateKey()
+	ring, _ := codec.NewKeyRing(key)
+	sessionCodec, _ := codec.NewNative(ring, codec.NativeOptions{Clock: clock})
+	sessions, _ := cookiesession.New(sessionCodec, cookiesession.WithClock(clock))
+	rememberCodec, _ := codec.NewNative(ring, codec.NativeOptions{Purpose: "remember-me", Lifetime: 90 * 24 * time.Hour, Clock: clock})
+	remember, _ := cookiesession.New(rememberCodec, cookiesession.WithName("__Host-remember"),
+		cookiesession.WithLifetime(90*24*time.Hour), cookiesession.WithIdleTimeout(0), cookiesession.WithClock(clock))
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		_ = sessions.Session(r).Renew()
+		_ = sessions.Session(r).Set("user", "ada")
+		if r.URL.Query().Get("remember") == "1" {
+			_ = remember.Session(r).Set("user", "ada")
+		}
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		user, _ := cookiesession.Get[string](sessions.Session(r), "user")
+		fmt.Fprintf(w, "user %q\n", user)
+	})
+	signIn := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s := sessions.Session(r)
+			if _, ok := cookiesession.Get[string](s, "user"); !ok {
+				if id, ok := cookiesession.Get[string](remember.Session(r), "user"); ok {
+					_ = s.Renew()
+					_ = s.Set("user", id)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	handler := sessions.LoadAndSave(remember.LoadAndSave(signIn(mux)))
+
+	for _, path := range []string{"/login", "/login?remember=1"} {
+		browser := &client{h: handler, cookies: map[string]string{}}
+		browser.get(path)
+		now = now.Add(3 * 24 * time.Hour) // three days away: the session's idle timeout passed
+		fmt.Println(path+":", browser.get("/"))
+	}
+	// Output:
+	// /login: user ""
+	// /login?remember=1: user "ada"
+}

@@ -135,6 +135,15 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 		imports: []string{"os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		uses:    "_ = sessions",
 	},
+	// Remember me.
+	"// The remember-me cookie: 90 days, no idle timeout, only the user id.": {
+		imports: []string{"net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	ring     *codec.KeyRing
+	sessions *cookiesession.Manager
+)`,
+		uses: "_, _ = err, signIn",
+	},
 	// Log out everywhere.
 	"sessions, _ := cookiesession.New(c, cookiesession.WithValidate(": {
 		imports: []string{"errors", "net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
