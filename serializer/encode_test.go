@@ -440,3 +440,33 @@ func TestMarshalOpaqueStructs(t *testing.T) {
 		}
 	}
 }
+
+// TestUUIDText: encoding/json writes a UUID as its canonical string and
+// reads it back (an API echoing a session struct printed 16 numbers),
+// while the serializer still writes the " u" tag Flask reads.
+func TestUUIDText(t *testing.T) {
+	type order struct{ Ref serializer.UUID }
+	u, err := serializer.ParseUUID("74debc3e-59a4-4d6b-9c38-9f0c0e0f1a2b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(order{u})
+	if err != nil || string(b) != `{"Ref":"74debc3e-59a4-4d6b-9c38-9f0c0e0f1a2b"}` {
+		t.Errorf("encoding/json: %s, %v", b, err)
+	}
+	var back order
+	if err := json.Unmarshal(b, &back); err != nil || back.Ref != u {
+		t.Errorf("encoding/json back: %v, %v", back, err)
+	}
+	if err := json.Unmarshal([]byte(`{"Ref":"not a uuid"}`), &back); err == nil {
+		t.Error("encoding/json took a bad UUID")
+	}
+	text, err := serializer.Marshal(order{u})
+	if err != nil || string(text) != `{"Ref":{" u":"74debc3e59a44d6b9c389f0c0e0f1a2b"}}` {
+		t.Errorf("serializer: %s, %v", text, err)
+	}
+	var into order
+	if err := serializer.UnmarshalInto(text, &into); err != nil || into.Ref != u {
+		t.Errorf("serializer back: %v, %v", into, err)
+	}
+}

@@ -34,6 +34,22 @@ func (u UUID) String() string {
 	return string(b[:])
 }
 
+// MarshalText returns the canonical form, as String does, so that
+// encoding/json and other text encoders write a UUID as a string (not as
+// 16 numbers). This package's serializer does not use it: it writes the
+// " u" tag.
+func (u UUID) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+
+// UnmarshalText reads the forms ParseUUID reads.
+func (u *UUID) UnmarshalText(text []byte) error {
+	v, err := ParseUUID(string(text))
+	if err != nil {
+		return err
+	}
+	*u = v
+	return nil
+}
+
 // ParseUUID parses 32 hex digits (either case), optionally in the dashed
 // 8-4-4-4-12 form, optionally inside braces or after "urn:uuid:". These are
 // the forms Python's uuid.UUID documents; its undocumented leniency (dashes at
