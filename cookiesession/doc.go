@@ -99,7 +99,16 @@
 // the newest would decode every candidate and run the validate hook on
 // each, and would not stop tossing (an attacker can mint a fresh cookie of
 // their own); the price is that after a change of Path or Domain the old
-// cookie may win, so change the name with them (see [WithPath]).
+// cookie may win, so change the name with them (see [WithPath]). While a
+// native codec migrates an older format, a native cookie wins over one
+// only a Legacy reader accepts.
+//
+// The winner is what the next write or refresh re-issues under the
+// manager's own name, Path and Domain. So without "__Host-", one request
+// that carries a tossed session (on a longer Path, say) moves the victim
+// into the attacker's session for good, after the tossed cookie is gone;
+// and [Session.Destroy] deletes only the manager's own cookie, never one
+// set for another Domain or Path.
 //
 // A cookie that cannot be used is not deleted by a response that does not
 // write the session, as in Flask: during a rolling deploy or a key
@@ -109,7 +118,10 @@
 //
 // # Errors
 //
-// Nothing in a request panics. A cookie that cannot be used (tampered,
+// Nothing in a request panics. A hook of the app that panics while the
+// session loads (WithValidate, WithErrorHook, WithReasonCounter, the
+// logger) releases the session first, so a recovering middleware inside
+// LoadAndSave answers as usual. A cookie that cannot be used (tampered,
 // expired, revoked, malformed) starts an empty session, as in Flask; the
 // reason goes to [WithErrorHook] or is logged with log/slog, never to the
 // client. A session used without the middleware reads empty and its writes

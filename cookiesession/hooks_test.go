@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -287,4 +288,94 @@ func TestHooksSeeHandlerRequest(t *testing.T) {
 	want("validate", validated, "read", "revoked")
 	want("error hook", hooked, "revoked", "big")
 	want("commit error handler", handled, "big")
+}
+
+// TestHookPanicDoesNotHang: a hook that panics (an app bug) while the
+// session loads, with a recovering middleware inside LoadAndSave (gin's
+// Recovery under LoadAndSave(engine), as the README sets gin up). The
+// recoverer's 500 goes through the session; it must be answered. Before,
+// the panic left the session's lock held and the answer waited for it for
+// good (an HTTP-layer security review's find), so any client could pin a
+// goroutine and a connection with a junk cookie when the error hook
+// panicked.
+func TestHookPanicDoesNotHang(t *testing.T) {
+	recoverer := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if recover() != nil {
+					http.Error(w, "recovered", http.StatusInternalServerError)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		opt    Option
+		cookie bool // a junk cookie, which only the error hook sees
+	}{
+		{"validate hook", WithValidate(func(*http.Request, Info, map[string]any) error { panic("validate bug") }), false},
+		{"error hook", WithErrorHook(func(*http.Request, error) { panic("hook bug") }), true},
+		{"reason counter", WithReasonCounter(func(string) { panic("counter bug") }), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClock()
+			m := newNative(t, clk, &errLog{}, tc.opt)
+			cookies := cookiesOf(do(t, m, setUser))
+			if tc.cookie {
+				cookies = []string{"session=junk"}
+			}
+			h := m.LoadAndSave(recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				m.Session(r).Get("user")
+				fmt.Fprintln(w, "page")
+			})))
+			req := httptest.NewRequest("GET", "http://example.com/", nil)
+			req.Header.Set("Cookie", strings.Join(cookies, "; "))
+			rec := httptest.NewRecorder()
+			done := make(chan struct{})
+			go func() { defer close(done); h.ServeHTTP(rec, req) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the request hung after the hook panicked")
+			}
+			if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "recovered") {
+				t.Errorf("answer %d %q, want the recoverer's 500", rec.Code, rec.Body.String())
+			}
+		})
+	}
+}
+
+// TestLateDestroyReported: a Destroy or Renew after the body started
+// cannot take effect; besides returning ErrCommitted, which examples
+// often drop, it reaches the error hook, so that a logout that did not
+// happen is seen (an HTTP-layer security review found the user still
+// logged in with nothing in the log).
+func TestLateDestroyReported(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		call func(*Session) error
+	}{
+		{"Destroy", (*Session).Destroy},
+		{"Renew", (*Session).Renew},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &errLog{}
+			m := newNative(t, newClock(), log)
+			cookies := cookiesOf(do(t, m, setUser))
+			var err error
+			do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+				fmt.Fprintln(w, "page")
+				err = tc.call(s)
+			}, cookies...)
+			reports := log.take()
+			if !errors.Is(err, ErrCommitted) || len(reports) != 1 || !errors.Is(reports[0], ErrNotSaved) || !errors.Is(reports[0], ErrCommitted) || !strings.Contains(reports[0].Error(), tc.name) {
+				t.Errorf("%s after the body: returned %v, reported %v; want ErrCommitted, and one report naming it", tc.name, err, reports)
+			}
+			do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { err = tc.call(s) }, cookies...)
+			if reports := log.take(); err != nil || len(reports) != 0 {
+				t.Errorf("%s in time: %v, reported %v", tc.name, err, reports)
+			}
+		})
+	}
 }

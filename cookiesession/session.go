@@ -2,6 +2,7 @@ package cookiesession
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"slices"
@@ -30,7 +31,11 @@ import (
 // Changes must happen before the response starts (the first Write,
 // WriteHeader or Flush) or [Session.Commit]: afterwards writes return
 // [ErrCommitted]. A Session
-// is safe for concurrent use by the handler's goroutines.
+// is safe for concurrent use by the handler's goroutines. Parallel
+// requests of one browser each get their own Session, read from the
+// cookie the request carried; the cookie the browser keeps is the last
+// response's, so a change made by one of them can be lost (last writer
+// wins).
 //
 // A Session obtained without the middleware is a null session, like
 // Flask's NullSession: reads are empty and writes return [ErrNoMiddleware].
@@ -96,9 +101,29 @@ func (s *Session) begin() bool {
 		return false
 	}
 	s.mu.Lock()
-	s.load()
+	s.loadLocked()
 	s.accessed = true
 	return true
+}
+
+// loadLocked loads s, whose lock the caller holds and releases. Loading
+// runs the app's hooks (WithValidate, WithErrorHook, WithReasonCounter,
+// the logger); should one panic, the lock is released before the panic
+// goes on, so that a recovering middleware inside LoadAndSave can still
+// answer through the session. Before, its answer waited for the lock for
+// good: the request hung, with its goroutine and connection.
+func (s *Session) loadLocked() {
+	if s.loaded {
+		return
+	}
+	done := false
+	defer func() {
+		if !done {
+			s.mu.Unlock()
+		}
+	}()
+	s.load()
+	done = true
 }
 
 // beginWrite locks s and loads it for a write.
@@ -111,9 +136,24 @@ func (s *Session) beginWrite() error {
 		s.mu.Unlock()
 		return ErrCommitted
 	}
-	s.load()
+	s.loadLocked()
 	s.accessed = true
 	return nil
+}
+
+// Errors reported when Renew or Destroy come after the response started:
+// both are security decisions that silently not happening would hide.
+var (
+	errRenewAfterCommit   = fmt.Errorf("%w: %w: Renew after the response started: the session keeps its id; renew before writing the body", ErrNotSaved, ErrCommitted)
+	errDestroyAfterCommit = fmt.Errorf("%w: %w: Destroy after the response started: the cookie was not deleted and the user is still logged in; destroy before writing the body", ErrNotSaved, ErrCommitted)
+)
+
+// reportLate reports report to the error hook when err, from beginWrite,
+// is ErrCommitted.
+func (s *Session) reportLate(err, report error) {
+	if err == ErrCommitted {
+		s.m.report(s.hookRequest(), report)
+	}
 }
 
 // changed records a modification; the caller holds the lock.
@@ -251,12 +291,23 @@ func (s *Session) MarkModified() error {
 }
 
 // Renew gives the session a new id and new created and issued times while
-// keeping its data. Call it at login and at every privilege change, so that
-// a session id planted before login (session fixation) is worthless. In
+// keeping its data. Call it at login and at every privilege change. In
 // Flask mode, which has no id, it re-issues the cookie with a new
 // timestamp.
+//
+// In a cookie session an attacker who can plant a cookie (from a sibling
+// subdomain, unless the name is __Host-) plants values, not just an id,
+// and Renew keeps them: a CSRF token the attacker knows, a redirect
+// target, OAuth state. At login, replace every value that carries
+// authority, or call [Session.Destroy] and set again what you keep (values
+// set after Destroy start a new session with a new id).
+//
+// Called after the response started, Renew returns [ErrCommitted] and the
+// error hook gets it too (wrapping [ErrNotSaved]): the session keeps its
+// id.
 func (s *Session) Renew() error {
 	if err := s.beginWrite(); err != nil {
+		s.reportLate(err, errRenewAfterCommit)
 		return err
 	}
 	defer s.mu.Unlock()
@@ -270,12 +321,21 @@ func (s *Session) Renew() error {
 // manager's Path and Domain. Values set after Destroy start a new session
 // with a new id. A stateless cookie copied before logout stays valid until
 // it expires, and a request already in flight at logout (a slow XHR, a
-// second tab) can answer after it and set the old session again, since
-// the last response wins; to refuse such cookies, remember the destroyed
-// Info.SessionID until the cookie would have expired and refuse it in
-// [WithValidate].
+// poll, a second tab) can answer after it and set the old session again,
+// since the last response wins: one that wrote the session, or one that
+// only read it when a refresh fell due (after half the idle timeout by
+// default; on every read of a permanent session in Flask mode). For a
+// logout that holds, refuse the session in [WithValidate]: store a
+// per-user cutoff time at logout, as README's "Log out everywhere" shows,
+// or remember the destroyed Info.SessionID until the cookie would have
+// expired.
+//
+// Called after the response started, Destroy returns [ErrCommitted] and
+// the error hook gets it too (wrapping [ErrNotSaved]): the cookie was not
+// deleted, and the user is still logged in.
 func (s *Session) Destroy() error {
 	if err := s.beginWrite(); err != nil {
+		s.reportLate(err, errDestroyAfterCommit)
 		return err
 	}
 	defer s.mu.Unlock()
