@@ -127,6 +127,18 @@
 // client. A session used without the middleware reads empty and its writes
 // return [ErrNoMiddleware], like Flask's NullSession.
 //
+// The errors a write (Set, Delete, Clear, AddFlash, AddFlashValue,
+// SetPermanent, MarkModified, Renew, Destroy) can return are, in full:
+// [ErrNoMiddleware] outside the middleware (a handler called directly in
+// a test, say); [ErrCommitted] after the response started (a late Renew
+// or Destroy is also reported to the error hook); and, from Set and
+// AddFlashValue, an error wrapping [serializer.ErrUnsupportedType] or
+// [serializer.ErrTooDeep] for a value the codec could never save. A
+// session too large to save is reported when it is saved: by
+// [Session.Save], or to the error hook with [ErrNotSaved] after the
+// handler returns. So an app can check these in one place, or log the
+// error of each write.
+//
 // # Revocation
 //
 // A stateless cookie stays valid until it expires, even after logout, if

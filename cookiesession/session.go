@@ -181,7 +181,10 @@ func (s *Session) Has(key string) bool {
 	return ok
 }
 
-// Keys returns the keys in sorted order.
+// Keys returns the keys in sorted order, including internal ones such as
+// "_permanent" and "_flashes", as Flask's session.keys() does; keys that
+// start with "_" are the library's and Flask's by convention, so a page
+// that lists the app's values can skip them.
 func (s *Session) Keys() []string {
 	if !s.begin() {
 		return nil
