@@ -11,15 +11,30 @@ import (
 
 // FuzzCookieHeader feeds hostile Cookie headers through the middleware:
 // no panic, at most 8 decode attempts, a 200 answer and a session that is
-// either new or verified.
+// either new or verified. The manager is migrating from the Flask format
+// (a Legacy reader), so that the preference for native cookies over
+// legacy ones is fuzzed too; a native cookie, when one verifies, wins.
 func FuzzCookieHeader(f *testing.F) {
 	clk := newClock()
-	m := newNative(f, clk, &errLog{})
+	flask := flaskCodec(f, clk, "the Flask secret")
+	flaskApp, err := NewFlask(flask, WithClock(clk.now))
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := New(flaskMigratingNative(f, clk, flask), WithClock(clk.now), WithErrorHook((&errLog{}).hook))
+	if err != nil {
+		f.Fatal(err)
+	}
 	cc := &countingCodec{SessionCodec: m.codec}
 	m.codec = cc
 	small := cookiesOf(do(f, m, setUser))[0]
 	chunked := cookiesOf(do(f, m, setBlob(7000)))
+	flaskCookie := cookiesOf(do(f, flaskApp, setUser))[0]
 	for _, seed := range []string{
+		flaskCookie,
+		flaskCookie + "; " + small,
+		small + "; " + flaskCookie,
+		flaskCookie + "; " + strings.Join(chunked, "; "),
 		small,
 		strings.Join(chunked, "; "),
 		strings.Join(append(chunked, "session.4=x"), "; "),
@@ -39,8 +54,12 @@ func FuzzCookieHeader(f *testing.F) {
 		rec := httptest.NewRecorder()
 		m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s := m.Session(r)
-			if _, ok := s.Info(); ok == s.IsNew() {
+			info, ok := s.Info()
+			if ok == s.IsNew() {
 				t.Error("Info and IsNew disagree")
+			}
+			if ok && info.Format != "native" && reachesNative(header, small) {
+				t.Errorf("a %s cookie won over the valid native cookie %s", info.Format, small)
 			}
 			_ = s.Set("seen", true)
 		})).ServeHTTP(rec, req)
@@ -51,6 +70,29 @@ func FuzzCookieHeader(f *testing.F) {
 			t.Errorf("status %d, cookies %v", rec.Code, masked(rec))
 		}
 	})
+}
+
+// reachesNative reports whether header carries the cookie nameValue as one
+// of the session values loading tries (the first maxDecodeAttempts
+// non-empty ones), with no chunked value before it, whose ways of joining
+// could use up the attempts.
+func reachesNative(header, nameValue string) bool {
+	name, _, _ := strings.Cut(nameValue, "=")
+	tried := 0
+	for part := range strings.SplitSeq(header, ";") {
+		part = strings.TrimSpace(part)
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || k != name || v == "" {
+			continue
+		}
+		if part == nameValue {
+			return true
+		}
+		if tried++; tried >= maxDecodeAttempts || v[0] == '~' {
+			return false
+		}
+	}
+	return false
 }
 
 // TestCLIKnowsTheLimits: the CLI gives the middleware's verdict on

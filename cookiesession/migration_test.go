@@ -235,7 +235,7 @@ func TestFlaskMigrationKeepsSessions(t *testing.T) {
 
 // flaskMigratingNative is a native codec on clk whose Legacy reader is
 // flask, open for a year from t0.
-func flaskMigratingNative(t *testing.T, clk *clock, flask *codec.Flask) *codec.Native {
+func flaskMigratingNative(t testing.TB, clk *clock, flask *codec.Flask) *codec.Native {
 	t.Helper()
 	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
 	must(t, err)
