@@ -278,7 +278,7 @@ func TestTooLarge(t *testing.T) {
 	// One chunk allowed: "1 cookie", not "1 cookies".
 	m1 := newNative(t, clk, log, WithMaxChunks(1))
 	do(t, m1, setBlob(5000))
-	if errs := log.take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "more than 1 cookie of 4096 bytes; store less in it, or raise WithMaxChunks") {
+	if errs := log.take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "more than 1 cookie of 4096 bytes; store less in it, or raise WithMaxChunks once the proxies in front pass the larger Cookie header") {
 		t.Errorf("one chunk over 4 KB: reports %v", errs)
 	}
 }

@@ -330,7 +330,7 @@ func (m *Manager) tooLarge(err error) error {
 	if m.cfg.maxChunks == 1 {
 		cookies = "cookie"
 	}
-	return fmt.Errorf("%w: %w (the session needs more than %d %s of %d bytes; store less in it, or raise WithMaxChunks)", ErrNotSaved, err, m.cfg.maxChunks, cookies, CookieBudget)
+	return fmt.Errorf("%w: %w (the session needs more than %d %s of %d bytes; store less in it, or raise WithMaxChunks once the proxies in front pass the larger Cookie header: see WithMaxCookieHeader)", ErrNotSaved, err, m.cfg.maxChunks, cookies, CookieBudget)
 }
 
 // deleteCookies deletes every cookie of the session the request carried
