@@ -211,9 +211,9 @@ func (s *Session) Len() int {
 // Set stores value under key and marks the session modified. The value
 // must be one the codec's serializer accepts: with this module's codecs,
 // Set refuses one it never could save (a channel, a function, a complex
-// number, a map with keys of another kind than string, a struct with no
-// exported fields such as an error value, nesting beyond MaxDepth) with an
-// error wrapping the serializer's
+// number, a map whose keys are not strings, integers or TextMarshalers, a
+// struct with no exported fields such as an error value, nesting beyond
+// MaxDepth) with an error wrapping the serializer's
 // ([serializer.ErrUnsupportedType], [serializer.ErrTooDeep]), and stores
 // nothing. Strings, numbers, booleans and nil are stored without a check;
 // other values are encoded once to check them, so storing a large value

@@ -23,7 +23,9 @@
 //
 // Encoding accepts those types and also the other integer kinds, float32
 // (shortest float32 digits), pointers, []string, map[string]string, any
-// slice, array or string-keyed map, named types of these kinds, structs,
+// slice or array, maps whose keys are strings, integers or
+// encoding.TextMarshalers (as encoding/json writes them), named types of
+// these kinds, structs,
 // and types with their own JSON or text methods (see below). A nil slice is
 // written [] and a nil map {}.
 //
@@ -47,9 +49,11 @@
 //     written with their tags, not as encoding/json writes them, and
 //     time.Time, *big.Int and the tag types keep their own rules when
 //     read back, whatever methods they have.
-//   - Map keys must be of a string kind; encoding/json also takes
-//     integers and TextMarshalers. A key is used as it is, without a
-//     TextUnmarshaler.
+//   - A map key of a string kind is used as it is, without its
+//     TextUnmarshaler, which encoding/json calls. Integer and
+//     TextMarshaler keys are written and read back as encoding/json does
+//     (Python's json.dumps writes a dict's int keys as the same strings,
+//     and they come back to Python as str).
 //   - encoding/json's ",string" option is ignored: such a field is written
 //     as its plain value (a number stays a number, as Flask would store
 //     it) and read back from one.

@@ -1,10 +1,14 @@
 package serializer
 
 import (
+	"encoding"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"reflect"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -257,7 +261,11 @@ func assign(dst reflect.Value, v any) error {
 		return nil
 	case reflect.Map:
 		m, ok := v.(map[string]any)
-		if !ok || t.Key().Kind() != reflect.String {
+		if !ok {
+			return mismatch(v, t)
+		}
+		key, ok := mapKeyFromText(t.Key())
+		if !ok {
 			return mismatch(v, t)
 		}
 		out := reflect.MakeMapWithSize(t, len(m))
@@ -270,12 +278,17 @@ func assign(dst reflect.Value, v any) error {
 			if firstErr != nil && k > firstKey {
 				continue
 			}
+			kv, err := key(k)
+			if err != nil {
+				firstErr, firstKey = &TypeMismatchError{Value: "key " + strconv.Quote(k), Type: t.Key(), Path: "$"}, k
+				continue
+			}
 			ev := reflect.New(t.Elem()).Elem()
 			if err := assign(ev, item); err != nil {
 				firstErr, firstKey = err, k
 				continue
 			}
-			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
+			out.SetMapIndex(kv, ev)
 		}
 		if firstErr != nil {
 			return prependPath(firstErr, keySeg(firstKey))
@@ -380,4 +393,40 @@ func fieldForSet(v reflect.Value, index []int) (reflect.Value, error) {
 		v = v.Field(x)
 	}
 	return v, nil
+}
+
+// mapKeyFromText returns how an object key becomes a map key of type t,
+// the reverse of mapKeyText: a string kind as it is, then an
+// encoding.TextUnmarshaler, then an integer kind from its decimal digits
+// (in range, no sign on unsigned kinds, no leading +).
+func mapKeyFromText(t reflect.Type) (func(string) (reflect.Value, error), bool) {
+	switch {
+	case t.Kind() == reflect.String:
+		return func(k string) (reflect.Value, error) { return reflect.ValueOf(k).Convert(t), nil }, true
+	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+		return func(k string) (reflect.Value, error) {
+			p := reflect.New(t)
+			err := p.Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(k))
+			return p.Elem(), err
+		}, true
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(k string) (reflect.Value, error) {
+			n, err := strconv.ParseInt(k, 10, t.Bits())
+			if err != nil || strings.HasPrefix(k, "+") {
+				return reflect.Value{}, errors.New("not an integer in range")
+			}
+			return reflect.ValueOf(n).Convert(t), nil
+		}, true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return func(k string) (reflect.Value, error) {
+			n, err := strconv.ParseUint(k, 10, t.Bits())
+			if err != nil || strings.HasPrefix(k, "+") {
+				return reflect.Value{}, errors.New("not an integer in range")
+			}
+			return reflect.ValueOf(n).Convert(t), nil
+		}, true
+	}
+	return nil, false
 }

@@ -1,8 +1,12 @@
 package serializer
 
 import (
+	"encoding"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -56,15 +60,15 @@ func (e *encoder) encodeReflect(b []byte, rv reflect.Value) ([]byte, error) {
 	case reflect.Array:
 		return e.encodeReflectList(b, rv)
 	case reflect.Map:
-		if rv.Type().Key().Kind() != reflect.String {
-			return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: "map keys must be strings"}
+		if rv.Type().Key().Kind() == reflect.String {
+			base := len(e.pairs)
+			it := rv.MapRange()
+			for it.Next() {
+				e.pairs = append(e.pairs, kv{it.Key().String(), it.Value().Interface()})
+			}
+			return e.encodePairs(b, base)
 		}
-		base := len(e.pairs)
-		it := rv.MapRange()
-		for it.Next() {
-			e.pairs = append(e.pairs, kv{it.Key().String(), it.Value().Interface()})
-		}
-		return e.encodePairs(b, base)
+		return e.encodeKeyedMap(b, rv)
 	case reflect.Struct:
 		fields := structFields(rv.Type())
 		if fields.opaque {
@@ -449,4 +453,57 @@ func opaqueReason(t reflect.Type) string {
 		return "an error value has no exported fields, so it would be written as {} and read back empty: store err.Error()"
 	}
 	return "no exported fields, so it would be written as {} and read back empty (encoding/json writes such a struct as {} too): export the fields, or give the type a MarshalJSON or MarshalText"
+}
+
+// encodeKeyedMap writes a map whose keys are not of a string kind, as
+// encoding/json does: a key that is an encoding.TextMarshaler is its text,
+// an integer key its decimal digits (Python's json.dumps turns int keys of
+// a dict into the same strings). Other keys are refused. Two keys whose
+// texts are equal are refused too, since the object would hold one.
+func (e *encoder) encodeKeyedMap(b []byte, rv reflect.Value) ([]byte, error) {
+	keyText, ok := mapKeyText(rv.Type().Key())
+	if !ok {
+		return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: "map keys must be strings, integers or encoding.TextMarshalers"}
+	}
+	base := len(e.pairs)
+	seen := make(map[string]struct{}, rv.Len())
+	it := rv.MapRange()
+	for it.Next() {
+		k, err := keyText(it.Key())
+		if err == nil {
+			if _, dup := seen[k]; dup {
+				err = fmt.Errorf("two keys are written as %q", k)
+			}
+			seen[k] = struct{}{}
+		}
+		if err != nil {
+			e.pairs = e.pairs[:base]
+			return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: "map key: " + err.Error()}
+		}
+		e.pairs = append(e.pairs, kv{k, it.Value().Interface()})
+	}
+	return e.encodePairs(b, base)
+}
+
+// mapKeyText returns how keys of type t become object keys, and false
+// when they cannot. The order is encoding/json's: TextMarshaler, then the
+// integer kinds.
+func mapKeyText(t reflect.Type) (func(reflect.Value) (string, error), bool) {
+	switch {
+	case t.Implements(textMarshalerType):
+		return func(k reflect.Value) (string, error) {
+			if k.Kind() == reflect.Pointer && k.IsNil() {
+				return "", errors.New("a nil pointer key")
+			}
+			text, err := k.Interface().(encoding.TextMarshaler).MarshalText()
+			return string(text), err
+		}, true
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(k reflect.Value) (string, error) { return strconv.FormatInt(k.Int(), 10), nil }, true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return func(k reflect.Value) (string, error) { return strconv.FormatUint(k.Uint(), 10), nil }, true
+	}
+	return nil, false
 }
