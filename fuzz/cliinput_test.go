@@ -53,7 +53,10 @@ func FuzzCLIInput(f *testing.F) {
 		if in.Value == "" {
 			t.Fatal("empty value without an error")
 		}
-		if !in.Chunked && !strings.Contains(text, in.Value) {
+		// JSON (a HAR, a cookie export) and a curl command line unescape
+		// what they quote: their values need not occur as they are.
+		unescaped := in.Form == cliinput.FormHAR || in.Form == cliinput.FormJSONExport || in.Form == cliinput.FormCurlCommand
+		if !in.Chunked && !unescaped && !strings.Contains(text, in.Value) {
 			t.Fatalf("value %q does not occur in the input %q", in.Value, text)
 		}
 		if in.Value != strings.TrimSpace(in.Value) && !in.Chunked {
@@ -62,7 +65,7 @@ func FuzzCLIInput(f *testing.F) {
 		if nameSet && in.Name != want {
 			t.Fatalf("name %q, but the user asked for %q", in.Name, want)
 		}
-		if in.NameFromInput && !strings.Contains(text, in.Name) {
+		if in.NameFromInput && !unescaped && !strings.Contains(text, in.Name) {
 			t.Fatalf("name %q does not occur in the input", in.Name)
 		}
 		if in.Form == cliinput.FormValue {
@@ -121,7 +124,9 @@ func checkAgainstNetHTTP(t *testing.T, text, want string, in *cliinput.Input, er
 			break
 		}
 	}
-	if first == nil || first.Value == "" || strings.ContainsAny(first.Value, "\"'~ \t") || strings.Contains(first.Raw, "\"") {
+	// A value with a character outside RFC 6265's cookie-octet (net/http
+	// also takes ' ' and ','), Parse refuses by design.
+	if first == nil || first.Value == "" || strings.ContainsAny(first.Value, "\"'~ \t,") || strings.Contains(first.Raw, "\"") {
 		return
 	}
 	if strings.Contains(line, want+".") {

@@ -148,6 +148,7 @@ func (c *cli) audit() (int, error) {
 	in, err := c.readCookie()
 	rep.Source = c.source
 	if err != nil {
+		rep.Format = "" // no cookie was read
 		var ue usageError
 		if errors.As(err, &ue) {
 			return 0, err
@@ -484,6 +485,14 @@ func streamWordlist(ctx context.Context, r io.Reader, p codec.Params, out chan<-
 	return skipped, nil
 }
 
+// rewriteProgress reports whether audit's progress line is rewritten in
+// place (with "\r" and the erase-line sequence ESC [ K): only when stderr
+// is a terminal that is not TERM=dumb (Emacs' shell shows the sequence
+// raw).
+func (c *cli) rewriteProgress() bool {
+	return isTerminal(c.stderr) && os.Getenv("TERM") != "dumb"
+}
+
 // auditProgress reports progress on stderr: a line rewritten in place on
 // a terminal, else a line every 5 s. The returned function stops it and
 // returns the elapsed time.
@@ -491,7 +500,7 @@ func (c *cli) auditProgress(checked *atomic.Int64) func() time.Duration {
 	start := time.Now()
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	tty := isTerminal(c.stderr)
+	tty := c.rewriteProgress()
 	every := 5 * time.Second
 	if tty {
 		every = 200 * time.Millisecond

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -27,22 +26,7 @@ type chunkServer struct {
 func newChunkServer(t *testing.T) *chunkServer {
 	t.Helper()
 	keyFile, _ := newNativeKey(t)
-	text, err := os.ReadFile(keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := codec.ParseKey(string(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ring, err := codec.NewKeyRing(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nc, err := codec.NewNative(ring, codec.NativeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc := nativeFromKeyFile(t, keyFile, codec.NativeOptions{})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil)) // the planted chunks are logged
 	m, err := cookiesession.New(nc, cookiesession.WithLogger(quiet))
 	if err != nil {

@@ -100,17 +100,17 @@ func TestFetchClientCert(t *testing.T) {
 		return append(append([]string{"decode"}, flags...), "--now", devNow, "--insecure", "--url", srv.URL+"/")
 	}
 	tests := []cliCase{
-		{name: "no certificate", args: fetch(), code: exitFailed,
+		{name: "no certificate", args: fetch(), code: exitAuditFailed,
 			stderr: []string{"fetch failed: GET " + srv.URL + "/", "hint: the server asks for a client certificate (mutual TLS): give it with --client-cert"}},
 		{name: "certificate and key", args: fetch("--client-cert", cert, "--client-key", key), code: exitOK,
 			stdout: []string{`"user": "alice"`, "from GET " + srv.URL + "/ (200 OK, response 1 of 1)"}},
 		{name: "both in one file", args: fetch("--client-cert", both), code: exitOK,
 			stdout: []string{`"user": "alice"`}},
-		{name: "certificate the server does not trust", args: fetch("--client-cert", stranger, "--client-key", strangerKey), code: exitFailed,
+		{name: "certificate the server does not trust", args: fetch("--client-cert", stranger, "--client-key", strangerKey), code: exitAuditFailed,
 			stderr: []string{"fetch failed", "hint: the server did not accept the client certificate of --client-cert"}},
-		{name: "key of another certificate", args: fetch("--client-cert", cert, "--client-key", strangerKey), code: exitFailed,
+		{name: "key of another certificate", args: fetch("--client-cert", cert, "--client-key", strangerKey), code: exitAuditFailed,
 			stderr: []string{"--client-cert " + cert + " with the key of --client-key " + strangerKey + ": tls: private key does not match public key"}},
-		{name: "no key", args: fetch("--client-cert", cert), code: exitFailed,
+		{name: "no key", args: fetch("--client-cert", cert), code: exitAuditFailed,
 			stderr: []string{"--client-cert " + cert + " with the key of --client-cert " + cert + ": tls:"}},
 		{name: "key without certificate", args: fetch("--client-key", key), code: exitUsage,
 			stderr: []string{"--client-key needs --client-cert"}},
@@ -121,7 +121,7 @@ func TestFetchClientCert(t *testing.T) {
 	// handshake_failure.
 	srv12 := mutualTLSServer(t, pool, tls.VersionTLS12)
 	tests = append(tests,
-		cliCase{name: "TLS 1.2, no certificate", args: []string{"decode", "--insecure", "--url", srv12.URL + "/"}, code: exitFailed,
+		cliCase{name: "TLS 1.2, no certificate", args: []string{"decode", "--insecure", "--url", srv12.URL + "/"}, code: exitAuditFailed,
 			stderr: []string{"remote error: tls: handshake failure", "hint: the TLS handshake failed: if the server wants a client certificate (mutual TLS), give it with --client-cert"}},
 		cliCase{name: "TLS 1.2, certificate and key", args: []string{"decode", "--now", devNow, "--client-cert", cert, "--client-key", key, "--insecure", "--url", srv12.URL + "/"}, code: exitOK,
 			stdout: []string{`"user": "alice"`}},
@@ -194,7 +194,7 @@ func TestFetchClientCertPKCS12(t *testing.T) {
 		return append(append([]string{"decode"}, flags...), "--now", devNow, "--insecure", "--url", srv.URL+"/")
 	}
 	tests := []cliCase{
-		{name: "key of another certificate", args: fetch("--client-cert", writeFile(t, "mismatched.p12", mismatched)), code: exitFailed,
+		{name: "key of another certificate", args: fetch("--client-cert", writeFile(t, "mismatched.p12", mismatched)), code: exitAuditFailed,
 			stderr: []string{"the private key in the PKCS#12 file is not the key of its certificate"}},
 		{name: "OpenSSL's default format", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_PASSWORD"), code: exitOK,
 			stdout: []string{`"user": "alice"`}},
@@ -202,9 +202,9 @@ func TestFetchClientCertPKCS12(t *testing.T) {
 			stdout: []string{`"user": "alice"`}},
 		{name: "empty password", args: fetch("--client-cert", open), code: exitOK,
 			stdout: []string{`"user": "alice"`}},
-		{name: "wrong password", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_WRONG"), code: exitFailed,
+		{name: "wrong password", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_WRONG"), code: exitAuditFailed,
 			stderr: []string{"--client-cert " + modern + ": PKCS#12 file, and the password of $P12_WRONG does not open it"}},
-		{name: "password not given", args: fetch("--client-cert", modern), code: exitFailed,
+		{name: "password not given", args: fetch("--client-cert", modern), code: exitAuditFailed,
 			stderr: []string{"an empty password does not open it; give its password with --client-cert-password-env VAR"}},
 		{name: "password variable not set", args: fetch("--client-cert", modern, "--client-cert-password-env", "P12_UNSET"), code: exitUsage,
 			stderr: []string{"--client-cert-password-env P12_UNSET: the environment variable is not set"}},
@@ -214,7 +214,7 @@ func TestFetchClientCertPKCS12(t *testing.T) {
 			stderr: []string{"--client-cert-password-env is for a PKCS#12 --client-cert; " + cert + " is PEM"}},
 		{name: "password without certificate", args: fetch("--client-cert-password-env", "P12_PASSWORD"), code: exitUsage,
 			stderr: []string{"--client-cert-password-env needs --client-cert"}},
-		{name: "neither PEM nor PKCS#12", args: fetch("--client-cert", writeFile(t, "junk.p12", []byte("\x30\x03\x02\x01\x05"))), code: exitFailed,
+		{name: "neither PEM nor PKCS#12", args: fetch("--client-cert", writeFile(t, "junk.p12", []byte("\x30\x03\x02\x01\x05"))), code: exitAuditFailed,
 			stderr: []string{"neither PEM nor a PKCS#12 file this tool reads"}},
 	}
 	for _, tt := range tests {
@@ -265,9 +265,9 @@ func TestClientCertPKCS12IterationBound(t *testing.T) {
 		return []string{"decode", "--client-cert", writeFile(t, "alice.p12", file), "--client-cert-password-env", "P12_PASSWORD", "--url", url}
 	}
 	start := time.Now()
-	cliCase{args: args(slow), code: exitFailed, stderr: []string{"the PKCS#12 file did not open within 200ms: it must claim an iteration count far beyond"}}.check(t)
+	cliCase{args: args(slow), code: exitAuditFailed, stderr: []string{"the PKCS#12 file did not open within 200ms: it must claim an iteration count far beyond"}}.check(t)
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the slow file took %s to refuse", d)
 	}
-	cliCase{args: args(pfx), code: exitFailed, stderr: []string{"fetch failed"}, notStderr: []string{"PKCS#12"}}.check(t)
+	cliCase{args: args(pfx), code: exitAuditFailed, stderr: []string{"fetch failed"}, notStderr: []string{"PKCS#12"}}.check(t)
 }

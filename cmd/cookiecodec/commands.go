@@ -66,6 +66,8 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		r.hint("%s", h)
 	}
 	if errors.Is(err, cliinput.ErrChunks) {
+		// Only the cookiesession middleware splits sessions into chunks.
+		r.Format, r.unread = formatNative, true
 		// The first cookie of the name starts a chunked session whose
 		// other chunks are missing or unreadable: say how to give them.
 		for _, ck := range in.Cookies {
@@ -79,6 +81,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 	}
 	if lc := laterChunksOnly(in.Cookies, in.Name); lc != nil && errors.Is(err, cliinput.ErrNotFound) {
 		r.setError(lc)
+		r.Format, r.unread = formatNative, true
 		r.hint("%s", lc.advice())
 	} else if errors.Is(err, cliinput.ErrNotFound) {
 		if nh := c.notFoundHint(in, h); nh != "" {
@@ -90,7 +93,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 			return c.emit(ok, now, exitOK), nil
 		}
 	}
-	return c.emit(r, now, exitFailed), nil
+	return c.emit(r, now, c.failCode(err)), nil
 }
 
 // notFoundHint explains an input without a cookie of the wanted name
@@ -113,12 +116,19 @@ func (c *cli) notFoundHint(in cliinput.Input, fetchHint string) string {
 		if len(names) == 1 {
 			return fmt.Sprintf("pick the cookie with --name NAME: of these cookies, only %q looks like a session cookie (%s): to take it, give --name %s", names[0], format, shellArg(names[0]))
 		}
+		if len(names) == 0 && c.opts.url == "" {
+			return "none of these cookies looks like a session cookie: " + httpOnlyAdvice
+		}
 		return "pick the cookie with --name NAME"
 	case c.opts.url != "" && fetchHint == "":
 		return "check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'"
 	}
 	return ""
 }
+
+// httpOnlyAdvice explains a session cookie missing from what a page's
+// script sees.
+const httpOnlyAdvice = "a session cookie is HttpOnly (Flask's is by default), so document.cookie and JavaScript never show it: copy it from DevTools > Application > Cookies, or from a request's Cookie header in the Network tab"
 
 // sessionFormat returns the format of a cookie value that looks like a
 // whole session cookie: a native envelope, gorilla's layout, or a Flask
@@ -173,6 +183,7 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 	r.name, r.input = in.Name, inputText(in, c.source, "")
 	if lc := loneChunk(in, c.opts.name); lc != nil {
 		r.setError(lc)
+		r.Format, r.unread = formatNative, true
 		r.hint("%s", lc.advice())
 		return in, "", c.emit(r, *now, exitFailed), true, nil
 	}
@@ -191,6 +202,9 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 		r.setError(err)
 		if !foreign { // foreignToken's error says it all
 			encodingHints(r, in.Value)
+		}
+		if in.Form == cliinput.FormPair && !c.opts.set["name"] && in.Name != c.opts.name {
+			r.hint("the only cookie given is %q, not %q: %s", in.Name, c.opts.name, httpOnlyAdvice)
 		}
 		if failed != nil {
 			if ok := failed(in); ok != nil {
@@ -221,6 +235,7 @@ func (c *cli) decode() (int, error) {
 	switch format {
 	case formatFlask:
 		code = c.decodeFlask(r, in.Value, now, c.flaskMaxAge(maxAge))
+		lifetimeHint(r, in, c.flaskMaxAge(maxAge), now)
 	case formatNative:
 		code = c.decodeNative(r, in.Value, now)
 	case formatGorilla:
@@ -262,6 +277,9 @@ func (c *cli) verify() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if format == formatFlask {
+		lifetimeHint(r, in, c.flaskMaxAge(maxAge), now)
+	}
 	attempts := 1 // decodes the middleware has spent on the first cookie
 	if code != exitOK && in.DuplicateChunks > 0 {
 		r2, tried := c.tryChunkCombinations(base, in, format, ks, now, maxAge)
@@ -273,6 +291,7 @@ func (c *cli) verify() (int, error) {
 	}
 	if code != exitOK {
 		formatMismatchHint(r, in.Value, format)
+		mixedChunksHint(r, in)
 	}
 	if code != exitOK && in.Duplicates > 0 {
 		if r2 := c.tryDuplicates(r, in, attempts, ks, now, maxAge); r2 != nil {
@@ -343,6 +362,61 @@ func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format strin
 		return r, i + 1
 	}
 	return nil, len(combos)
+}
+
+// lifetimeHint compares the lifetime the Set-Cookie header of the input
+// gave a Flask cookie (Max-Age, else Expires less the issue time) with
+// the max-age used to judge it, and hints when it is shorter: Flask sets
+// Expires to the issue time plus PERMANENT_SESSION_LIFETIME and rejects
+// an older cookie, so that lifetime is probably the app's. The max-age is
+// not changed: the Set-Cookie is the browser's rule, and only suggests
+// the app's check (a session that is not permanent has no Expires; apps
+// may check otherwise). A difference of 2 seconds or less is rounding.
+func lifetimeHint(r *result, in cliinput.Input, maxAge time.Duration, now time.Time) {
+	if r.issued.IsZero() {
+		return
+	}
+	var lifetime time.Duration
+	what := ""
+	switch {
+	case in.SetCookieMaxAge > 0:
+		lifetime = time.Duration(in.SetCookieMaxAge) * time.Second
+		what = fmt.Sprintf("Max-Age=%d (%s)", in.SetCookieMaxAge, formatDuration(lifetime))
+	case !in.SetCookieExpires.IsZero():
+		// Expires has whole seconds, the issue time too, and the two
+		// come from clock readings a moment apart: within 2s of whole
+		// minutes, it is whole minutes.
+		lifetime = in.SetCookieExpires.Sub(r.issued).Round(time.Second)
+		if m := lifetime.Round(time.Minute); m > 0 && (lifetime-m).Abs() <= 2*time.Second {
+			lifetime = m
+		}
+		what = fmt.Sprintf("Expires %s after the cookie was issued", formatDuration(lifetime))
+	default:
+		return
+	}
+	if lifetime <= 0 || maxAge != codec.NoMaxAge && lifetime >= maxAge-2*time.Second {
+		return
+	}
+	used := "no max-age (--max-age none)"
+	if maxAge != codec.NoMaxAge {
+		used = "the max-age " + formatDuration(maxAge) + " used here"
+	}
+	h := fmt.Sprintf("the Set-Cookie sets %s: the app's lifetime (Flask: PERMANENT_SESSION_LIFETIME) is probably %s, shorter than %s; try --max-age %s", what, formatDuration(lifetime), used, formatDuration(lifetime))
+	if end := r.issued.Add(lifetime); !end.After(now) {
+		h += fmt.Sprintf(" (by that lifetime, the cookie expired %s ago, and the app rejects it)", formatDuration(now.Sub(end)))
+	}
+	r.hint("%s", h)
+}
+
+// mixedChunksHint explains a chunked session whose joined value does not
+// verify: the usual cause is not the key but a chunk from another write
+// of the session (two responses in parallel, or a stale chunk kept on
+// another path), since each response rewrites every chunk.
+func mixedChunksHint(r *result, in cliinput.Input) {
+	if !in.Chunked || r.Error == nil || r.Error.Kind != "signature" {
+		return
+	}
+	r.hint("reassembled from %d chunks: one of them may come from another response (two requests in parallel, or a stale chunk on another Path or domain), and such a mix never verifies; check that one response set all the chunks (the Set-Cookie lines of a single response, or a fresh Cookie header) before suspecting the key", in.Chunks)
 }
 
 // formatMismatchHint explains a failure under a --format that the cookie

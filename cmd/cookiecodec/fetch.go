@@ -205,7 +205,7 @@ func (c *cli) clientCertificates() ([]tls.Certificate, error) {
 	}
 	cert, err := tls.X509KeyPair(certFile, keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("--client-cert %s with the key of %s %s: %w", c.opts.clientCert, keyFlag, keyPath, err)
+		return nil, fileError{fmt.Errorf("--client-cert %s with the key of %s %s: %w", c.opts.clientCert, keyFlag, keyPath, err)}
 	}
 	return []tls.Certificate{cert}, nil
 }
@@ -228,20 +228,20 @@ func (c *cli) pkcs12Certificate(der []byte) ([]tls.Certificate, error) {
 	key, leaf, chain, err := openPKCS12(der, password)
 	switch {
 	case errors.Is(err, errPKCS12Slow):
-		return nil, fmt.Errorf("--client-cert %s: the PKCS#12 file did not open within %s: it must claim an iteration count far beyond what any real tool writes", path, pkcs12OpenLimit)
+		return nil, fileError{fmt.Errorf("--client-cert %s: the PKCS#12 file did not open within %s: it must claim an iteration count far beyond what any real tool writes", path, pkcs12OpenLimit)}
 	case errors.Is(err, pkcs12.ErrIncorrectPassword):
 		hint := ""
 		if !c.opts.set["client-cert-password-env"] {
 			hint = "; give its password with --client-cert-password-env VAR"
 		}
-		return nil, fmt.Errorf("--client-cert %s: PKCS#12 file, and %s does not open it%s", path, source, hint)
+		return nil, fileError{fmt.Errorf("--client-cert %s: PKCS#12 file, and %s does not open it%s", path, source, hint)}
 	case err != nil:
-		return nil, fmt.Errorf("--client-cert %s: neither PEM nor a PKCS#12 file this tool reads: %w", path, err)
+		return nil, fileError{fmt.Errorf("--client-cert %s: neither PEM nor a PKCS#12 file this tool reads: %w", path, err)}
 	}
 	// As tls.X509KeyPair checks for PEM: the key must be the certificate's.
 	signer, ok := key.(crypto.Signer)
 	if pub, isComparable := leaf.PublicKey.(interface{ Equal(crypto.PublicKey) bool }); !ok || !isComparable || !pub.Equal(signer.Public()) {
-		return nil, fmt.Errorf("--client-cert %s: the private key in the PKCS#12 file is not the key of its certificate", path)
+		return nil, fileError{fmt.Errorf("--client-cert %s: the private key in the PKCS#12 file is not the key of its certificate", path)}
 	}
 	cert := tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}
 	for _, ca := range chain {

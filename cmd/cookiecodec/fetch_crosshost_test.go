@@ -82,7 +82,7 @@ func TestFetchCrossHostRedirect(t *testing.T) {
 		t.Errorf("/land after two hops on another host saw %q", got)
 	}
 
-	cliCase{args: []string{"decode", "--now", devNow, "--data", "user=alice&pw=PASSWORD-1", "--url", base + "/away307"}, code: exitFailed,
+	cliCase{args: []string{"decode", "--now", devNow, "--data", "user=alice&pw=PASSWORD-1", "--url", base + "/away307"}, code: exitAuditFailed,
 		stderr: []string{"redirects the request with its body to http://localhost:", "(not 127.0.0.1 or a subdomain of it): the body is not sent there"}, notStderr: []string{"PASSWORD-1"}}.check(t)
 	if got := seen(); got != "" {
 		t.Errorf("/land was reached after a 307 to another host: %q", got)

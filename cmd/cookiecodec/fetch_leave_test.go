@@ -60,7 +60,7 @@ func TestFetchRedirectToAnotherPort(t *testing.T) {
 	if got := seen(); got != "authorization= referer= body=" {
 		t.Errorf("the other port saw %q", got)
 	}
-	cliCase{args: []string{"decode", "--now", devNow, "--data", "pw=PASSWORD-1", "--url", first + "/307"}, code: exitFailed,
+	cliCase{args: []string{"decode", "--now", devNow, "--data", "pw=PASSWORD-1", "--url", first + "/307"}, code: exitAuditFailed,
 		stderr: []string{"redirects the request with its body to " + other.URL + " (port " + port + ", not ", "the body is not sent there"}}.check(t)
 	if got := seen(); got != "" {
 		t.Errorf("the other port was reached after a 307 with a body: %q", got)
@@ -74,7 +74,7 @@ func TestFetchRedirectToAnotherPort(t *testing.T) {
 	pool.AddCert(ca)
 	tlsFirst := httptest.NewTLSServer(redirect(http.StatusFound))
 	t.Cleanup(tlsFirst.Close)
-	cliCase{args: []string{"decode", "--insecure", "--client-cert", writeFile(t, "alice.crt", certPEM), "--client-key", writeFile(t, "alice.key", keyPEM), "--url", tlsFirst.URL + "/"}, code: exitFailed,
+	cliCase{args: []string{"decode", "--insecure", "--client-cert", writeFile(t, "alice.crt", certPEM), "--client-key", writeFile(t, "alice.key", keyPEM), "--url", tlsFirst.URL + "/"}, code: exitAuditFailed,
 		stderr: []string{"redirects to " + other.URL + " (a downgrade from https to http): --client-cert is only presented to the first URL's site"}}.check(t)
 	if got := seen(); got != "" {
 		t.Errorf("the redirect was followed with a client certificate: %q", got)

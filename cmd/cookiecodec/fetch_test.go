@@ -150,7 +150,7 @@ func TestFetch(t *testing.T) {
 		{name: "deleted", args: []string{"decode", "--url", base + "/logout"}, code: exitFailed,
 			stderr: []string{"cookie deleted: the Set-Cookie header of GET " + base + "/bye (200 OK, response 2 of 2) deletes cookie \"session\" (Max-Age=0)"}, notStdout: []string{"alice", "format:"}},
 		{name: "deleted json", args: []string{"verify", "--json", "--key-file", devKey, "--url", base + "/logout"}, code: exitFailed,
-			stdout: []string{`"valid":false`, `"kind":"malformed"`, "deletes cookie", `"source":{"method":"GET","url":"` + base + `/bye","status":"200 OK","response":2,"responses":2}`}},
+			stdout: []string{`"valid":false`, `"kind":"deleted"`, "deletes cookie", `"source":{"method":"GET","url":"` + base + `/bye","status":"200 OK","response":2,"responses":2}`}},
 		{name: "expired", args: []string{"decode", "--url", base + "/expired"}, code: exitFailed,
 			stderr: []string{"deletes cookie \"session\" (Expires Thu, 01 Jan 1970 00:00:00 UTC, in the past)"}},
 		{name: "max-age wins over expires", args: []string{"decode", "--now", devNow, "--url", base + "/keep"}, code: exitOK, stdout: []string{`"user": "alice"`}},
@@ -161,22 +161,22 @@ func TestFetch(t *testing.T) {
 		{name: "not set then --name", args: []string{"decode", "--now", devNow, "--name", "sid", "--url", base + "/others"}, code: exitFailed,
 			stderr: []string{"not a Flask, native or gorilla cookie"}},
 		{name: "none set", args: []string{"decode", "--json", "--url", base + "/none"}, code: exitFailed,
-			stdout: []string{`"kind":"malformed"`, "no cookie was set", "(404 Not Found, response 2 of 2)"}},
+			stdout: []string{`"kind":"not_found"`, "no cookie was set", "(404 Not Found, response 2 of 2)"}},
 		{name: "headers sent", args: []string{"decode", "--now", devNow, "--header", "Authorization: Bearer t0k", "--header", "Cookie: pre=1", "--header", "Host: app.test", "--url", base + "/auth"}, code: exitOK,
 			stdout: []string{`"user": "alice"`}},
 		{name: "headers missing", args: []string{"decode", "--url", base + "/auth"}, code: exitFailed, stderr: []string{"no cookie was set", "403 Forbidden", "hint: check the URL and the statuses; a page that wants a login first gets what it needs with --header"}},
 		{name: "ten redirects", args: []string{"decode", "--now", devNow, "--url", base + "/loop/10"}, code: exitOK,
 			stdout: []string{"/loop/0 (200 OK, response 11 of 11)", `"user": "alice"`}},
-		{name: "eleven redirects", args: []string{"decode", "--url", base + "/loop/11"}, code: exitFailed,
+		{name: "eleven redirects", args: []string{"decode", "--url", base + "/loop/11"}, code: exitAuditFailed,
 			stderr: []string{"fetch failed: more than 10 redirects, the last from GET " + base + "/loop/1 (302 Found, response 11 of 11)"}},
 		{name: "eleven redirects audit json", args: []string{"audit", "--json", "--url", base + "/loop/11"}, code: exitAuditFailed, stdout: []string{`"kind":"fetch"`, "more than 10 redirects"}, notStdout: []string{`"source"`}},
 		{name: "audit json source", args: []string{"audit", "--json", "--data", "user=alice&pw=s3cret", "--url", base + "/form"}, code: exitFailed,
 			stdout: []string{`"weak":true`, `"source":{"method":"POST","url":"` + base + `/form","status":"303 See Other","response":1,"responses":2}`}},
-		{name: "ftp redirect", args: []string{"decode", "--url", base + "/ftp"}, code: exitFailed,
+		{name: "ftp redirect", args: []string{"decode", "--url", base + "/ftp"}, code: exitAuditFailed,
 			stderr: []string{"fetch failed: GET " + base + "/ftp (302 Found, response 1 of 1) redirects to ftp://example.com/x: only http and https redirects are followed"}},
-		{name: "ftp redirect verify json", args: []string{"verify", "--json", "--key-file", devKey, "--url", base + "/ftp"}, code: exitFailed, stdout: []string{`"valid":false`, `"kind":"fetch"`}},
-		{name: "refused connection", args: []string{"verify", "--key-file", devKey, "--url", "http://127.0.0.1:1/"}, code: exitFailed, stderr: []string{"fetch failed: GET http://127.0.0.1:1/: dial tcp 127.0.0.1:1: connect: connection refused"}},
-		{name: "password not shown", args: []string{"decode", "--url", "http://user:hunter2@127.0.0.1:1/"}, code: exitFailed, stderr: []string{"fetch failed: GET http://user:xxxxx@127.0.0.1:1/: dial tcp"}, notStderr: []string{"hunter2"}, notStdout: []string{"hunter2"}},
+		{name: "ftp redirect verify json", args: []string{"verify", "--json", "--key-file", devKey, "--url", base + "/ftp"}, code: exitAuditFailed, stdout: []string{`"valid":false`, `"kind":"fetch"`}},
+		{name: "refused connection", args: []string{"verify", "--key-file", devKey, "--url", "http://127.0.0.1:1/"}, code: exitAuditFailed, stderr: []string{"fetch failed: GET http://127.0.0.1:1/: dial tcp 127.0.0.1:1: connect: connection refused"}},
+		{name: "password not shown", args: []string{"decode", "--url", "http://user:hunter2@127.0.0.1:1/"}, code: exitAuditFailed, stderr: []string{"fetch failed: GET http://user:xxxxx@127.0.0.1:1/: dial tcp"}, notStderr: []string{"hunter2"}, notStdout: []string{"hunter2"}},
 
 		// Usage errors.
 		{name: "url and input", args: []string{"decode", "--url", base + "/login", devCookie}, code: exitUsage, stderr: []string{"give the cookie as INPUT or fetch it with --url, not both"}},
@@ -194,9 +194,9 @@ func TestFetch(t *testing.T) {
 			stdout: []string{"POST " + base + "/api (200 OK, response 1 of 1)", `"user": "alice"`}},
 		{name: "307 sends the post again", args: []string{"decode", "--now", devNow, "--data", "user=alice&pw=s3cret", "--url", base + "/moved"}, code: exitOK,
 			stdout: []string{"POST " + base + "/form (303 See Other, response 2 of 3)", `"user": "alice"`}},
-		{name: "error names the request in flight", args: []string{"decode", "--data", "a=b", "--url", base + "/dead"}, code: exitFailed,
+		{name: "error names the request in flight", args: []string{"decode", "--data", "a=b", "--url", base + "/dead"}, code: exitAuditFailed,
 			stderr: []string{"fetch failed: GET http://127.0.0.1:1/x: dial tcp 127.0.0.1:1: connect: connection refused"}},
-		{name: "data file missing", args: []string{"decode", "--data", "@/nonexistent/login.form", "--url", base + "/form"}, code: exitFailed, stderr: []string{"--data: open /nonexistent/login.form"}},
+		{name: "data file missing", args: []string{"decode", "--data", "@/nonexistent/login.form", "--url", base + "/form"}, code: exitAuditFailed, stderr: []string{"--data: open /nonexistent/login.form"}},
 		{name: "put json", args: []string{"decode", "--now", devNow, "--request", "PUT", "--header", "Content-Type: application/json", "--data", `{"user":"alice"}`, "--url", base + "/api/session"}, code: exitOK,
 			stdout: []string{"input:      Set-Cookie header from PUT " + base + "/api/session (200 OK, response 1 of 1)", `"user": "alice"`}},
 		{name: "put kept on 301 and 307, with its body", args: []string{"decode", "--now", devNow, "--request", "PUT", "--header", "Content-Type: application/json", "--data", `{"user":"alice"}`, "--url", base + "/put-moved"}, code: exitOK,
@@ -293,7 +293,7 @@ func TestFetchTimeout(t *testing.T) {
 		code int
 		out  string
 	}{
-		{[]string{"decode", "--timeout", "200ms", "--url", srv.URL + "/slow"}, exitFailed, "stderr"},
+		{[]string{"decode", "--timeout", "200ms", "--url", srv.URL + "/slow"}, exitAuditFailed, "stderr"},
 		{[]string{"audit", "--json", "--timeout", "200ms", "--url", srv.URL + "/slow"}, exitAuditFailed, "stdout"},
 	} {
 		start := time.Now()
@@ -323,7 +323,7 @@ func TestFetchLimits(t *testing.T) {
 		},
 	})
 	code, _, stderr := runCLI(t, "", "decode", "--url", base+"/big")
-	if code != exitFailed || !strings.Contains(stderr, "fetch failed: GET "+base+"/big: ") || !strings.Contains(stderr, "server response headers exceeded 262144 bytes") {
+	if code != exitAuditFailed || !strings.Contains(stderr, "fetch failed: GET "+base+"/big: ") || !strings.Contains(stderr, "server response headers exceeded 262144 bytes") {
 		t.Errorf("320 KB of headers: exit %d\n%s", code, stderr)
 	}
 }
@@ -336,7 +336,7 @@ func TestFetchTLS(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	code, stdout, stderr := runCLI(t, "", "decode", "--now", devNow, "--url", srv.URL+"/")
-	if code != exitFailed || !strings.Contains(stderr, "fetch failed: GET "+srv.URL+"/: tls: failed to verify certificate") ||
+	if code != exitAuditFailed || !strings.Contains(stderr, "fetch failed: GET "+srv.URL+"/: tls: failed to verify certificate") ||
 		!strings.Contains(stderr, "hint: the server's certificate is not trusted: for a local development certificate, add --insecure") {
 		t.Errorf("untrusted certificate: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}

@@ -46,6 +46,8 @@ type options struct {
 	lifetime  string
 	idle      string
 
+	lines string // decode, verify: a file of INPUTs, one per line ("-": standard input)
+
 	wordlist string
 	workers  int
 	reveal   bool // audit: print the secret found
@@ -126,7 +128,7 @@ var verbGroups = map[string]int{
 
 var verbSynopsis = map[string]string{
 	"decode": "decode [flags] [INPUT | - | --url URL]\n\nShow what a cookie holds WITHOUT verifying it. The output is marked UNVERIFIED:\nanyone can forge what it shows.\n\n" + fetchHelp,
-	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, a key file\nwritten as a Python literal, the 2011 epoch of itsdangerous < 1.0, fallback\nkeys) to hint at what would have matched.\nExit 0 valid, 1 rejected.\n\n" + fetchHelp,
+	"verify": "verify [flags] [INPUT | - | --url URL]\n\nVerify a cookie with keys and print its contents only when it is valid. When it\nis not, say why, and try cheap variants of the configuration (digests, key\nderivations, default salts, a key file's trailing newline, a key file\nwritten as a Python literal, the 2011 epoch of itsdangerous < 1.0, fallback\nkeys) to hint at what would have matched.\nExit 0 valid, 1 rejected, 2 usage error, 3 could not check (a key file, --url).\n\n" + fetchHelp,
 	"sign":   "sign [flags] [JSON | -]\n\nMake a cookie from tagged JSON (plain JSON is tagged JSON; Flask's tags such as\n{\" t\": [...]} for tuples are understood), or with --python from a Python\nliteral. Prints the cookie value. A Flask session (the default --salt) must be a\ndict: Flask answers most other values with HTTP 500; another --salt signs any\nvalue.",
 	"keygen": "keygen [flags]\n\nPrint a new native key (text, one line) for --key-file. Treat it like a password.",
 	"audit":  "audit [flags] [INPUT | - | --url URL]\n\nCheck whether a Flask or itsdangerous cookie is signed with a publicly known or\nweak secret from a built-in list (framework docs and examples, dev, secret,\nchangeme, ...) and, with --wordlist, from a file of lines, each tried as its\nraw bytes and, when it is a Python string or bytes literal (the format of\nflask-unsign's wordlists), as the value it spells. A match is shown only as its\nentry number and first and last character, unless --reveal is given. The digest is read from the\nsignature's length unless --digest is given; the built-in list is also tried\nwith the usual salts and key derivations unless --salt or --key-derivation is\ngiven. Runs on all cores; progress goes to stderr.\nExit 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not\nrun (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).\n\n" + fetchHelp,
@@ -140,7 +142,7 @@ the cookies set along the way sent on the next hops as a browser does.
 The cookie NAME is the last one set across all the responses; a chunked
 session is joined from the response that set it. A Set-Cookie that deletes
 the cookie is reported, not decoded. Response bodies are not read. A failed
-request exits 1 (audit: 3). --insecure skips TLS verification and warns;
+request exits 3 (could not check). --insecure skips TLS verification and warns;
 --proxy sends the requests through an HTTP proxy such as Burp or mitmproxy, or
 a SOCKS5 proxy such as ssh -D.`
 
@@ -192,10 +194,13 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.proxy, "proxy", "", "with --url: send the requests through this proxy, for every host, 127.0.0.1 included: http://HOST:PORT, an HTTP proxy such as Burp or mitmproxy, or socks5://HOST:PORT (or socks5h://; either way the proxy resolves the host name), a SOCKS5 proxy such as ssh -D; user:password@ before the host authenticates. Without it HTTPS_PROXY, HTTP_PROXY and NO_PROXY apply, as in Go, and never to 127.0.0.1 or localhost")
 		fs.StringVar(&o.clientCertPass, "client-cert-password-env", "", "with a PKCS#12 --client-cert: read its password from this environment variable (none: the file has an empty password)")
 	}
+	if verb == "decode" || verb == "verify" {
+		fs.StringVar(&o.lines, "lines", "", "read many INPUTs from this file (- for standard input), one per line, and print one result per line (JSON with --json), numbered; keys are read once; blank lines are skipped; exit 0 only when every line is valid (decode: readable)")
+	}
 	if g&gKeys != 0 {
-		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output)")
+		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output); - reads standard input, when INPUT does not come from there")
 		if verb != "sign" { // fallback keys never sign
-			fs.Var(fallbackList{"--fallback-key-file", &o.fallbacks}, "fallback-key-file", "fallback key file (an old key the app still accepts), only verifies; repeat for more")
+			fs.Var(fallbackList{"--fallback-key-file", &o.fallbacks}, "fallback-key-file", "fallback key file (an old key the app still accepts), only verifies; repeat for more; - reads standard input, as for --key-file")
 			fs.Var(fallbackList{"--fallback-key-env", &o.fallbacks}, "fallback-key-env", "read a fallback key from this environment variable, as --key-env reads the primary; only verifies; repeat for more")
 		}
 		fs.StringVar(&o.keyEnv, "key-env", "", "read the primary key from this environment variable")
@@ -286,6 +291,7 @@ var flagArgs = map[string]string{
 	"lifetime":                 "DURATION",
 	"idle":                     "DURATION",
 	"wordlist":                 "PATH",
+	"lines":                    "PATH|-",
 	"workers":                  "N",
 	"url":                      "URL",
 	"header":                   "'Name: value'",

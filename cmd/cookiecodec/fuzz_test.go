@@ -25,7 +25,8 @@ import (
 var decodeViews = [][]string{{"decode", "--json"}, {"decode"}, {"decode", "--python"}, {"decode", "--tagged"}}
 
 // jsonErrorKinds are the error kinds decode may report.
-var jsonErrorKinds = map[string]bool{"malformed": true, "payload": true, "too_large": true, "expired": true, "future": true}
+var jsonErrorKinds = map[string]bool{"malformed": true, "payload": true, "too_large": true, "expired": true, "future": true,
+	"empty": true, "not_found": true, "deleted": true, "chunk": true}
 
 // jsonObject decodes the single JSON object a --json run printed, keeping
 // numbers as written (a Python int may have thousands of digits).

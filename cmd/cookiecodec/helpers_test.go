@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cookiecodec/cookiecodec/codec"
 )
 
 // runCLIEnvVar, set to 1 in a test binary's environment, makes that binary
@@ -144,4 +146,27 @@ func expectText(t *testing.T, what, text string, want, avoid []string) {
 			t.Errorf("%s contains %q:\n%s", what, s, text)
 		}
 	}
+}
+
+// nativeFromKeyFile returns the native codec of the key in keyFile (as
+// keygen writes it), with opts.
+func nativeFromKeyFile(t *testing.T, keyFile string, opts codec.NativeOptions) *codec.Native {
+	t.Helper()
+	text, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := codec.ParseKey(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring, err := codec.NewKeyRing(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := codec.NewNative(ring, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

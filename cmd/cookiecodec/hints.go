@@ -69,9 +69,12 @@ func pythonKey(k []byte) ([]byte, bool) {
 }
 
 // keyCandidates lists every given key as is, then the variants a mistake
-// could explain: a key file ending in a newline (or spaces), one starting
-// with a UTF-8 byte order mark, each line of a multi-line key file, and a
-// key written as the Python literal of a Flask config (see pythonKey).
+// could explain: a key ending in a newline (or spaces), one starting with
+// a UTF-8 byte order mark, each line of a multi-line key, each word of a
+// key of several words (a Flask key rotation written as a native key
+// ring, "NEW OLD"), and a key written as the Python literal of a Flask
+// config (see pythonKey). The advice in each label fits where the key came
+// from: a key file or an environment variable.
 func keyCandidates(ks keySet) []keyCandidate {
 	var out []keyCandidate
 	all := append([][]byte{ks.primary}, ks.fallbacks...)
@@ -84,8 +87,20 @@ func keyCandidates(ks keySet) []keyCandidate {
 	}
 	for i, k := range all {
 		src := out[i].source
+		origin := ks.primarySource
+		if i > 0 && i-1 < len(ks.fallbackSources) {
+			origin = ks.fallbackSources[i-1]
+		}
+		env := strings.Contains(origin, "-env ")
+		newline, literal, lines := "a key file is used as its exact bytes: write it with printf '%s', not echo", pythonKeyAdvice, "a key file holds one key"
+		if env {
+			variable := origin[strings.Index(origin, "-env ")+len("-env "):]
+			newline = "the variable " + variable + " is used as its exact bytes: store the secret without the newline (a CI secret pasted with one, or a value read from a file)"
+			literal = "the variable " + variable + " is used as its exact bytes, quotes included (docker --env-file and some .env loaders keep them): set it to the value alone"
+			lines = "the variable " + variable + " holds one Flask key: give an older one with --fallback-key-env"
+		}
 		if t := bytes.TrimRight(k, "\r\n"); len(t) != len(k) {
-			out = append(out, keyCandidate{key: t, label: "without the trailing newline of " + src + " (a key file is used as its exact bytes: write it with printf '%s', not echo)", source: src, index: i})
+			out = append(out, keyCandidate{key: t, label: "without the trailing newline of " + src + " (" + newline + ")", source: src, index: i})
 		}
 		if t := bytes.TrimSpace(k); len(t) != len(k) && !bytes.Equal(t, bytes.TrimRight(k, "\r\n")) {
 			out = append(out, keyCandidate{key: t, label: "with the surrounding whitespace of " + src + " removed", source: src, index: i})
@@ -94,11 +109,15 @@ func keyCandidates(ks keySet) []keyCandidate {
 			out = append(out, keyCandidate{key: bytes.TrimRight(t, "\r\n"), label: "without the UTF-8 byte order mark (and line end) an editor put in " + src, source: src, index: i})
 		}
 		if v, ok := pythonKey(k); ok {
-			out = append(out, keyCandidate{key: v, label: "reading " + src + " as the Python literal it is written as (" + pythonKeyAdvice + ")", source: src, index: i})
+			out = append(out, keyCandidate{key: v, label: "reading " + src + " as the Python literal it is written as (" + literal + ")", source: src, index: i})
 		}
-		if lines := bytes.Split(bytes.TrimRight(k, "\r\n"), []byte("\n")); len(lines) > 1 {
-			for j, l := range lines {
-				out = append(out, keyCandidate{key: bytes.TrimRight(l, "\r"), label: fmt.Sprintf("using only line %d of %s (a key file holds one key)", j+1, src), source: src, index: i})
+		if ls := bytes.Split(bytes.TrimRight(k, "\r\n"), []byte("\n")); len(ls) > 1 {
+			for j, l := range ls {
+				out = append(out, keyCandidate{key: bytes.TrimRight(l, "\r"), label: fmt.Sprintf("using only line %d of %s (%s)", j+1, src, lines), source: src, index: i})
+			}
+		} else if words := bytes.Fields(k); len(words) > 1 && len(words) <= 8 {
+			for j, w := range words {
+				out = append(out, keyCandidate{key: w, label: fmt.Sprintf("using only word %d of %s (a Flask key is one secret, not a key ring: give an older one with --fallback-key-file or --fallback-key-env)", j+1, src), source: src, index: i})
 			}
 		}
 	}

@@ -292,7 +292,7 @@ func urlEncodedFormat(v string) string {
 // existing file: flask-unsign users keep cookies in files, and INPUT is
 // the cookie itself. "" otherwise.
 func (c *cli) fileArgHint() string {
-	if c.verb == "sign" || c.opts.url != "" || len(c.args) != 1 || c.args[0] == "-" || strings.ContainsAny(c.args[0], "=:\n") {
+	if c.verb == "sign" || c.batchLine || c.opts.url != "" || len(c.args) != 1 || c.args[0] == "-" || strings.ContainsAny(c.args[0], "=:\n") {
 		return ""
 	}
 	fi, err := os.Stat(c.args[0])

@@ -39,11 +39,14 @@ type gorillaPair struct {
 // source. --secret warns on stderr. The key file is used as its exact bytes: a trailing newline is
 // part of the key (verify hints when removing it would match).
 func (c *cli) loadKeys() (keySet, error) {
+	if c.keys != nil {
+		return *c.keys, nil // --lines: read once
+	}
 	o := c.opts
 	var ks keySet
 	sources := 0
 	if o.set["key-file"] {
-		b, err := readKeyFile("--key-file", o.keyFile)
+		b, err := c.readKeyFile("--key-file", o.keyFile)
 		if err != nil {
 			return ks, err
 		}
@@ -76,7 +79,7 @@ func (c *cli) loadKeys() (keySet, error) {
 		if f.flag == "--fallback-key-env" {
 			b, err = readKeyEnv(f.flag, f.arg)
 		} else {
-			b, err = readKeyFile(f.flag, f.arg)
+			b, err = c.readKeyFile(f.flag, f.arg)
 		}
 		if err != nil {
 			return ks, err
@@ -136,6 +139,42 @@ func readKeyEnv(flagName, name string) ([]byte, error) {
 	return []byte(v), nil
 }
 
+// readKeyFile is the package's readKeyFile, and reads standard input for
+// the path "-": once, and only when INPUT (or the session to sign) does
+// not come from there too. A terminal gets no prompt: the key is read as
+// it is, a trailing newline included (verify hints when removing it would
+// match).
+func (c *cli) readKeyFile(flagName, path string) ([]byte, error) {
+	if path != "-" {
+		return readKeyFile(flagName, path)
+	}
+	if c.stdinUsed {
+		return nil, usagef("%s -: standard input is read once, and another flag reads it already", flagName)
+	}
+	if c.inputOnStdin() {
+		return nil, usagef("%s - reads the key on standard input, which INPUT reads too: give INPUT as an argument (or --url), or the key with --key-env", flagName)
+	}
+	c.stdinUsed = true
+	b, err := readSecret(flagName, "-", c.stdin, "a key file holds one key")
+	if err == nil && len(b) == 0 {
+		return nil, usagef("%s -: standard input is empty; an empty key is no key (Flask has no session without one)", flagName)
+	}
+	return b, err
+}
+
+// inputOnStdin reports whether the command reads its INPUT (or, for
+// sign, the session) on standard input: no --url, and no positional
+// argument or "-".
+func (c *cli) inputOnStdin() bool {
+	if c.verb == "keygen" || c.opts.url != "" {
+		return false
+	}
+	if c.opts.lines != "" {
+		return c.opts.lines == "-"
+	}
+	return len(c.args) == 0 || c.args[0] == "-"
+}
+
 // readKeyFile returns the exact bytes of a key file, at most maxKeyFile.
 // An empty file is a usage error: an empty key is no key (Flask opens no
 // session without a secret), and signing or verifying with one would
@@ -161,7 +200,12 @@ func readSecretFile(flagName, path, tooLarge string) ([]byte, error) {
 		return nil, fileError{fmt.Errorf("%s: %w", flagName, err)}
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	return readSecret(flagName, path, f, tooLarge)
+}
+
+// readSecret reads a secret for readSecretFile from r, the file path.
+func readSecret(flagName, path string, r io.Reader, tooLarge string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxKeyFile+1))
 	if err != nil {
 		return nil, fileError{fmt.Errorf("%s %s: %w", flagName, path, err)}
 	}

@@ -33,8 +33,13 @@ func TestEmptyKeyRefused(t *testing.T) {
 			}
 			args := append([]string{verb, "--format", "flask", "--json"}, tc.flags...)
 			code, stdout, stderr := runCLI(t, input, args...)
-			if code != exitUsage || stdout != "" || !strings.Contains(stderr, tc.want) {
+			// With --json, a usage error is also the one JSON object,
+			// of kind "usage".
+			if code != exitUsage || !strings.Contains(stderr, tc.want) {
 				t.Errorf("%v: exit %d, stdout %q, stderr:\n%s", args, code, stdout, stderr)
+			}
+			if m := jsonOut(t, stdout); errKind(m) != "usage" {
+				t.Errorf("%v: stdout %q, want error kind usage", args, stdout)
 			}
 		}
 	}
@@ -42,7 +47,8 @@ func TestEmptyKeyRefused(t *testing.T) {
 
 // TestUnreadableFileKind checks that a file a flag names that cannot be
 // read is error kind "file", not a malformed cookie, for verify, sign,
-// decode's --data and audit's --wordlist, with the usual exit statuses.
+// decode's --data and audit's --wordlist, with exit status 3 (could not
+// check) but for sign (1).
 func TestUnreadableFileKind(t *testing.T) {
 	missing := t.TempDir() + "/nonexistent"
 	cookie := signFlask(t, []byte("secret"), `{"a":1}`)
@@ -50,11 +56,11 @@ func TestUnreadableFileKind(t *testing.T) {
 		args []string
 		code int
 	}{
-		{[]string{"verify", "--json", "--key-file", missing, cookie}, exitFailed},
-		{[]string{"verify", "--json", "--key-file", writeFile(t, "k", []byte("secret")), "--fallback-key-file", missing, cookie}, exitFailed},
+		{[]string{"verify", "--json", "--key-file", missing, cookie}, exitAuditFailed},
+		{[]string{"verify", "--json", "--key-file", writeFile(t, "k", []byte("secret")), "--fallback-key-file", missing, cookie}, exitAuditFailed},
 		{[]string{"sign", "--json", "--key-file", missing, `{"a":1}`}, exitFailed},
 		{[]string{"audit", "--json", "--wordlist", missing, cookie}, exitAuditFailed},
-		{[]string{"decode", "--json", "--url", "http://127.0.0.1:1/", "--data", "@" + missing}, exitFailed},
+		{[]string{"decode", "--json", "--url", "http://127.0.0.1:1/", "--data", "@" + missing}, exitAuditFailed},
 	} {
 		code, stdout, stderr := runCLI(t, "", tc.args...)
 		if code != tc.code {

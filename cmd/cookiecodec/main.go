@@ -9,11 +9,16 @@
 //	cookiecodec audit  [flags] [INPUT | -]   is the cookie signed with a known weak secret?
 //	cookiecodec --version                    print the version of this build and of Go
 //
-// INPUT is a raw cookie value, name=value, a whole Cookie: or Set-Cookie:
-// header line, chunked cookies in one Cookie: header, or a whole curl -v or
-// curl -i transcript (the last Set-Cookie of the cookie across its
-// responses, else the Cookie header of its last request); it is read from
-// standard input when absent or "-".
+// INPUT is a raw cookie value, name=value, Cookie: or Set-Cookie: header
+// lines (of Set-Cookie lines, the last of the cookie, a deletion
+// reported; of Cookie headers, the first), chunked cookies in one Cookie:
+// header, a whole curl -v or curl -i transcript or a HAR (the last
+// Set-Cookie of the cookie across its responses, else the Cookie header of
+// its last request), a curl command line, a Netscape cookie jar, a DevTools
+// cookie row or a JSON cookie export; it is read from standard input when
+// absent or "-". A leading byte order mark is dropped; a character that no
+// cookie value holds (RFC 6265) is refused. decode and verify --lines FILE
+// read one INPUT per line.
 //
 // decode, verify and audit can fetch the cookie instead: --url URL sends
 // one GET, or a POST of --data (a login form; @PATH reads it from a file),
@@ -29,12 +34,15 @@
 // client certificate (mutual TLS).
 //
 // Results go to standard output, diagnostics ("cookiecodec: error: ...",
-// "cookiecodec: hint: ...") to standard error. With --json, exactly one JSON object is printed.
+// "cookiecodec: hint: ...") to standard error. With --json, exactly one
+// JSON object is printed, usage errors included (error kind "usage").
 //
-// Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
-// 0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could
-// not run (unreadable INPUT or wordlist, a failed --url, not a Flask
-// cookie). A failed --url request is status 1 for decode and verify.
+// Exit status: 0 valid or done, 1 rejected (decode, verify) or failed
+// (sign, keygen), 2 usage error, 3 could not check: a file a flag names
+// (error kind "file"), a failed --url request ("fetch"), or standard
+// output that could not be written. audit: 0 no match, 1 a weak secret was
+// found, 2 usage error, 3 the audit could not run (unreadable INPUT or
+// wordlist, a failed --url, not a Flask cookie).
 //
 // # Security
 //

@@ -254,6 +254,12 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 			return
 		}
 	}
+	if in.Chunked {
+		// A mix of chunks from two writes is likelier than a key
+		// mismatch: mixedChunksHint says so, and the key is not blamed.
+		r.hint("the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried", h.KeyID, in.Name, purpose)
+		return
+	}
 	r.hint("the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried: the cookie was altered or sealed with another key of the same id", h.KeyID, in.Name, purpose)
 }
 

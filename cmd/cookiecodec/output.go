@@ -30,6 +30,7 @@ type result struct {
 	Timestamp  *int64          `json:"timestamp,omitempty"`
 	IssuedAt   string          `json:"issued_at,omitempty"`
 	ExpiresAt  string          `json:"expires_at,omitempty"`
+	Expired    *bool           `json:"expired,omitempty"` // with expires_at: whether it has passed (at --now)
 	AgeSeconds *int64          `json:"age_seconds,omitempty"`
 	Compressed *bool           `json:"compressed,omitempty"`
 	Key        string          `json:"key,omitempty"`
@@ -40,6 +41,7 @@ type result struct {
 	Hints      []string        `json:"hints"`
 
 	detected bool          // the format was auto-detected
+	unread   bool          // no cookie could be read: no header block, even with a format
 	name     string        // cookie name used
 	input    string        // how the cookie was given
 	node     *jnode        // parsed payload for display
@@ -64,9 +66,13 @@ func boolPtr(b bool) *bool    { return &b }
 func int64Ptr(n int64) *int64 { return &n }
 
 // errorKind maps an error to the --json error kind: "file" for a file a
-// flag names that could not be read, "chunk" for one chunk of a chunked
-// session given without the others, else what the codec, the input parser
-// or --url said; "malformed" is the rest.
+// flag names that could not be read, "fetch" for a failed --url request,
+// "chunk" for a chunked session given incomplete (one chunk alone, or a
+// chunk missing), "not_found" when the input holds no cookie of the name,
+// "deleted" when the Set-Cookie that counts deletes it, "empty" for an
+// empty INPUT, else what the codec said; "malformed" is the rest. The
+// kinds are a stable interface: see "Exit statuses and error kinds" in
+// the README.
 func errorKind(err error) string {
 	switch {
 	case errors.Is(err, errFile):
@@ -77,8 +83,14 @@ func errorKind(err error) string {
 		return "too_large"
 	case errors.Is(err, errFetch):
 		return "fetch"
-	case errors.Is(err, errChunk):
+	case errors.Is(err, errChunk), errors.Is(err, cliinput.ErrChunks):
 		return "chunk"
+	case errors.Is(err, cliinput.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, cliinput.ErrDeleted):
+		return "deleted"
+	case errors.Is(err, cliinput.ErrEmpty):
+		return "empty"
 	}
 	if word := codec.Reason(err); word != "" {
 		return word
@@ -182,6 +194,9 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		r.Hints = []string{}
 	}
 	c.nonFiniteHint(r)
+	if !r.expires.IsZero() {
+		r.Expired = boolPtr(!r.expires.After(now))
+	}
 	if code != exitOK {
 		if h := c.fileArgHint(); h != "" {
 			r.hint("%s", h)
@@ -218,7 +233,7 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		}
 		return code
 	}
-	if r.Error != nil && (r.Valid != nil || r.Format == "") {
+	if r.Error != nil && (r.Valid != nil || r.Format == "" || r.unread) {
 		// verify failed, or there is no header to show: nothing on stdout.
 		c.errorf("%s", r.Error.Message)
 		for _, h := range r.Hints {

@@ -259,7 +259,7 @@ func fetchThroughProxy(t *testing.T, start func(t *testing.T, auth string) proxy
 		t.Errorf("wrong proxy password: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = runCLI(t, "", "decode", "--url", tlsSrv.URL, "--insecure", "--proxy", wrong)
-	if code != exitFailed || !strings.Contains(stderr, "hint: the proxy wants a user name and password") && !strings.Contains(stderr, "hint: if the proxy refused") ||
+	if code != exitAuditFailed || !strings.Contains(stderr, "hint: the proxy wants a user name and password") && !strings.Contains(stderr, "hint: if the proxy refused") ||
 		strings.Contains(stdout+stderr, secret) {
 		t.Errorf("wrong proxy password, https: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -370,7 +370,7 @@ func TestFetchMicrosocks(t *testing.T) {
 		{"no http proxy", named + "/login", "http://" + refused, "hint: nothing listens at the --proxy address " + refused},
 	} {
 		code, stdout, stderr := runCLI(t, "", "decode", "--url", tt.url, "--proxy", tt.proxy)
-		if code != exitFailed || !strings.Contains(stderr, "fetch failed") || !strings.Contains(stderr, tt.want) || strings.Contains(stdout+stderr, secret) {
+		if code != exitAuditFailed || !strings.Contains(stderr, "fetch failed") || !strings.Contains(stderr, tt.want) || strings.Contains(stdout+stderr, secret) {
 			t.Errorf("%s: exit %d, want the hint %q\nstdout: %s\nstderr: %s", tt.name, code, tt.want, stdout, stderr)
 		}
 	}
@@ -385,7 +385,7 @@ func TestFetchEnvProxyDown(t *testing.T) {
 	refused := localnet.FreeAddr(t)
 	env := []string{"HTTP_PROXY=http://" + refused, "http_proxy=http://" + refused, "NO_PROXY=", "no_proxy=", "NO_COLOR=1"}
 	code, stdout, stderr := runCLIProcess(t, env, "decode", "--url", "http://cookiecodec.invalid/login")
-	if code != exitFailed || !strings.Contains(stderr, "proxyconnect tcp") ||
+	if code != exitAuditFailed || !strings.Contains(stderr, "proxyconnect tcp") ||
 		!strings.Contains(stderr, "hint: nothing listens at the proxy address that HTTPS_PROXY or HTTP_PROXY names") || strings.Contains(stderr, "--proxy address") {
 		t.Errorf("HTTP_PROXY %s, where nothing listens: exit %d\nstdout: %s\nstderr: %s", refused, code, stdout, stderr)
 	}
@@ -408,7 +408,7 @@ func TestFetchBadEnvProxy(t *testing.T) {
 	}{
 		{"HTTP_PROXY", "http://cookiecodec.invalid/", []string{"HTTP_PROXY=" + bad, "http_proxy="}, exitUsage, "error: HTTP_PROXY is set but is not a proxy URL"},
 		{"https_proxy", "https://cookiecodec.invalid/", []string{"HTTPS_PROXY=", "https_proxy=::bogus"}, exitUsage, "error: https_proxy is set but is not a proxy URL"},
-		{"overridden", "http://cookiecodec.invalid/", []string{"HTTP_PROXY=http://" + refused, "http_proxy=" + bad}, exitFailed, "proxyconnect tcp"},
+		{"overridden", "http://cookiecodec.invalid/", []string{"HTTP_PROXY=http://" + refused, "http_proxy=" + bad}, exitAuditFailed, "proxyconnect tcp"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := append([]string{"HTTPS_PROXY=", "https_proxy=", "HTTP_PROXY=", "http_proxy=", "NO_PROXY=", "no_proxy=", "NO_COLOR=1"}, tc.env...)

@@ -14,11 +14,19 @@ import (
 // Exit statuses. audit has its own for a failed audit, so that 1 always
 // means a weak secret was found: a script that fails a deployment on 1
 // must not take a missing wordlist or a pasted non-Flask cookie for one.
+//
+// decode, verify and audit exit 3 (exitAuditFailed, "could not check")
+// when something other than the cookie failed: a file a flag names
+// (error kind "file"), the --url request ("fetch"), or writing standard
+// output. So 1 from decode or verify is always a verdict on the cookie.
+// sign and keygen exit 1 for every failure but a usage error. These
+// statuses are a stable interface (README: "Exit statuses and error
+// kinds").
 const (
 	exitOK          = 0 // valid, or done
 	exitFailed      = 1 // rejected, or failed; audit: a weak secret was found
 	exitUsage       = 2 // usage error
-	exitAuditFailed = 3 // audit only: the audit could not run
+	exitAuditFailed = 3 // decode, verify, audit: could not check (a file, --url, standard output)
 )
 
 const usageText = `cookiecodec: show, verify, sign and audit session cookies
@@ -31,19 +39,26 @@ Usage:
   cookiecodec keygen [flags]               print a new native key (text, one line)
   cookiecodec audit  [flags] [INPUT | -]   is this cookie signed with a publicly known or weak secret?
 
-INPUT is a raw cookie value, name=value, a whole "Cookie:" or "Set-Cookie:"
-header line, chunked cookies in one "Cookie:" header, or a whole curl -v or
-curl -i transcript (the last Set-Cookie of the cookie counts); it is read from
-standard input when absent or "-". Surrounding whitespace and quotes are
-ignored. decode, verify and audit can fetch the cookie instead: --url URL
-GETs it from a server's Set-Cookie headers, following redirects.
+INPUT is a raw cookie value, name=value, "Cookie:" or "Set-Cookie:" header
+lines (of Set-Cookie lines the last of the cookie counts, and a deletion is
+reported; of Cookie headers the first), chunked cookies in one "Cookie:"
+header, a whole curl -v or curl -i transcript, a HAR, a curl command line, a
+Netscape cookie jar, a DevTools cookie row or a JSON cookie export; it is
+read from standard input when absent or "-". Surrounding whitespace, quotes
+and a byte order mark are ignored; other characters no cookie value holds
+are refused. decode, verify and audit can fetch the cookie instead: --url URL
+GETs it from a server's Set-Cookie headers, following redirects; decode and
+verify --lines FILE check one INPUT per line.
 
 Run "cookiecodec COMMAND --help" for the flags of a command, and
 "cookiecodec --version" for the version of this build.
 
-Exit status: 0 valid or done, 1 rejected or failed, 2 usage error. audit:
-0 no match, 1 a weak secret was found, 2 usage error, 3 the audit could not
-run (unreadable INPUT or wordlist, a failed --url, not a Flask cookie).
+Exit status: 0 valid or done, 1 rejected (decode, verify) or failed (sign,
+keygen), 2 usage error, 3 could not check (a file a flag names, a failed
+--url, standard output not written). audit: 0 no match, 1 a weak secret was
+found, 2 usage error, 3 the audit could not run (unreadable INPUT or
+wordlist, a failed --url, not a Flask cookie). With --json, every outcome is
+one JSON object, usage errors included (error kind "usage").
 `
 
 // cli is one invocation: the streams and the parsed options.
@@ -55,6 +70,13 @@ type cli struct {
 	opts   *options
 	args   []string     // positional arguments after flag parsing
 	source *fetchSource // with --url: the response that set the cookie
+	// stdinUsed: a flag (--key-file -) has read standard input.
+	stdinUsed bool
+	// keys, when not nil, are the keys loadKeys returns: --lines reads
+	// them once for all lines.
+	keys *keySet
+	// batchLine: the command runs on one line of --lines.
+	batchLine bool
 }
 
 // usageError marks errors that are the caller's mistake: exit status 2.
@@ -66,8 +88,45 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 // run is the whole program: it parses args (without the program name),
-// runs the command and returns the exit status.
+// runs the command and returns the exit status. A failed write to stdout
+// (a full disk, /dev/full, a descriptor open for reading only) is an
+// error whatever the command: the output is lost, and a script must not
+// take the exit status for a result. (A stdout closed with >&- cannot be
+// seen: Go's runtime opens /dev/null on it before main.)
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := &checkedWriter{w: stdout}
+	code := runArgs(args, stdin, out, stderr)
+	if out.err == nil || code == exitUsage {
+		return code
+	}
+	fmt.Fprintf(stderr, "cookiecodec: error: writing standard output: %s\n", oneLine(out.err.Error()))
+	if len(args) > 0 && (args[0] == "decode" || args[0] == "verify" || args[0] == "audit") {
+		return exitAuditFailed
+	}
+	return exitFailed
+}
+
+// checkedWriter keeps the first error of the writes to w, and drops the
+// writes after it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (cw *checkedWriter) Write(p []byte) (int, error) {
+	if cw.err != nil {
+		return 0, cw.err
+	}
+	n, err := cw.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	cw.err = err
+	return n, err
+}
+
+// runArgs is run, writing to stdout without checking.
+func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageText)
 		return exitUsage
@@ -77,7 +136,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		if len(args) == 2 && verbGroups[args[1]] != 0 {
 			// "help audit" is "audit --help".
-			return run([]string{args[1], "--help"}, stdin, stdout, stderr)
+			return runArgs([]string{args[1], "--help"}, stdin, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usageText)
 		return exitOK
@@ -121,35 +180,46 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		// The flag package's own words for an unknown flag; if they ever
 		// change, the plain error below is still right (and
-		// TestUnknownFlagHints fails).
+		// TestUnknownFlagHints fails). The flag package names flags with
+		// one dash; the documentation writes two.
+		msg := strings.Replace(err.Error(), " for flag -", " for flag --", 1)
+		var hints []string
 		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
 			dash := "--"
 			if len(name) == 1 {
 				dash = "-"
 			}
-			c.errorf("%s takes no flag %s%s", verb, dash, name)
+			msg = fmt.Sprintf("%s takes no flag %s%s", verb, dash, name)
 			var known []string
 			fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
 			if h := flagHint(verb, name, known); h != "" {
-				c.hintf("%s", h)
+				hints = append(hints, h)
 			}
-		} else {
-			// The flag package names flags with one dash; the
-			// documentation writes two.
-			c.errorf("%s", strings.Replace(err.Error(), " for flag -", " for flag --", 1))
 		}
-		c.hintf("run \"cookiecodec %s --help\" for its flags", verb)
+		c.errorf("%s", msg)
+		hints = append(hints, fmt.Sprintf("run \"cookiecodec %s --help\" for its flags", verb))
+		for _, h := range hints {
+			c.hintf("%s", h)
+		}
+		if jsonRequested(args[1:]) {
+			c.printUsageJSON(usagef("%s", msg), hints...)
+		}
 		return exitUsage
 	}
 	c.args = positional
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	if o.tagged && (o.json || o.redact || o.pythonOut) {
-		c.errorf("--tagged prints the session alone, for sign: not with --json, --redact or --python")
-		return exitUsage
+		return c.usageFailure(usagef("--tagged prints the session alone, for sign: not with --json, --redact or --python"))
 	}
 	if o.pythonOut && (o.json || o.redact) {
-		c.errorf("--python prints the session alone, for sign --python: not with --json or --redact")
-		return exitUsage
+		return c.usageFailure(usagef("--python prints the session alone, for sign --python: not with --json or --redact"))
+	}
+	if o.lines != "" {
+		code, err := c.batch()
+		if err != nil {
+			return c.failure(err)
+		}
+		return code
 	}
 	var code int
 	switch verb {
@@ -165,34 +235,111 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		code, err = c.audit()
 	}
 	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			c.errorf("%v", err)
-			return exitUsage
-		}
-		code = exitFailed
-		if verb == "audit" {
-			code = exitAuditFailed
-		}
-		if c.opts.json {
-			// --json promises one object for every outcome but a usage
-			// error, failures outside the cookie included (an unreadable
-			// key file, JSON to sign that does not parse).
-			r := &result{Hints: []string{}}
-			switch verb {
-			case "verify":
-				r.Valid = boolPtr(false)
-			case "decode":
-				r.Verified = boolPtr(false)
-			}
-			r.setError(err)
-			c.printJSON(r)
-		} else {
-			c.errorf("%v", err)
-		}
-		return code
+		return c.failure(err)
 	}
 	return code
+}
+
+// failure reports err, which ended the command before it emitted a
+// result, and returns the exit status: 2 for a usage error, 3 when
+// decode, verify or audit could not check (see failCode), else 1.
+func (c *cli) failure(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return c.usageFailure(err)
+	}
+	code := c.failCode(err)
+	if c.opts.json {
+		// --json promises one object for every outcome, failures
+		// outside the cookie included (an unreadable key file, JSON to
+		// sign that does not parse).
+		c.printJSON(c.failureResult(err))
+	} else {
+		c.errorf("%v", err)
+	}
+	return code
+}
+
+// failCode is the exit status of a failed command: for decode and
+// verify, 3 when something other than the cookie failed (a file a flag
+// names, the --url request), else 1; for audit always 3 (1 means a weak
+// secret was found); for sign and keygen 1.
+func (c *cli) failCode(err error) int {
+	switch {
+	case c.verb == "audit":
+		return exitAuditFailed
+	case c.verb != "decode" && c.verb != "verify":
+		return exitFailed
+	case errors.Is(err, errFile), errors.Is(err, errFetch):
+		return exitAuditFailed
+	}
+	return exitFailed
+}
+
+// usageFailure reports a usage error: on stderr, and with --json also as
+// the one JSON object on stdout, whose error kind is "usage". It returns
+// exitUsage.
+func (c *cli) usageFailure(err error) int {
+	c.errorf("%v", err)
+	if c.opts.json {
+		c.printUsageJSON(err)
+	}
+	return exitUsage
+}
+
+// printUsageJSON prints the --json object of a usage error, in the shape
+// of the command's other failures, with hints.
+func (c *cli) printUsageJSON(err error, hints ...string) {
+	r := c.failureResult(err)
+	switch r := r.(type) {
+	case *result:
+		r.Hints = append(r.Hints, hints...)
+	case *auditReport:
+		r.Hints = append(r.Hints, hints...)
+	}
+	c.printJSON(r)
+}
+
+// failureResult is the --json object of a failure outside the cookie: the
+// command's result type, with the error and no content. A usage error has
+// kind "usage".
+func (c *cli) failureResult(err error) any {
+	e := &resultError{Kind: errorKind(err), Message: userText(oneLine(err.Error()))}
+	var ue usageError
+	if errors.As(err, &ue) {
+		e.Kind = "usage"
+	}
+	switch c.verb {
+	case "audit":
+		return &auditReport{Error: e, Hints: []string{}}
+	case "keygen":
+		return struct {
+			Error *resultError `json:"error"`
+			Hints []string     `json:"hints"`
+		}{e, []string{}}
+	}
+	r := &result{Error: e, Hints: []string{}}
+	switch c.verb {
+	case "verify":
+		r.Valid = boolPtr(false)
+	case "decode":
+		r.Verified = boolPtr(false)
+	}
+	return r
+}
+
+// jsonRequested reports whether args, which did not parse, ask for --json:
+// the usage error is then also printed as JSON.
+func jsonRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--json", "-json", "--json=true", "-json=true":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
 }
 
 // parseInterspersed parses flags anywhere among the arguments, so that

@@ -48,5 +48,5 @@ func TestCurlTranscripts(t *testing.T) {
 		stderr: []string{"the HTTP transcript holds no Set-Cookie or Cookie header"}}.check(t)
 	// Lines that are neither headers nor a transcript are still refused.
 	cliCase{args: []string{"decode", "-"}, stdin: "Cookie: a=1\nhello", code: exitFailed,
-		stderr: []string{"line 2 is not a Cookie or Set-Cookie header"}}.check(t)
+		stderr: []string{"line 2 is not a header line"}}.check(t)
 }

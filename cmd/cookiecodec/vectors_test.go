@@ -67,7 +67,7 @@ func wantKinds(result string) []string {
 	case "ok":
 		return []string{""}
 	case "BadSignature", "BadTimeSignature":
-		return []string{"signature", "malformed"}
+		return []string{"signature", "malformed", "empty"}
 	case "SignatureExpired":
 		return []string{"expired", "future"}
 	case "BadPayload":

@@ -24,6 +24,15 @@ func FuzzParse(f *testing.F) {
 		`"'abc'"`,
 		"MTcwMDAwMDAwMHxhYg==",
 		"", ";", "=", "Cookie:", "\xff=\xfe",
+		"\ufeff" + flaskCookie, "\u200b" + flaskCookie,
+		"#HttpOnly_h\tFALSE\t/\tTRUE\t0\tsession\tabc\n# c\nh\tFALSE\t/\tFALSE\t0\tx\ty",
+		"session\tabc\th\t/\tSession\t9",
+		`[{"name":"session","value":"a\u0062c"}]`,
+		`{"cookies":[{"name":"session","value":"abc"}]}`,
+		`{"log":{"entries":[{"request":{"headers":[{"name":"cookie","value":"session=a"}]},"response":{"status":302,"headers":[{"name":"Set-Cookie","value":"session=b; Max-Age=0"}],"cookies":[{"name":"session","value":"c","expires":"2020-01-01T00:00:00Z"}]}}]}}`,
+		"curl 'https://h/' -b 'session=abc' -H $'cookie: x=\\'1' --cookie=\"session=d\" -Hcookie:\\ a=1",
+		":authority: h\n:method: GET\ncookie: session=abc\naccept: */*",
+		"content-type: text/html\nset-cookie: session=abc; Max-Age=600\nset-cookie: session=; Max-Age=0",
 	} {
 		f.Add(s, "session", false)
 	}
@@ -40,8 +49,13 @@ func FuzzParse(f *testing.F) {
 		if in.Value == "" {
 			t.Fatal("success with an empty value")
 		}
-		if !in.Chunked && !strings.Contains(text, in.Value) {
+		// JSON and a curl command line unescape what they quote.
+		unescaped := in.Form == FormHAR || in.Form == FormJSONExport || in.Form == FormCurlCommand
+		if !in.Chunked && !unescaped && !strings.Contains(text, in.Value) {
 			t.Fatalf("value %q is not part of the input", in.Value)
+		}
+		if err := CheckValue(in.Value); err != nil {
+			t.Fatalf("value %q: %v", in.Value, err)
 		}
 		if in.Name == "" {
 			t.Fatal("empty name")

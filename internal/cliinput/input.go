@@ -1,9 +1,25 @@
 // Package cliinput turns what a user pastes into the cookiecodec command
 // into one cookie value: a raw value, `name=value`, a whole `Cookie:` or
 // `Set-Cookie:` header line (also as copied from `curl -v`, with its
-// leading "> " or "< "), several such lines, or a whole HTTP transcript as
-// `curl -v` or `curl -i` prints it (read as [FromResponses] reads responses), with surrounding
-// whitespace and quotes ignored.
+// leading "> " or "< "), several such lines among other header lines, a
+// whole HTTP transcript as `curl -v` or `curl -i` prints it, or a HAR
+// (both read as [FromResponses] reads responses), a curl command line,
+// a Netscape cookie jar, a row of a browser's cookie table, or a JSON
+// cookie export, with surrounding whitespace and quotes, and a leading
+// byte order mark, ignored.
+//
+// # Set-Cookie and Cookie lines
+//
+// Set-Cookie lines are read as a response: the last one of the name
+// counts and a deletion is reported ([ErrDeleted]), as a browser keeps
+// cookies. Cookie headers follow the request rule below.
+//
+// # Characters
+//
+// A value with a character outside RFC 6265's cookie-octet (see
+// [CheckValue]), such as a zero-width space pasted with it, is refused
+// with [ErrSyntax], naming the code point and its offset; so is UTF-16
+// text.
 //
 // A session that package cookiesession split over several cookies
 // (NAME=~n~PART1; NAME.2=PART2; ...) is joined back by [ReassembleChunks]
@@ -21,7 +37,7 @@
 //
 // # Duplicate names
 //
-// When a header holds several cookies with the wanted name (a cookie set
+// When a Cookie header holds several cookies with the wanted name (a cookie set
 // for a parent domain beside the app's own, "cookie tossing"), the FIRST one
 // is taken, as Werkzeug and Flask do, and [Input.Duplicates] counts the
 // others so the caller can warn and try them.
@@ -31,6 +47,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -73,6 +90,22 @@ const (
 	// FormSetCookieHeader is a `Set-Cookie:` header line (with or without
 	// the prefix when attributes such as Path follow the value).
 	FormSetCookieHeader
+	// FormCookieJar is a Netscape cookie-jar file or line, as curl -c and
+	// browser extensions write it.
+	FormCookieJar
+	// FormCookieTable is a row (or rows) copied from a browser's cookie
+	// table: DevTools > Application > Cookies.
+	FormCookieTable
+	// FormJSONExport is a JSON cookie export: an array of objects with
+	// "name" and "value", as cookie-editor extensions and Playwright's
+	// storageState ({"cookies": [...]}) write it.
+	FormJSONExport
+	// FormHAR is a HAR file (HTTP Archive), as browsers' developer tools
+	// export it, read as an HTTP transcript.
+	FormHAR
+	// FormCurlCommand is a curl command line, as a browser's "Copy as
+	// cURL" gives it: its -b/--cookie and -H 'cookie: ...' arguments.
+	FormCurlCommand
 )
 
 // String returns a short lowercase description such as "Cookie header".
@@ -84,6 +117,16 @@ func (f Form) String() string {
 		return "Cookie header"
 	case FormSetCookieHeader:
 		return "Set-Cookie header"
+	case FormCookieJar:
+		return "Netscape cookie jar"
+	case FormCookieTable:
+		return "cookie table row"
+	case FormJSONExport:
+		return "JSON cookie export"
+	case FormHAR:
+		return "HAR"
+	case FormCurlCommand:
+		return "curl command line"
 	}
 	return "raw value"
 }
@@ -137,6 +180,13 @@ type Input struct {
 	// Chunked reports that Value was joined from chunk cookies by
 	// Options.Reassemble.
 	Chunked bool
+	// SetCookieExpires and SetCookieMaxAge are the Expires and Max-Age
+	// attributes of the Set-Cookie header that set Value (zero when it
+	// has none, or when the input holds no Set-Cookie header): the
+	// lifetime the app gave the cookie, which its own check of the
+	// cookie's age usually matches.
+	SetCookieExpires time.Time
+	SetCookieMaxAge  int
 	// Chunks is how many cookies a chunked Value spans, and
 	// DuplicateChunks counts the chunk cookies that repeat a chunk already
 	// given: Value joins the first copy of each, and [ChunkCombinations]
@@ -165,15 +215,38 @@ func Parse(text string, opts Options) (Input, error) {
 	if len(text) > MaxInput {
 		return Input{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(text), MaxInput)
 	}
+	if utf16Text(text) {
+		return Input{}, fmt.Errorf("%w: the input is UTF-16 text (as PowerShell's > and Out-File write it), not UTF-8: convert it with iconv -f UTF-16 -t UTF-8, or write it with Out-File -Encoding ascii", ErrSyntax)
+	}
 	name := opts.Name
 	if name == "" {
 		name = "session"
 	}
-	text = trim(text)
+	// A byte order mark, from a Windows editor, is dropped at the start
+	// only; anywhere else CheckValue refuses it.
+	text = trim(strings.TrimPrefix(trim(text), byteOrderMark))
 	if text == "" {
 		return Input{}, ErrEmpty
 	}
+	in, err := parse(text, name, opts)
+	if err == nil {
+		err = CheckValue(in.Value)
+	}
+	return in, err
+}
+
+// parse is Parse on text trimmed and not empty.
+func parse(text, name string, opts Options) (Input, error) {
+	if text[0] == '{' || text[0] == '[' {
+		return parseJSONInput(text, name, opts)
+	}
+	if isCurlCommand(text) {
+		return parseCurl(text, name, opts)
+	}
 	lines := splitLines(text)
+	if isTabular(lines) {
+		return parseTabular(lines, name, opts)
+	}
 	if len(lines) > 1 && isTranscript(lines) {
 		return parseTranscript(lines, name, opts)
 	}
@@ -202,28 +275,37 @@ func Parse(text string, opts Options) (Input, error) {
 	return Input{Form: FormValue, Name: name, Value: unquote(line)}, nonEmpty(unquote(line))
 }
 
-// parseHeaderLines handles several pasted lines: each must be a Cookie or
-// Set-Cookie header; their cookies are pooled in order.
+// parseHeaderLines handles several pasted lines without a status or
+// request line: Cookie and Set-Cookie header lines, among other header
+// lines (as a browser's "Copy request headers" or "Copy response headers"
+// gives them, HTTP/2 pseudo-headers such as ":authority:" included), which
+// are ignored. Set-Cookie lines are read as one response: the last of the
+// name counts and a deletion is reported, as in a browser (see
+// [FromResponses]); Cookie lines, when there is no Set-Cookie, are pooled
+// in order, and the first cookie of the name counts.
 func parseHeaderLines(lines []string, name string, opts Options) (Input, error) {
 	var all []Cookie
-	form := FormCookieHeader
+	setCookie := false
 	for i, l := range lines {
 		l = stripCurlMarker(trim(l))
 		if l == "" {
 			continue
 		}
-		var cs []Cookie
-		var err error
-		if rest, ok := cutPrefixFold(l, "set-cookie:"); ok {
-			var c Cookie
-			c, err = setCookiePair(rest)
-			cs = []Cookie{c}
-			form = FormSetCookieHeader
-		} else if rest, ok := cutPrefixFold(l, "cookie:"); ok {
-			cs, err = cookiePairs(rest)
-		} else {
-			return Input{}, fmt.Errorf("%w: line %d is not a Cookie or Set-Cookie header (give one cookie, header lines only, or a whole curl -v or curl -i transcript)", ErrSyntax, i+1)
+		if _, ok := cutPrefixFold(l, "set-cookie:"); ok {
+			setCookie = true
+			continue
 		}
+		rest, ok := cutPrefixFold(l, "cookie:")
+		if !ok {
+			if isHeaderLine(l) {
+				continue
+			}
+			if rawValueLines(lines) {
+				return Input{}, fmt.Errorf("%w: the input is %d lines, each of them like a cookie value: INPUT is one cookie; give one per run, or all of them to verify --lines (one INPUT per line)", ErrSyntax, len(lines))
+			}
+			return Input{}, fmt.Errorf("%w: line %d is not a header line (give one cookie, header lines, a whole curl -v or curl -i transcript, a HAR, a curl command line, or a cookie jar or export)", ErrSyntax, i+1)
+		}
+		cs, err := cookiePairs(rest)
 		if err != nil {
 			return Input{}, fmt.Errorf("line %d: %w", i+1, err)
 		}
@@ -232,7 +314,31 @@ func parseHeaderLines(lines []string, name string, opts Options) (Input, error) 
 		}
 		all = append(all, cs...)
 	}
-	return pick(form, all, name, opts)
+	if setCookie {
+		return parseTranscript(lines, name, opts)
+	}
+	if len(all) == 0 {
+		return Input{Form: FormCookieHeader, Name: name}, fmt.Errorf("%w: the header lines hold no Cookie or Set-Cookie header", ErrNotFound)
+	}
+	return pick(FormCookieHeader, all, name, opts)
+}
+
+// isHeaderLine reports whether l is a header line, "Name: value", or an
+// HTTP/2 pseudo-header as browsers copy them, ":authority: host".
+func isHeaderLine(l string) bool {
+	n, _, ok := strings.Cut(strings.TrimPrefix(l, ":"), ":")
+	return ok && IsToken(n)
+}
+
+// rawValueLines reports whether every line looks like a cookie value or a
+// name=value pair on its own: no space, no header name.
+func rawValueLines(lines []string) bool {
+	for _, l := range lines {
+		if strings.ContainsAny(l, " \t;") || isHeaderLine(l) {
+			return false
+		}
+	}
+	return true
 }
 
 func parseSetCookie(rest, name string, opts Options) (Input, error) {
@@ -242,7 +348,18 @@ func parseSetCookie(rest, name string, opts Options) (Input, error) {
 	}
 	in, err := pickSingle(FormSetCookieHeader, c.Name, c.Value, name, true)
 	in.Cookies = []Cookie{c}
+	in.SetCookieExpires, in.SetCookieMaxAge = lifetime(rest)
 	return in, err
+}
+
+// lifetime returns the Expires and Max-Age attributes of the Set-Cookie
+// header value v, zero when absent or unreadable.
+func lifetime(v string) (time.Time, int) {
+	hc, err := http.ParseSetCookie(v)
+	if err != nil {
+		return time.Time{}, 0
+	}
+	return hc.Expires, hc.MaxAge
 }
 
 // SetCookiePair returns the cookie of one Set-Cookie header value (what

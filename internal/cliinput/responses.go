@@ -21,11 +21,17 @@ type Response struct {
 	URL       string // without a password
 	Status    string // "302 Found"
 	SetCookie []string
+	// Label, when not empty, names the response in messages instead of
+	// Method, URL and Status: "the Set-Cookie lines given".
+	Label string
 }
 
 // Describe names response i of rs in messages and in the CLI's input line:
 // "GET URL (302 Found, response 1 of 2)".
 func Describe(rs []Response, i int) string {
+	if rs[i].Label != "" {
+		return rs[i].Label
+	}
 	return fmt.Sprintf("%s %s (%s, response %d of %d)", rs[i].Method, rs[i].URL, rs[i].Status, i+1, len(rs))
 }
 
@@ -33,6 +39,7 @@ func Describe(rs []Response, i int) string {
 type setCookie struct {
 	Cookie
 	deleted string // why the header deletes the cookie, or ""
+	header  string // the whole Set-Cookie value
 }
 
 // FromResponses picks the cookie name from the Set-Cookie headers of rs,
@@ -64,7 +71,7 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 			if ck.Name == name {
 				at, idx = r, len(set[r])
 			}
-			set[r] = append(set[r], setCookie{Cookie: ck, deleted: deletion(v, now)})
+			set[r] = append(set[r], setCookie{Cookie: ck, deleted: deletion(v, now), header: v})
 		}
 	}
 	in := Input{Form: FormSetCookieHeader, Name: name}
@@ -90,6 +97,7 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 		}
 	}
 	in.NameFromInput = true
+	in.SetCookieExpires, in.SetCookieMaxAge = lifetime(sc.header)
 	v, chunked, err := ReassembleChunks(in.Cookies, name)
 	if err != nil {
 		return in, at, err

@@ -88,7 +88,13 @@ func parseTranscript(lines []string, name string, opts Options) (Input, error) {
 		default:
 			if v, ok := cutPrefixFold(l, "set-cookie:"); ok {
 				if len(rs) == 0 {
-					rs = append(rs, transcriptResponse(method, host, target, "status not shown"))
+					r := transcriptResponse(method, host, target, "status not shown")
+					if method == "" {
+						// Set-Cookie lines alone: one response's
+						// headers.
+						r.Label = "the Set-Cookie lines given"
+					}
+					rs = append(rs, r)
 				}
 				rs[len(rs)-1].SetCookie = append(rs[len(rs)-1].SetCookie, trim(v))
 				if setCookies++; setCookies > MaxCookies {
@@ -99,16 +105,8 @@ func parseTranscript(lines []string, name string, opts Options) (Input, error) {
 			}
 		}
 	}
-	if setCookies > 0 {
-		now := opts.Now
-		if now.IsZero() {
-			now = time.Now()
-		}
-		in, _, err := FromResponses(rs, name, now)
+	if in, ok, err := fromExchanges(rs, setCookies, lastCookie, name, opts); ok {
 		return in, err
-	}
-	if lastCookie != "" {
-		return parseCookieHeader(lastCookie, name, opts)
 	}
 	return Input{Form: FormSetCookieHeader, Name: name}, fmt.Errorf("%w: the HTTP transcript holds no Set-Cookie or Cookie header", ErrNotFound)
 }
@@ -138,4 +136,25 @@ func isRequestLine(l string) bool {
 func hasPrefixFold(s, prefix string) bool {
 	_, ok := cutPrefixFold(s, prefix)
 	return ok
+}
+
+// fromExchanges picks the session of a sequence of exchanges (a
+// transcript, a HAR): with Set-Cookie headers, the responses' rules
+// (FromResponses: the last Set-Cookie of the name, deletions reported);
+// else the last request's Cookie header. ok is false when there is
+// neither.
+func fromExchanges(rs []Response, setCookies int, lastCookie, name string, opts Options) (in Input, ok bool, err error) {
+	if setCookies > 0 {
+		now := opts.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		in, _, err = FromResponses(rs, name, now)
+		return in, true, err
+	}
+	if lastCookie != "" {
+		in, err = parseCookieHeader(lastCookie, name, opts)
+		return in, true, err
+	}
+	return Input{}, false, nil
 }

@@ -42,11 +42,17 @@ func TestTranscript(t *testing.T) {
 			t.Errorf("%s: %q, %v; want %q", tc.name, in.Value, err, tc.value)
 		}
 	}
-	// Header lines alone are not a transcript: they keep their reading
-	// (the first cookie of the name, with the others counted).
+	// Header lines without a status line follow the transcript's rule
+	// too: a Set-Cookie line counts before a Cookie line.
 	in, err := Parse("> Cookie: session=a\n< Set-Cookie: session=b", Options{})
-	if err != nil || in.Value != "a" || in.Duplicates != 1 {
+	if err != nil || in.Value != "b" || in.Duplicates != 0 {
 		t.Errorf("header lines: %+v, %v", in, err)
+	}
+	// Cookie lines alone keep the Cookie header's reading (the first
+	// cookie of the name, with the others counted).
+	in, err = Parse("Cookie: session=a\nCookie: session=b", Options{})
+	if err != nil || in.Value != "a" || in.Duplicates != 1 {
+		t.Errorf("Cookie lines: %+v, %v", in, err)
 	}
 	if _, err := Parse("Cookie: a=1\nhello", Options{}); !errors.Is(err, ErrSyntax) {
 		t.Errorf("junk line: %v", err)
