@@ -141,5 +141,11 @@
 //     (Flask, gorilla) and so also everyone who can forge them, for
 //     example with a leaked or weak old secret: keep them only for the
 //     migration window, not as a permanent fallback. [NativeOptions].LegacyUntil
-//     is required with them and ends that window by itself.
+//     is required with them and ends that window by itself; it may be at
+//     most [MaxLegacyWindow] (400 days) ahead, and the old cookies that
+//     still arrive after it fail with [ErrLegacyClosed].
+//   - [FlaskOptions].AlsoRead is the reverse, for the first step of a move
+//     over several instances: a Flask codec that also reads the native
+//     format. It needs no end date, since only the new keys can make what
+//     it reads.
 package codec
