@@ -56,7 +56,7 @@ print(s.dumps({"note": "x" * 200}))
 			stderr: []string{"decompressed payload is over the limit of 65536 bytes (measuring stopped there)"}, notStderr: []string{"65537"}},
 		{name: "not a payload", args: []string{"decode", "abcdef"}, code: exitFailed,
 			stderr: []string{"not a Flask, native or gorilla cookie"}, notStderr: []string{"payload segment"}},
-		{name: "bad base64 after a dot", args: []string{"decode", ".e!!"}, code: exitFailed,
+		{name: "bad base64 after a dot", args: []string{"decode", ".e!!e"}, code: exitFailed,
 			stderr: []string{"not base64url"}},
 	} {
 		tc.check(t)

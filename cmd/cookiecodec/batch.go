@@ -22,7 +22,8 @@ import (
 // VALID ..." or "LINE: REJECTED kind: message", and a count on stderr at
 // the end. Blank lines (white space only) are skipped, and counted in that
 // summary only. A line longer than cliinput.MaxInput bytes is reported as
-// too_large. The exit status is 0 when every line is valid (decode:
+// too_large. A UTF-16 file (PowerShell's >) is refused once, kind
+// malformed, exit 1. The exit status is 0 when every line is valid (decode:
 // readable), 1 when one is not or there was no line at all, 3 when the
 // file or a key file cannot be read; hints go into the JSON objects only.
 func (c *cli) batch() (int, error) {
@@ -52,6 +53,16 @@ func (c *cli) batch() (int, error) {
 		c.keys = &ks
 	}
 	r := bufio.NewReaderSize(src, 64<<10)
+	if head, _ := r.Peek(8); cliinput.LooksUTF16(string(head)) {
+		// Refused once, as a single INPUT is, not once per line.
+		err := fmt.Errorf("--lines %s: %w", c.opts.lines, cliinput.ErrUTF16)
+		if c.opts.json {
+			c.printJSON(c.failureResult(err))
+		} else {
+			c.errorf("%v", err)
+		}
+		return exitFailed, nil
+	}
 	w := bufio.NewWriterSize(c.stdout, 64<<10)
 	var buf bytes.Buffer
 	lines, blank, good := 0, 0, 0

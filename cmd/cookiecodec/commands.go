@@ -181,6 +181,9 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 		return in, "", code, true, err
 	}
 	r.name, r.input = in.Name, inputText(in, c.source, "")
+	if in.Note != "" {
+		r.hint("%s", in.Note)
+	}
 	if lc := loneChunk(in, c.opts.name); lc != nil {
 		r.setError(lc)
 		r.Format, r.unread = formatNative, true
@@ -199,11 +202,17 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 		if errors.As(err, &ue) {
 			return in, "", 0, true, err
 		}
+		lone := in.Form == cliinput.FormPair && !c.opts.set["name"] && in.Name != c.opts.name
+		if lone && !foreign && detected {
+			// A lone cookie of another name that fits no format is, like
+			// several such cookies in a header, no session: not_found.
+			err = fmt.Errorf("%w: the only cookie given, %q, is not %q and is no session cookie (%s)", cliinput.ErrNotFound, in.Name, c.opts.name, strings.TrimPrefix(err.Error(), "codec: "))
+		}
 		r.setError(err)
 		if !foreign { // foreignToken's error says it all
 			encodingHints(r, in.Value)
 		}
-		if in.Form == cliinput.FormPair && !c.opts.set["name"] && in.Name != c.opts.name {
+		if lone {
 			r.hint("the only cookie given is %q, not %q: %s", in.Name, c.opts.name, httpOnlyAdvice)
 		}
 		if failed != nil {

@@ -238,7 +238,11 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.StringVar(&o.now, "now", "", usage)
 	}
 	if g&gOutput != 0 {
-		fs.BoolVar(&o.json, "json", false, "print exactly one JSON object on stdout")
+		usage := "print exactly one JSON object on stdout"
+		if verb == "decode" || verb == "verify" {
+			usage += " (with --lines, one per line)"
+		}
+		fs.BoolVar(&o.json, "json", false, usage)
 	}
 	if g&gRedact != 0 {
 		fs.BoolVar(&o.tagged, "tagged", false, "print only the session, as the tagged JSON sign reads (indented), so that decode or verify, an edit, and sign make the cookie again; errors and hints still go to stderr")

@@ -58,7 +58,11 @@ func (c *cli) readCookie() (cliinput.Input, error) {
 	if err != nil {
 		return cliinput.Input{}, err
 	}
-	return cliinput.Parse(text, cliinput.Options{Name: c.opts.name, NameSet: c.opts.set["name"], Now: now})
+	in, err := cliinput.Parse(text, cliinput.Options{Name: c.opts.name, NameSet: c.opts.set["name"], Now: now})
+	if err == nil {
+		err = checkSessionChars(in.Value)
+	}
+	return in, err
 }
 
 // inputText describes where the cookie came from, for the header block;

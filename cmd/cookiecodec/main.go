@@ -14,10 +14,12 @@
 // reported; of Cookie headers, the first), chunked cookies in one Cookie:
 // header, a whole curl -v or curl -i transcript or a HAR (the last
 // Set-Cookie of the cookie across its responses, else the Cookie header of
-// its last request), a curl command line, a Netscape cookie jar, a DevTools
+// its last request), a curl or PowerShell command line, a Netscape cookie jar, a DevTools
 // cookie row or a JSON cookie export; it is read from standard input when
 // absent or "-". A leading byte order mark is dropped; a character that no
-// cookie value holds (RFC 6265) is refused. decode and verify --lines FILE
+// cookie value holds (RFC 6265) is refused, and so is a value that starts
+// or ends with one no session format uses (Markdown backticks, <...>).
+// INPUT is at most 1 MiB, a HAR 64 MiB. decode and verify --lines FILE
 // read one INPUT per line.
 //
 // decode, verify and audit can fetch the cookie instead: --url URL sends

@@ -42,11 +42,13 @@ Usage:
 INPUT is a raw cookie value, name=value, "Cookie:" or "Set-Cookie:" header
 lines (of Set-Cookie lines the last of the cookie counts, and a deletion is
 reported; of Cookie headers the first), chunked cookies in one "Cookie:"
-header, a whole curl -v or curl -i transcript, a HAR, a curl command line, a
-Netscape cookie jar, a DevTools cookie row or a JSON cookie export; it is
-read from standard input when absent or "-". Surrounding whitespace, quotes
+header, a whole curl -v or curl -i transcript, a HAR, a curl or PowerShell
+command line, a Netscape cookie jar, a DevTools cookie row or a JSON cookie
+export; it is read from standard input when absent or "-". Surrounding whitespace, quotes
 and a byte order mark are ignored; other characters no cookie value holds
-are refused. decode, verify and audit can fetch the cookie instead: --url URL
+are refused, and so is a value that starts or ends with a character no
+session format uses (Markdown backticks, <...>). INPUT is at most 1 MiB, a
+HAR 64 MiB. decode, verify and audit can fetch the cookie instead: --url URL
 GETs it from a server's Set-Cookie headers, following redirects; decode and
 verify --lines FILE check one INPUT per line.
 
@@ -131,6 +133,10 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usageText)
 		return exitUsage
 	}
+	if len(args) >= 2 && jsonRequested(args[:1]) && verbGroups[args[1]] != 0 {
+		// "cookiecodec --json verify C": the flag belongs to the command.
+		args = append([]string{args[1], args[0]}, args[2:]...)
+	}
 	verb := args[0]
 	switch verb {
 	case "-h", "-help", "--help", "help":
@@ -159,12 +165,18 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "cookiecodec: error: unknown command %q\n", verb)
+		hint, like := "the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"", ""
 		if h, ok := foreignVerbs[strings.ToLower(strings.TrimLeft(verb, "-"))]; ok {
-			fmt.Fprintf(stderr, "cookiecodec: hint: %s\n", h)
+			hint = h
 		} else if s := suggestCommand(verb); s != "" {
-			fmt.Fprintf(stderr, "cookiecodec: hint: did you mean %q? The commands are decode, verify, sign, keygen and audit\n", s)
-		} else {
-			fmt.Fprintf(stderr, "cookiecodec: hint: the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"\n")
+			hint, like = fmt.Sprintf("did you mean %q? The commands are decode, verify, sign, keygen and audit", s), s
+		}
+		fmt.Fprintf(stderr, "cookiecodec: hint: %s\n", hint)
+		if jsonRequested(args[1:]) {
+			// --json promises one object even here: in the shape of the
+			// command meant, when the typo is close to one.
+			c := &cli{verb: like, stdout: stdout, stderr: stderr}
+			c.printUsageJSON(usagef("unknown command %q", verb), hint)
 		}
 		return exitUsage
 	}

@@ -90,6 +90,14 @@ func describeRune(r rune) string {
 	return fmt.Sprintf("the character U+%04X", r)
 }
 
+// LooksUTF16 reports whether text, or the start of a file, is UTF-16
+// text, which Parse refuses; callers that read a file line by line check
+// its start with it, to refuse the file once.
+func LooksUTF16(text string) bool { return utf16Text(text) }
+
+// ErrUTF16 is Parse's message for UTF-16 text; it wraps [ErrSyntax].
+var ErrUTF16 = fmt.Errorf("%w: the input is UTF-16 text (as PowerShell's > and Out-File write it), not UTF-8: convert it with iconv -f UTF-16 -t UTF-8, or write it with Out-File -Encoding ascii", ErrSyntax)
+
 // utf16Text reports whether text looks like UTF-16 (PowerShell's ">" and
 // Out-File write it): a UTF-16 byte order mark, or a NUL byte among the
 // first characters, which ASCII text in UTF-16 has in every other byte

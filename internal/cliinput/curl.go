@@ -19,7 +19,7 @@ func isCurlCommand(text string) bool {
 
 // parseCurl picks the cookie name out of a curl command line.
 func parseCurl(text, name string, opts Options) (Input, error) {
-	args := shellWords(text)
+	args := shellWords(uncaret(text))
 	var header []string
 	for i := 1; i < len(args); i++ {
 		a := args[i]
@@ -128,4 +128,35 @@ func shellWords(s string) []string {
 		words = append(words, b.String())
 	}
 	return words
+}
+
+// uncaret turns a command line of Chrome's "Copy as cURL (cmd)", which
+// writes for Windows' cmd.exe, into the POSIX form shellWords reads: a '^'
+// at the end of a line continues it, and '^' before any other character
+// escapes it (^" is a quote, ^^ a caret). Text without ^" is returned as
+// it is: a bash command line keeps its carets.
+func uncaret(text string) string {
+	if !strings.Contains(text, `^"`) {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '^' || i+1 == len(text) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch text[i] {
+		case '\r', '\n':
+			// A line continuation: the line end goes, as in cmd.exe.
+			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(text[i])
+		}
+	}
+	return b.String()
 }

@@ -33,6 +33,13 @@ func FuzzParse(f *testing.F) {
 		"curl 'https://h/' -b 'session=abc' -H $'cookie: x=\\'1' --cookie=\"session=d\" -Hcookie:\\ a=1",
 		":authority: h\n:method: GET\ncookie: session=abc\naccept: */*",
 		"content-type: text/html\nset-cookie: session=abc; Max-Age=600\nset-cookie: session=; Max-Age=0",
+		"Set-Cookie: session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/",
+		"Set-Cookie: session=abc; Path=/\nSet-Cookie: session=; Max-Age=0; Domain=.h; Path=/admin",
+		"GET /a/b HTTP/1.1\nHost: h\n\nHTTP/1.1 200 OK\nSet-Cookie: session=abc\n\nGET /c HTTP/1.1\nHost: h\n\nHTTP/1.1 302 Found\nSet-Cookie: session=; Max-Age=0; Path=/",
+		"curl ^\"https://h/^\" ^\r\n  -b ^\"session=abc^^x^\" ^\n  --compressed",
+		"$session.Cookies.Add((New-Object System.Net.Cookie(\"session\", \"abc\", \"/\", \"h\")))\n-Headers @{\"cookie\"=\"a=1; session=d\"}",
+		"2026-12-07T20:00:00Z set-cookie: session=abc\n2026-12-07T20:00:01Z x: y",
+		"\n {\"log\": {\"entries\": []}}",
 	} {
 		f.Add(s, "session", false)
 	}

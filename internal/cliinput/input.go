@@ -3,7 +3,8 @@
 // `Set-Cookie:` header line (also as copied from `curl -v`, with its
 // leading "> " or "< "), several such lines among other header lines, a
 // whole HTTP transcript as `curl -v` or `curl -i` prints it, or a HAR
-// (both read as [FromResponses] reads responses), a curl command line,
+// (both read as [FromResponses] reads responses), a curl command line
+// (bash or cmd.exe quoting) or a "Copy as PowerShell" command,
 // a Netscape cookie jar, a row of a browser's cookie table, or a JSON
 // cookie export, with surrounding whitespace and quotes, and a leading
 // byte order mark, ignored.
@@ -29,8 +30,8 @@
 //
 // # Limits
 //
-// Input longer than [MaxInput] bytes is refused with [ErrTooLarge] before
-// it is parsed, and at most [MaxCookies] cookies are collected from headers.
+// Input longer than [MaxInput] bytes (a HAR: [MaxHAR]) is refused with
+// [ErrTooLarge] before it is parsed, and at most [MaxCookies] cookies are collected from headers.
 // Parsing is a single pass over the text: time and memory are linear in
 // its length. Parse never returns key material or payloads in its errors:
 // they quote cookie names only, and only when the names are valid tokens.
@@ -56,6 +57,19 @@ import (
 // legitimate input, a Cookie header carrying chunked sessions, is a few
 // tens of KiB; browsers send at most 180 cookies of 4 KiB per domain.
 const MaxInput = 1 << 20
+
+// MaxHAR is the largest HAR (see [LooksHAR]) Parse and Read accept:
+// 64 MiB. A HAR exported by a browser carries the response bodies, and one
+// page load is often several MiB; Parse keeps nothing of the bodies (the
+// JSON decoder skips them), so memory stays about three times the file
+// at most, and the bound keeps a mistaken pipe (a video, a disk image)
+// from being read whole. Larger exports can be trimmed with jq: see
+// [ErrTooLarge]'s message.
+const MaxHAR = 64 << 20
+
+// harTrimAdvice ends the message of a HAR, or of an input that may be
+// one, over the limit.
+const harTrimAdvice = "strip a HAR's response bodies with jq 'del(.log.entries[].response.content.text)' FILE.har | cookiecodec verify -"
 
 // MaxCookies is the most cookies Parse collects from header input. It is
 // Chromium's per-domain limit.
@@ -106,6 +120,9 @@ const (
 	// FormCurlCommand is a curl command line, as a browser's "Copy as
 	// cURL" gives it: its -b/--cookie and -H 'cookie: ...' arguments.
 	FormCurlCommand
+	// FormPowerShell is a PowerShell script, as a browser's "Copy as
+	// PowerShell" gives it: its System.Net.Cookie("NAME", "VALUE", ...).
+	FormPowerShell
 )
 
 // String returns a short lowercase description such as "Cookie header".
@@ -127,6 +144,8 @@ func (f Form) String() string {
 		return "HAR"
 	case FormCurlCommand:
 		return "curl command line"
+	case FormPowerShell:
+		return "PowerShell command"
 	}
 	return "raw value"
 }
@@ -187,6 +206,10 @@ type Input struct {
 	// cookie's age usually matches.
 	SetCookieExpires time.Time
 	SetCookieMaxAge  int
+	// Note, when not empty, is a remark for the user on how the cookie
+	// was picked: a later Set-Cookie deletes the name on another Path or
+	// Domain, so a browser keeps this one.
+	Note string
 	// Chunks is how many cookies a chunked Value spans, and
 	// DuplicateChunks counts the chunk cookies that repeat a chunk already
 	// given: Value joins the first copy of each, and [ChunkCombinations]
@@ -195,16 +218,56 @@ type Input struct {
 	Chunks, DuplicateChunks int
 }
 
-// Read reads all of r, at most MaxInput bytes; more is ErrTooLarge.
+// Read reads all of r, at most MaxInput bytes, or MaxHAR bytes when the
+// first MaxInput bytes start a HAR ([LooksHAR]); more is ErrTooLarge.
 func Read(r io.Reader) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
 	if err != nil {
 		return "", fmt.Errorf("reading input: %w", err)
 	}
-	if len(b) > MaxInput {
-		return "", fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxInput)
+	if len(b) > MaxInput && LooksHAR(string(b)) {
+		rest, err := io.ReadAll(io.LimitReader(r, MaxHAR+1-int64(len(b))))
+		if err != nil {
+			return "", fmt.Errorf("reading input: %w", err)
+		}
+		b = append(b, rest...)
+	}
+	if err := checkSize(string(b), "more than"); err != nil {
+		return "", err
 	}
 	return string(b), nil
+}
+
+// checkSize refuses text over MaxInput bytes, or over MaxHAR for a HAR.
+// The message says "more than N bytes" (what, for Read, which stops
+// reading there) or gives the size.
+func checkSize(text, what string) error {
+	limit := MaxInput
+	if LooksHAR(text) {
+		limit = MaxHAR
+	}
+	if len(text) <= limit {
+		return nil
+	}
+	size := fmt.Sprintf("%d bytes, limit %d", len(text), limit)
+	if what != "" {
+		size = fmt.Sprintf("%s %d bytes", what, limit)
+	}
+	if limit == MaxHAR {
+		return fmt.Errorf("%w: %s (a HAR may be up to 64 MiB): %s", ErrTooLarge, size, harTrimAdvice)
+	}
+	return fmt.Errorf("%w: %s (1 MiB; INPUT is one cookie, or a HAR of up to 64 MiB; a file of many cookies is verify --lines FILE); %s", ErrTooLarge, size, harTrimAdvice)
+}
+
+// LooksHAR reports whether text starts as a HAR does: a JSON object whose
+// first member is "log" (after white space and a byte order mark). Browsers
+// write "log" first; only such input may be larger than MaxInput.
+func LooksHAR(text string) bool {
+	t := strings.TrimLeft(strings.TrimPrefix(strings.TrimLeft(text, " \t\r\n"), byteOrderMark), " \t\r\n")
+	if !strings.HasPrefix(t, "{") {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimLeft(t[1:], " \t\r\n"), `"log"`)
 }
 
 // Parse picks one cookie out of text according to opts. See the package
@@ -212,11 +275,11 @@ func Read(r io.Reader) (string, error) {
 // errors above, [ErrChunks], or, for an HTTP transcript whose response
 // deletes the cookie, [ErrDeleted].
 func Parse(text string, opts Options) (Input, error) {
-	if len(text) > MaxInput {
-		return Input{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(text), MaxInput)
+	if err := checkSize(text, ""); err != nil {
+		return Input{}, err
 	}
 	if utf16Text(text) {
-		return Input{}, fmt.Errorf("%w: the input is UTF-16 text (as PowerShell's > and Out-File write it), not UTF-8: convert it with iconv -f UTF-16 -t UTF-8, or write it with Out-File -Encoding ascii", ErrSyntax)
+		return Input{}, ErrUTF16
 	}
 	name := opts.Name
 	if name == "" {
@@ -242,6 +305,9 @@ func parse(text, name string, opts Options) (Input, error) {
 	}
 	if isCurlCommand(text) {
 		return parseCurl(text, name, opts)
+	}
+	if isPowerShell(text) {
+		return parsePowerShell(text, name, opts)
 	}
 	lines := splitLines(text)
 	if isTabular(lines) {
@@ -318,9 +384,24 @@ func parseHeaderLines(lines []string, name string, opts Options) (Input, error) 
 		return parseTranscript(lines, name, opts)
 	}
 	if len(all) == 0 {
-		return Input{Form: FormCookieHeader, Name: name}, fmt.Errorf("%w: the header lines hold no Cookie or Set-Cookie header", ErrNotFound)
+		return Input{Form: FormCookieHeader, Name: name}, fmt.Errorf("%w: the header lines hold no Cookie or Set-Cookie header%s", ErrNotFound, logPrefixAdvice(lines))
 	}
 	return pick(FormCookieHeader, all, name, opts)
+}
+
+// logPrefixAdvice returns advice for header lines found after other text
+// on the line, as log lines with a time stamp have them (grep -i
+// set-cookie app.log), or "".
+func logPrefixAdvice(lines []string) string {
+	for i, l := range lines {
+		low := strings.ToLower(l)
+		for _, h := range []string{"set-cookie:", "cookie:"} {
+			if j := strings.Index(low, h); j > 0 {
+				return fmt.Sprintf("; line %d holds %q after other text (a log prefix?): cut it, as sed 's/.*\\(%s\\)/\\1/I' does", i+1, h, h)
+			}
+		}
+	}
+	return ""
 }
 
 // isHeaderLine reports whether l is a header line, "Name: value", or an
@@ -349,7 +430,40 @@ func parseSetCookie(rest, name string, opts Options) (Input, error) {
 	in, err := pickSingle(FormSetCookieHeader, c.Name, c.Value, name, true)
 	in.Cookies = []Cookie{c}
 	in.SetCookieExpires, in.SetCookieMaxAge = lifetime(rest)
+	if !errors.Is(err, ErrNotFound) {
+		// A lone logout header: the deletion is the verdict, as for
+		// several lines or a transcript, whatever the value ("" or
+		// "deleted").
+		if why := loneDeletion(trim(rest), c.Value, nowOr(opts.Now)); why != "" {
+			return in, fmt.Errorf("%w: the Set-Cookie header given deletes cookie %q (%s): there is no session to show", ErrDeleted, c.Name, why)
+		}
+	}
 	return in, err
+}
+
+// loneDeletion says why a single Set-Cookie line v, with value value,
+// deletes its cookie, or "". Max-Age zero or negative always does; an
+// Expires in the past does when the value is empty or "deleted", or the
+// date is before 1971 (logouts write the epoch). An old login header
+// pasted to be decoded keeps its value: its Expires is past only because
+// time went by, and the lifetime hint says so.
+func loneDeletion(v, value string, now time.Time) string {
+	why := deletion(v, now)
+	if why == "" || strings.HasPrefix(why, "Max-Age") || value == "" || value == "deleted" {
+		return why
+	}
+	if hc, err := http.ParseSetCookie(v); err == nil && hc.Expires.Before(time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		return why
+	}
+	return ""
+}
+
+// nowOr returns t, or the current time when t is zero.
+func nowOr(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
 }
 
 // lifetime returns the Expires and Max-Age attributes of the Set-Cookie

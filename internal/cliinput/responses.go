@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -40,6 +41,37 @@ type setCookie struct {
 	Cookie
 	deleted string // why the header deletes the cookie, or ""
 	header  string // the whole Set-Cookie value
+	scope   string // its domain and path, as a browser keys cookies (see cookieScope)
+}
+
+// cookieScope returns the domain and path under which a browser stores
+// the cookie of Set-Cookie value v, received from rawURL (RFC 6265
+// 5.3): "Domain=example.com" or "host-only (example.com)", and the Path,
+// or the default path of the URL ("/" without one).
+// With the name, it is what a deletion must repeat to delete the cookie.
+func cookieScope(v, rawURL string) string {
+	domain, path := "", ""
+	if hc, err := http.ParseSetCookie(v); err == nil {
+		domain, path = strings.ToLower(strings.TrimPrefix(hc.Domain, ".")), hc.Path
+	}
+	u, _ := url.Parse(rawURL)
+	switch {
+	case domain != "":
+		domain = "Domain=" + domain
+	case u != nil && u.Hostname() != "":
+		domain = "host-only (" + strings.ToLower(u.Hostname()) + ")"
+	default:
+		domain = "host-only"
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/"
+		if u != nil {
+			if i := strings.LastIndexByte(u.Path, '/'); i > 0 {
+				path = u.Path[:i]
+			}
+		}
+	}
+	return domain + ", Path=" + path
 }
 
 // FromResponses picks the cookie name from the Set-Cookie headers of rs,
@@ -71,7 +103,7 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 			if ck.Name == name {
 				at, idx = r, len(set[r])
 			}
-			set[r] = append(set[r], setCookie{Cookie: ck, deleted: deletion(v, now), header: v})
+			set[r] = append(set[r], setCookie{Cookie: ck, deleted: deletion(v, now), header: v, scope: cookieScope(v, rs[r].URL)})
 		}
 	}
 	in := Input{Form: FormSetCookieHeader, Name: name}
@@ -82,7 +114,13 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 	from := Describe(rs, at)
 	sc := set[at][idx]
 	if sc.deleted != "" {
-		return in, at, fmt.Errorf("%w: the Set-Cookie header of %s deletes cookie %q (%s): there is no session to show", ErrDeleted, from, name, sc.deleted)
+		kat, kidx := kept(set, name, sc.scope)
+		if kat < 0 {
+			return in, at, fmt.Errorf("%w: the Set-Cookie header of %s deletes cookie %q (%s): there is no session to show", ErrDeleted, from, name, sc.deleted)
+		}
+		in.Note = fmt.Sprintf("the Set-Cookie header of %s deletes cookie %q (%s) on %s, but an earlier Set-Cookie (of %s) set it on %s: a browser keeps that cookie, since a deletion must repeat the cookie's Domain and Path (a logout that does not log out); the kept cookie was checked", from, name, sc.deleted, sc.scope, Describe(rs, kat), set[kat][kidx].scope)
+		at, idx = kat, kidx
+		from, sc = Describe(rs, at), set[kat][kidx]
 	}
 	// Chunks of a chunked session: the other live cookies of the response.
 	// As in a browser, a later Set-Cookie of a name overrides an earlier
@@ -111,6 +149,34 @@ func FromResponses(rs []Response, name string, now time.Time) (Input, int, error
 		return in, at, fmt.Errorf("%w: the Set-Cookie header of %s sets cookie %q to the empty value", ErrEmpty, from, name)
 	}
 	return in, at, nil
+}
+
+// kept returns the response and index of the last live Set-Cookie of name
+// whose scope is not deleted later and differs from deleted (the scope of
+// the deletion that counts), or -1: the cookie a browser still holds after
+// that deletion.
+func kept(set [][]setCookie, name, deleted string) (int, int) {
+	type pos struct{ r, i int }
+	live := map[string]pos{}
+	last := pos{-1, -1}
+	for r, cs := range set {
+		for i, sc := range cs {
+			if sc.Name != name {
+				continue
+			}
+			if sc.deleted != "" {
+				delete(live, sc.scope)
+			} else {
+				live[sc.scope] = pos{r, i}
+			}
+		}
+	}
+	for scope, p := range live {
+		if scope != deleted && (p.r > last.r || p.r == last.r && p.i > last.i) {
+			last = p
+		}
+	}
+	return last.r, last.i
 }
 
 // deletion says why the Set-Cookie header value v deletes its cookie at
