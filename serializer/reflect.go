@@ -466,11 +466,14 @@ func (e *encoder) encodeKeyedMap(b []byte, rv reflect.Value) ([]byte, error) {
 		return b, &UnsupportedTypeError{Type: rv.Type(), Path: "$", Reason: "map keys must be strings, integers or encoding.TextMarshalers"}
 	}
 	base := len(e.pairs)
-	seen := make(map[string]struct{}, rv.Len())
+	var seen map[string]struct{} // distinct integers have distinct texts; marshalers may not
+	if rv.Type().Key().Implements(textMarshalerType) {
+		seen = make(map[string]struct{}, rv.Len())
+	}
 	it := rv.MapRange()
 	for it.Next() {
 		k, err := keyText(it.Key())
-		if err == nil {
+		if err == nil && seen != nil {
 			if _, dup := seen[k]; dup {
 				err = fmt.Errorf("two keys are written as %q", k)
 			}
