@@ -97,12 +97,20 @@ func reachesNative(header, nameValue string) bool {
 
 // TestCLIKnowsTheLimits: the CLI gives the middleware's verdict on
 // duplicate cookies and repeated chunks from its own copies of the
-// middleware's limits; they must stay equal.
+// middleware's limits, and checks input with its own copy of the
+// cookie-octet rule; they must stay equal.
 func TestCLIKnowsTheLimits(t *testing.T) {
 	if cliinput.MiddlewareMaxDecodes != maxDecodeAttempts {
 		t.Errorf("cliinput.MiddlewareMaxDecodes is %d, maxDecodeAttempts %d", cliinput.MiddlewareMaxDecodes, maxDecodeAttempts)
 	}
 	if cliinput.MiddlewareMaxChunks != MaxChunksLimit {
 		t.Errorf("cliinput.MiddlewareMaxChunks is %d, MaxChunksLimit %d", cliinput.MiddlewareMaxChunks, MaxChunksLimit)
+	}
+	// The CLI refuses input holding a byte the middleware would never
+	// write in a cookie value; both spell out RFC 6265's cookie-octet.
+	for b := range 256 {
+		if cookieValueOK[b] != cliinput.IsCookieOctet(byte(b)) {
+			t.Errorf("byte 0x%02X: cookiesession allows it %v, cliinput.IsCookieOctet %v", b, cookieValueOK[b], cliinput.IsCookieOctet(byte(b)))
+		}
 	}
 }
