@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -259,6 +260,66 @@ func TestManagerTakesCodecLimits(t *testing.T) {
 		}
 		if m.cfg.lifetime != DefaultLifetime || m.cfg.idle != DefaultIdleTimeout {
 			t.Errorf("defaults: lifetime %v, idle %v", m.cfg.lifetime, m.cfg.idle)
+		}
+	})
+}
+
+// TestTwoManagersOneCookie checks that stacking the middlewares of two
+// managers that write the same cookie is refused on every request, and
+// that managers on cookies of their own, or one manager twice, are not.
+func TestTwoManagersOneCookie(t *testing.T) {
+	clk := newClock()
+	tests := []struct {
+		name    string
+		outer   []Option // options of the outermost manager
+		middle  []Option // nil: no middle manager
+		inner   []Option
+		refused bool
+	}{
+		{"same name", nil, nil, nil, true},
+		{"same name, path and domain", []Option{WithPath("/app"), WithDomain("example.com")}, nil, []Option{WithPath("/app"), WithDomain("example.com")}, true},
+		{"found past a manager in between", nil, []Option{WithName("remember")}, nil, true},
+		{"another name", nil, nil, []Option{WithName("remember")}, false},
+		{"another path", nil, nil, []Option{WithPath("/admin")}, false},
+		{"another domain", nil, nil, []Option{WithDomain("example.com")}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			outerLog, innerLog := &errLog{}, &errLog{}
+			outer := newNative(t, clk, outerLog, tc.outer...)
+			inner := newNative(t, clk, innerLog, tc.inner...)
+			ran := false
+			var h http.Handler = inner.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ran = true
+				must(t, inner.Session(r).Set("user", "ada"))
+			}))
+			if tc.middle != nil {
+				h = newNative(t, clk, &errLog{}, tc.middle...).LoadAndSave(h)
+			}
+			rec := httptest.NewRecorder()
+			outer.LoadAndSave(h).ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com/app/", nil))
+			innerErrs := innerLog.take()
+			if tc.refused {
+				if ran || rec.Code != http.StatusInternalServerError || len(innerErrs) != 1 || !errors.Is(innerErrs[0], ErrConfig) || !strings.Contains(innerErrs[0].Error(), "two managers") {
+					t.Errorf("handler ran %v, status %d, inner manager reported %v; want a 500 without the handler and one ErrConfig naming two managers", ran, rec.Code, innerErrs)
+				}
+				return
+			}
+			if !ran || rec.Code != http.StatusOK || len(innerErrs) != 0 || len(outerLog.take()) != 0 {
+				t.Errorf("handler ran %v, status %d, reports %v; want the handler to answer", ran, rec.Code, innerErrs)
+			}
+		})
+	}
+	t.Run("one manager twice", func(t *testing.T) {
+		log := &errLog{}
+		m := newNative(t, clk, log)
+		rec := do(t, m, func(w http.ResponseWriter, r *http.Request, s *Session) {
+			m.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				must(t, m.Session(r).Set("user", "ada"))
+			})).ServeHTTP(w, r)
+		})
+		if rec.Code != http.StatusOK || len(cookiesOf(rec)) != 1 || len(log.take()) != 0 {
+			t.Errorf("status %d, cookies %v; want 200 and one cookie", rec.Code, cookiesOf(rec))
 		}
 	})
 }

@@ -30,7 +30,10 @@ import (
 // Trailer); its later writes are discarded and return an error wrapping
 // [ErrNotSaved].
 // Wrapping a handler twice with the same manager is harmless: the inner
-// middleware uses the outer one's session.
+// middleware uses the outer one's session. Wrapping it in two managers
+// that write the same cookie (name, Path and Domain) is refused on every
+// request, with an error wrapping [ErrConfig] to the error hook and the
+// commit error handler answering: each would overwrite the other's cookie.
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	return &middleware{m: m, next: next}
 }
@@ -49,6 +52,12 @@ func (h *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m := h.m
 	if _, ok := r.Context().Value(ctxKey{m}).(*Session); ok {
 		h.next.ServeHTTP(w, r)
+		return
+	}
+	if other := m.sameCookie(r.Context()); other != nil {
+		err := fmt.Errorf("%w: two managers write the cookie %q (Path %q, Domain %q) in this request, so each overwrites the other's cookie: give one of them WithName or WithPath of its own", ErrConfig, m.cfg.name, m.cfg.path, m.cfg.domain)
+		m.report(r, err)
+		m.cfg.errorHandler(w, r, err)
 		return
 	}
 	st := &requestState{}
@@ -83,12 +92,33 @@ type sessionContext struct {
 	s *Session
 }
 
+// sessionsKey finds the innermost session context in a context: see
+// Manager.sameCookie.
+type sessionsKey struct{}
+
 // Value returns the session for its manager's key.
 func (c *sessionContext) Value(key any) any {
-	if k, ok := key.(ctxKey); ok && k.m == c.s.m {
-		return c.s
+	switch k := key.(type) {
+	case ctxKey:
+		if k.m == c.s.m {
+			return c.s
+		}
+	case sessionsKey:
+		return c
 	}
 	return c.Context.Value(key)
+}
+
+// sameCookie returns another manager whose middleware already runs in
+// ctx and writes m's cookie, or nil.
+func (m *Manager) sameCookie(ctx context.Context) *Manager {
+	for c, _ := ctx.Value(sessionsKey{}).(*sessionContext); c != nil; c, _ = c.Context.Value(sessionsKey{}).(*sessionContext) {
+		o := c.s.m
+		if o.cfg.name == m.cfg.name && o.cfg.path == m.cfg.path && o.cfg.domain == m.cfg.domain {
+			return o
+		}
+	}
+	return nil
 }
 
 // String names the context as context.WithValue's would.
