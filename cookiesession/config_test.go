@@ -2,6 +2,7 @@ package cookiesession
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -322,4 +323,43 @@ func TestTwoManagersOneCookie(t *testing.T) {
 			t.Errorf("status %d, cookies %v; want 200 and one cookie", rec.Code, cookiesOf(rec))
 		}
 	})
+}
+
+// TestNewNative checks the one-call constructor: its cookies are those of
+// New over codec.NewNative, and its codec takes the manager's clock and a
+// lifetime over the codec's default, which New refuses.
+func TestNewNative(t *testing.T) {
+	if _, err := NewNative(nil); !errors.Is(err, ErrConfig) {
+		t.Errorf("NewNative(nil): %v; want ErrConfig", err)
+	}
+	showUser := func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		user, _ := Get[string](s, "user")
+		fmt.Fprint(w, user)
+	}
+	clk := newClock()
+	ring, err := codec.NewKeyRing(testKey(t, "00000001"))
+	must(t, err)
+	m, err := NewNative(ring, WithClock(clk.now))
+	must(t, err)
+	cookies := cookiesOf(do(t, m, setUser))
+	if got := do(t, newNative(t, clk, &errLog{}), showUser, cookies...).Body.String(); got != "bob" {
+		t.Errorf("New over codec.NewNative read %q from NewNative's cookie; want bob", got)
+	}
+
+	const quarter = 90 * 24 * time.Hour
+	if _, err := New(nativeCodec(t, clk, testKey(t, "00000001")), WithLifetime(quarter)); !errors.Is(err, ErrConfig) {
+		t.Fatalf("New with a 90-day lifetime over a default codec: %v; want ErrConfig (else this test shows nothing)", err)
+	}
+	log := &errLog{}
+	m, err = NewNative(ring, WithClock(clk.now), WithLifetime(quarter), WithIdleTimeout(0), WithErrorHook(log.hook))
+	must(t, err)
+	cookies = cookiesOf(do(t, m, setUser))
+	clk.advance(60 * 24 * time.Hour)
+	if got := do(t, m, showUser, cookies...).Body.String(); got != "bob" {
+		t.Errorf("after 60 days of a 90-day lifetime: read %q, reports %v; want bob", got, log.take())
+	}
+	clk.advance(31 * 24 * time.Hour)
+	if got := do(t, m, showUser, cookies...).Body.String(); got != "" || !log.has(codec.ErrExpired) {
+		t.Errorf("after 91 days of a 90-day lifetime: read %q; want nothing, and ErrExpired reported", got)
+	}
 }

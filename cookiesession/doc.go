@@ -2,12 +2,12 @@
 // encrypted cookie: net/http middleware, the session object, chunking over
 // 4 KB, revocation and a Flask-compatible mode. The server stores nothing.
 //
-// Start with [New] and [Manager.LoadAndSave]:
+// Start with [NewNative] (or [New] over a codec built with
+// codec.NewNative) and [Manager.LoadAndSave]:
 //
-//	key, _ := codec.ParseKey(os.Getenv("SESSION_KEY")) // made by codec.GenerateKey
-//	ring, _ := codec.NewKeyRing(key)
-//	c, _ := codec.NewNative(ring, codec.NativeOptions{})
-//	sessions, err := cookiesession.New(c)
+//	ring, err := codec.ParseKeyRing(os.Getenv("SESSION_KEYS")) // keys made by `cookiecodec keygen`
+//	...
+//	sessions, err := cookiesession.NewNative(ring)
 //	...
 //	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 //		s := sessions.Session(r)

@@ -67,6 +67,36 @@ func ExampleManager_LoadAndSave() {
 // Example_logOutEverywhere revokes every session of a user without
 // storing sessions: the server keeps one time per user, and the validate
 // hook refuses sessions created before it.
+// NewNative builds the codec and the manager in one call; a lifetime
+// longer than the codec's 30-day default is given once.
+func ExampleNewNative() {
+	key, _ := codec.GenerateKey()
+	ring, _ := codec.NewKeyRing(key) // in production: codec.ParseKeyRing(os.Getenv("SESSION_KEYS"))
+	sessions, err := cookiesession.NewNative(ring, cookiesession.WithLifetime(90*24*time.Hour))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	handler := sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.Session(r)
+		if r.URL.Path == "/login" {
+			_ = s.Renew()
+			_ = s.Set("user", "ada")
+		}
+		user, _ := cookiesession.Get[string](s, "user")
+		fmt.Fprintf(w, "user %q\n", user)
+	}))
+
+	browser := &client{h: handler, cookies: map[string]string{}}
+	fmt.Println(browser.get("/"))
+	fmt.Println(browser.get("/login"))
+	fmt.Println(browser.get("/"))
+	// Output:
+	// user ""
+	// user "ada"
+	// user "ada"
+}
+
 func Example_logOutEverywhere() {
 	now := time.Date(2024, 5, 1, 12, 0, 0, 250e6, time.UTC) // 12:00:00.25
 	clock := func() time.Time { return now }

@@ -73,6 +73,38 @@ func New(c codec.SessionCodec, opts ...Option) (*Manager, error) {
 	return build(c, false, opts)
 }
 
+// NewNative returns a manager for native sessions sealed with the keys of
+// ring: [New] with codec.NewNative(ring, ...) built to match opts, so a
+// lifetime or a clock is given once. The codec gets the clock of
+// [WithClock], and a [WithLifetime] longer than its own default (30 days)
+// as its lifetime; everything else is the codec's default
+// (XChaCha20-Poly1305, purpose "session", no Legacy readers). For other codec
+// options, such as a Purpose, Legacy readers of a format being retired or
+// compression, build the codec with [codec.NewNative] and pass it to New.
+//
+// NewNative refuses a nil ring, and what New refuses, with an error
+// wrapping [ErrConfig].
+func NewNative(ring *codec.KeyRing, opts ...Option) (*Manager, error) {
+	if ring == nil {
+		return nil, fmt.Errorf("%w: no key ring: pass codec.ParseKeyRing(os.Getenv(\"SESSION_KEYS\")), or codec.NewKeyRing(key) with a key from codec.GenerateKey or codec.ParseKey", ErrConfig)
+	}
+	cfg := defaults(false)
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	options := codec.NativeOptions{Clock: cfg.clock}
+	if cfg.lifetimeSet && cfg.lifetime > codec.DefaultLifetime {
+		options.Lifetime = cfg.lifetime
+	}
+	c, err := codec.NewNative(ring, options)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return New(c, opts...)
+}
+
 // NewFlask returns a manager that shares its session with a Flask app: c
 // must be the Flask codec ([codec.NewFlask]) with the app's SECRET_KEY; a
 // native codec is refused with [ErrConfig].

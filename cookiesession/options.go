@@ -489,7 +489,7 @@ func (c *config) checkCodecLimits(cd codec.SessionCodec) error {
 	switch cd := cd.(type) {
 	case *codec.Native:
 		if c.lifetimeSet && c.lifetime > cd.Lifetime() {
-			return bad("WithLifetime(%v) is longer than the codec's own lifetime, %v (codec.NativeOptions.Lifetime, 30 days by default), which would end sessions first: set NativeOptions.Lifetime to at least %v, or shorten WithLifetime", c.lifetime, cd.Lifetime(), c.lifetime)
+			return bad("WithLifetime(%v) is longer than the codec's own lifetime, %v (codec.NativeOptions.Lifetime, 30 days by default), which would end sessions first: set NativeOptions.Lifetime to at least %v (cookiesession.NewNative does that for you), or shorten WithLifetime", c.lifetime, cd.Lifetime(), c.lifetime)
 		}
 		if idle := cd.IdleTimeout(); c.idleSet && idle > 0 {
 			if c.idle == 0 {

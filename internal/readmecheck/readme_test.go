@@ -105,7 +105,7 @@ type goWrap struct {
 // goBlocks has one entry for every ```go block, keyed by its first line.
 var goBlocks = map[string]goWrap{
 	// Sessions in net/http.
-	"// SESSION_KEY: make one with `cookiecodec keygen` (see \"The cookiecodec command\").": {
+	"// SESSION_KEYS: make a key with `cookiecodec keygen` (see \"The cookiecodec command\");": {
 		imports: []string{"fmt", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls:   "var mux = http.NewServeMux()",
 	},
