@@ -74,36 +74,44 @@ func adoptGorillaFlashes(values map[string]any) {
 }
 
 // AddFlash queues a message for the next page that calls
-// [Session.Flashes]. It is stored exactly as Flask stores it: the
-// "_flashes" key holds a list of (category, message) tuples, so a Flask
-// app on the same session shows messages queued by Go and the other way
-// round. An empty category means "message", Flask's default.
-func (s *Session) AddFlash(category, message string) error {
-	return s.queueFlash(category, message)
+// [Session.Flashes]. The category is optional and comes second, as in
+// Flask's flash(message, category) and gorilla's AddFlash(value, key): none,
+// or "", means "message", Flask's default; more than one is an error and
+// queues nothing. It is stored exactly as Flask stores it: the "_flashes"
+// key holds a list of (category, message) tuples, so a Flask app on the
+// same session shows messages queued by Go and the other way round.
+func (s *Session) AddFlash(message string, category ...string) error {
+	return s.queueFlash(message, category)
 }
 
 // AddFlashValue queues a message that is not plain text, stored as
-// AddFlash stores text: serializer.Markup for HTML that a Flask template
-// shows unescaped (as flash(Markup(...)) does), or any value the session's
-// codec can save. A value it cannot save is refused, as by [Session.Set],
-// and nothing is queued.
-func (s *Session) AddFlashValue(category string, message any) error {
+// AddFlash stores text and with the same optional category:
+// serializer.Markup for HTML that a Flask template shows unescaped (as
+// flash(Markup(...)) does), or any value the session's codec can save. A
+// value it cannot save is refused, as by [Session.Set], and nothing is
+// queued.
+func (s *Session) AddFlashValue(message any, category ...string) error {
 	if s.m != nil {
 		if err := s.m.storable(flashesKey, message); err != nil {
 			return err
 		}
 	}
-	return s.queueFlash(category, message)
+	return s.queueFlash(message, category)
 }
 
-// queueFlash appends (category, message) to the "_flashes" list.
-func (s *Session) queueFlash(category string, message any) error {
+// queueFlash appends (category, message) to the "_flashes" list; categories
+// holds the optional category of AddFlash.
+func (s *Session) queueFlash(message any, categories []string) error {
+	if len(categories) > 1 {
+		return fmt.Errorf("cookiesession: a flash takes one category, not %d (%q): AddFlash(message, category)", len(categories), categories)
+	}
 	if err := s.beginWrite(); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
-	if category == "" {
-		category = "message"
+	category := "message"
+	if len(categories) == 1 && categories[0] != "" {
+		category = categories[0]
 	}
 	var list []any
 	if old, ok := s.values[flashesKey].([]any); ok {

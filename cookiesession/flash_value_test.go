@@ -48,8 +48,8 @@ func TestFlashValues(t *testing.T) {
 	}
 
 	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
-		must(t, s.AddFlashValue("success", serializer.Markup("<i>done</i>")))
-		if err := s.AddFlashValue("bad", make(chan int)); err == nil {
+		must(t, s.AddFlashValue(serializer.Markup("<i>done</i>"), "success"))
+		if err := s.AddFlashValue(make(chan int), "bad"); err == nil {
 			t.Error("AddFlashValue took a channel")
 		}
 	})

@@ -23,7 +23,7 @@ func goFlaskApp(m *Manager) http.Handler {
 		s := m.Session(r)
 		_ = s.Set("user", r.URL.Query().Get("user"))
 		_ = s.SetPermanent(true)
-		_ = s.AddFlash("info", "welcome "+r.URL.Query().Get("user"))
+		_ = s.AddFlash("welcome "+r.URL.Query().Get("user"), "info")
 	})
 	mux.HandleFunc("/show", func(w http.ResponseWriter, r *http.Request) {
 		s := m.Session(r)
@@ -40,7 +40,7 @@ func goFlaskApp(m *Manager) http.Handler {
 		s := m.Session(r)
 		n, _ := Get[int](s, "counter")
 		_ = s.Set("counter", n+1)
-		_ = s.AddFlash("go", "from go")
+		_ = s.AddFlash("from go", "go")
 	})
 	mux.HandleFunc("/flashes", func(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(m.Session(r).Flashes())

@@ -303,7 +303,7 @@ func TestNullSession(t *testing.T) {
 		for name, err := range map[string]error{
 			"Set": s.Set("x", 1), "Delete": s.Delete("x"), "Clear": s.Clear(), "Renew": s.Renew(),
 			"Destroy": s.Destroy(), "SetPermanent": s.SetPermanent(true), "MarkModified": s.MarkModified(),
-			"AddFlash": s.AddFlash("", "hi"), "Save": s.Save(),
+			"AddFlash": s.AddFlash("hi"), "Save": s.Save(),
 		} {
 			if !errors.Is(err, ErrNoMiddleware) || !strings.Contains(err.Error(), "LoadAndSave") {
 				t.Errorf("%s = %v, want ErrNoMiddleware naming the fix", name, err)
@@ -355,10 +355,14 @@ func TestFlashes(t *testing.T) {
 	clk := newClock()
 	m := newNative(t, clk, &errLog{})
 	rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
-		must(t, s.AddFlash("", "plain"))
-		must(t, s.AddFlash("error", "bad"))
-		must(t, s.AddFlash("info", "fyi"))
-		want := []any{serializer.Tuple{"message", "plain"}, serializer.Tuple{"error", "bad"}, serializer.Tuple{"info", "fyi"}}
+		must(t, s.AddFlash("plain"))
+		must(t, s.AddFlash("bad", "error"))
+		must(t, s.AddFlash("fyi", "info"))
+		must(t, s.AddFlash("blank category", ""))
+		if err := s.AddFlash("two categories", "error", "info"); err == nil {
+			t.Error("AddFlash with two categories: no error")
+		}
+		want := []any{serializer.Tuple{"message", "plain"}, serializer.Tuple{"error", "bad"}, serializer.Tuple{"info", "fyi"}, serializer.Tuple{"message", "blank category"}}
 		if diff := cmp.Diff(want, s.Get("_flashes")); diff != "" {
 			t.Errorf("_flashes layout (-want +got):\n%s", diff)
 		}
@@ -369,7 +373,7 @@ func TestFlashes(t *testing.T) {
 		if diff := cmp.Diff([]Flash{{"error", "bad", "bad"}, {"info", "fyi", "fyi"}}, got); diff != "" {
 			t.Errorf("filtered (-want +got):\n%s", diff)
 		}
-		if all := s.Flashes(); len(all) != 3 {
+		if all := s.Flashes(); len(all) != 4 {
 			t.Errorf("second call in the same request = %v", all)
 		}
 		if s.Has("_flashes") || !s.Modified() {
@@ -397,7 +401,7 @@ func TestFlashesAfterCommit(t *testing.T) {
 	clk := newClock()
 	log := &errLog{}
 	m := newNative(t, clk, log)
-	cookies := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.AddFlash("", "welcome")) }))
+	cookies := cookiesOf(do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.AddFlash("welcome")) }))
 	do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
 		_, _ = w.Write([]byte("<html>"))
 		if f := s.Flashes(); len(f) != 1 || len(s.Flashes()) != 1 {

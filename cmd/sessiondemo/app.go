@@ -206,7 +206,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	s := a.sessions.Session(r)
 	user := strings.TrimSpace(r.FormValue("user"))
 	if user == "" || len(user) > 64 {
-		_ = s.AddFlash("error", "Please enter a user name of at most 64 characters.")
+		_ = s.AddFlash("Please enter a user name of at most 64 characters.", "error")
 		seeOther(w, r, "/")
 		return
 	}
@@ -216,7 +216,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	_ = rotateCSRFToken(s)
 	_ = s.Set("user", user)
 	_ = s.Set("login_time", time.Now().UTC().Format(time.RFC3339))
-	_ = s.AddFlash("success", "Welcome, "+user+"!")
+	_ = s.AddFlash("Welcome, "+user+"!", "success")
 	seeOther(w, r, "/")
 }
 
@@ -257,21 +257,21 @@ func (a *app) cartAdd(w http.ResponseWriter, r *http.Request) {
 	if err := s.Save(); err != nil {
 		_ = s.Set("cart", cart[:before])
 		if errors.Is(err, codec.ErrTooLarge) {
-			_ = s.AddFlash("error", fmt.Sprintf("The cart cannot hold %d more items: the session would not fit in the cookies a browser keeps.", n))
+			_ = s.AddFlash(fmt.Sprintf("The cart cannot hold %d more items: the session would not fit in the cookies a browser keeps.", n), "error")
 		} else {
-			_ = s.AddFlash("error", "The cart could not be saved.")
+			_ = s.AddFlash("The cart could not be saved.", "error")
 		}
 		seeOther(w, r, "/")
 		return
 	}
-	_ = s.AddFlash("info", fmt.Sprintf("Added %d items.", n))
+	_ = s.AddFlash(fmt.Sprintf("Added %d items.", n), "info")
 	seeOther(w, r, "/")
 }
 
 func (a *app) cartClear(w http.ResponseWriter, r *http.Request) {
 	s := a.sessions.Session(r)
 	_ = s.Delete("cart")
-	_ = s.AddFlash("info", "Cart emptied.")
+	_ = s.AddFlash("Cart emptied.", "info")
 	seeOther(w, r, "/")
 }
 

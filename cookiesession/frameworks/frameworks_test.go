@@ -67,7 +67,7 @@ func (a *app) login(r *http.Request) error {
 	if err := s.Set("user", user); err != nil {
 		return err
 	}
-	return s.AddFlash("info", "welcome "+user)
+	return s.AddFlash("welcome "+user, "info")
 }
 
 // me describes the session: the user, whether /stream stored its mark,
