@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +53,16 @@ type GorillaOptions struct {
 
 	// Clock returns the current time; nil means time.Now.
 	Clock Clock
+
+	// FlashKeys are the keys under which the app queued flashes with
+	// gorilla's AddFlash(value, key). [GorillaMigration.DecodeSession]
+	// turns their text messages into flashes of that category (the key),
+	// as it turns those of gorilla's default key "_flash" into flashes of
+	// Flask's default category "message", so that Flashes("warning") finds
+	// them once migrated. Messages that are not text stay under their key.
+	// The default is none: nothing in a cookie says which keys hold
+	// flashes.
+	FlashKeys []string
 }
 
 // GorillaMigration reads cookies made by github.com/gorilla/securecookie
@@ -71,11 +83,12 @@ type GorillaOptions struct {
 // first one that can encode; GorillaMigration never encodes, so the next
 // Save writes a native cookie.
 type GorillaMigration struct {
-	codecs []*securecookie.SecureCookie
-	maxAge time.Duration
-	skew   time.Duration
-	clock  Clock
-	json   bool
+	codecs    []*securecookie.SecureCookie
+	maxAge    time.Duration
+	skew      time.Duration
+	clock     Clock
+	json      bool
+	flashKeys []string
 }
 
 // decodeGorillaGob decodes a verified gob payload into dst as securecookie's
@@ -128,7 +141,7 @@ func NewGorillaMigration(opts GorillaOptions) (*GorillaMigration, error) {
 	if len(opts.KeyPairs) == 0 || len(opts.KeyPairs[0]) == 0 {
 		return nil, fmt.Errorf("%w: gorilla migration needs the app's hash key", ErrInvalidKey)
 	}
-	g := &GorillaMigration{maxAge: opts.MaxAge, skew: opts.Skew, clock: opts.Clock, json: opts.JSON}
+	g := &GorillaMigration{maxAge: opts.MaxAge, skew: opts.Skew, clock: opts.Clock, json: opts.JSON, flashKeys: slices.Clone(opts.FlashKeys)}
 	if !opts.JSON {
 		registerGorillaGobTypes()
 	}
@@ -175,12 +188,38 @@ func (g *GorillaMigration) Encode(name string, value any) (string, error) {
 }
 
 // Decode implements securecookie.Codec: it verifies value with the old keys
-// (first key pair first), checks its age and then decodes it into dst like
-// securecookie does. Errors wrap this package's sentinels.
+// (first key pair first) and checks its age. Into gorilla/sessions'
+// *map[interface{}]interface{} (which it replaces) or an *any it stores the
+// values as [GorillaMigration.DecodeSession] gives them, in the value
+// model of package serializer (an int as int64, a struct as a map), so
+// that a gorilla/sessions app whose store reads native cookies too sees
+// the same types before and after the re-issue; gorilla's flashes stay
+// where gorilla keeps them. Any other dst is filled as securecookie would.
+// Errors wrap this package's sentinels.
 func (g *GorillaMigration) Decode(name, value string, dst any) error {
 	raw, _, err := g.verify(name, value, 0)
 	if err != nil {
 		return err
+	}
+	switch d := dst.(type) {
+	case *map[any]any:
+		v, err := g.sessionValues(raw)
+		if err != nil {
+			return err
+		}
+		out := make(map[any]any, len(v))
+		for k, x := range v {
+			out[k] = x
+		}
+		*d = out
+		return nil
+	case *any:
+		v, err := g.sessionValues(raw)
+		if err != nil {
+			return err
+		}
+		*d = v
+		return nil
 	}
 	if g.json {
 		err = json.NewDecoder(bytes.NewReader(raw)).Decode(dst)
@@ -188,7 +227,7 @@ func (g *GorillaMigration) Decode(name, value string, dst any) error {
 		err = decodeGorillaGob(raw, dst)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
+		return gorillaPayloadError(err)
 	}
 	return nil
 }
@@ -205,7 +244,11 @@ var gorillaValues = &serializer.Serializer{NativeTime: true}
 // json tags) already in the request that migrates the cookie, not only in
 // the next. A map[interface{}]interface{} nested in it becomes a
 // map[string]any; gob maps with non-string keys, and values the serializer
-// cannot write, are rejected with ErrPayload. Meta has Format "gorilla",
+// cannot write, are rejected with ErrPayload. gorilla's flashes become
+// flashes as package cookiesession and Flask keep them (a "_flashes" list
+// of (category, message) tuples): the text messages under "_flash" with
+// category "message", and those under [GorillaOptions.FlashKeys] with
+// their key as category. Meta has Format "gorilla",
 // Issued and Created set to gorilla's timestamp (gorilla keeps no
 // creation time), and KeyID "gorilla pair N" for the key pair (1-based,
 // in KeyPairs order) that verified the cookie.
@@ -214,16 +257,84 @@ func (g *GorillaMigration) DecodeSession(name, value string, maxSize int) (any, 
 	if err != nil {
 		return nil, Meta{}, err
 	}
+	v, err := g.sessionValues(raw)
+	if err != nil {
+		return nil, Meta{}, err
+	}
+	adoptGorillaFlashes(v, gorillaFlashKey, "message")
+	for _, key := range g.flashKeys {
+		adoptGorillaFlashes(v, key, key)
+	}
+	return v, m, nil
+}
+
+// sessionValues parses a verified gorilla/sessions payload into the value
+// model.
+func (g *GorillaMigration) sessionValues(raw []byte) (map[string]any, error) {
 	var v any
+	var err error
 	if g.json {
 		v, err = gorillaJSON.Unmarshal(raw)
 	} else {
 		v, err = gobSessionValues(raw)
 	}
 	if err != nil {
-		return nil, Meta{}, fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
+		return nil, gorillaPayloadError(err)
 	}
-	return v, m, nil
+	values, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: gorilla: session is a %T, not a map", ErrPayload, v)
+	}
+	return values, nil
+}
+
+// gorillaPayloadError wraps a failure to parse a verified payload. When gob
+// met a type name the app has not registered, it says how to register it:
+// gob names a type by its package path ("main.Prefs"), so a type that moved
+// to another package, or a test binary of package main, needs
+// gob.RegisterName with the old name.
+func gorillaPayloadError(err error) error {
+	const unregistered = "name not registered for interface: "
+	if _, name, ok := strings.Cut(err.Error(), unregistered); ok {
+		return fmt.Errorf("%w: gorilla: %w (register the type as the old app did, gob.Register(T{}); if the type moved to another package, or this is a test binary, use gob.RegisterName(%s, T{}) with the old name)", ErrPayload, err, name)
+	}
+	return fmt.Errorf("%w: gorilla: %w", ErrPayload, err)
+}
+
+// Where gorilla/sessions and Flask keep flashes.
+const (
+	gorillaFlashKey = "_flash"
+	flashesKey      = "_flashes"
+)
+
+// adoptGorillaFlashes moves the text messages gorilla/sessions queued under
+// key to the "_flashes" list, with the given category, after any already
+// queued. Messages that are not text stay under key, which is removed when
+// none stay.
+func adoptGorillaFlashes(values map[string]any, key, category string) {
+	queued, ok := values[key].([]any)
+	if !ok {
+		return
+	}
+	var list, rest []any
+	if old, ok := values[flashesKey].([]any); ok {
+		list = slices.Clip(old)
+	}
+	for _, f := range queued {
+		if text, ok := f.(string); ok {
+			list = append(list, serializer.Tuple{category, text})
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	if len(list) > 0 {
+		values[flashesKey] = list
+	}
+	if len(rest) > 0 {
+		values[key] = rest
+	} else {
+		delete(values, key)
+	}
 }
 
 // gobSessionValues decodes a gorilla/sessions gob payload (a

@@ -1,9 +1,11 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cookiecodec/cookiecodec/serializer"
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 )
@@ -127,7 +130,9 @@ func TestGorillaSessionsMigration(t *testing.T) {
 			http.Error(w, "logged out", http.StatusUnauthorized)
 			return
 		}
-		// Values decoded natively carry int64, gob values int.
+		// gorilla's own codec gives gob's int; once the store reads
+		// native cookies, both codecs give the value model's int64.
+		kind := fmt.Sprintf("%T", s.Values["visits"])
 		switch v := s.Values["visits"].(type) {
 		case int:
 			s.Values["visits"] = int64(v) + 1
@@ -138,7 +143,7 @@ func TestGorillaSessionsMigration(t *testing.T) {
 			http.Error(w, err.Error(), 500)
 			return
 		}
-		w.Write([]byte(s.Values["user"].(string) + " " + itoa(int(s.Values["visits"].(int64)))))
+		w.Write([]byte(s.Values["user"].(string) + " " + itoa(int(s.Values["visits"].(int64))) + " " + kind))
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -187,15 +192,15 @@ func TestGorillaSessionsMigration(t *testing.T) {
 	}
 	store.Codecs = []securecookie.Codec{n, mig}
 
-	if code, body := get("/visit"); code != 200 || body != "carol 2" {
-		t.Fatalf("first visit after the switch: %d %q", code, body)
+	if code, body := get("/visit"); code != 200 || body != "carol 2 int64" {
+		t.Fatalf("first visit after the switch: %d %q; want carol 2 int64 (the migration reader gives the value model, as the native cookie will)", code, body)
 	}
 	migrated := cookie()
 	h, err := Inspect(migrated)
 	if err != nil || h.Mode != "xchacha20poly1305" {
 		t.Fatalf("re-issued cookie is not native: %v", err)
 	}
-	if code, body := get("/visit"); code != 200 || body != "carol 3" {
+	if code, body := get("/visit"); code != 200 || body != "carol 3 int64" {
 		t.Fatalf("second visit: %d %q", code, body)
 	}
 	// Dropping the migration reader later: native cookies keep working, a
@@ -409,5 +414,108 @@ func TestGorillaMigrationNestedMaps(t *testing.T) {
 	}
 	if _, _, err := mig.DecodeSession("session", bad, 0); !errors.Is(err, ErrPayload) || !strings.Contains(err.Error(), "session key 7 of type int is not a string") {
 		t.Fatalf("nested int key: %v", err)
+	}
+}
+
+// TestAdoptGorillaFlashes: text flashes under a gorilla key join the
+// queued ones with the given category; others stay under the key.
+func TestAdoptGorillaFlashes(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		in, want map[string]any
+	}{
+		{"none", map[string]any{"user": "a"}, map[string]any{"user": "a"}},
+		{"text", map[string]any{"_flash": []any{"hi", "bye"}},
+			map[string]any{"_flashes": []any{serializer.Tuple{"message", "hi"}, serializer.Tuple{"message", "bye"}}}},
+		{"after queued ones", map[string]any{"_flash": []any{"hi"}, "_flashes": []any{serializer.Tuple{"error", "x"}}},
+			map[string]any{"_flashes": []any{serializer.Tuple{"error", "x"}, serializer.Tuple{"message", "hi"}}}},
+		{"not text stays", map[string]any{"_flash": []any{"hi", int64(3)}},
+			map[string]any{"_flash": []any{int64(3)}, "_flashes": []any{serializer.Tuple{"message", "hi"}}}},
+		{"not a list stays", map[string]any{"_flash": "hi"}, map[string]any{"_flash": "hi"}},
+	} {
+		adoptGorillaFlashes(tc.in, "_flash", "message")
+		if !reflect.DeepEqual(tc.in, tc.want) {
+			t.Errorf("%s: got %#v, want %#v", tc.name, tc.in, tc.want)
+		}
+	}
+}
+
+// TestGorillaFlashKeys: flashes a real gorilla/sessions app queued with
+// AddFlash(msg) and AddFlash(msg, "warning") become flashes of categories
+// "message" and "warning" through DecodeSession when "warning" is one of
+// the FlashKeys, and stay an ordinary key without it. Decode, which a
+// gorilla/sessions store calls, leaves them where gorilla keeps them.
+func TestGorillaFlashKeys(t *testing.T) {
+	store := sessions.NewCookieStore(oldHash, oldBlock)
+	rec := httptest.NewRecorder()
+	s, _ := store.New(httptest.NewRequest("GET", "/", nil), "app")
+	s.Values["user"] = "erin"
+	s.AddFlash("welcome back")
+	s.AddFlash("your password expires soon", "warning")
+	if err := s.Save(httptest.NewRequest("GET", "/", nil), rec); err != nil {
+		t.Fatal(err)
+	}
+	cookie := rec.Result().Cookies()[0].Value
+
+	read := func(keys ...string) map[string]any {
+		t.Helper()
+		mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, oldBlock}, FlashKeys: keys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _, err := mig.DecodeSession("app", cookie, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(map[string]any)
+	}
+	want := map[string]any{"user": "erin", "_flashes": []any{serializer.Tuple{"message", "welcome back"}, serializer.Tuple{"warning", "your password expires soon"}}}
+	if got := read("warning"); !reflect.DeepEqual(got, want) {
+		t.Errorf("with FlashKeys [warning]: %#v\nwant %#v", got, want)
+	}
+	want = map[string]any{"user": "erin", "_flashes": []any{serializer.Tuple{"message", "welcome back"}}, "warning": []any{"your password expires soon"}}
+	if got := read(); !reflect.DeepEqual(got, want) {
+		t.Errorf("without FlashKeys: %#v\nwant %#v", got, want)
+	}
+
+	mig, _ := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, oldBlock}, FlashKeys: []string{"warning"}})
+	var values map[any]any
+	if err := mig.Decode("app", cookie, &values); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(values["_flash"], []any{"welcome back"}) || !reflect.DeepEqual(values["warning"], []any{"your password expires soon"}) || values["_flashes"] != nil {
+		t.Errorf("Decode for gorilla/sessions moved its flashes: %#v", values)
+	}
+}
+
+// gorillaMovedType stands for an app type registered with gob under the
+// name a test then changes in the stream, as if the app had not registered
+// it (gob cannot unregister a name).
+type gorillaMovedType struct{ Theme string }
+
+// TestGorillaUnregisteredTypeHint: a session holding a type the app did
+// not register fails with ErrPayload, and the error names
+// gob.RegisterName with the old name, for a type that moved package.
+func TestGorillaUnregisteredTypeHint(t *testing.T) {
+	gob.RegisterName("codectest.MovedTypeA", gorillaMovedType{})
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(map[any]any{"prefs": gorillaMovedType{"dark"}}); err != nil {
+		t.Fatal(err)
+	}
+	stream := bytes.Replace(buf.Bytes(), []byte("codectest.MovedTypeA"), []byte("codectest.MovedTypeB"), 1)
+	sc := securecookie.New(oldHash, oldBlock)
+	sc.SetSerializer(rawGob{stream})
+	cookie, err := sc.Encode("app", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mig, _ := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, oldBlock}})
+	_, _, err = mig.DecodeSession("app", cookie, 0)
+	if !errors.Is(err, ErrPayload) || !strings.Contains(err.Error(), `gob.RegisterName("codectest.MovedTypeB", T{})`) {
+		t.Errorf("DecodeSession: %v; want ErrPayload naming gob.RegisterName(\"codectest.MovedTypeB\", T{})", err)
+	}
+	var values map[any]any
+	if err := mig.Decode("app", cookie, &values); !errors.Is(err, ErrPayload) || !strings.Contains(err.Error(), "gob.RegisterName") {
+		t.Errorf("Decode: %v", err)
 	}
 }

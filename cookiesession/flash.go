@@ -31,47 +31,8 @@ type Flash struct {
 
 const flashesKey = "_flashes"
 
-// gorillaFlashKey is where gorilla/sessions keeps the flashes its AddFlash
-// adds without a key of their own.
-const gorillaFlashKey = "_flash"
-
-// formatGorilla is codec.Meta.Format for a cookie read by the codec's
-// gorilla migration reader.
-const formatGorilla = "gorilla"
-
 // formatFlask is codec.Meta.Format for a Flask cookie.
 const formatFlask = "flask"
-
-// adoptGorillaFlashes moves the text messages gorilla/sessions queued
-// under "_flash" to this package's flashes, with Flask's default category
-// "message", after any already queued. Messages that are not text stay
-// under "_flash", as do flashes an app queued under keys of its own
-// (gorilla's AddFlash(value, key)): nothing says which keys those are.
-func adoptGorillaFlashes(values map[string]any) {
-	queued, ok := values[gorillaFlashKey].([]any)
-	if !ok {
-		return
-	}
-	var list, rest []any
-	if old, ok := values[flashesKey].([]any); ok {
-		list = slices.Clip(old)
-	}
-	for _, f := range queued {
-		if text, ok := f.(string); ok {
-			list = append(list, serializer.Tuple{"message", text})
-		} else {
-			rest = append(rest, f)
-		}
-	}
-	if len(list) > 0 {
-		values[flashesKey] = list
-	}
-	if len(rest) > 0 {
-		values[gorillaFlashKey] = rest
-	} else {
-		delete(values, gorillaFlashKey)
-	}
-}
 
 // AddFlash queues a message for the next page that calls
 // [Session.Flashes]. The category is optional and comes second, as in

@@ -166,10 +166,7 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) (candidat
 // who did not ask to be remembered would stay logged in after closing the
 // browser.
 func (s *Session) adopt(c candidate) {
-	switch c.info.Meta.Format {
-	case formatGorilla:
-		adoptGorillaFlashes(c.values)
-	case formatFlask:
+	if c.info.Meta.Format == formatFlask {
 		if _, ok := c.values[permanentKey]; !ok && s.m.migrating(c.info.Meta) {
 			c.values[permanentKey] = false
 		}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
-	"github.com/cookiecodec/cookiecodec/serializer"
 )
 
 // gorillaVector is testdata/gorilla/session.txt, a cookie real
@@ -159,29 +158,6 @@ func TestGorillaMigrationWithoutGorillaSessions(t *testing.T) {
 		t.Errorf("the expired gorilla cookie was not reported as expired: %v", log2.take())
 	}
 	t.Log("child: migrated")
-}
-
-// TestAdoptGorillaFlashes: gorilla's text flashes join the queued ones
-// with Flask's default category; others stay under "_flash".
-func TestAdoptGorillaFlashes(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		in, want map[string]any
-	}{
-		{"none", map[string]any{"user": "a"}, map[string]any{"user": "a"}},
-		{"text", map[string]any{"_flash": []any{"hi", "bye"}},
-			map[string]any{"_flashes": []any{serializer.Tuple{"message", "hi"}, serializer.Tuple{"message", "bye"}}}},
-		{"after queued ones", map[string]any{"_flash": []any{"hi"}, "_flashes": []any{serializer.Tuple{"error", "x"}}},
-			map[string]any{"_flashes": []any{serializer.Tuple{"error", "x"}, serializer.Tuple{"message", "hi"}}}},
-		{"not text stays", map[string]any{"_flash": []any{"hi", int64(3)}},
-			map[string]any{"_flash": []any{int64(3)}, "_flashes": []any{serializer.Tuple{"message", "hi"}}}},
-		{"not a list stays", map[string]any{"_flash": "hi"}, map[string]any{"_flash": "hi"}},
-	} {
-		adoptGorillaFlashes(tc.in)
-		if !reflect.DeepEqual(tc.in, tc.want) {
-			t.Errorf("%s: got %#v, want %#v", tc.name, tc.in, tc.want)
-		}
-	}
 }
 
 // TestFlaskMigrationKeepsSessions: a Flask cookie read by a Legacy reader
