@@ -97,6 +97,37 @@ func ExampleNewNative() {
 	// user "ada"
 }
 
+// A handler test that starts as a signed-in user: the manager mints the
+// session's cookies, and the request carries them.
+func ExampleManager_Cookies() {
+	key, _ := codec.GenerateKey()
+	ring, _ := codec.NewKeyRing(key)
+	sessions, _ := cookiesession.NewNative(ring)
+	account := sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, ok := cookiesession.Get[string](sessions.Session(r), "user")
+		if !ok {
+			http.Error(w, "log in first", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintf(w, "account of %s\n", user)
+	}))
+
+	cookies, err := sessions.Cookies(map[string]any{"user": "ada"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	req := httptest.NewRequest("GET", "/account", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	account.ServeHTTP(rec, req)
+	fmt.Print(rec.Code, " ", rec.Body.String())
+	// Output:
+	// 200 account of ada
+}
+
 func Example_logOutEverywhere() {
 	now := time.Date(2024, 5, 1, 12, 0, 0, 250e6, time.UTC) // 12:00:00.25
 	clock := func() time.Time { return now }

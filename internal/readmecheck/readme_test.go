@@ -185,12 +185,11 @@ var users interface {
 		uses: "_, _ = sessions, err",
 	},
 	// Testing your handlers.
-	"// In a test: the app's manager and codec, a request with a session cookie.": {
-		imports: []string{"net/http", "net/http/httptest", "testing", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+	"// In a test: a request carrying the session of a signed-in user.": {
+		imports: []string{"net/http", "net/http/httptest", "testing", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
 	t             *testing.T
 	sessions      *cookiesession.Manager
-	native        *codec.Native
 	accountHandler func(http.ResponseWriter, *http.Request)
 )`,
 	},
