@@ -146,8 +146,10 @@ type NativeOptions struct {
 	// more than MaxLegacyWindow (400 days) after its own time. A Legacy
 	// reader accepts everyone who can forge the old format (a leaked or
 	// weak old secret), so its end is fixed when it is added, rather than
-	// left to a later change that may never come. Set it to when the
-	// native codec goes live plus the longest lifetime of the old cookies.
+	// left to a later change that may never come. Set it to when the last
+	// instance of the old app stops serving (the end of the rollout: old
+	// instances issue old cookies until then) plus the longest lifetime of
+	// the old cookies.
 	//
 	// A LegacyUntil already past is accepted: it is what every restart
 	// after the window closed sees until the readers are removed, and

@@ -166,23 +166,30 @@ var users interface {
 	},
 	// Moving from gorilla/sessions.
 	"migration, err := codec.NewGorillaMigration(codec.GorillaOptions{": {
-		imports: []string{"github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
+		imports: []string{"log", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
 		decls: `var (
 	oldHashKey, oldBlockKey []byte
 	native                  *codec.Native
 	store                   *sessions.CookieStore
 )`,
-		uses: "_ = err",
+	},
+	// Moving from gorilla/sessions: the bridge release.
+	"store.Codecs = append(securecookie.CodecsFromPairs(hashKey, blockKey, oldHashKey, oldBlockKey), native)": {
+		imports: []string{"encoding/gob", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
+		decls: `var (
+	hashKey, blockKey, oldHashKey, oldBlockKey []byte
+	native                                     *codec.Native
+	store                                      *sessions.CookieStore
+)`,
 	},
 	// Moving from gorilla/sessions, with cookiesession.
 	"// The gorilla store's keys and MaxAge, as the app passed them:": {
-		imports: []string{"time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		imports: []string{"log", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
 	hashKey, blockKey, oldHashKey, oldBlockKey []byte
 	ring                                       *codec.KeyRing
-	goLive                                     time.Time
 )`,
-		uses: "_, _ = sessions, err",
+		uses: "_ = appSessions",
 	},
 	// Testing your handlers.
 	"// In a test: a request carrying the session of a signed-in user.": {
@@ -195,12 +202,9 @@ var users interface {
 	},
 	// Moving from Flask.
 	"// Flask's settings, as the app had them.": {
-		imports: []string{"os", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
-		decls: `var (
-	ring   *codec.KeyRing
-	goLive time.Time
-)`,
-		uses: "_, _ = sessions, err",
+		imports: []string{"log", "os", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls:   `var ring *codec.KeyRing`,
+		uses:    "_ = sessions",
 	},
 	// Sharing a session with Flask.
 	"f, err := codec.NewFlask(codec.FlaskOptions{": {
