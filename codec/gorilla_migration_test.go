@@ -519,3 +519,60 @@ func TestGorillaUnregisteredTypeHint(t *testing.T) {
 		t.Errorf("Decode: %v", err)
 	}
 }
+
+// TestGorillaBridge runs the README's bridge release: a gorilla/sessions
+// store that writes gorilla cookies and also reads native ones. A native
+// cookie of the new app (an int, a nested map, Flask-layout flashes) is
+// read, and the bridge's Save writes a cookie both the bridge and the new
+// app read: a gorilla one when gob can write the values, a native one
+// when it cannot (gob knows neither map[string]any nor serializer.Tuple
+// unless the app registers them), so no user is logged out either way.
+func TestGorillaBridge(t *testing.T) {
+	n, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Clock: time.Now})
+	store := sessions.NewCookieStore(oldHash, oldBlock)
+	store.Codecs = append(securecookie.CodecsFromPairs(oldHash, oldBlock), n)
+	mig, err := NewGorillaMigration(GorillaOptions{KeyPairs: [][]byte{oldHash, oldBlock}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newApp, _ := newTestNative(t, XChaCha20Poly1305, NativeOptions{Clock: time.Now, Legacy: []LegacyReader{mig}, LegacyUntil: time.Now().Add(time.Hour)})
+
+	for _, tc := range []struct {
+		name   string
+		values map[string]any
+		format string // of the cookie the bridge writes
+	}{
+		{"plain values", map[string]any{"user_id": 42, "name": "ada"}, "gorilla"},
+		{"a nested map and flashes", map[string]any{"user_id": 42, "prefs": map[string]any{"theme": "dark"}, "_flashes": []any{serializer.Tuple{"message", "hi"}}}, "native"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cookie, _, err := newApp.EncodeSession("app", tc.values, Meta{}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", "/", nil)
+			req.AddCookie(&http.Cookie{Name: "app", Value: cookie})
+			s, err := store.Get(req, "app")
+			if err != nil || s.IsNew || s.Values["user_id"] != int64(42) {
+				t.Fatalf("the bridge read %#v, new %v, %v; want user_id int64 42", s.Values, s.IsNew, err)
+			}
+			s.Values["seen"] = "bridge"
+			rec := httptest.NewRecorder()
+			if err := s.Save(req, rec); err != nil {
+				t.Fatalf("the bridge's Save: %v", err)
+			}
+			saved := rec.Result().Cookies()[0].Value
+			v, meta, err := newApp.DecodeSession("app", saved, 0)
+			if err != nil || v.(map[string]any)["seen"] != "bridge" || v.(map[string]any)["user_id"] != int64(42) {
+				t.Fatalf("the new app read %#v, %v from the bridge's cookie", v, err)
+			}
+			var back map[any]any
+			if err := securecookie.DecodeMulti("app", saved, &back, store.Codecs...); err != nil || back["seen"] != "bridge" {
+				t.Fatalf("the bridge read %#v, %v from its own cookie", back, err)
+			}
+			if meta.Format != tc.format {
+				t.Errorf("the bridge wrote a %s cookie; want %s", meta.Format, tc.format)
+			}
+		})
+	}
+}

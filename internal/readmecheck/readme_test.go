@@ -175,7 +175,7 @@ var users interface {
 	},
 	// Moving from gorilla/sessions: the bridge release.
 	"store.Codecs = append(securecookie.CodecsFromPairs(hashKey, blockKey, oldHashKey, oldBlockKey), native)": {
-		imports: []string{"encoding/gob", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
+		imports: []string{"github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
 		decls: `var (
 	hashKey, blockKey, oldHashKey, oldBlockKey []byte
 	native                                     *codec.Native
