@@ -83,7 +83,9 @@ type FlaskOptions struct {
 	// other writes, so nobody is logged out; a value the Flask format
 	// cannot keep exactly (a time's nanoseconds and zone) is written as
 	// Flask writes it. Unlike Legacy, no end date is needed: a reader here
-	// reads the newer format, which only the new keys can make.
+	// reads the newer format, which only the new keys can make. Under
+	// cookiesession.NewFlask, a session the second step split into chunks
+	// is read too (up to 16), and replaced by one Flask cookie on write.
 	// NewFlask copies the list.
 	AlsoRead []LegacyReader
 }
@@ -224,6 +226,10 @@ func (f *Flask) DecodeSession(name, value string, maxSize int) (any, Meta, error
 	}
 	return v, m, nil
 }
+
+// AlsoReads reports whether the codec reads other formats besides Flask's
+// ([FlaskOptions].AlsoRead).
+func (f *Flask) AlsoReads() bool { return len(f.alsoRead) > 0 }
 
 // decodeOther offers a cookie that is not a Flask cookie to the AlsoRead
 // readers, and returns the first that accepts it, or the Flask error

@@ -69,12 +69,12 @@ func (s *Session) load() {
 		if v[0] != '~' {
 			// Chunk cookies beside an unchunked value are leftovers (see
 			// newAssembler): ignored, and deleted by the next write.
-			if c, ok := s.try(v, 1, budget, &errs); ok && accept(c) {
+			if c, ok := s.try(v, 1, min(budget, m.maxSize), &errs); ok && accept(c) {
 				return
 			}
 			continue
 		}
-		n, first, err := parseChunkHeader(v, m.cfg.maxChunks)
+		n, first, err := parseChunkHeader(v, m.readChunks)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -182,7 +182,7 @@ func (m *Manager) migrating(meta codec.Meta) bool {
 
 // budget is the largest len(name)+len(value) of a session: what MaxChunks
 // cookies can carry. It is computed once, in build.
-func (m *Manager) budget() int { return m.maxSize }
+func (m *Manager) budget() int { return m.readSize }
 
 // checkTimes applies the manager's lifetimes to a verified cookie. The
 // codec has already checked the cookie's own expiry; this check makes a

@@ -22,6 +22,12 @@ type Manager struct {
 	codec codec.SessionCodec
 
 	maxSize int // len(name)+len(value) MaxChunks cookies can carry
+	// readChunks is the most chunks a request's session may span, and
+	// readSize the len(name)+len(value) they can carry: MaxChunks and
+	// maxSize, except under NewFlask over a Flask codec that also reads
+	// other formats (codec.FlaskOptions.AlsoRead), whose chunked sessions
+	// it reads up to MaxChunksLimit.
+	readChunks, readSize int
 	// writeSize is maxSize, or less under WithMaxCookieHeader: the most
 	// len(name)+len(value) a written session may take.
 	writeSize int
@@ -107,7 +113,11 @@ func NewNative(ring *codec.KeyRing, opts ...Option) (*Manager, error) {
 
 // NewFlask returns a manager that shares its session with a Flask app: c
 // must be the Flask codec ([codec.NewFlask]) with the app's SECRET_KEY; a
-// native codec is refused with [ErrConfig].
+// native codec is refused with [ErrConfig]. It writes one cookie, as Flask
+// reads only one; over a codec that also reads the native format
+// (codec.FlaskOptions.AlsoRead, the first step of a move to it), it reads
+// native sessions split into chunks too, up to [MaxChunksLimit], and
+// deletes the chunks when it writes its cookie.
 // It follows Flask's SecureCookieSessionInterface: cookie name "session";
 // the lifetime (31 days by default) is the max-age of every cookie on load,
 // permanent or not; permanent sessions (the "_permanent" key, see
@@ -182,6 +192,11 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 	}
 	m.maxSize = len(cfg.name) + capacity(cfg.name, cfg.maxChunks)
 	m.writeSize = m.maxSize
+	m.readChunks, m.readSize = cfg.maxChunks, m.maxSize
+	if f, ok := c.(*codec.Flask); ok && flask && f.AlsoReads() {
+		m.readChunks = MaxChunksLimit
+		m.readSize = len(cfg.name) + capacity(cfg.name, m.readChunks)
+	}
 	if cfg.maxCookieHeader > 0 {
 		m.writeSize = len(cfg.name) + cookieHeaderCapacity(cfg.name, cfg.maxChunks, cfg.maxCookieHeader)
 	}

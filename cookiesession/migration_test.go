@@ -3,6 +3,7 @@ package cookiesession
 import (
 	"bytes"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -302,6 +303,16 @@ func TestFlaskMigrationKeepsBrowserSessionCookies(t *testing.T) {
 // cookie malformed: the user was anonymous there, and its next write
 // replaced the native session (found by a team migrating a Flask app).
 func TestFlaskToNativeRollout(t *testing.T) {
+	t.Run("small session", func(t *testing.T) { testFlaskToNativeRollout(t, "") })
+	// Hex compresses well: one Flask cookie holds it, while the native
+	// cookie, encrypted and not compressed, needs two chunks, which the
+	// first step must read (it refused them as over WithMaxChunks(1)).
+	t.Run("session over one native cookie", func(t *testing.T) {
+		testFlaskToNativeRollout(t, hex.EncodeToString([]byte(randomText(2600))))
+	})
+}
+
+func testFlaskToNativeRollout(t *testing.T, note string) {
 	clk := newClock()
 	log := &errLog{}
 	flask := flaskCodec(t, clk, "the Flask secret")
@@ -312,20 +323,34 @@ func TestFlaskToNativeRollout(t *testing.T) {
 	must(t, err)
 	step2, err := New(native, WithClock(clk.now), WithErrorHook(log.hook))
 	must(t, err)
-	cookies := cookiesOf(do(t, step1, setUser))
+	cookies := cookiesOf(do(t, step1, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("user", "bob"))
+		must(t, s.Set("note", note))
+	}))
+	chunked := false
 	for i, m := range []*Manager{step2, step1, step2, step2, step1, step1, step2} {
-		var user string
+		var user, gotNote string
 		var count int64
 		rec := do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
 			user, _ = Get[string](s, "user")
+			gotNote, _ = Get[string](s, "note")
 			count, _ = Get[int64](s, "count")
 			must(t, s.Set("count", count+1))
 		}, cookies...)
-		if user != "bob" || count != int64(i) {
-			t.Fatalf("request %d (step %d): user %q, count %d; want bob and %d (%v)", i, map[*Manager]int{step1: 1, step2: 2}[m], user, count, i, log.take())
+		if user != "bob" || gotNote != note || count != int64(i) {
+			t.Fatalf("request %d (step %d): user %q, note of %d bytes, count %d; want bob, %d bytes and %d (%v)", i, map[*Manager]int{step1: 1, step2: 2}[m], user, len(gotNote), count, len(note), i, log.take())
 		}
 		cookies = jar(cookies, rec)
+		if len(cookies) > 1 {
+			chunked = true
+		}
+		if m == step1 && len(cookies) != 1 {
+			t.Fatalf("request %d: the first step left %d cookies; want its one Flask cookie, the native chunks deleted", i, len(cookies))
+		}
 		clk.advance(time.Minute)
+	}
+	if chunked != (note != "") {
+		t.Fatalf("the second step wrote chunks: %v; this case needs them %v", chunked, note != "")
 	}
 	// The first step still refuses what is neither format, as before.
 	var discarded error
