@@ -143,12 +143,15 @@ func (w *responseWriter) commit() {
 	if err := w.s.commit(w.ResponseWriter.Header()); err != nil {
 		w.failed = true
 		r := w.s.hookRequest()
-		w.s.m.report(r, err)
 		h := w.ResponseWriter.Header()
 		for _, k := range replacedHeaders {
 			h.Del(k)
 		}
-		w.s.m.cfg.errorHandler(w.ResponseWriter, r, err)
+		// Deferred, the error handler answers even when a hook of the
+		// app panics in report; the panic then goes on to a recoverer,
+		// whose own answer is discarded like the handler's.
+		defer w.s.m.cfg.errorHandler(w.ResponseWriter, r, err)
+		w.s.m.report(r, err)
 	}
 }
 
