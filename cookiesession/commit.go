@@ -345,6 +345,15 @@ func (s *Session) deleteCookies(h http.Header, keep int) {
 	for i := keep + 1; i <= last; i++ {
 		s.addHeader(h, "Set-Cookie", m.deletionLine(chunkName(m.cfg.name, i)))
 	}
+	if !s.otherScopes {
+		return
+	}
+	for _, prefix := range m.previousPrefixes {
+		s.addHeader(h, "Set-Cookie", m.scopedDeletionLine(m.cfg.name, prefix))
+		for i := 2; i <= last; i++ {
+			s.addHeader(h, "Set-Cookie", m.scopedDeletionLine(chunkName(m.cfg.name, i), prefix))
+		}
+	}
 }
 
 // cookieLine formats a Set-Cookie value in net/http's attribute order. A
@@ -372,17 +381,20 @@ func (m *Manager) cookieLine(name, value string, expires, now time.Time) string 
 
 // deletionLine formats the Set-Cookie value that deletes a cookie.
 func (m *Manager) deletionLine(name string) string {
+	return m.scopedDeletionLine(name, m.attrPrefix)
+}
+
+// scopedDeletionLine formats the Set-Cookie value that deletes a cookie of
+// the scope whose attributes are prefix.
+func (m *Manager) scopedDeletionLine(name, prefix string) string {
 	const expired = "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"
-	return name + "=" + m.attrPrefix + expired + m.attrSuffix
+	return name + "=" + prefix + expired + m.attrSuffix
 }
 
 // attributes returns the fixed cookie attributes before and after the
 // expiry ones.
 func (c *config) attributes() (prefix, suffix string) {
-	prefix = "; Path=" + c.path
-	if c.domain != "" {
-		prefix += "; Domain=" + c.domain
-	}
+	prefix = cookieScope{c.path, c.domain}.prefix()
 	if c.httpOnly {
 		suffix += "; HttpOnly"
 	}
@@ -401,6 +413,14 @@ func (c *config) attributes() (prefix, suffix string) {
 		suffix += "; Partitioned"
 	}
 	return prefix, suffix
+}
+
+// prefix returns the scope's attributes: "; Path=p[; Domain=d]".
+func (sc cookieScope) prefix() string {
+	if sc.domain == "" {
+		return "; Path=" + sc.path
+	}
+	return "; Path=" + sc.path + "; Domain=" + sc.domain
 }
 
 // appendHTTPDate appends t in the IMF-fixdate form of http.TimeFormat,

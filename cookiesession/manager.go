@@ -36,6 +36,8 @@ type Manager struct {
 	trustedCodec bool
 	attrPrefix   string // "; Path=/[; Domain=d]"
 	attrSuffix   string // "[; HttpOnly][; Secure][; SameSite=X][; Partitioned]"
+	// previousPrefixes are the attrPrefix of each WithPreviousScope.
+	previousPrefixes []string
 	// ser is the codec's serializer, which Session.Set checks values
 	// with and Get converts this request's own values through; nil for a
 	// codec that does not say (see serializerOf).
@@ -201,6 +203,9 @@ func build(c codec.SessionCodec, flask bool, opts []Option) (*Manager, error) {
 		m.writeSize = len(cfg.name) + cookieHeaderCapacity(cfg.name, cfg.maxChunks, cfg.maxCookieHeader)
 	}
 	m.attrPrefix, m.attrSuffix = cfg.attributes()
+	for _, p := range cfg.previous {
+		m.previousPrefixes = append(m.previousPrefixes, p.prefix())
+	}
 	return m, nil
 }
 

@@ -115,6 +115,8 @@ type config struct {
 
 	idleSet     bool // WithIdleTimeout was given
 	lifetimeSet bool // WithLifetime was given
+
+	previous []cookieScope // WithPreviousScope
 }
 
 // WithName sets the cookie name. The default is [DefaultName] ("session").
@@ -131,15 +133,38 @@ func WithName(name string) Option { return func(c *config) { c.name = name } }
 // with two cookies of the name, the old one and the new, and a browser
 // sends both; the first that verifies wins (see the package
 // documentation), which is often the old one, so a change written to the
-// new cookie is not read back until the old one expires. Change the cookie
-// name ([WithName]) together with them.
+// new cookie is not read back until the old one expires. Give the old
+// Path and Domain to [WithPreviousScope], which deletes the old cookie on
+// the next write; changing the cookie name ([WithName]) instead ends every
+// session, since no option reads a cookie of another name.
 func WithPath(path string) Option { return func(c *config) { c.path = path } }
 
 // WithDomain sets the cookie's Domain attribute. The default is none: a
 // host-only cookie, which sibling subdomains cannot read or overwrite. To
-// change it in a deployed app, change the cookie name too (see
-// [WithPath]).
+// change it in a deployed app, see [WithPath].
 func WithDomain(domain string) Option { return func(c *config) { c.domain = domain } }
+
+// WithPreviousScope names a Path and Domain ("" for a host-only cookie)
+// that the session cookie had before: another app's cookie the manager
+// takes over through a Legacy reader (a Flask app with
+// SESSION_COOKIE_PATH="/app", say), or this app's own before a change of
+// WithPath or WithDomain. A browser keeps such a cookie beside the
+// manager's, since the manager's cookie does not replace a cookie of
+// another Path or Domain: it would bring the old session back after a
+// logout, or once the manager's cookie expired. With this option, a
+// response that sets or deletes the session cookie also deletes it (and
+// its chunks) under each previous scope, when the request carried more
+// than one cookie of the name or one that a Legacy reader read: the first
+// response that migrates a session removes the old cookie. Give the option
+// once per scope; remove it once the old cookies have expired. [New]
+// refuses the manager's own scope and a "__Host-" name, whose cookie has
+// only one scope.
+func WithPreviousScope(path, domain string) Option {
+	return func(c *config) { c.previous = append(c.previous, cookieScope{path: path, domain: domain}) }
+}
+
+// cookieScope is the Path and Domain of a cookie.
+type cookieScope struct{ path, domain string }
 
 // WithSecure sets the Secure attribute. The default is true: the cookie
 // travels over HTTPS only. Chromium, Firefox and Go's net/http/cookiejar
@@ -386,14 +411,19 @@ func (c *config) check() error {
 	if len(c.name) > 256 {
 		return bad("cookie name is %d bytes: keep it under 256 so the value has room", len(c.name))
 	}
-	if c.path == "" || c.path[0] != '/' || !validAttr(c.path) {
-		return bad("path %q must start with / and contain no control characters or ';'", c.path)
+	if err := checkScope(cookieScope{c.path, c.domain}); err != "" {
+		return bad("%s", err)
 	}
-	if c.domain != "" && (!validAttr(c.domain) || strings.ContainsAny(c.domain, " /:")) {
-		return bad("domain %q is not a host name", c.domain)
-	}
-	if len(c.path) > 1024 || len(c.domain) > 1024 {
-		return bad("path or domain over 1024 bytes: browsers ignore such an attribute (the cookie then gets the request's default path, or becomes host-only)")
+	for _, p := range c.previous {
+		if err := checkScope(p); err != "" {
+			return bad("WithPreviousScope: %s", err)
+		}
+		if p == (cookieScope{c.path, c.domain}) {
+			return bad("WithPreviousScope(%q, %q) is the manager's own Path and Domain, whose cookie every write replaces already: drop it", p.path, p.domain)
+		}
+		if hasPrefixFold(c.name, "__Host-") {
+			return bad("WithPreviousScope with a __Host- name: a __Host- cookie has Path / and no Domain only, so there is no other scope to delete")
+		}
 	}
 	if hasPrefixFold(c.name, "__Host-") {
 		switch {
@@ -447,6 +477,19 @@ func (c *config) check() error {
 		return bad("lifetime %v exceeds 400 days, the most a browser keeps a cookie: shorten it", c.lifetime)
 	}
 	return nil
+}
+
+// checkScope returns what is wrong with a cookie's Path and Domain, or "".
+func checkScope(sc cookieScope) string {
+	switch {
+	case sc.path == "" || sc.path[0] != '/' || !validAttr(sc.path):
+		return fmt.Sprintf("path %q must start with / and contain no control characters or ';'", sc.path)
+	case sc.domain != "" && (!validAttr(sc.domain) || strings.ContainsAny(sc.domain, " /:")):
+		return fmt.Sprintf("domain %q is not a host name", sc.domain)
+	case len(sc.path) > 1024 || len(sc.domain) > 1024:
+		return "path or domain over 1024 bytes: browsers ignore such an attribute (the cookie then gets the request's default path, or becomes host-only)"
+	}
+	return ""
 }
 
 // adoptCodecLimits gives the manager the limits configured on the codec

@@ -61,6 +61,10 @@ type Session struct {
 	values   map[string]any
 	info     Info
 	chunkMax int // highest NAME.k chunk index the request carried, 0 if none
+	// otherScopes: the request may carry the session cookie of a
+	// WithPreviousScope (it carried several cookies of the name, or one a
+	// Legacy reader read), which deleteCookies then deletes.
+	otherScopes bool
 
 	flashes      []Flash
 	flashesTaken bool
@@ -321,7 +325,9 @@ func (s *Session) Renew() error {
 
 // Destroy ends the session at logout: the data is cleared and the response
 // deletes the cookie and every chunk of it the request carried, with the
-// manager's Path and Domain. Values set after Destroy start a new session
+// manager's Path and Domain (and those of [WithPreviousScope] when the
+// request carried several cookies of the name: a cookie of another Path or
+// Domain, an old app's say, would otherwise bring its session back). Values set after Destroy start a new session
 // with a new id. A stateless cookie copied before logout stays valid until
 // it expires, and a request already in flight at logout (a slow XHR, a
 // poll, a second tab) can answer after it and set the old session again,
