@@ -65,6 +65,7 @@ type auditMatch struct {
 
 // auditReport is the --json object of audit.
 type auditReport struct {
+	jsonSchema
 	Format  string       `json:"format"`
 	Source  *fetchSource `json:"source,omitempty"` // --url only
 	Weak    bool         `json:"weak"`
@@ -553,10 +554,11 @@ func firstLast(w []byte) (string, string) {
 }
 
 // printJSON prints v as one JSON object on a line, without HTML escaping
-// (payloads show "<" as "<", not "\u003c"). v is one of this package's
-// result types, whose payload member is already valid JSON, so encoding
-// cannot fail.
-func (c *cli) printJSON(v any) {
+// (payloads show "<" as "<", not "\u003c"), with its "schema_version"
+// set. v is one of this package's result types, whose payload member is
+// already valid JSON, so encoding cannot fail.
+func (c *cli) printJSON(v versioned) {
+	v.setSchema()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -52,7 +52,7 @@ func TestLines(t *testing.T) {
 		t.Errorf("all valid: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, _ = runCLI(t, devCookie+"\nnope\n", "decode", "--json", "--lines", "-", "--now", devNow)
-	if code != exitFailed || strings.Count(out, "\n") != 2 || !strings.HasPrefix(out, `{"line":1,"verified":false,"format":"flask"`) {
+	if code != exitFailed || strings.Count(out, "\n") != 2 || !strings.HasPrefix(out, `{"line":1,"schema_version":1,"verified":false,"format":"flask"`) {
 		t.Errorf("decode --lines: exit %d\n%s", code, out)
 	}
 	// Without --lines, a file of cookies is named, with the flag.

@@ -107,3 +107,33 @@ func TestCIContract(t *testing.T) {
 		t.Errorf("two flags on stdin: exit %d: %s", code, stderr)
 	}
 }
+
+// TestSchemaVersion checks that every kind of JSON object the command
+// prints carries "schema_version": 1: results of decode, verify (with
+// and without --lines), sign, keygen and audit, failures, and usage
+// errors.
+func TestSchemaVersion(t *testing.T) {
+	t.Setenv("KEY", "dev")
+	runs := [][]string{
+		{"decode", "--json", "--now", devNow, devCookie},
+		{"verify", "--json", "--key-env", "KEY", "--now", devNow, devCookie},
+		{"verify", "--json", "--key-env", "KEY", "garbage"},
+		{"verify", "--json", "--key-file", "/nonexistent", devCookie},
+		{"verify", "--json", "--bogus", devCookie},
+		{"sign", "--json", "--key-env", "KEY", `{"a":1}`},
+		{"keygen", "--json"},
+		{"keygen", "--json", "extra"},
+		{"audit", "--json", "--workers", "1", devCookie},
+		{"audit", "--json", "garbage"},
+	}
+	for _, args := range runs {
+		_, stdout, _ := runCLI(t, "", args...)
+		jsonOut(t, stdout) // checks schema_version
+	}
+	_, stdout, _ := runCLI(t, devCookie+"\nnope\n", "verify", "--json", "--lines", "-", "--key-env", "KEY", "--now", devNow)
+	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		if !strings.HasPrefix(line, `{"line":`) || !strings.Contains(line, `,"schema_version":1,`) {
+			t.Errorf("--lines object without schema_version after line: %s", line)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func TestRun(t *testing.T) {
 		{name: "decode compressed", args: []string{"decode", devCompressed}, code: exitOK, stdout: []string{"compressed: yes", `"sku-11"`}},
 		{name: "decode redact", args: []string{"decode", "--redact", devCookie}, code: exitOK, stdout: []string{`"user": <str>`, `"_fresh": <bool>`}, notStdout: []string{"alice"}},
 		{name: "decode json", args: []string{"decode", "--json", "--now", devNow, devCookie}, code: exitOK,
-			stdout: []string{`{"verified":false,"format":"flask","payload":{"_fresh":true,"user":"alice"},"timestamp":1700000000,"issued_at":"2023-11-14T22:13:20Z","expires_at":"2023-12-15T22:13:21Z","expired":false,"age_seconds":3600,"compressed":false,"error":null,"hints":[]}`}},
+			stdout: []string{`{"schema_version":1,"verified":false,"format":"flask","payload":{"_fresh":true,"user":"alice"},"timestamp":1700000000,"issued_at":"2023-11-14T22:13:20Z","expires_at":"2023-12-15T22:13:21Z","expired":false,"age_seconds":3600,"compressed":false,"error":null,"hints":[]}`}},
 		{name: "decode json redact", args: []string{"decode", "--json", "--redact", devCookie}, code: exitOK, stdout: []string{`"payload":{"_fresh":"<bool>","user":"<str>"}`}},
 		{name: "decode garbage", args: []string{"decode", "not-a-cookie"}, code: exitFailed, stderr: []string{"not a Flask, native or gorilla cookie"}, notStdout: []string{"format:", "input:", "status:", "\n"}},
 		{name: "decode empty human", args: []string{"decode"}, stdin: "\n", code: exitFailed, stderr: []string{"empty input"}, notStdout: []string{"format:", "status:", "\n"}},
@@ -91,7 +91,7 @@ func TestRun(t *testing.T) {
 		{name: "verify secret warns", args: []string{"verify", "--secret", "dev", "--now", devNow, devCookie}, code: exitOK, stdout: []string{"VALID"}, stderr: []string{"cookiecodec: warning: --secret puts the key on the command line"}},
 		{name: "verify flags after input", args: []string{"verify", devCookie, "--key-file", devKey, "--now", devNow}, code: exitOK, stdout: []string{"VALID"}},
 		{name: "verify json", args: []string{"verify", "--json", "--key-file", devKey, "--now", devNow, devCookie}, code: exitOK,
-			stdout: []string{`{"valid":true,"format":"flask","payload":{"_fresh":true,"user":"alice"},"timestamp":1700000000,"issued_at":"2023-11-14T22:13:20Z","expires_at":"2023-12-15T22:13:21Z","expired":false,"age_seconds":3600,"compressed":false,"key":"primary","error":null,"hints":[]}`}},
+			stdout: []string{`{"schema_version":1,"valid":true,"format":"flask","payload":{"_fresh":true,"user":"alice"},"timestamp":1700000000,"issued_at":"2023-11-14T22:13:20Z","expires_at":"2023-12-15T22:13:21Z","expired":false,"age_seconds":3600,"compressed":false,"key":"primary","error":null,"hints":[]}`}},
 		{name: "verify fallback", args: []string{"verify", "--json", "--key-file", otherKey, "--fallback-key-file", devKey, "--now", devNow, devCookie}, code: exitOK, stdout: []string{`"key":"fallback 1"`, "keys may be swapped"}},
 		{name: "verify wrong key", args: []string{"verify", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stderr: []string{"cookiecodec: error: invalid signature", "cookiecodec: hint: no variant matched", "a salt of its own (a custom SecureCookieSessionInterface.salt): give it with --salt"}, notStdout: []string{"alice"}},
 		{name: "verify wrong key json", args: []string{"verify", "--json", "--key-file", otherKey, "--now", devNow, devCookie}, code: exitFailed, stdout: []string{`"valid":false`, `"payload":null`, `"kind":"signature"`}},
@@ -152,7 +152,7 @@ func TestRun(t *testing.T) {
 
 		// keygen.
 		{name: "keygen", args: []string{"keygen"}, code: exitOK, stdout: []string{"cookiecodec-key-1."}},
-		{name: "keygen json", args: []string{"keygen", "--json"}, code: exitOK, stdout: []string{`{"key":"cookiecodec-key-1.`, `"key_id":"`}},
+		{name: "keygen json", args: []string{"keygen", "--json"}, code: exitOK, stdout: []string{`{"schema_version":1,"key":"cookiecodec-key-1.`, `"key_id":"`}},
 
 		// audit (the built-in list; wordlists are in audit_test.go).
 		{name: "audit weak", args: []string{"audit", devCookie}, code: exitFailed, stdout: []string{"WEAK SECRET", "entry 1 of the built-in list", "first character 'd', last 'v'"}, notStdout: []string{"dev"}},

@@ -702,11 +702,7 @@ func (c *cli) keygen() (int, error) {
 		return 0, err
 	}
 	if c.opts.json {
-		b, _ := json.Marshal(struct {
-			Key   string `json:"key"`
-			KeyID string `json:"key_id"`
-		}{k.Text(), k.ID()})
-		fmt.Fprintf(c.stdout, "%s\n", b)
+		c.printJSON(&keygenReport{Key: k.Text(), KeyID: k.ID()})
 		return exitOK, nil
 	}
 	fmt.Fprintln(c.stdout, k.Text())

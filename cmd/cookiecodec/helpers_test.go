@@ -57,7 +57,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 }
 
 // jsonOut decodes the single JSON object a --json run printed, failing if
-// stdout holds anything else.
+// stdout holds anything else, or if the object lacks "schema_version" 1.
 func jsonOut(t *testing.T, stdout string) map[string]any {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(stdout))
@@ -67,6 +67,9 @@ func jsonOut(t *testing.T, stdout string) map[string]any {
 	}
 	if dec.More() {
 		t.Fatalf("stdout holds more than one JSON value:\n%s", stdout)
+	}
+	if v, ok := m["schema_version"].(float64); !ok || v != schemaVersion {
+		t.Errorf("schema_version is %v, want %d:\n%s", m["schema_version"], schemaVersion, stdout)
 	}
 	return m
 }

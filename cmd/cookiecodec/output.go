@@ -22,6 +22,7 @@ import (
 // --json object of the contract; the unexported fields only shape the
 // human output.
 type result struct {
+	jsonSchema
 	Valid      *bool           `json:"valid,omitempty"`
 	Verified   *bool           `json:"verified,omitempty"`
 	Format     string          `json:"format"`

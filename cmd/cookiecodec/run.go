@@ -308,6 +308,8 @@ func (c *cli) printUsageJSON(err error, hints ...string) {
 		r.Hints = append(r.Hints, hints...)
 	case *auditReport:
 		r.Hints = append(r.Hints, hints...)
+	case *keygenFailure:
+		r.Hints = append(r.Hints, hints...)
 	}
 	c.printJSON(r)
 }
@@ -315,7 +317,7 @@ func (c *cli) printUsageJSON(err error, hints ...string) {
 // failureResult is the --json object of a failure outside the cookie: the
 // command's result type, with the error and no content. A usage error has
 // kind "usage".
-func (c *cli) failureResult(err error) any {
+func (c *cli) failureResult(err error) versioned {
 	e := &resultError{Kind: errorKind(err), Message: userText(oneLine(err.Error()))}
 	var ue usageError
 	if errors.As(err, &ue) {
@@ -325,10 +327,7 @@ func (c *cli) failureResult(err error) any {
 	case "audit":
 		return &auditReport{Error: e, Hints: []string{}}
 	case "keygen":
-		return struct {
-			Error *resultError `json:"error"`
-			Hints []string     `json:"hints"`
-		}{e, []string{}}
+		return &keygenFailure{Error: e, Hints: []string{}}
 	}
 	r := &result{Error: e, Hints: []string{}}
 	switch c.verb {
