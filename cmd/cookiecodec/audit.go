@@ -66,13 +66,13 @@ type auditMatch struct {
 // auditReport is the --json object of audit.
 type auditReport struct {
 	jsonSchema
-	Format  string       `json:"format"`
-	Source  *fetchSource `json:"source,omitempty"` // --url only
-	Weak    bool         `json:"weak"`
-	Match   *auditFound  `json:"match"`
-	Checked int64        `json:"checked"` // candidates tried; on a match, whole batches, so it depends on --workers and timing
-	Error   *resultError `json:"error"`
-	Hints   []string     `json:"hints"`
+	Format   string       `json:"format"`
+	Source   *fetchSource `json:"source,omitempty"` // --url only
+	Weak     bool         `json:"weak"`
+	Match    *auditFound  `json:"match"`
+	Checked  int64        `json:"checked"` // candidates tried; on a match, whole batches, so it depends on --workers and timing
+	Error    *resultError `json:"error"`
+	hintList              // "hints" and "hint_codes"
 }
 
 type auditFound struct {
@@ -103,11 +103,11 @@ type auditFound struct {
 // exits 0 when nothing matched, 1 (exitFailed) only when a weak secret was
 // found, and 3 (exitAuditFailed) when the audit could not run.
 func (c *cli) audit() (int, error) {
-	rep := &auditReport{Format: formatFlask, Hints: []string{}}
+	rep := &auditReport{Format: formatFlask, hintList: noHints()}
 	fail := func(kind, msg string) (int, error) {
 		rep.Error = &resultError{Kind: kind, Message: userText(msg)}
 		if h := c.fileArgHint(); h != "" {
-			rep.Hints = append(rep.Hints, h)
+			rep.hint(hintInputIsFile, "%s", h)
 		}
 		if c.opts.json {
 			c.printJSON(rep)
@@ -155,13 +155,9 @@ func (c *cli) audit() (int, error) {
 			return 0, err
 		}
 		h := c.fetchHint(err)
-		if h != "" {
-			rep.Hints = append(rep.Hints, h)
-		}
+		rep.add(h)
 		if errors.Is(err, cliinput.ErrNotFound) {
-			if nh := c.notFoundHint(in, h); nh != "" {
-				rep.Hints = append(rep.Hints, nh)
-			}
+			rep.add(c.notFoundHint(in, h.text != ""))
 		}
 		return fail(errorKind(err), err.Error())
 	}
@@ -174,7 +170,7 @@ func (c *cli) audit() (int, error) {
 	if err := foreignToken(in); c.opts.format == "auto" && err != nil {
 		rep.Format = ""
 		if _, jwt := jwtAlg(in.Value); jwt {
-			rep.Hints = append(rep.Hints, "audit guesses the secrets of Flask and itsdangerous cookies; a JWT signed with HMAC (HS256) needs a JWT cracker, such as hashcat -m 16500")
+			rep.hint(hintJWT, "audit guesses the secrets of Flask and itsdangerous cookies; a JWT signed with HMAC (HS256) needs a JWT cracker, such as hashcat -m 16500")
 		}
 		return fail("malformed", userText(err.Error()))
 	}
@@ -186,7 +182,7 @@ func (c *cli) audit() (int, error) {
 		return fail("malformed", fmt.Sprintf("this looks like a %s cookie; audit checks Flask and itsdangerous cookies, whose secrets can be guessed offline", f))
 	}
 	if barePayload(in.Value) {
-		rep.Hints = append(rep.Hints, barePayloadText)
+		rep.hint(hintBarePayload, "%s", barePayloadText)
 		return fail("malformed", "only a payload segment, with no signature to test secrets against")
 	}
 	canonHint := false
@@ -201,7 +197,7 @@ func (c *cli) audit() (int, error) {
 	if i := lastDot(in.Value); i >= 0 && !c.opts.set["digest"] {
 		if d, ok := digestBySigLen[len(in.Value)-i-1]; ok && d != p.Digest {
 			p.Digest = d
-			rep.Hints = append(rep.Hints, fmt.Sprintf("digest %s, from the signature's length", d))
+			rep.hint(hintDigestFromLength, "digest %s, from the signature's length", d)
 		}
 	}
 	if _, err := codec.ParseSigned(in.Value, p); err != nil {
@@ -209,7 +205,7 @@ func (c *cli) audit() (int, error) {
 	}
 	if canonHint {
 		// Only now: a cookie that does not parse was not audited at all.
-		rep.Hints = append(rep.Hints, "the signature is not canonical base64url; its canonical spelling was audited")
+		rep.hint(hintNoncanonicalAudited, "the signature is not canonical base64url; its canonical spelling was audited")
 	}
 
 	// The built-in list is tried under the given parameters and, unless the
@@ -260,9 +256,9 @@ func (c *cli) audit() (int, error) {
 	case found == nil && readErr != nil:
 		return fail("file", fmt.Sprintf("--wordlist: %v", readErr))
 	case found == nil && skipped > 0:
-		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes were skipped", skipped, maxWordlistLine))
+		rep.hint(hintWordlistSkipped, "%d wordlist lines longer than %d bytes were skipped", skipped, maxWordlistLine)
 	case found != nil && found.skippedBefore > 0:
-		rep.Hints = append(rep.Hints, fmt.Sprintf("%d wordlist lines longer than %d bytes, before the matching line, were skipped", found.skippedBefore, maxWordlistLine))
+		rep.hint(hintWordlistSkipped, "%d wordlist lines longer than %d bytes, before the matching line, were skipped", found.skippedBefore, maxWordlistLine)
 	}
 	keyHint := ""
 	if found != nil {
@@ -282,16 +278,16 @@ func (c *cli) audit() (int, error) {
 			}
 			keyHint = revealKeyHint(found.secret)
 			if c.opts.json {
-				rep.Hints = append(rep.Hints, keyHint)
+				rep.hint(hintRevealKeyFile, "%s", keyHint)
 			}
 		}
 		if len(found.changes) > 0 {
-			rep.Hints = append(rep.Hints, "found with "+joinAnd(found.changes)+": the app does not use Flask's defaults")
+			rep.hint(hintNonDefaultParams, "found with %s: the app does not use Flask's defaults", joinAnd(found.changes))
 		}
 		if fp, err := splitFlask(in.Value); err == nil && fp.tsOK && fp.ts > 0 && fp.ts < legacyEpoch/2 {
-			rep.Hints = append(rep.Hints, fmt.Sprintf("the cookie's timestamp is small: it counts from 2011-01-01 (itsdangerous < 1.0, Flask <= 1.0), so it was issued %s; a cookie forged for this app needs the same epoch: sign --timestamp $(( $(date +%%s) - %d ))", timeText(time.Unix(int64(fp.ts)+legacyEpoch, 0)), legacyEpoch))
+			rep.hint(hintLegacyTimestamp, "the cookie's timestamp is small: it counts from 2011-01-01 (itsdangerous < 1.0, Flask <= 1.0), so it was issued %s; a cookie forged for this app needs the same epoch: sign --timestamp $(( $(date +%%s) - %d ))", timeText(time.Unix(int64(fp.ts)+legacyEpoch, 0)), legacyEpoch)
 		}
-		rep.Hints = append(rep.Hints, "anyone who tries this list can forge sessions for the app: replace the key with a new random one (python3 -c 'import secrets; print(secrets.token_hex())') and do not keep the weak one even as a fallback, which would still accept forged cookies")
+		rep.hint(hintWeakSecret, "anyone who tries this list can forge sessions for the app: replace the key with a new random one (python3 -c 'import secrets; print(secrets.token_hex())') and do not keep the weak one even as a fallback, which would still accept forged cookies")
 	}
 	if c.opts.json {
 		c.printJSON(rep)

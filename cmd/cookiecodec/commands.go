@@ -46,7 +46,7 @@ func encodingHints(r *result, v string) {
 	}
 	if u, err := url.PathUnescape(v); err == nil && u != v {
 		if f := detectFormat(u); f != "" {
-			r.hint("the value is URL-encoded (%%XX escapes): decoded, it is a %s cookie; pass the decoded value", f)
+			r.hint(hintURLEncoded, "the value is URL-encoded (%%XX escapes): decoded, it is a %s cookie; pass the decoded value", f)
 		}
 	}
 }
@@ -62,9 +62,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 	}
 	r.setError(err)
 	h := c.fetchHint(err)
-	if h != "" {
-		r.hint("%s", h)
-	}
+	r.add(h)
 	if errors.Is(err, cliinput.ErrChunks) {
 		// Only the cookiesession middleware splits sessions into chunks.
 		r.Format, r.unread = formatNative, true
@@ -73,7 +71,7 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 		for _, ck := range in.Cookies {
 			if ck.Name == in.Name {
 				if lc := loneChunk(cliinput.Input{Name: ck.Name, Value: ck.Value}, in.Name); lc != nil {
-					r.hint("%s", lc.advice())
+					r.hint(hintLoneChunk, "%s", lc.advice())
 				}
 				break
 			}
@@ -82,11 +80,9 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 	if lc := laterChunksOnly(in.Cookies, in.Name); lc != nil && errors.Is(err, cliinput.ErrNotFound) {
 		r.setError(lc)
 		r.Format, r.unread = formatNative, true
-		r.hint("%s", lc.advice())
+		r.hint(hintLoneChunk, "%s", lc.advice())
 	} else if errors.Is(err, cliinput.ErrNotFound) {
-		if nh := c.notFoundHint(in, h); nh != "" {
-			r.hint("%s", nh)
-		}
+		r.add(c.notFoundHint(in, h.text != ""))
 	}
 	if failed != nil {
 		if ok := failed(in); ok != nil {
@@ -97,14 +93,15 @@ func (c *cli) inputFailure(r *result, in cliinput.Input, err error, now time.Tim
 }
 
 // notFoundHint explains an input without a cookie of the wanted name
-// (cliinput.ErrNotFound), or returns "": which cookie to pick with
-// --name, naming it when only one of them looks like a session cookie
-// (an app with its own SESSION_COOKIE_NAME), or, for a --url fetch that
-// set no cookie at all and has no fetch hint (fetchHint), what to check.
-func (c *cli) notFoundHint(in cliinput.Input, fetchHint string) string {
+// (cliinput.ErrNotFound), or returns the zero hint: which cookie to pick
+// with --name, naming it when only one of them looks like a session
+// cookie (an app with its own SESSION_COOKIE_NAME), or, for a --url fetch
+// that set no cookie at all and has no fetch hint (fetchHinted false),
+// what to check.
+func (c *cli) notFoundHint(in cliinput.Input, fetchHinted bool) hint {
 	switch {
 	case len(in.Cookies) == 1:
-		return fmt.Sprintf("the input holds one cookie: to take it, give --name %s", shellArg(in.Cookies[0].Name))
+		return newHint(hintPickName, "the input holds one cookie: to take it, give --name %s", shellArg(in.Cookies[0].Name))
 	case len(in.Cookies) > 1:
 		var names []string
 		format := ""
@@ -114,16 +111,16 @@ func (c *cli) notFoundHint(in cliinput.Input, fetchHint string) string {
 			}
 		}
 		if len(names) == 1 {
-			return fmt.Sprintf("pick the cookie with --name NAME: of these cookies, only %q looks like a session cookie (%s): to take it, give --name %s", names[0], format, shellArg(names[0]))
+			return newHint(hintPickName, "pick the cookie with --name NAME: of these cookies, only %q looks like a session cookie (%s): to take it, give --name %s", names[0], format, shellArg(names[0]))
 		}
 		if len(names) == 0 && c.opts.url == "" {
-			return "none of these cookies looks like a session cookie: " + httpOnlyAdvice
+			return hint{hintHTTPOnly, "none of these cookies looks like a session cookie: " + httpOnlyAdvice}
 		}
-		return "pick the cookie with --name NAME"
-	case c.opts.url != "" && fetchHint == "":
-		return "check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'"
+		return hint{hintPickName, "pick the cookie with --name NAME"}
+	case c.opts.url != "" && !fetchHinted:
+		return hint{hintCheckURL, "check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'"}
 	}
-	return ""
+	return hint{}
 }
 
 // httpOnlyAdvice explains a session cookie missing from what a page's
@@ -182,12 +179,12 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 	}
 	r.name, r.input = in.Name, inputText(in, c.source, "")
 	if in.Note != "" {
-		r.hint("%s", in.Note)
+		r.hint(hintDeletionOtherScope, "%s", in.Note)
 	}
 	if lc := loneChunk(in, c.opts.name); lc != nil {
 		r.setError(lc)
 		r.Format, r.unread = formatNative, true
-		r.hint("%s", lc.advice())
+		r.hint(hintLoneChunk, "%s", lc.advice())
 		return in, "", c.emit(r, *now, exitFailed), true, nil
 	}
 	format, detected, err := c.resolveFormat(in.Value, formatFlask, formatNative, formatGorilla)
@@ -213,7 +210,7 @@ func (c *cli) readAndDetect(r *result, now *time.Time, failed func(cliinput.Inpu
 			encodingHints(r, in.Value)
 		}
 		if lone {
-			r.hint("the only cookie given is %q, not %q: %s", in.Name, c.opts.name, httpOnlyAdvice)
+			r.hint(hintHTTPOnly, "the only cookie given is %q, not %q: %s", in.Name, c.opts.name, httpOnlyAdvice)
 		}
 		if failed != nil {
 			if ok := failed(in); ok != nil {
@@ -237,7 +234,7 @@ func (c *cli) decode() (int, error) {
 		return code, err
 	}
 	if in.DuplicateChunks > 0 {
-		r.hint("%d chunk cookies repeat a chunk: the first copy of each was joined, which is what the cookiecodec middleware tries first; verify, with the key, tries the other ways as the middleware does", in.DuplicateChunks)
+		r.hint(hintDuplicateChunks, "%d chunk cookies repeat a chunk: the first copy of each was joined, which is what the cookiecodec middleware tries first; verify, with the key, tries the other ways as the middleware does", in.DuplicateChunks)
 	}
 	tooManyChunksHint(r, in)
 	cookieHeaderHint(r, in)
@@ -296,7 +293,7 @@ func (c *cli) verify() (int, error) {
 			return c.emit(r2, now, exitOK), nil
 		}
 		attempts = tried
-		r.hint("%d chunk cookies repeat a chunk, and no way of joining them (the cookiecodec middleware tries up to %d) verifies", in.DuplicateChunks, cliinput.MiddlewareMaxDecodes)
+		r.hint(hintDuplicateChunks, "%d chunk cookies repeat a chunk, and no way of joining them (the cookiecodec middleware tries up to %d) verifies", in.DuplicateChunks, cliinput.MiddlewareMaxDecodes)
 	}
 	if code != exitOK {
 		formatMismatchHint(r, in.Value, format)
@@ -314,7 +311,7 @@ func (c *cli) verify() (int, error) {
 // in r.
 func (c *cli) verifyAs(r *result, in cliinput.Input, format string, ks keySet, now time.Time, maxAge time.Duration) (int, error) {
 	if format != formatGorilla && len(ks.gorillaFallbacks) > 0 {
-		r.hint("--fallback-hash-key-file and --fallback-block-key-file are for gorilla cookies: give an older key of this %s cookie with --fallback-key-file or --fallback-key-env", format)
+		r.hint(hintFallbackFlagsIgnored, "--fallback-hash-key-file and --fallback-block-key-file are for gorilla cookies: give an older key of this %s cookie with --fallback-key-file or --fallback-key-env", format)
 	}
 	switch format {
 	case formatFlask:
@@ -367,7 +364,7 @@ func (c *cli) tryChunkCombinations(base *result, in cliinput.Input, format strin
 			continue
 		}
 		r.input = inputText(in, c.source, combo.String())
-		r.hint("the first copy of each chunk does not verify; joined with %s (way %d of the up to %d the cookiecodec middleware tries, in this order) the session does, so the middleware accepts it. The other copies are leftovers from another path or domain, or planted by a sibling subdomain (cookie tossing)", combo, i+1, cliinput.MiddlewareMaxDecodes)
+		r.hint(hintChunksOtherJoin, "the first copy of each chunk does not verify; joined with %s (way %d of the up to %d the cookiecodec middleware tries, in this order) the session does, so the middleware accepts it. The other copies are leftovers from another path or domain, or planted by a sibling subdomain (cookie tossing)", combo, i+1, cliinput.MiddlewareMaxDecodes)
 		return r, i + 1
 	}
 	return nil, len(combos)
@@ -414,7 +411,7 @@ func lifetimeHint(r *result, in cliinput.Input, maxAge time.Duration, now time.T
 	if end := r.issued.Add(lifetime); !end.After(now) {
 		h += fmt.Sprintf(" (by that lifetime, the cookie expired %s ago, and the app rejects it)", formatDuration(now.Sub(end)))
 	}
-	r.hint("%s", h)
+	r.hint(hintSetCookieLifetime, "%s", h)
 }
 
 // mixedChunksHint explains a chunked session whose joined value does not
@@ -425,14 +422,14 @@ func mixedChunksHint(r *result, in cliinput.Input) {
 	if !in.Chunked || r.Error == nil || r.Error.Kind != "signature" {
 		return
 	}
-	r.hint("reassembled from %d chunks: one of them may come from another response (two requests in parallel, or a stale chunk on another Path or domain), and such a mix never verifies; check that one response set all the chunks (the Set-Cookie lines of a single response, or a fresh Cookie header) before suspecting the key", in.Chunks)
+	r.hint(hintMixedChunks, "reassembled from %d chunks: one of them may come from another response (two requests in parallel, or a stale chunk on another Path or domain), and such a mix never verifies; check that one response set all the chunks (the Set-Cookie lines of a single response, or a fresh Cookie header) before suspecting the key", in.Chunks)
 }
 
 // formatMismatchHint explains a failure under a --format that the cookie
 // does not look like: detection would have picked another format.
 func formatMismatchHint(r *result, value, format string) {
 	if d := detectFormat(value); d != "" && d != format {
-		r.hint("the cookie looks like a %s cookie, not %s: drop --format (auto detects the format) or give --format %s", d, format, d)
+		r.hint(hintFormatMismatch, "the cookie looks like a %s cookie, not %s: drop --format (auto detects the format) or give --format %s", d, format, d)
 	}
 }
 
@@ -441,7 +438,7 @@ func formatMismatchHint(r *result, value, format string) {
 // shows anyway.
 func tooManyChunksHint(r *result, in cliinput.Input) {
 	if in.Chunks > cliinput.MiddlewareMaxChunks {
-		r.hint("the session spans %d cookies: the cookiecodec middleware reads at most WithMaxChunks of them (at most %d) and refuses it before decoding", in.Chunks, cliinput.MiddlewareMaxChunks)
+		r.hint(hintTooManyChunks, "the session spans %d cookies: the cookiecodec middleware reads at most WithMaxChunks of them (at most %d) and refuses it before decoding", in.Chunks, cliinput.MiddlewareMaxChunks)
 	}
 }
 
@@ -479,14 +476,14 @@ func cookieHeaderHint(r *result, in cliinput.Input) {
 		size += len(ck.Name) + 1 + len(ck.Value)
 	}
 	if size > proxyCookieHeaderLimit {
-		r.hint("these cookies make a Cookie header of %d bytes: with their default settings, nginx answers 400 Bad Request to one over %d bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183, before the app sees the request (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
+		r.hint(hintHeaderTooLarge, "these cookies make a Cookie header of %d bytes: with their default settings, nginx answers 400 Bad Request to one over %d bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183, before the app sees the request (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
 	}
 }
 
 // duplicatesHint says that the header holds more than one cookie of the
 // name and that the first was checked.
 func duplicatesHint(r *result, in cliinput.Input) {
-	r.hint("the header holds %d cookies named %q; the first was checked (as Flask and Werkzeug do): a second one may be a cookie set for a parent domain", in.Duplicates+1, in.Name)
+	r.hint(hintDuplicateCookies, "the header holds %d cookies named %q; the first was checked (as Flask and Werkzeug do): a second one may be a cookie set for a parent domain", in.Duplicates+1, in.Name)
 }
 
 // tryDuplicates verifies the other cookies of the header that carry the
@@ -528,18 +525,18 @@ func (c *cli) tryDuplicates(r *result, in cliinput.Input, attempts int, ks keySe
 			}
 			if format == formatNative && attempts <= cliinput.MiddlewareMaxDecodes {
 				alt.input = inputText(cand.Input, c.source, cand.joined) + fmt.Sprintf(" (cookie %d of the %d with this name)", seen, in.Duplicates+1)
-				alt.hint("the first cookie named %q does not verify, cookie %d of the %d does: the cookiecodec middleware tries them in header order, up to %d decodes, and accepts it (Flask and net/http's r.Cookie read only the first). The others are leftovers from another path or domain, or were planted by a sibling subdomain (cookie tossing)", in.Name, seen, in.Duplicates+1, cliinput.MiddlewareMaxDecodes)
+				alt.hint(hintLaterCookieValid, "the first cookie named %q does not verify, cookie %d of the %d does: the cookiecodec middleware tries them in header order, up to %d decodes, and accepts it (Flask and net/http's r.Cookie read only the first). The others are leftovers from another path or domain, or were planted by a sibling subdomain (cookie tossing)", in.Name, seen, in.Duplicates+1, cliinput.MiddlewareMaxDecodes)
 				return alt
 			}
 			if format == formatNative {
-				r.hint("cookie %d of the %d named %q in the header is valid, but the cookiecodec middleware stops after %d decodes and rejects the session: the cookies before it are leftovers or planted (cookie tossing)", seen, in.Duplicates+1, in.Name, cliinput.MiddlewareMaxDecodes)
+				r.hint(hintShadowedCookie, "cookie %d of the %d named %q in the header is valid, but the cookiecodec middleware stops after %d decodes and rejects the session: the cookies before it are leftovers or planted (cookie tossing)", seen, in.Duplicates+1, in.Name, cliinput.MiddlewareMaxDecodes)
 				return nil
 			}
 			middleware := "tries each in header order and would accept it"
 			if attempts > cliinput.MiddlewareMaxDecodes {
 				middleware = fmt.Sprintf("tries them in header order, but stops after %d decodes", cliinput.MiddlewareMaxDecodes)
 			}
-			r.hint("cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker). Flask, and net/http's r.Cookie, read only the first and reject the session; the cookiecodec middleware (in Flask mode, or with a Legacy reader) %s", seen, in.Duplicates+1, in.Name, middleware)
+			r.hint(hintShadowedCookie, "cookie %d of the %d named %q in the header is valid: the first one shadows it (a cookie set for a parent domain, or tossed by an attacker). Flask, and net/http's r.Cookie, read only the first and reject the session; the cookiecodec middleware (in Flask mode, or with a Legacy reader) %s", seen, in.Duplicates+1, in.Name, middleware)
 			return nil
 		}
 	}

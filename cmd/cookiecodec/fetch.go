@@ -533,8 +533,9 @@ func readHop(resp *http.Response) cliinput.Response {
 	}
 }
 
-// fetchHint suggests a way around a failed --url request.
-func (c *cli) fetchHint(err error) string {
+// fetchHint suggests a way around a failed --url request, or returns
+// the zero hint.
+func (c *cli) fetchHint(err error) hint {
 	insecure, clientCert := c.opts.insecure, c.opts.set["client-cert"]
 	proxy, _ := url.Parse(c.opts.proxy)
 	msg := err.Error()
@@ -543,57 +544,57 @@ func (c *cli) fetchHint(err error) string {
 		return socksHint(msg, proxy.User != nil)
 	case strings.Contains(msg, "proxyconnect") && strings.Contains(msg, "connection refused"):
 		if c.opts.proxy == "" {
-			return "nothing listens at the proxy address that HTTPS_PROXY or HTTP_PROXY names (Go reads both, and ALL_PROXY not at all): start the proxy, fix the variable, or unset it"
+			return hint{hintProxyNotListening, "nothing listens at the proxy address that HTTPS_PROXY or HTTP_PROXY names (Go reads both, and ALL_PROXY not at all): start the proxy, fix the variable, or unset it"}
 		}
-		return "nothing listens at the --proxy address " + proxy.Host + ": start the proxy (or the ssh -D tunnel), or check its port"
+		return hint{hintProxyNotListening, "nothing listens at the --proxy address " + proxy.Host + ": start the proxy (or the ssh -D tunnel), or check its port"}
 	case strings.Contains(msg, "Proxy Authentication Required"):
 		// The proxy's 407: a response for http URLs, an error for https.
-		return "the proxy wants a user name and password: give them as --proxy http://USER:PASSWORD@HOST:PORT (a wrong one gets 407 again)"
+		return hint{hintProxyAuth, "the proxy wants a user name and password: give them as --proxy http://USER:PASSWORD@HOST:PORT (a wrong one gets 407 again)"}
 	case proxy != nil && proxy.User != nil && (strings.Contains(msg, "(401 Unauthorized") || strings.HasSuffix(msg, ": Unauthorized")):
 		// tinyproxy answers a wrong password with 401, not 407: for an
 		// https URL the tunnel fails with it, for an http one it looks
 		// like the server's.
-		return "if the proxy refused the user name and password of --proxy (tinyproxy answers a wrong one with 401, not 407), check them; otherwise the server wants a login: --header 'Authorization: ...'"
+		return hint{hintProxyAuth, "if the proxy refused the user name and password of --proxy (tinyproxy answers a wrong one with 401, not 407), check them; otherwise the server wants a login: --header 'Authorization: ...'"}
 	}
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) && !insecure {
-		return "the server's certificate is not trusted: for a local development certificate, add --insecure (the TLS connection is then not authenticated)"
+		return hint{hintUntrustedCert, "the server's certificate is not trusted: for a local development certificate, add --insecure (the TLS connection is then not authenticated)"}
 	}
 	switch remoteAlert(err) {
 	case "tls: certificate required", "tls: bad certificate", "tls: unknown certificate authority":
 		if !clientCert {
-			return "the server asks for a client certificate (mutual TLS): give it with --client-cert, and its key with --client-key"
+			return hint{hintClientCertRequired, "the server asks for a client certificate (mutual TLS): give it with --client-cert, and its key with --client-key"}
 		}
-		return "the server did not accept the client certificate of --client-cert: it is not signed by a CA the server names (Go then sends none), or the server refused it; check that it is the certificate the server trusts, and not expired"
+		return hint{hintClientCertRefused, "the server did not accept the client certificate of --client-cert: it is not signed by a CA the server names (Go then sends none), or the server refused it; check that it is the certificate the server trusts, and not expired"}
 	case "tls: handshake failure":
 		// What Go's TLS 1.2 server sends without a client certificate,
 		// among other causes.
 		if !clientCert {
-			return "the TLS handshake failed: if the server wants a client certificate (mutual TLS), give it with --client-cert and --client-key"
+			return hint{hintClientCertRequired, "the TLS handshake failed: if the server wants a client certificate (mutual TLS), give it with --client-cert and --client-key"}
 		}
 	}
-	return ""
+	return hint{}
 }
 
 // socksHint explains a failure that Go's SOCKS client reports as "socks
 // connect tcp PROXY->TARGET: ...": the reply codes of RFC 1928 and the
 // user name and password exchange of RFC 1929.
-func socksHint(msg string, withUser bool) string {
+func socksHint(msg string, withUser bool) hint {
 	switch {
 	case strings.Contains(msg, "no acceptable authentication methods") && !withUser:
-		return "the SOCKS proxy wants a user name and password: give them as --proxy socks5://USER:PASSWORD@HOST:PORT"
+		return hint{hintSOCKSAuth, "the SOCKS proxy wants a user name and password: give them as --proxy socks5://USER:PASSWORD@HOST:PORT"}
 	case strings.Contains(msg, "no acceptable authentication methods"):
-		return "the SOCKS proxy accepts neither no authentication nor a user name and password (RFC 1929), the two methods Go offers"
+		return hint{hintSOCKSAuth, "the SOCKS proxy accepts neither no authentication nor a user name and password (RFC 1929), the two methods Go offers"}
 	case strings.Contains(msg, "username/password authentication failed"):
-		return "the SOCKS proxy refused the user name and password of --proxy: check them"
+		return hint{hintSOCKSAuth, "the SOCKS proxy refused the user name and password of --proxy: check them"}
 	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "host unreachable"),
 		strings.Contains(msg, "network unreachable"), strings.Contains(msg, "TTL expired"),
 		strings.Contains(msg, "general SOCKS server failure"):
-		return "the SOCKS proxy could not connect to the server: the proxy resolves the host name and connects from its side (with ssh -D, from the SSH server), so the URL must be reachable from there"
+		return hint{hintSOCKSUnreachable, "the SOCKS proxy could not connect to the server: the proxy resolves the host name and connects from its side (with ssh -D, from the SSH server), so the URL must be reachable from there"}
 	case strings.Contains(msg, "connection not allowed by ruleset"):
-		return "the SOCKS proxy's rules do not allow a connection to this host and port"
+		return hint{hintSOCKSRuleset, "the SOCKS proxy's rules do not allow a connection to this host and port"}
 	}
-	return ""
+	return hint{}
 }
 
 // remoteAlert returns the text of the TLS alert the server sent, as in

@@ -114,10 +114,10 @@ func (c *cli) decodeFlask(r *result, value string, now time.Time, maxAge time.Du
 		}
 		r.setTimes(issued, expires, now, int64(min(fp.ts, 1<<40)), true)
 		if fp.ts < 1293840000/2 && fp.ts > 0 {
-			r.hint("the timestamp is small: if this cookie comes from itsdangerous < 1.0, it counts from 2011-01-01 and means %s", timeText(time.Unix(int64(fp.ts)+legacyEpoch, 0)))
+			r.hint(hintLegacyTimestamp, "the timestamp is small: if this cookie comes from itsdangerous < 1.0, it counts from 2011-01-01 and means %s", timeText(time.Unix(int64(fp.ts)+legacyEpoch, 0)))
 		}
 	} else if fp.hasTS {
-		r.hint("the timestamp segment %q is not a valid itsdangerous timestamp", fp.tsSeg)
+		r.hint(hintBadTimestamp, "the timestamp segment %q is not a valid itsdangerous timestamp", fp.tsSeg)
 	} else {
 		untimedHint(r, fp.sigSeg)
 	}
@@ -147,7 +147,7 @@ func (c *cli) showFlaskPayload(r *result, seg string) int {
 	if _, err := serializer.Unmarshal(data); err != nil {
 		// Shown, but refused by the serializer (an integer over 4300
 		// digits): verify fails on it, and Flask may too.
-		r.hint("verify fails on this payload whatever the key, as the cookiecodec library refuses it: %s", userText(err.Error()))
+		r.hint(hintPayloadRefused, "verify fails on this payload whatever the key, as the cookiecodec library refuses it: %s", userText(err.Error()))
 		flaskPayloadHint(r, err, data, false)
 	}
 	notSessionHint(r, data)
@@ -159,7 +159,7 @@ func (c *cli) showFlaskPayload(r *result, seg string) int {
 func (c *cli) decodeBarePayload(r *result, seg string) int {
 	r.Compressed = boolPtr(strings.HasPrefix(seg, "."))
 	r.notes = append(r.notes, "signature: none (only the payload segment was given)")
-	r.hint("%s", barePayloadText)
+	r.hint(hintBarePayload, "%s", barePayloadText)
 	return c.showFlaskPayload(r, seg)
 }
 
@@ -182,7 +182,7 @@ func payloadError(data []byte) error {
 // timestamp's length: the signature is gone).
 func untimedHint(r *result, sig string) {
 	if _, ok := digestBySigLen[len(sig)]; ok {
-		r.hint("%s", untimedText)
+		r.hint(hintUntimed, "%s", untimedText)
 		return
 	}
 	if b, err := lenientB64(sig); err == nil && len(b) <= 8 && len(sig) <= 11 {
@@ -190,10 +190,10 @@ func untimedHint(r *result, sig string) {
 		for _, x := range b {
 			ts = ts<<8 | uint64(x)
 		}
-		r.hint("the cookie looks truncated: its last segment %q reads as a timestamp (%s), not a signature, so the signature was cut off; copy the whole cookie", sig, timeText(time.Unix(int64(min(ts, 1<<40)), 0)))
+		r.hint(hintTruncated, "the cookie looks truncated: its last segment %q reads as a timestamp (%s), not a signature, so the signature was cut off; copy the whole cookie", sig, timeText(time.Unix(int64(min(ts, 1<<40)), 0)))
 		return
 	}
-	r.hint("the cookie looks truncated or altered: there is no timestamp segment, and the last segment, %d characters long, is not the length of any itsdangerous signature", len(sig))
+	r.hint(hintTruncated, "the cookie looks truncated or altered: there is no timestamp segment, and the last segment, %d characters long, is not the length of any itsdangerous signature", len(sig))
 }
 
 // untimedText says what a validly spelled cookie without a timestamp is.
@@ -234,18 +234,18 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 		return exitFailed, nil
 	}
 	if len(value) > codec.DefaultMaxCookieSize {
-		r.hint("the cookie value is %d bytes: browsers drop cookies whose name and value exceed 4096 bytes, silently", len(value))
+		r.hint(hintCookieTooLarge, "the cookie value is %d bytes: browsers drop cookies whose name and value exceed 4096 bytes, silently", len(value))
 	}
 	data, compressed, u, err := signer.UnsignPayload(value, limits)
 	signatureOK := err == nil || errors.Is(err, codec.ErrPayload) || errors.Is(err, codec.ErrTooLarge)
 	if !signatureOK {
 		r.setError(err)
 		if barePayload(value) {
-			r.hint("%s", barePayloadText)
+			r.hint(hintBarePayload, "%s", barePayloadText)
 		} else if errors.Is(err, codec.ErrSignature) {
 			flaskSignatureHints(r, value, p, ks, now, maxAge)
 		} else if errors.Is(err, codec.ErrMalformed) && strings.Contains(err.Error(), "timestamp missing") {
-			r.hint("the signature is valid, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only, and decode shows what it holds")
+			r.hint(hintUntimed, "the signature is valid, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only, and decode shows what it holds")
 		}
 		return exitFailed, nil
 	}
@@ -259,7 +259,7 @@ func (c *cli) verifyFlask(r *result, value string, ks keySet, now time.Time, max
 	}
 	r.setTimes(issued, expires, now, int64(min(u.Timestamp, 1<<40)), true)
 	if u.KeyIndex > 0 {
-		r.hint("verified with fallback key %d (%s), not the primary: an app re-issues it under the primary key. If the app issued it just now, the app signs with what you gave as a fallback: the keys may be swapped (or it runs Flask 3.1.0, which signed with the last fallback, GHSA-4grg-w6v8-c28g)", u.KeyIndex, ks.fallbackSources[u.KeyIndex-1])
+		r.hint(hintFallbackKey, "verified with fallback key %d (%s), not the primary: an app re-issues it under the primary key. If the app issued it just now, the app signs with what you gave as a fallback: the keys may be swapped (or it runs Flask 3.1.0, which signed with the last fallback, GHSA-4grg-w6v8-c28g)", u.KeyIndex, ks.fallbackSources[u.KeyIndex-1])
 	}
 	if err := codec.CheckAge(u.Timestamp, now, maxAge, skew); err != nil {
 		r.setError(err)
@@ -300,9 +300,9 @@ func notSessionHint(r *result, data []byte) {
 	switch {
 	case !readable:
 	case ferr != nil:
-		r.hint("the payload is not a dict: Flask answers such a session cookie with HTTP 500 (%s); other itsdangerous serializers, with another --salt, can hold any JSON value", ferr)
+		r.hint(hintPayloadNotDict, "the payload is not a dict: Flask answers such a session cookie with HTTP 500 (%s); other itsdangerous serializers, with another --salt, can hold any JSON value", ferr)
 	default:
-		r.hint("the payload is not a dict: Flask's session class calls dict() on it, which does not raise here, so Flask opens the session dict(value) (empty for a false value)")
+		r.hint(hintPayloadNotDict, "the payload is not a dict: Flask's session class calls dict() on it, which does not raise here, so Flask opens the session dict(value) (empty for a false value)")
 	}
 }
 
@@ -312,17 +312,17 @@ func ageHints(r *result, err error, ts uint64, now time.Time, maxAge time.Durati
 	var fe *codec.FutureError
 	switch {
 	case errors.As(err, &ee):
-		r.hint("valid signature, expired %s ago (max-age %s)", formatDuration(ee.Now.Sub(ee.At)+time.Second), formatDuration(maxAge))
+		r.hint(hintExpiredValidSignature, "valid signature, expired %s ago (max-age %s)", formatDuration(ee.Now.Sub(ee.At)+time.Second), formatDuration(maxAge))
 		if legacy := int64(ts) + legacyEpoch; ts < legacyEpoch && legacy <= now.Unix() {
 			age := time.Duration(now.Unix()-legacy) * time.Second
 			verdict := "which is within max-age"
 			if age > maxAge {
 				verdict = "still older than max-age"
 			}
-			r.hint("if this cookie comes from itsdangerous < 1.0 (Flask <= 1.0), its timestamp counts from 2011-01-01: it was issued %s (%s ago), %s; verify reads timestamps from 1970 only, and --max-age none checks the signature without the age", timeText(time.Unix(legacy, 0)), formatDuration(age), verdict)
+			r.hint(hintLegacyTimestamp, "if this cookie comes from itsdangerous < 1.0 (Flask <= 1.0), its timestamp counts from 2011-01-01: it was issued %s (%s ago), %s; verify reads timestamps from 1970 only, and --max-age none checks the signature without the age", timeText(time.Unix(legacy, 0)), formatDuration(age), verdict)
 		}
 	case errors.As(err, &fe):
-		r.hint("valid signature, issued %s in the future (now %s): the signing server's clock is ahead or --now is wrong; Flask allows no skew, --skew DURATION allows some", formatDuration(fe.Ahead()), timeText(fe.Now))
+		r.hint(hintFutureValidSignature, "valid signature, issued %s in the future (now %s): the signing server's clock is ahead or --now is wrong; Flask allows no skew, --skew DURATION allows some", formatDuration(fe.Ahead()), timeText(fe.Now))
 	}
 }
 
@@ -430,10 +430,10 @@ func (c *cli) signFlask(r *result, jsonText []byte, ks keySet, now time.Time, ma
 	r.setTimes(time.Unix(ts, 0), expires, now, ts, true)
 	r.setPayload(data, false)
 	if len(cookie) > codec.DefaultMaxCookieSize-len(c.opts.name)-1 {
-		r.hint("the cookie is %d bytes: with its name it exceeds the 4096 bytes browsers keep, and they would drop it silently", len(cookie))
+		r.hint(hintCookieTooLarge, "the cookie is %d bytes: with its name it exceeds the 4096 bytes browsers keep, and they would drop it silently", len(cookie))
 	}
 	if *r.Compressed && c.opts.compress == "auto" {
-		r.hint("compressed with Go's zlib: Flask reads it, but the bytes differ from Python's zlib output")
+		r.hint(hintGoZlib, "compressed with Go's zlib: Flask reads it, but the bytes differ from Python's zlib output")
 	}
 	return exitOK, nil
 }

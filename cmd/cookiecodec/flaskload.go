@@ -391,34 +391,34 @@ func flaskPayloadHint(r *result, err error, data []byte, signed bool) {
 	var depth *serializer.LimitError
 	switch {
 	case errors.Is(err, codec.ErrTooLarge):
-		r.hint("%sthe payload is over cookiecodec's %d KiB limit for a decompressed session, a defence against zlib bombs; Flask has no such limit and %s", lead, maxInflate>>10, reads)
+		r.hint(hintPayloadFlaskReads, "%sthe payload is over cookiecodec's %d KiB limit for a decompressed session, a defence against zlib bombs; Flask has no such limit and %s", lead, maxInflate>>10, reads)
 		return
 	case errors.Is(err, serializer.ErrTooDeep) && errors.As(err, &depth):
 		d := payloadDepth(data)
 		switch {
 		case d < flaskMaxDepthSafe:
 			if readable, ferr := flaskSession(data); readable && ferr != nil {
-				r.hint("%sthe payload nests %d levels deep, over cookiecodec's limit of %d (a depth Flask reads), but %s: %s", lead, d, depth.Limit, fails, ferr)
+				r.hint(hintPayloadFlaskFails, "%sthe payload nests %d levels deep, over cookiecodec's limit of %d (a depth Flask reads), but %s: %s", lead, d, depth.Limit, fails, ferr)
 				return
 			}
-			r.hint("%sthe payload nests %d levels deep, over cookiecodec's limit of %d, a defence against stack exhaustion; Flask reads nesting up to Python's recursion limit, about %d levels, and %s", lead, d, depth.Limit, flaskMaxDepthSafe, reads)
+			r.hint(hintPayloadFlaskReads, "%sthe payload nests %d levels deep, over cookiecodec's limit of %d, a defence against stack exhaustion; Flask reads nesting up to Python's recursion limit, about %d levels, and %s", lead, d, depth.Limit, flaskMaxDepthSafe, reads)
 		case d >= flaskMaxDepthFails:
-			r.hint("%sthe payload nests %d levels deep: Python's json fails on it too (RecursionError, past about %d levels), and %s", lead, d, flaskMaxDepthSafe, fails)
+			r.hint(hintPayloadFlaskFails, "%sthe payload nests %d levels deep: Python's json fails on it too (RecursionError, past about %d levels), and %s", lead, d, flaskMaxDepthSafe, fails)
 		default:
-			r.hint("%sthe payload nests %d levels deep, near Python's recursion limit: Flask reads it or answers HTTP 500, depending on how deep its own stack is", lead, d)
+			r.hint(hintPayloadFlaskMay, "%sthe payload nests %d levels deep, near Python's recursion limit: Flask reads it or answers HTTP 500, depending on how deep its own stack is", lead, d)
 		}
 		return
 	}
 	if errors.Is(err, serializer.ErrBadTag) || errors.Is(err, serializer.ErrTooLarge) {
 		if readable, ferr := flaskSession(data); readable && ferr == nil {
-			r.hint("%scookiecodec refuses this payload on purpose (%s), but Flask 2.2's tagged JSON reader is laxer and %s", lead, strictness(err), reads)
+			r.hint(hintPayloadFlaskReads, "%scookiecodec refuses this payload on purpose (%s), but Flask 2.2's tagged JSON reader is laxer and %s", lead, strictness(err), reads)
 			return
 		} else if readable {
-			r.hint("%s%s: %s", lead, fails, ferr)
+			r.hint(hintPayloadFlaskFails, "%s%s: %s", lead, fails, ferr)
 			return
 		}
 	}
-	r.hint("%sthe payload cannot be decoded (not JSON as Python reads it, or bad base64 or zlib), and %s", lead, fails)
+	r.hint(hintPayloadFlaskFails, "%sthe payload cannot be decoded (not JSON as Python reads it, or bad base64 or zlib), and %s", lead, fails)
 }
 
 // strictness says which of cookiecodec's rules refused a payload.

@@ -83,11 +83,11 @@ func (c *cli) decodeGorilla(r *result, value string, now time.Time) int {
 	}
 	if _, err := gobMap(body); err != nil {
 		if typ, ok := unregisteredGobType(err); ok {
-			r.hint("the value is gob, not encrypted, and holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", typ)
+			r.hint(hintGobAppType, "the value is gob, not encrypted, and holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", typ)
 			return exitOK
 		}
 	}
-	r.hint("the value (%d bytes) is neither JSON nor gob of basic types: it is probably encrypted with a block key (verify --hash-key-file H --block-key-file B shows it)", len(body))
+	r.hint(hintGorillaEncrypted, "the value (%d bytes) is neither JSON nor gob of basic types: it is probably encrypted with a block key (verify --hash-key-file H --block-key-file B shows it)", len(body))
 	return exitOK
 }
 
@@ -199,7 +199,7 @@ func (c *cli) verifyGorilla(r *result, in cliinput.Input, ks keySet, now time.Ti
 		return 0, err
 	}
 	if len(ks.fallbacks) > 0 {
-		r.hint("--fallback-key-file and --fallback-key-env do not apply to gorilla cookies: give an older gorilla key pair with --fallback-hash-key-file (and --fallback-block-key-file if it encrypted)")
+		r.hint(hintFallbackFlagsIgnored, "--fallback-key-file and --fallback-key-env do not apply to gorilla cookies: give an older gorilla key pair with --fallback-hash-key-file (and --fallback-block-key-file if it encrypted)")
 	}
 	if !c.opts.set["max-age"] {
 		maxAge = codec.DefaultGorillaMaxAge
@@ -260,7 +260,7 @@ func (c *cli) verifyGorilla(r *result, in cliinput.Input, ks keySet, now time.Ti
 	}
 	r.setTimes(meta.Issued, expires, now, meta.Issued.Unix(), true)
 	if used > 0 {
-		r.hint("verified with %s (%s), not the primary: gorilla/sessions re-issues it under the first pair when the app next saves the session", gorillaPairName(used), pairs[used].source)
+		r.hint(hintFallbackKey, "verified with %s (%s), not the primary: gorilla/sessions re-issues it under the first pair when the app next saves the session", gorillaPairName(used), pairs[used].source)
 	}
 	return exitOK, nil
 }
@@ -320,10 +320,10 @@ func (c *cli) gorillaHints(r *result, err error, in cliinput.Input, pairs []gori
 	var fe *codec.FutureError
 	switch {
 	case errors.As(err, &ee):
-		r.hint("valid MAC, expired %s ago (max-age %s)", formatDuration(ee.Now.Sub(ee.At)), formatDuration(opts[used].MaxAge))
+		r.hint(hintExpiredValidSignature, "valid MAC, expired %s ago (max-age %s)", formatDuration(ee.Now.Sub(ee.At)), formatDuration(opts[used].MaxAge))
 		return
 	case errors.As(err, &fe):
-		r.hint("valid MAC, issued %s in the future: the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()))
+		r.hint(hintFutureValidSignature, "valid MAC, issued %s in the future: the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()))
 		return
 	case errors.Is(err, codec.ErrPayload):
 		c.gorillaPayloadHint(r, err, in, pairs[used], opts[used], used, now)
@@ -344,9 +344,9 @@ func (c *cli) gorillaHints(r *result, err error, in cliinput.Input, pairs []gori
 					continue
 				}
 				if _, _, derr := g.DecodeSession(name, in.Value, len(name)+len(in.Value)); macVerified(derr) {
-					r.hint("the MAC matches for cookie name %q, not %q: gorilla binds the name (--name %s)", name, in.Name, name)
+					r.hint(hintNameMismatch, "the MAC matches for cookie name %q, not %q: gorilla binds the name (--name %s)", name, in.Name, name)
 					if i > 0 {
-						r.hint("it matches with %s (%s), not the primary", gorillaPairName(i), p.source)
+						r.hint(hintFallbackKey, "it matches with %s (%s), not the primary", gorillaPairName(i), p.source)
 					}
 					return
 				}
@@ -354,14 +354,14 @@ func (c *cli) gorillaHints(r *result, err error, in cliinput.Input, pairs []gori
 		}
 	}
 	if pairs[0].source != "--hash-key-file" {
-		r.hint("this is a gorilla/securecookie cookie: give the app's hash key with --hash-key-file (and --block-key-file if it encrypted); the %s key, tried as the hash key, does not verify it", pairs[0].source)
+		r.hint(hintGorillaHashKey, "this is a gorilla/securecookie cookie: give the app's hash key with --hash-key-file (and --block-key-file if it encrypted); the %s key, tried as the hash key, does not verify it", pairs[0].source)
 		return
 	}
 	if len(pairs) > 1 {
-		r.hint("the MAC does not verify with the hash key of any of the %d key pairs for cookie name %q (gorilla's MAC covers the name and time): another key, or an altered cookie", len(pairs), in.Name)
+		r.hint(hintWrongKeyOrAltered, "the MAC does not verify with the hash key of any of the %d key pairs for cookie name %q (gorilla's MAC covers the name and time): another key, or an altered cookie", len(pairs), in.Name)
 		return
 	}
-	r.hint("the MAC does not verify with this hash key for cookie name %q (gorilla's MAC covers the name and time): another key, or an altered cookie", in.Name)
+	r.hint(hintWrongKeyOrAltered, "the MAC does not verify with this hash key for cookie name %q (gorilla's MAC covers the name and time): another key, or an altered cookie", in.Name)
 }
 
 // gorillaPayloadHint explains a value whose MAC verified with key pair p
@@ -385,25 +385,25 @@ func (c *cli) gorillaPayloadHint(r *result, err error, in cliinput.Input, p gori
 				when += fmt.Sprintf(", expired %s ago (max-age %s)", formatDuration(now.Sub(expires)), formatDuration(o.MaxAge))
 			}
 		}
-		r.hint("the MAC is valid and the keys are right (%s)%s: the session holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", gorillaPairName(used), when, typ)
+		r.hint(hintGobAppType, "the MAC is valid and the keys are right (%s)%s: the session holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", gorillaPairName(used), when, typ)
 		return
 	}
 	var ue *serializer.UnsupportedTypeError
 	if errors.As(err, &ue) {
 		// The reader decoded the value and then could not put it in the
 		// value model a native cookie carries.
-		r.hint("the MAC is valid and the keys are right (%s), but the value at %s, of type %v, has no equivalent in a native cookie: the migration reader (codec.GorillaMigration) refuses this session too", gorillaPairName(used), ue.Path, ue.Type)
+		r.hint(hintGorillaUnconvertible, "the MAC is valid and the keys are right (%s), but the value at %s, of type %v, has no equivalent in a native cookie: the migration reader (codec.GorillaMigration) refuses this session too", gorillaPairName(used), ue.Path, ue.Type)
 		return
 	}
 	switch {
 	case p.block == nil && used > 0:
-		r.hint("the MAC is valid with %s (%s) but the value does not decode: if the app encrypted with that pair, give its block key with --fallback-block-key-file", gorillaPairName(used), p.source)
+		r.hint(hintGorillaBlockKey, "the MAC is valid with %s (%s) but the value does not decode: if the app encrypted with that pair, give its block key with --fallback-block-key-file", gorillaPairName(used), p.source)
 	case p.block == nil:
-		r.hint("the MAC is valid but the value does not decode: if the app encrypted its cookies, give --block-key-file")
+		r.hint(hintGorillaBlockKey, "the MAC is valid but the value does not decode: if the app encrypted its cookies, give --block-key-file")
 	case used > 0:
-		r.hint("the MAC is valid with %s (%s) but the value does not decode with its block key, or holds gob types this tool does not know", gorillaPairName(used), p.source)
+		r.hint(hintGorillaBlockKey, "the MAC is valid with %s (%s) but the value does not decode with its block key, or holds gob types this tool does not know", gorillaPairName(used), p.source)
 	default:
-		r.hint("the MAC is valid but the value does not decode with this block key, or holds gob types this tool does not know")
+		r.hint(hintGorillaBlockKey, "the MAC is valid but the value does not decode with this block key, or holds gob types this tool does not know")
 	}
 }
 
@@ -422,7 +422,7 @@ func (c *cli) signGorilla(r *result, jsonText []byte, ks keySet, now time.Time) 
 		return 0, fmt.Errorf("the JSON to sign: %v", err)
 	}
 	if c.opts.set["timestamp"] || c.opts.set["now"] {
-		r.hint("gorilla/securecookie always stamps the current time: --now and --timestamp do not change the cookie")
+		r.hint(hintGorillaStampsNow, "gorilla/securecookie always stamps the current time: --now and --timestamp do not change the cookie")
 	}
 	s := securecookie.New(hash, block)
 	s.SetSerializer(securecookie.JSONEncoder{})

@@ -71,7 +71,43 @@ func jsonOut(t *testing.T, stdout string) map[string]any {
 	if v, ok := m["schema_version"].(float64); !ok || v != schemaVersion {
 		t.Errorf("schema_version is %v, want %d:\n%s", m["schema_version"], schemaVersion, stdout)
 	}
+	checkHintCodes(t, m)
 	return m
+}
+
+// checkHintCodes checks, in a --json object that has "hints", that
+// "hint_codes" has one known code per hint.
+func checkHintCodes(t *testing.T, m map[string]any) {
+	t.Helper()
+	hints, ok := m["hints"].([]any)
+	if !ok {
+		if _, keygen := m["key_id"]; !keygen {
+			t.Errorf("no hints array: %v", m)
+		}
+		return
+	}
+	codes, ok := m["hint_codes"].([]any)
+	if !ok || len(codes) != len(hints) {
+		t.Errorf("hint_codes %v does not match hints %v", m["hint_codes"], hints)
+		return
+	}
+	for _, c := range codes {
+		s, _ := c.(string)
+		if !slices.ContainsFunc(hintCodes, func(k hintCode) bool { return k.name == s }) {
+			t.Errorf("hint code %v is not in hintCodes", c)
+		}
+	}
+}
+
+// hintCodesOf returns the "hint_codes" member of a --json result.
+func hintCodesOf(m map[string]any) []string {
+	cs, _ := m["hint_codes"].([]any)
+	var out []string
+	for _, c := range cs {
+		s, _ := c.(string)
+		out = append(out, s)
+	}
+	return out
 }
 
 // writeFile writes data to a new file in a temporary directory and

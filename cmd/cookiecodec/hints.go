@@ -43,9 +43,10 @@ var allDerivations = []codec.Derivation{codec.DeriveHMAC, codec.DeriveDjangoConc
 // user gave.
 type keyCandidate struct {
 	key    []byte
-	label  string // "" for a key as given
-	source string // "the primary key", "fallback key 2"
-	index  int    // 0 primary, i fallback
+	label  string   // "" for a key as given
+	source string   // "the primary key", "fallback key 2"
+	index  int      // 0 primary, i fallback
+	code   hintCode // with a label: the hint code of the mistake it undoes
 }
 
 // pythonKeyAdvice says how to write the bytes of a Python literal key to a
@@ -100,24 +101,24 @@ func keyCandidates(ks keySet) []keyCandidate {
 			lines = "the variable " + variable + " holds one Flask key: give an older one with --fallback-key-env"
 		}
 		if t := bytes.TrimRight(k, "\r\n"); len(t) != len(k) {
-			out = append(out, keyCandidate{key: t, label: "without the trailing newline of " + src + " (" + newline + ")", source: src, index: i})
+			out = append(out, keyCandidate{key: t, label: "without the trailing newline of " + src + " (" + newline + ")", source: src, index: i, code: hintKeyTrailingNewline})
 		}
 		if t := bytes.TrimSpace(k); len(t) != len(k) && !bytes.Equal(t, bytes.TrimRight(k, "\r\n")) {
-			out = append(out, keyCandidate{key: t, label: "with the surrounding whitespace of " + src + " removed", source: src, index: i})
+			out = append(out, keyCandidate{key: t, label: "with the surrounding whitespace of " + src + " removed", source: src, index: i, code: hintKeyWhitespace})
 		}
 		if t, ok := bytes.CutPrefix(k, []byte("\xef\xbb\xbf")); ok {
-			out = append(out, keyCandidate{key: bytes.TrimRight(t, "\r\n"), label: "without the UTF-8 byte order mark (and line end) an editor put in " + src, source: src, index: i})
+			out = append(out, keyCandidate{key: bytes.TrimRight(t, "\r\n"), label: "without the UTF-8 byte order mark (and line end) an editor put in " + src, source: src, index: i, code: hintKeyBOM})
 		}
 		if v, ok := pythonKey(k); ok {
-			out = append(out, keyCandidate{key: v, label: "reading " + src + " as the Python literal it is written as (" + literal + ")", source: src, index: i})
+			out = append(out, keyCandidate{key: v, label: "reading " + src + " as the Python literal it is written as (" + literal + ")", source: src, index: i, code: hintKeyPythonLiteral})
 		}
 		if ls := bytes.Split(bytes.TrimRight(k, "\r\n"), []byte("\n")); len(ls) > 1 {
 			for j, l := range ls {
-				out = append(out, keyCandidate{key: bytes.TrimRight(l, "\r"), label: fmt.Sprintf("using only line %d of %s (%s)", j+1, src, lines), source: src, index: i})
+				out = append(out, keyCandidate{key: bytes.TrimRight(l, "\r"), label: fmt.Sprintf("using only line %d of %s (%s)", j+1, src, lines), source: src, index: i, code: hintKeyOneLine})
 			}
 		} else if words := bytes.Fields(k); len(words) > 1 && len(words) <= 8 {
 			for j, w := range words {
-				out = append(out, keyCandidate{key: w, label: fmt.Sprintf("using only word %d of %s (a Flask key is one secret, not a key ring: give an older one with --fallback-key-file or --fallback-key-env)", j+1, src), source: src, index: i})
+				out = append(out, keyCandidate{key: w, label: fmt.Sprintf("using only word %d of %s (a Flask key is one secret, not a key ring: give an older one with --fallback-key-file or --fallback-key-env)", j+1, src), source: src, index: i, code: hintKeyOneWord})
 			}
 		}
 	}
@@ -184,23 +185,23 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 	}
 	sig := value[i+1:]
 	if d, ok := digestBySigLen[len(sig)]; ok && d != p.Digest {
-		r.hint("the signature is %d characters long, the length of a %s HMAC, not %s: try --digest %s", len(sig), d, p.Digest, d)
+		r.hint(hintDigestMismatch, "the signature is %d characters long, the length of a %s HMAC, not %s: try --digest %s", len(sig), d, p.Digest, d)
 	} else if !ok {
 		if canon, ok := canonicalSig(sig); ok && canon != sig {
 			if s, err := codec.NewSigner(p, ks.primary, ks.fallbacks...); err == nil {
 				if _, err := s.Unsign(value[:i] + "." + canon); err == nil {
-					r.hint("the signature matches once its spelling is made canonical (it has '=' padding, '+' or '/', or junk characters): Python's lenient base64 accepts it, this tool does not on purpose")
+					r.hint(hintLenientBase64, "the signature matches once its spelling is made canonical (it has '=' padding, '+' or '/', or junk characters): Python's lenient base64 accepts it, this tool does not on purpose")
 					return
 				}
 			}
 		}
-		r.hint("the signature is %d characters long, which no itsdangerous digest produces: the cookie is truncated or was altered", len(sig))
+		r.hint(hintSignatureLength, "the signature is %d characters long, which no itsdangerous digest produces: the cookie is truncated or was altered", len(sig))
 		return
 	}
 	if canon, ok := canonicalSig(sig); ok && canon != sig {
 		if s, err := codec.NewSigner(p, ks.primary, ks.fallbacks...); err == nil {
 			if _, err := s.Unsign(value[:i] + "." + canon); err == nil {
-				r.hint("the signature matches once it is spelled canonically (%s): Python's lenient base64 accepts it, this tool does not on purpose", sigSpelling(sig))
+				r.hint(hintLenientBase64, "the signature matches once it is spelled canonically (%s): Python's lenient base64 accepts it, this tool does not on purpose", sigSpelling(sig))
 				return
 			}
 		}
@@ -233,21 +234,39 @@ func flaskSignatureHints(r *result, value string, p codec.Params, ks keySet, now
 			}
 			msg := "signature matches " + strings.Join(parts, ", ")
 			if !parsed.HasTimestamp {
-				r.hint("%s, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only and refuses it even with those flags (\"timestamp missing\"), and decode shows what it holds", msg)
+				r.hint(hintUntimed, "%s, but the cookie has no timestamp: an untimed itsdangerous serializer made it (URLSafeSerializer, or a plain Signer), not Flask's timed session serializer, and Flask would not open it as a session; verify checks timed cookies only and refuses it even with those flags (\"timestamp missing\"), and decode shows what it holds", msg)
 				return
 			}
 			if parsed.TimestampOK {
 				msg += fmt.Sprintf(" (issued %s, %s)", timeText(time.Unix(int64(min(parsed.Timestamp, 1<<40)), 0)), ageVerdict(parsed.Timestamp, now, maxAge))
 			}
-			r.hint("%s", msg)
+			r.hint(variantCode(p, pc.p, kc), "%s", msg)
 			return
 		}
 	}
 	if tried == 0 {
-		r.hint("the signature segment is not canonical base64url: %s; the cookie was altered, or mangled on the way (URL-encoded? cut? re-encoded?)", sigSpelling(sig))
+		r.hint(hintNoncanonical, "the signature segment is not canonical base64url: %s; the cookie was altered, or mangled on the way (URL-encoded? cut? re-encoded?)", sigSpelling(sig))
 		return
 	}
-	r.hint("no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline or read as a Python literal): the cookie was signed with another key, or altered, or the app uses a salt of its own (a custom SecureCookieSessionInterface.salt): give it with --salt", tried, len(knownSalts))
+	r.hint(hintNoVariantMatched, "no variant matched (%d tried: the digest the signature length implies, %d known default salts, 4 key derivations, key files without their trailing newline or read as a Python literal): the cookie was signed with another key, or altered, or the app uses a salt of its own (a custom SecureCookieSessionInterface.salt): give it with --salt", tried, len(knownSalts))
+}
+
+// variantCode is the hint code of a variant that verifies a Flask cookie
+// that p did not: the parameter it changes (the salt before the key
+// derivation before the digest), else the key mistake it undoes (kc's
+// code), else a fallback key.
+func variantCode(p, q codec.Params, kc keyCandidate) hintCode {
+	switch {
+	case q.Salt != p.Salt:
+		return hintSaltMismatch
+	case q.Derivation != p.Derivation:
+		return hintKeyDerivationMismatch
+	case q.Digest != p.Digest:
+		return hintDigestMismatch
+	case kc.label != "":
+		return kc.code
+	}
+	return hintFallbackKey
 }
 
 // ageVerdict says whether a timestamp would pass the max-age check now.

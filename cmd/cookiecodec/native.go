@@ -35,9 +35,9 @@ func (c *cli) decodeNative(r *result, value string, now time.Time) int {
 		r.notes = append(r.notes, "padded: yes")
 	}
 	if h.Mode == codec.HMACSHA256.String() {
-		r.hint("the payload of a sign-only native cookie is readable, but only verify shows it, after checking the tag")
+		r.hint(hintPayloadNeedsVerify, "the payload of a sign-only native cookie is readable, but only verify shows it, after checking the tag")
 	} else {
-		r.hint("the payload is encrypted (%s): verify --key-file KEY shows it", h.Mode)
+		r.hint(hintPayloadNeedsVerify, "the payload is encrypted (%s): verify --key-file KEY shows it", h.Mode)
 	}
 	return exitOK
 }
@@ -175,7 +175,7 @@ func (c *cli) verifyNative(r *result, in cliinput.Input, ks keySet, now time.Tim
 	r.setTimes(meta.Issued, meta.Expires, now, meta.Issued.Unix(), false)
 	r.notes = append(r.notes, "mode: "+mode.String(), "purpose: "+n.Purpose())
 	if meta.KeyIndex > 0 {
-		r.hint("verified with fallback key %d (key id %s), not the primary: an app re-issues it under the primary key", meta.KeyIndex, meta.KeyID)
+		r.hint(hintFallbackKey, "verified with fallback key %d (key id %s), not the primary: an app re-issues it under the primary key", meta.KeyIndex, meta.KeyID)
 	}
 	return exitOK, nil
 }
@@ -207,13 +207,13 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 		for i, k := range keys {
 			ids[i] = k.ID() + " (" + keyLabel(i) + ")"
 		}
-		r.hint("the cookie names key id %s; the keys given have ids %s: if it is an older key the app still accepts, add it with --fallback-key-file PATH or --fallback-key-env VAR (repeatable)", h.KeyID, strings.Join(ids, ", "))
+		r.hint(hintUnknownKeyID, "the cookie names key id %s; the keys given have ids %s: if it is an older key the app still accepts, add it with --fallback-key-file PATH or --fallback-key-env VAR (repeatable)", h.KeyID, strings.Join(ids, ", "))
 		return
 	case errors.As(err, &ee):
-		r.hint("%s", c.nativeExpiredHint(ee, h))
+		r.hint(hintExpiredValidSignature, "%s", c.nativeExpiredHint(ee, h))
 		return
 	case errors.As(err, &fe):
-		r.hint("valid tag, issued %s in the future (skew allowed %s): the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()), formatDuration(fe.Skew))
+		r.hint(hintFutureValidSignature, "valid tag, issued %s in the future (skew allowed %s): the issuing server's clock is ahead or --now is wrong", formatDuration(fe.Ahead()), formatDuration(fe.Skew))
 		return
 	case !errors.Is(err, codec.ErrSignature):
 		return
@@ -250,17 +250,17 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 			if p != purpose {
 				what = append(what, fmt.Sprintf("for purpose %q, not %q (--purpose %s)", p, purpose, shellQuote(p)))
 			}
-			r.hint("the cookie was minted %s: a value copied into another cookie or use is rejected by design", strings.Join(what, " and "))
+			r.hint(hintNameMismatch, "the cookie was minted %s: a value copied into another cookie or use is rejected by design", strings.Join(what, " and "))
 			return
 		}
 	}
 	if in.Chunked {
 		// A mix of chunks from two writes is likelier than a key
 		// mismatch: mixedChunksHint says so, and the key is not blamed.
-		r.hint("the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried", h.KeyID, in.Name, purpose)
+		r.hint(hintWrongKeyOrAltered, "the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried", h.KeyID, in.Name, purpose)
 		return
 	}
-	r.hint("the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried: the cookie was altered or sealed with another key of the same id", h.KeyID, in.Name, purpose)
+	r.hint(hintWrongKeyOrAltered, "the tag does not verify with key %s for cookie name %q and purpose %q, nor for the other names and common purposes tried: the cookie was altered or sealed with another key of the same id", h.KeyID, in.Name, purpose)
 }
 
 // nativeExpiredText is the error message of an expired native cookie. The

@@ -39,7 +39,7 @@ type result struct {
 	SessionID  string          `json:"session_id,omitempty"`
 	Source     *fetchSource    `json:"source,omitempty"` // --url only
 	Error      *resultError    `json:"error"`
-	Hints      []string        `json:"hints"`
+	hintList                   // "hints" and "hint_codes"
 
 	detected bool          // the format was auto-detected
 	unread   bool          // no cookie could be read: no header block, even with a format
@@ -123,20 +123,9 @@ func userText(msg string) string {
 // changing r's.
 func (r *result) clone() *result {
 	c := *r
-	c.Hints = slices.Clip(r.Hints)
+	c.hintList = r.hintList.clip()
 	c.notes = slices.Clip(r.notes)
 	return &c
-}
-
-// hint adds a hint once.
-func (r *result) hint(format string, a ...any) {
-	h := userText(fmt.Sprintf(format, a...))
-	for _, old := range r.Hints {
-		if old == h {
-			return
-		}
-	}
-	r.Hints = append(r.Hints, h)
 }
 
 // setPayload parses the tagged-JSON payload for display and for the
@@ -164,9 +153,9 @@ func (c *cli) nonFiniteHint(r *result) {
 	switch {
 	case !r.nonFinite || c.opts.pythonOut:
 	case c.opts.json:
-		r.hint("the payload holds NaN or Infinity, which JSON cannot represent: the --json payload shows them as strings")
+		r.hint(hintNonFinite, "the payload holds NaN or Infinity, which JSON cannot represent: the --json payload shows them as strings")
 	case c.opts.tagged:
-		r.hint("the session holds NaN or Infinity, printed as the bare tokens Python's json writes and sign reads back; standard JSON tools refuse them")
+		r.hint(hintNonFinite, "the session holds NaN or Infinity, printed as the bare tokens Python's json writes and sign reads back; standard JSON tools refuse them")
 	}
 }
 
@@ -191,16 +180,14 @@ func (r *result) setTimes(issued, expires, now time.Time, ts int64, hasTS bool) 
 // verify, or a failure before any format was known (unreadable input,
 // nothing detected), leaves stdout empty. It returns the exit status.
 func (c *cli) emit(r *result, now time.Time, code int) int {
-	if r.Hints == nil {
-		r.Hints = []string{}
-	}
+	r.nonNil()
 	c.nonFiniteHint(r)
 	if !r.expires.IsZero() {
 		r.Expired = boolPtr(!r.expires.After(now))
 	}
 	if code != exitOK {
 		if h := c.fileArgHint(); h != "" {
-			r.hint("%s", h)
+			r.hint(hintInputIsFile, "%s", h)
 		}
 	}
 	if c.opts.json {

@@ -165,18 +165,18 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "cookiecodec: error: unknown command %q\n", verb)
-		hint, like := "the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"", ""
+		text, like := "the commands are decode, verify, sign, keygen and audit; run \"cookiecodec --help\"", ""
 		if h, ok := foreignVerbs[strings.ToLower(strings.TrimLeft(verb, "-"))]; ok {
-			hint = h
+			text = h
 		} else if s := suggestCommand(verb); s != "" {
-			hint, like = fmt.Sprintf("did you mean %q? The commands are decode, verify, sign, keygen and audit", s), s
+			text, like = fmt.Sprintf("did you mean %q? The commands are decode, verify, sign, keygen and audit", s), s
 		}
-		fmt.Fprintf(stderr, "cookiecodec: hint: %s\n", hint)
+		fmt.Fprintf(stderr, "cookiecodec: hint: %s\n", text)
 		if jsonRequested(args[1:]) {
 			// --json promises one object even here: in the shape of the
 			// command meant, when the typo is close to one.
 			c := &cli{verb: like, stdout: stdout, stderr: stderr}
-			c.printUsageJSON(usagef("unknown command %q", verb), hint)
+			c.printUsageJSON(usagef("unknown command %q", verb), hint{hintUnknownCommand, text})
 		}
 		return exitUsage
 	}
@@ -195,7 +195,7 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// TestUnknownFlagHints fails). The flag package names flags with
 		// one dash; the documentation writes two.
 		msg := strings.Replace(err.Error(), " for flag -", " for flag --", 1)
-		var hints []string
+		var hints []hint
 		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
 			dash := "--"
 			if len(name) == 1 {
@@ -205,13 +205,13 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			var known []string
 			fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
 			if h := flagHint(verb, name, known); h != "" {
-				hints = append(hints, h)
+				hints = append(hints, hint{hintFlagSuggestion, h})
 			}
 		}
 		c.errorf("%s", msg)
-		hints = append(hints, fmt.Sprintf("run \"cookiecodec %s --help\" for its flags", verb))
+		hints = append(hints, newHint(hintSeeHelp, "run \"cookiecodec %s --help\" for its flags", verb))
 		for _, h := range hints {
-			c.hintf("%s", h)
+			c.hintf("%s", h.text)
 		}
 		if jsonRequested(args[1:]) {
 			c.printUsageJSON(usagef("%s", msg), hints...)
@@ -301,15 +301,12 @@ func (c *cli) usageFailure(err error) int {
 
 // printUsageJSON prints the --json object of a usage error, in the shape
 // of the command's other failures, with hints.
-func (c *cli) printUsageJSON(err error, hints ...string) {
+func (c *cli) printUsageJSON(err error, hints ...hint) {
 	r := c.failureResult(err)
-	switch r := r.(type) {
-	case *result:
-		r.Hints = append(r.Hints, hints...)
-	case *auditReport:
-		r.Hints = append(r.Hints, hints...)
-	case *keygenFailure:
-		r.Hints = append(r.Hints, hints...)
+	if l, ok := r.(interface{ add(hint) }); ok { // every failure result has hints
+		for _, h := range hints {
+			l.add(h)
+		}
 	}
 	c.printJSON(r)
 }
@@ -325,11 +322,11 @@ func (c *cli) failureResult(err error) versioned {
 	}
 	switch c.verb {
 	case "audit":
-		return &auditReport{Error: e, Hints: []string{}}
+		return &auditReport{Error: e, hintList: noHints()}
 	case "keygen":
-		return &keygenFailure{Error: e, Hints: []string{}}
+		return &keygenFailure{Error: e, hintList: noHints()}
 	}
-	r := &result{Error: e, Hints: []string{}}
+	r := &result{Error: e, hintList: noHints()}
 	switch c.verb {
 	case "verify":
 		r.Valid = boolPtr(false)

@@ -31,6 +31,6 @@ type keygenReport struct {
 // keygenFailure is the --json object of a keygen that failed.
 type keygenFailure struct {
 	jsonSchema
-	Error *resultError `json:"error"`
-	Hints []string     `json:"hints"`
+	Error    *resultError `json:"error"`
+	hintList              // "hints" and "hint_codes"
 }
