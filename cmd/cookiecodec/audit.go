@@ -495,6 +495,9 @@ func (c *cli) rewriteProgress() bool {
 // returns the elapsed time.
 func (c *cli) auditProgress(checked *atomic.Int64) func() time.Duration {
 	start := time.Now()
+	if c.opts.quiet {
+		return func() time.Duration { return time.Since(start) }
+	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	tty := c.rewriteProgress()

@@ -52,6 +52,8 @@ type options struct {
 	workers  int
 	reveal   bool // audit: print the secret found
 
+	quiet bool // decode, verify, audit: the exit status only (see runQuiet)
+
 	url      string
 	data     string
 	method   string
@@ -145,6 +147,13 @@ the cookie is reported, not decoded. Response bodies are not read. A failed
 request exits 3 (could not check). --insecure skips TLS verification and warns;
 --proxy sends the requests through an HTTP proxy such as Burp or mitmproxy, or
 a SOCKS5 proxy such as ssh -D.`
+
+// quietUsage is the help of --quiet (and -q).
+const quietUsage = "print nothing on stdout, nor the verdict and hints on stderr: the exit status is the result; errors that stop the check (exit 2 and 3) still go to stderr, and so do warnings"
+
+// flagAliases are the short names of flags, listed with the long name in
+// the help rather than on their own.
+var flagAliases = map[string]string{"quiet": "q"}
 
 // formatUsage is the help of --format: what auto does differs by command.
 var formatUsage = map[string]string{
@@ -244,6 +253,10 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		}
 		fs.BoolVar(&o.json, "json", false, usage)
 	}
+	if verb == "decode" || verb == "verify" || verb == "audit" {
+		fs.BoolVar(&o.quiet, "quiet", false, quietUsage)
+		fs.BoolVar(&o.quiet, "q", false, quietUsage)
+	}
 	if g&gRedact != 0 {
 		fs.BoolVar(&o.tagged, "tagged", false, "print only the session, as the tagged JSON sign reads (indented), so that decode or verify, an edit, and sign make the cookie again; errors and hints still go to stderr")
 		fs.BoolVar(&o.pythonOut, "python", false, "print only the session, as a Python literal ({'user': 'admin', 'ids': (1, 2)}), the way flask-unsign and Python write it, so that an edit and sign --python make the cookie again; a session holding Markup, a UUID, a datetime, NaN or half of a surrogate pair has no such literal here: use --tagged")
@@ -319,12 +332,18 @@ var defaultInUsage = map[string]bool{"cookiecodec audit --digest": true}
 func printFlags(fs *flag.FlagSet) {
 	w := fs.Output()
 	fs.VisitAll(func(f *flag.Flag) {
+		if isAlias(f.Name) {
+			return
+		}
 		_, usage := flag.UnquoteUsage(f)
 		arg := flagArgs[f.Name]
 		if f.Name == "format" && fs.Name() == "cookiecodec audit" {
 			arg = "auto|flask"
 		}
 		head := "  --" + f.Name
+		if short, ok := flagAliases[f.Name]; ok {
+			head = "  -" + short + ", --" + f.Name
+		}
 		if arg != "" {
 			head += " " + arg
 		}
@@ -334,6 +353,16 @@ func printFlags(fs *flag.FlagSet) {
 		}
 		fmt.Fprintln(w)
 	})
+}
+
+// isAlias reports whether name is the short name of another flag.
+func isAlias(name string) bool {
+	for _, short := range flagAliases {
+		if short == name {
+			return true
+		}
+	}
+	return false
 }
 
 // discard swallows the flag package's own messages; run reports errors in

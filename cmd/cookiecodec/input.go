@@ -34,7 +34,7 @@ func (c *cli) readText(what string) (string, error) {
 		return "", usagef("%s takes one %s argument, got %d (%s)", c.verb, what, len(c.args), advice)
 	}
 	if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
-		c.hintf("reading %s from standard input; end it with Ctrl-D", what)
+		fmt.Fprintf(c.liveStderr(), "cookiecodec: hint: reading %s from standard input; end it with Ctrl-D\n", what)
 	}
 	return cliinput.Read(c.stdin)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,7 +61,9 @@ keygen), 2 usage error, 3 could not check (a file a flag names, a failed
 --url, standard output not written). audit: 0 no match, 1 a weak secret was
 found, 2 usage error, 3 the audit could not run (unreadable INPUT or
 wordlist, a failed --url, not a Flask cookie). With --json, every outcome is
-one JSON object, usage errors included (error kind "usage").
+one JSON object, usage errors included (error kind "usage"). With --quiet (-q),
+decode, verify and audit print only warnings, and errors when the status is 2
+or 3.
 `
 
 // cli is one invocation: the streams and the parsed options.
@@ -79,6 +82,9 @@ type cli struct {
 	keys *keySet
 	// batchLine: the command runs on one line of --lines.
 	batchLine bool
+	// warnings, when not nil, is where warnf writes instead of stderr:
+	// --quiet holds stderr back (see runQuiet), not the warnings.
+	warnings io.Writer
 }
 
 // usageError marks errors that are the caller's mistake: exit status 2.
@@ -226,7 +232,35 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.pythonOut && (o.json || o.redact) {
 		return c.usageFailure(usagef("--python prints the session alone, for sign --python: not with --json or --redact"))
 	}
-	if o.lines != "" {
+	if o.quiet {
+		if o.json || o.tagged || o.pythonOut || o.reveal {
+			return c.usageFailure(usagef("--quiet prints nothing: not with --json, --tagged, --python or --reveal"))
+		}
+		return c.runQuiet()
+	}
+	return c.runCommand()
+}
+
+// runQuiet runs the command for --quiet: nothing goes to stdout, and what
+// would go to stderr (the verdict, hints, --lines' count) is kept back and
+// printed only when the exit status is 2 or 3, where the check did not run
+// (a usage error, an unreadable key file, a failed --url): the status
+// alone cannot say what to fix. Warnings are printed as they come.
+func (c *cli) runQuiet() int {
+	stderr := c.stderr
+	var held bytes.Buffer
+	c.stdout, c.stderr, c.warnings = io.Discard, &held, stderr
+	code := c.runCommand()
+	if code == exitUsage || code == exitAuditFailed {
+		stderr.Write(held.Bytes())
+	}
+	return code
+}
+
+// runCommand runs the command whose flags are parsed, and returns the
+// exit status.
+func (c *cli) runCommand() int {
+	if c.opts.lines != "" {
 		code, err := c.batch()
 		if err != nil {
 			return c.failure(err)
@@ -234,7 +268,8 @@ func runArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	var code int
-	switch verb {
+	var err error
+	switch c.verb {
 	case "decode":
 		code, err = c.decode()
 	case "verify":
@@ -380,8 +415,18 @@ func (c *cli) hintf(format string, a ...any) {
 	fmt.Fprintf(c.stderr, "cookiecodec: hint: %s\n", oneLine(fmt.Sprintf(format, a...)))
 }
 
+// warnf prints a warning on stderr, also with --quiet (see liveStderr).
 func (c *cli) warnf(format string, a ...any) {
-	fmt.Fprintf(c.stderr, "cookiecodec: warning: %s\n", oneLine(fmt.Sprintf(format, a...)))
+	fmt.Fprintf(c.liveStderr(), "cookiecodec: warning: %s\n", oneLine(fmt.Sprintf(format, a...)))
+}
+
+// liveStderr is where what must show at once goes (warnings, the prompt
+// for standard input): stderr, which --quiet holds back, or around it.
+func (c *cli) liveStderr() io.Writer {
+	if c.warnings != nil {
+		return c.warnings
+	}
+	return c.stderr
 }
 
 // oneLine keeps a diagnostic on one line.
