@@ -99,6 +99,53 @@ type auditFound struct {
 	Trimmed bool `json:"trimmed,omitempty"`
 }
 
+// auditWhere says where a match was found: "entry N of the built-in
+// list", or "line N of the wordlist" and how the line was read.
+func auditWhere(m *auditFound) string {
+	if m.List != "wordlist" {
+		return fmt.Sprintf("entry %d of the built-in list", m.Entry)
+	}
+	where := fmt.Sprintf("line %d of the wordlist", m.Entry)
+	switch {
+	case m.PythonLiteral:
+		where += " read as a Python literal"
+	case m.Trimmed:
+		where += " without its surrounding white space"
+	}
+	return where
+}
+
+// auditMatchText is a match on one line, for the text output of audit
+// --lines: where, the characters shown, the parameters, and with
+// --reveal the secret.
+func auditMatchText(m *auditFound) string {
+	s := fmt.Sprintf("%s (first character %s, last %s), salt %s, key derivation %s, digest %s", auditWhere(m), m.First, m.Last, shellQuote(m.Salt), m.KeyDerivation, m.Digest)
+	if m.Secret != "" {
+		s += ", secret " + m.Secret
+	}
+	return s
+}
+
+// auditOptions checks the flags of audit, whose mistakes are usage
+// errors, and returns the Flask parameters and the number of workers.
+func (c *cli) auditOptions() (codec.Params, int, error) {
+	if c.opts.format != "auto" && c.opts.format != formatFlask {
+		return codec.Params{}, 0, usagef("audit checks Flask and itsdangerous cookies: --format auto or flask")
+	}
+	p, err := c.flaskParams()
+	if err != nil {
+		return codec.Params{}, 0, err
+	}
+	workers := c.opts.workers
+	if workers < 0 || workers > maxAuditWorkers {
+		return codec.Params{}, 0, usagef("--workers %d: want 1 to %d (0 or none: one per CPU)", workers, maxAuditWorkers)
+	}
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	return p, workers, nil
+}
+
 // audit checks the cookie against the built-in list and the wordlist. It
 // exits 0 when nothing matched, 1 (exitFailed) only when a weak secret was
 // found, and 3 (exitAuditFailed) when the audit could not run.
@@ -119,16 +166,9 @@ func (c *cli) audit() (int, error) {
 		}
 		return exitAuditFailed, nil
 	}
-	p, err := c.flaskParams()
+	p, workers, err := c.auditOptions()
 	if err != nil {
 		return 0, err
-	}
-	workers := c.opts.workers
-	if workers < 0 || workers > maxAuditWorkers {
-		return 0, usagef("--workers %d: want 1 to %d (0 or none: one per CPU)", workers, maxAuditWorkers)
-	}
-	if workers == 0 {
-		workers = runtime.NumCPU()
 	}
 	var wordlist io.Reader
 	if c.opts.wordlist == "-" {
@@ -163,9 +203,6 @@ func (c *cli) audit() (int, error) {
 	}
 	if len(in.Value) > maxAuditSize {
 		return fail("too_large", fmt.Sprintf("the cookie value is %d bytes; audit reads at most %d (browsers keep 4096), since every candidate costs an HMAC over the whole cookie", len(in.Value), maxAuditSize))
-	}
-	if c.opts.format != "auto" && c.opts.format != formatFlask {
-		return 0, usagef("audit checks Flask and itsdangerous cookies: --format auto or flask")
 	}
 	if err := foreignToken(in); c.opts.format == "auto" && err != nil {
 		rep.Format = ""
@@ -292,18 +329,8 @@ func (c *cli) audit() (int, error) {
 	if c.opts.json {
 		c.printJSON(rep)
 	} else if found != nil {
-		where := fmt.Sprintf("entry %d of the built-in list", rep.Match.Entry)
-		if rep.Match.List == "wordlist" {
-			where = fmt.Sprintf("line %d of the wordlist", rep.Match.Entry)
-			switch {
-			case rep.Match.PythonLiteral:
-				where += " read as a Python literal"
-			case rep.Match.Trimmed:
-				where += " without its surrounding white space"
-			}
-		}
 		fmt.Fprintf(c.stdout, "WEAK SECRET: the cookie is signed with %s (first character %s, last %s)\nsalt %s, key derivation %s, digest %s\n",
-			where, rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
+			auditWhere(rep.Match), rep.Match.First, rep.Match.Last, shellQuote(rep.Match.Salt), rep.Match.KeyDerivation, rep.Match.Digest)
 		if c.opts.reveal {
 			fmt.Fprintf(c.stdout, "secret %s\n", rep.Match.Secret)
 			c.hintf("%s", keyHint)

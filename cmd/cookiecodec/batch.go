@@ -26,9 +26,19 @@ import (
 // malformed, exit 1. The exit status is 0 when every line is valid (decode:
 // readable), 1 when one is not or there was no line at all, 3 when the
 // file or a key file cannot be read; hints go into the JSON objects only.
+// audit --lines audits each line as audit does one INPUT; see
+// batchStatus for its exit status.
 func (c *cli) batch() (int, error) {
 	if c.opts.url != "" || len(c.args) > 0 {
 		return 0, usagef("--lines reads every INPUT from its file: give no INPUT and no --url")
+	}
+	if c.verb == "audit" {
+		if _, _, err := c.auditOptions(); err != nil {
+			return 0, err
+		}
+		if c.opts.wordlist == "-" {
+			return 0, usagef("--lines audits every line with the whole wordlist: give --wordlist a file, not -")
+		}
 	}
 	if c.opts.tagged || c.opts.pythonOut {
 		return 0, usagef("--lines prints one result per line: not with --tagged or --python")
@@ -61,11 +71,12 @@ func (c *cli) batch() (int, error) {
 		} else {
 			c.errorf("%v", err)
 		}
-		return exitFailed, nil
+		return c.failCode(err), nil
 	}
 	w := bufio.NewWriterSize(c.stdout, 64<<10)
 	var buf bytes.Buffer
-	lines, blank, good := 0, 0, 0
+	lines, blank := 0, 0
+	codes := map[int]int{} // how many lines ended with each exit status
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(r)
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -80,10 +91,7 @@ func (c *cli) batch() (int, error) {
 		} else {
 			lines++
 			buf.Reset()
-			code := c.batchOne(&buf, line, tooLong)
-			if code == exitOK {
-				good++
-			}
+			codes[c.batchOne(&buf, line, tooLong)]++
 			c.writeBatchResult(w, n, buf.Bytes())
 		}
 		if r.Buffered() == 0 {
@@ -97,20 +105,49 @@ func (c *cli) batch() (int, error) {
 		return 0, err // the checked stdout reports it
 	}
 	if !c.opts.json {
-		fmt.Fprintf(c.stderr, "cookiecodec: %d lines: %d %s, %d not; %d blank lines skipped\n", lines, good, map[bool]string{true: "valid", false: "readable"}[c.verb == "verify"], lines-good, blank)
+		fmt.Fprintf(c.stderr, "cookiecodec: %d lines: %s; %d blank lines skipped\n", lines, c.batchCounts(lines, codes), blank)
 	}
 	if lines == 0 {
+		err := fmt.Errorf("%w: --lines %s holds no INPUT (%d blank lines)", cliinput.ErrEmpty, c.opts.lines, blank)
 		if c.opts.json {
-			c.printJSON(c.failureResult(fmt.Errorf("%w: --lines %s holds no INPUT (%d blank lines)", cliinput.ErrEmpty, c.opts.lines, blank)))
+			c.printJSON(c.failureResult(err))
 		} else {
 			c.errorf("--lines %s holds no INPUT (%d blank lines)", c.opts.lines, blank)
 		}
-		return exitFailed, nil
+		return c.failCode(err), nil
 	}
-	if good < lines {
-		return exitFailed, nil
+	return c.batchStatus(lines, codes), nil
+}
+
+// batchCounts says how the lines ended, for the count on stderr, from the
+// number of lines that ended with each exit status.
+func (c *cli) batchCounts(lines int, codes map[int]int) string {
+	switch c.verb {
+	case "audit":
+		return fmt.Sprintf("%d weak, %d no match, %d not audited", codes[exitFailed], codes[exitOK], lines-codes[exitFailed]-codes[exitOK])
+	case "verify":
+		return fmt.Sprintf("%d valid, %d not", codes[exitOK], lines-codes[exitOK])
 	}
-	return exitOK, nil
+	return fmt.Sprintf("%d readable, %d not", codes[exitOK], lines-codes[exitOK])
+}
+
+// batchStatus is the exit status of --lines, from the number of lines
+// that ended with each exit status: for decode and verify, 0 when every
+// line is valid (readable), else 1; for audit, 1 when any line is signed
+// with a weak secret (that fails a gate, whatever the other lines), else
+// 3 when any line could not be audited, else 0.
+func (c *cli) batchStatus(lines int, codes map[int]int) int {
+	switch {
+	case c.verb != "audit" && codes[exitOK] == lines:
+		return exitOK
+	case c.verb != "audit":
+		return exitFailed
+	case codes[exitFailed] > 0:
+		return exitFailed
+	case codes[exitOK] < lines:
+		return exitAuditFailed
+	}
+	return exitOK
 }
 
 // readLine returns the next line of r without its line ending, or, for a
@@ -148,15 +185,17 @@ func (c *cli) batchOne(out *bytes.Buffer, line string, tooLong bool) int {
 	sub.batchLine = true
 	if tooLong {
 		err := fmt.Errorf("%w: the line is longer than %d bytes", cliinput.ErrTooLarge, cliinput.MaxInput)
-		r := sub.failureResult(err)
-		sub.printJSON(r)
-		return exitFailed
+		sub.printJSON(sub.failureResult(err))
+		return sub.failCode(err)
 	}
 	var code int
 	var err error
-	if c.verb == "verify" {
+	switch c.verb {
+	case "verify":
 		code, err = sub.verify()
-	} else {
+	case "audit":
+		code, err = sub.audit()
+	default:
 		code, err = sub.decode()
 	}
 	if err != nil {
@@ -174,6 +213,8 @@ type batchSummary struct {
 	Format   string       `json:"format"`
 	Key      string       `json:"key"`
 	Error    *resultError `json:"error"`
+	Match    *auditFound  `json:"match"`   // audit
+	Checked  int64        `json:"checked"` // audit
 }
 
 // writeBatchResult writes the result of line n, the command's --json
@@ -194,8 +235,14 @@ func (c *cli) writeBatchResult(w io.Writer, n int, obj []byte) {
 	var s batchSummary
 	json.Unmarshal(obj, &s)
 	switch {
+	case s.Error != nil && c.verb == "audit":
+		fmt.Fprintf(w, "%d: NOT AUDITED %s: %s\n", n, s.Error.Kind, oneLine(s.Error.Message))
 	case s.Error != nil:
 		fmt.Fprintf(w, "%d: REJECTED %s: %s\n", n, s.Error.Kind, oneLine(s.Error.Message))
+	case c.verb == "audit" && s.Match != nil:
+		fmt.Fprintf(w, "%d: WEAK SECRET %s\n", n, auditMatchText(s.Match))
+	case c.verb == "audit":
+		fmt.Fprintf(w, "%d: no match (%d candidate secrets)\n", n, s.Checked)
 	case c.verb == "verify":
 		fmt.Fprintf(w, "%d: VALID %s, %s key\n", n, s.Format, s.Key)
 	default:

@@ -46,7 +46,7 @@ type options struct {
 	lifetime  string
 	idle      string
 
-	lines string // decode, verify: a file of INPUTs, one per line ("-": standard input)
+	lines string // decode, verify, audit: a file of INPUTs, one per line ("-": standard input)
 
 	wordlist string
 	workers  int
@@ -205,6 +205,9 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 	}
 	if verb == "decode" || verb == "verify" {
 		fs.StringVar(&o.lines, "lines", "", "read many INPUTs from this file (- for standard input), one per line, and print one result per line (JSON with --json), numbered; keys are read once; blank lines are skipped; exit 0 only when every line is valid (decode: readable)")
+	}
+	if verb == "audit" {
+		fs.StringVar(&o.lines, "lines", "", "audit many cookies from this file (- for standard input), one per line, and print one result per line (JSON with --json), numbered; blank lines are skipped; exit 1 when any line is signed with a weak secret, else 3 when any could not be audited, else 0")
 	}
 	if g&gKeys != 0 {
 		fs.StringVar(&o.keyFile, "key-file", "", "primary key file, used as its exact bytes (native: keygen output); - reads standard input, when INPUT does not come from there")
