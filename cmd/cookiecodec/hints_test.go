@@ -135,7 +135,7 @@ func TestLoneChunk(t *testing.T) {
 		{name: "later pair", args: []string{"decode", "--json", "session.2=" + v2}, code: exitFailed, stdout: []string{`"kind":"chunk"`, `chunk 2 of the chunked session \"session\", given without chunk 1`, later[1]}},
 		{name: "later pair human", args: []string{"decode", "session.2=" + v2}, code: exitFailed, stderr: later},
 		{name: "later in a header", args: []string{"verify", "--key-file", cs.keyFile, "Cookie: theme=dark; session.2=" + v2}, code: exitFailed, stderr: later},
-		{name: "later raw", args: []string{"decode", "--json", v2}, code: exitFailed, stdout: []string{`"kind":"malformed"`, "not a Flask, native or gorilla cookie"}, notStdout: []string{"chunk"}},
+		{name: "later raw", args: []string{"decode", "--json", "--", v2}, code: exitFailed, stdout: []string{`"kind":"malformed"`, "not a Flask, native or gorilla cookie"}, notStdout: []string{"chunk"}},
 		{name: "whole header", args: []string{"verify", "--key-file", cs.keyFile, "Cookie: " + strings.Join(cs.pairs, "; ")}, code: exitOK, stdout: []string{"VALID"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
