@@ -42,6 +42,15 @@ func TestConfigRefused(t *testing.T) {
 		{name: "relative path", opts: []Option{WithPath("app")}, hint: "must start with /"},
 		{name: "path with ;", opts: []Option{WithPath("/a;b")}, hint: "must start with /"},
 		{name: "domain with a port", opts: []Option{WithDomain("example.com:8080")}, hint: "not a host name"},
+		// Chromium drops each of these cookies as InvalidDomain, a persona
+		// found, and the login silently did not stick.
+		{name: "domain a top-level domain", opts: []Option{WithDomain("test")}, hint: "public suffix"},
+		{name: "domain a public suffix", opts: []Option{WithDomain("co.uk")}, hint: "public suffix"},
+		{name: "domain a private public suffix", opts: []Option{WithDomain("github.io")}, hint: "public suffix"},
+		{name: "domain with an empty label", opts: []Option{WithDomain("example..test")}, hint: "empty label"},
+		{name: "domain with a trailing dot", opts: []Option{WithDomain("example.test.")}, hint: "empty label"},
+		{name: "domain an IP address", opts: []Option{WithDomain("127.0.0.1")}, hint: "IP address"},
+		{name: "Partitioned with Lax", opts: []Option{WithPartitioned(true)}, hint: "SameSiteNoneMode"},
 		{name: "path over 1024 bytes", opts: []Option{WithPath("/" + strings.Repeat("a", 1024))}, hint: "browsers ignore"},
 		{name: "zero chunks", opts: []Option{WithMaxChunks(0)}, hint: "between 1 and 16"},
 		{name: "too many chunks", opts: []Option{WithMaxChunks(17)}, hint: "between 1 and 16"},
@@ -108,6 +117,9 @@ func TestConfigRefused(t *testing.T) {
 	for _, opts := range [][]Option{
 		{WithName("__Host-session")},
 		{WithName("__Secure-s"), WithDomain("example.com")},
+		{WithDomain(".example.com")},
+		{WithDomain("app.example.co.uk")},
+		{WithDomain("me.github.io")},
 		{WithSameSite(http.SameSiteNoneMode), WithPartitioned(true)},
 		{WithSecure(false), WithMaxChunks(1), WithIdleTimeout(0), WithRefresh(RefreshNever)},
 		{WithRefresh(RefreshAfter(0.9))},

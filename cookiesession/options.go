@@ -3,11 +3,13 @@ package cookiesession
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/cookiecodec/cookiecodec/codec"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Limits and defaults.
@@ -191,8 +193,11 @@ func WithSameSite(mode http.SameSite) Option {
 }
 
 // WithPartitioned sets the Partitioned attribute (CHIPS: a third-party
-// cookie keyed to the top-level site). The default is false. It requires
-// Secure.
+// cookie keyed to the top-level site), for a site embedded in another
+// site's frame. The default is false. It requires Secure and
+// WithSameSite(http.SameSiteNoneMode): in a cross-site frame a browser
+// stores and sends no other cookie, so [New] refuses Partitioned with Lax
+// or Strict.
 func WithPartitioned(partitioned bool) Option {
 	return func(c *config) { c.partitioned = partitioned }
 }
@@ -447,6 +452,9 @@ func (c *config) check() error {
 	if c.partitioned && !c.secure {
 		return bad("a Partitioned cookie must be Secure: drop WithSecure(false)")
 	}
+	if c.partitioned && c.sameSite != http.SameSiteNoneMode {
+		return bad("a Partitioned cookie is for a site embedded in another site's frame, where browsers send a cookie only with SameSite=None: add WithSameSite(http.SameSiteNoneMode), or drop WithPartitioned")
+	}
 	if c.lifetime <= 0 {
 		return bad("lifetime %v must be positive", c.lifetime)
 	}
@@ -486,8 +494,28 @@ func checkScope(sc cookieScope) string {
 		return fmt.Sprintf("path %q must start with / and contain no control characters or ';'", sc.path)
 	case sc.domain != "" && (!validAttr(sc.domain) || strings.ContainsAny(sc.domain, " /:")):
 		return fmt.Sprintf("domain %q is not a host name", sc.domain)
+	case sc.domain != "":
+		return checkDomain(sc.domain)
 	case len(sc.path) > 1024 || len(sc.domain) > 1024:
 		return "path or domain over 1024 bytes: browsers ignore such an attribute (the cookie then gets the request's default path, or becomes host-only)"
+	}
+	return ""
+}
+
+// checkDomain returns why browsers would refuse a cookie with this Domain
+// attribute, or "": every browser drops such a cookie, so a login would
+// not stick and nothing would be logged. A leading dot is ignored, as
+// browsers ignore it.
+func checkDomain(domain string) string {
+	d := strings.TrimPrefix(domain, ".")
+	if d == "" || strings.HasSuffix(d, ".") || strings.Contains(d, "..") {
+		return fmt.Sprintf("domain %q has an empty label (browsers refuse a cookie for it, a trailing dot included): write it as example.com", domain)
+	}
+	if net.ParseIP(d) != nil {
+		return fmt.Sprintf("domain %q is an IP address, which no other host shares: drop WithDomain (the cookie is then host-only)", domain)
+	}
+	if suffix, _ := publicsuffix.PublicSuffix(strings.ToLower(d)); suffix == strings.ToLower(d) {
+		return fmt.Sprintf("domain %q is a public suffix (a top-level domain such as com, or one such as co.uk or github.io under which anyone can register a name), for which browsers refuse cookies: use your own domain (example.com), or drop WithDomain for a host-only cookie", domain)
 	}
 	return ""
 }
