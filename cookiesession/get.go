@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -30,9 +31,11 @@ import (
 // A value stored with [Session.Set] in this request converts as it will
 // after the cookie's round trip, so Get answers the same now and in the
 // next request: a []Item set now is read by Get[[]Product] now too (fields
-// matched by name), and a `type Level int` by Get[int]. Only a value of
-// type T itself is returned as it is, unexported fields and all, where the
-// next request gets what the serializer wrote of it.
+// matched by name), a `type Level int` by Get[int], and a struct comes
+// back without the fields the serializer does not save (unexported ones,
+// those tagged json:"-"), as it will from the cookie. Scalars of type T
+// are returned as they are; a struct, pointer, slice or map set in this
+// request is written and read back on each such Get.
 //
 // Missing keys and other mismatches return the zero value and false, and
 // so does a key that holds null (Python's None): [Session.Has] tells it
@@ -47,11 +50,13 @@ func Get[T any](s *Session, key string) (T, bool) {
 	if v == nil {
 		return out, false
 	}
-	if t, ok := v.(T); ok {
-		return t, true
-	}
-	if convert(v, &out) {
-		return out, true
+	if carriedAsIs(v) {
+		if t, ok := v.(T); ok {
+			return t, true
+		}
+		if convert(v, &out) {
+			return out, true
+		}
 	}
 	// v may be a Go value set in this request: convert what the cookie
 	// will carry of it. A decoded scalar would come back unchanged.
@@ -74,6 +79,27 @@ func convert[T any](v any, out *T) bool {
 		return true
 	}
 	return !isBasicNumber(out) && serializer.Assign(v, out) == nil
+}
+
+// carriedAsIs reports whether the cookie carries v as it is, so that Get
+// may return or convert it without a round trip through the serializer:
+// scalars, and the value model's containers, which the serializer decodes.
+// A struct, pointer, array, or a slice or map of another type is a Go
+// value set in this request, which the serializer may write only in part
+// (not its unexported or json:"-" fields).
+func carriedAsIs(v any) bool {
+	if decodedScalar(v) {
+		return true
+	}
+	switch v.(type) {
+	case map[string]any, []any, serializer.Tuple:
+		return true
+	}
+	switch reflect.TypeOf(v).Kind() {
+	case reflect.Struct, reflect.Pointer, reflect.Array, reflect.Slice, reflect.Map, reflect.Interface:
+		return false
+	}
+	return true
 }
 
 // decodedScalar reports whether v is a scalar as the serializer decodes

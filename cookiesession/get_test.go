@@ -28,10 +28,19 @@ type product struct {
 
 type level int
 
+// flowState has fields the serializer does not save, as encoding/json
+// does not: a json:"-" one and an unexported one.
+type flowState struct {
+	Step  int
+	Token string `json:"-"`
+	note  string
+}
+
 // TestGetSameNowAndNextRequest checks that Get converts a Go value set in
 // the request the same as it converts what the next request decodes from
 // the cookie: before, a []cartItem set now was not a []product until the
-// next request, and a level not an int.
+// next request, and a level not an int; a struct set now kept its json:"-"
+// and unexported fields until the next request.
 func TestGetSameNowAndNextRequest(t *testing.T) {
 	clk := newClock()
 	log := &errLog{}
@@ -64,6 +73,8 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 				fmt.Fprintf(&b, "[]int %v\n", ok)
 				_, ok = Get[string](s, "cart")
 				fmt.Fprintf(&b, "string from cart %v\n", ok)
+				fl, ok := Get[flowState](s, "flow")
+				fmt.Fprintf(&b, "flowState %q %q %v\n", fl.Token, fl.note, ok)
 				return b.String()
 			}
 			var now string
@@ -72,6 +83,7 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 				must(t, s.Set("level", level(3)))
 				must(t, s.Set("item", cart[0]))
 				must(t, s.Set("tags", [2]string{"a", "b"}))
+				must(t, s.Set("flow", flowState{Step: 2, Token: "secret", note: "n"}))
 				now = reads(s)
 			})
 			var next string
@@ -79,7 +91,7 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 			if now != next {
 				t.Errorf("Get differs between the request that set the values and the next:\nnow:\n%snext:\n%s", now, next)
 			}
-			for _, want := range []string{"[]product [{SKU-1 2 } {SKU-2 1 }] true", "int 3 true", "float64 3 true", "*cartItem true true", "[]string [a b] true", "[]int false", "string from cart false"} {
+			for _, want := range []string{"[]product [{SKU-1 2 } {SKU-2 1 }] true", "int 3 true", "float64 3 true", "*cartItem true true", "[]string [a b] true", "[]int false", "string from cart false", `flowState "" "" true`} {
 				if !strings.Contains(next, want+"\n") {
 					t.Errorf("the reads lack %q:\n%s", want, next)
 				}
