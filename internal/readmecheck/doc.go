@@ -1,8 +1,12 @@
 // Package readmecheck holds only tests: they keep the examples of the
-// repository's docs true, so that they cannot silently rot. The docs are,
-// in this order (the list docs in readme_test.go): README.md,
-// cmd/cookiecodec/README.md (the command's manual) and
-// cookiesession/PROXIES.md (the reverse-proxy measurements).
+// repository's docs true, so that they cannot silently rot. The docs are
+// listed, in the order their blocks are run, in docs in readme_test.go:
+// README.md, cmd/cookiecodec/README.md (the command's manual),
+// cookiesession/PROXIES.md (the reverse-proxy measurements), the guides
+// under docs/, the demo's and the benchmarks' READMEs and CONTRIBUTING.md.
+// Every Markdown file of the repository with a fenced block must be
+// listed there, or in unchecked with a reason (TestEveryDocChecked), so
+// that an example moved to a new file is still checked.
 //
 // Every fenced block of the docs must be either checked or listed as
 // skipped with a reason in readme_test.go. The three tables (goBlocks,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,8 +19,30 @@ import (
 
 // docs are the Markdown files whose examples are checked, relative to the
 // repository root, in the order their blocks are read and run: the
-// command manual's examples use files that earlier ones write.
-var docs = []string{"README.md", "cmd/cookiecodec/README.md", "cookiesession/PROXIES.md"}
+// command manual's examples use files that earlier ones write. Every
+// Markdown file of the repository with a fenced block is here or in
+// unchecked (TestEveryDocChecked).
+var docs = []string{
+	"README.md",
+	"cmd/cookiecodec/README.md",
+	"cookiesession/PROXIES.md",
+	"docs/flask.md",
+	"docs/migrating.md",
+	"docs/native.md",
+	"docs/serializer.md",
+	"cmd/sessiondemo/README.md",
+	"bench/README.md",
+	"CONTRIBUTING.md",
+}
+
+// unchecked lists the Markdown files with fenced blocks whose blocks are
+// not checked here, with the reason. A Markdown file with blocks that is
+// in neither docs nor unchecked fails TestEveryDocChecked.
+var unchecked = map[string]string{
+	"codec/FORMAT.md":  "the format's byte layouts and grammars, not Go code or commands; the vectors and codec/native_spec_test.go check the spec",
+	"bench/RESULTS.md": "written by go run ./bench/cmd/report: benchstat output and the commands that made it",
+	"fuzz/README.md":   "go test and fuzzing commands that run for minutes; no Go blocks and no cookiecodec command lines",
+}
 
 // repoRoot is the repository root, seen from this package's directory.
 const repoRoot = "../.."
@@ -97,6 +120,10 @@ func docBlocks(t *testing.T) []block {
 //	decls
 //	func example() { block; uses }
 type goWrap struct {
+	// file marks a block that is a whole Go file (package main and its
+	// imports, as the README's quick start): it is compiled as it is, and
+	// the other fields must be empty.
+	file    bool
 	imports []string
 	decls   string // package-level stand-ins for names the block takes as given
 	uses    string // statements using names the block declares but leaves unused
@@ -130,7 +157,7 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 }`,
 		uses: "_, _ = conn, err",
 	},
-	// Flask-compatible mode.
+	// docs/flask.md: the middleware in Flask mode.
 	`c, _ := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte(os.Getenv("FLASK_SECRET_KEY"))})`: {
 		imports: []string{"os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		uses:    "_ = sessions",
@@ -155,16 +182,16 @@ var users interface {
 }`,
 		uses: "_ = sessions",
 	},
-	// The native format: make a key.
+	// docs/native.md: make a key.
 	"key, _ := codec.GenerateKey()": {
 		imports: []string{"fmt", "github.com/cookiecodec/cookiecodec/codec"},
 	},
-	// The native format: at start-up.
-	`key, err := codec.ParseKey(os.Getenv("SESSION_KEY")) // rejects keys under 32 bytes`: {
+	// docs/native.md: at start-up.
+	`ring, err := codec.ParseKeyRing(os.Getenv("SESSION_KEYS")) // primary first; each key exactly 32 bytes`: {
 		imports: []string{"os", "time", "github.com/cookiecodec/cookiecodec/codec"},
 		uses:    "_, _, _ = value, meta, err",
 	},
-	// Moving from gorilla/sessions.
+	// docs/migrating.md: moving from gorilla/sessions.
 	"migration, err := codec.NewGorillaMigration(codec.GorillaOptions{": {
 		imports: []string{"log", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
 		decls: `var (
@@ -173,7 +200,7 @@ var users interface {
 	store                   *sessions.CookieStore
 )`,
 	},
-	// Moving from gorilla/sessions: the bridge release.
+	// docs/migrating.md: the bridge release.
 	"store.Codecs = append(securecookie.CodecsFromPairs(hashKey, blockKey, oldHashKey, oldBlockKey), native)": {
 		imports: []string{"github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
 		decls: `var (
@@ -182,7 +209,7 @@ var users interface {
 	store                                      *sessions.CookieStore
 )`,
 	},
-	// Moving from gorilla/sessions, with cookiesession.
+	// docs/migrating.md: moving from gorilla/sessions, with cookiesession.
 	"// The gorilla store's keys and MaxAge, as the app passed them:": {
 		imports: []string{"log", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
@@ -200,18 +227,18 @@ var users interface {
 	accountHandler func(http.ResponseWriter, *http.Request)
 )`,
 	},
-	// Moving from Flask.
+	// docs/migrating.md: moving from Flask.
 	"// Flask's settings, as the app had them.": {
 		imports: []string{"log", "os", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls:   `var ring *codec.KeyRing`,
 		uses:    "_ = sessions",
 	},
-	// Sharing a session with Flask.
+	// docs/flask.md: the Flask codec.
 	"f, err := codec.NewFlask(codec.FlaskOptions{": {
 		imports: []string{"errors", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/gorilla/securecookie", "github.com/gorilla/sessions"},
 		decls:   "var cookie *http.Cookie",
 	},
-	// The serializer.
+	// docs/serializer.md.
 	"text, err := serializer.Marshal(map[string]any{": {
 		imports: []string{"time", "github.com/cookiecodec/cookiecodec/serializer"},
 		decls: `var (
@@ -331,7 +358,8 @@ var cliBlocks = map[string]cliCheck{
 // skipped lists the blocks that are neither compiled nor run, keyed by
 // their first line, with the reason. The proxy configurations are in
 // cookiesession/PROXIES.md, the --url example in cmd/cookiecodec/README.md,
-// and the go install line in both READMEs.
+// the go install line in both READMEs, the demo's command lines in
+// README.md, CONTRIBUTING.md and cmd/sessiondemo/README.md.
 var skipped = map[string]string{
 	"go run ./cmd/sessiondemo     # the main job: the demo app on http://127.0.0.1:8080": "starts the demo server and runs the whole test suite",
 
@@ -349,7 +377,13 @@ var skipped = map[string]string{
 
 	"$ cookiecodec verify --key-file secret.key --url http://127.0.0.1:36821/login": "needs a live Flask server (cmd/cookiecodec/testdata/flasklogin.py, run by TestFetchFlask); its times are those of the run",
 
-	"go run ./bench/cmd/report                 # ~7 min on 2 cores: writes bench/RESULTS.md, bench/*.svg, bench/results.txt": "runs the benchmarks for minutes",
+	"go run ./bench/cmd/report                 # ~7 min on 2 cores with the defaults: writes bench/RESULTS.md, bench/*.svg, bench/results.txt": "runs the benchmarks for minutes (bench/README.md)",
+
+	"go run ./cmd/sessiondemo     # the demo app, the project's main program, on http://127.0.0.1:8080": "starts the demo server and runs the whole test suite (README.md and CONTRIBUTING.md)",
+
+	"apt-get install -y python3-flask python3-cryptography chromium firefox-esr webkit2gtk-driver xvfb nginx haproxy apache2 varnish caddy trafficserver hitch openssl tinyproxy microsocks": "installs system packages as root (CONTRIBUTING.md)",
+
+	"go test ./internal/readmecheck/": "these very checks (CONTRIBUTING.md)",
 }
 
 // coverage returns a message for every block of the docs that is neither
@@ -421,9 +455,95 @@ func TestEveryBlockListed(t *testing.T) {
 	}
 }
 
+// markdownWithBlocks returns the Markdown files of the repository, outside
+// hidden and testdata directories, with the number of fenced blocks in
+// each, relative to the repository root with "/" separators.
+func markdownWithBlocks(t *testing.T) map[string]int {
+	t.Helper()
+	files := map[string]int{}
+	err := filepath.WalkDir(repoRoot, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != repoRoot && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(d.Name(), ".md") {
+			return nil
+		}
+		md, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(repoRoot, path)
+		if err != nil {
+			return err
+		}
+		blocks, err := parseBlocks(rel, string(md))
+		if err != nil {
+			return fmt.Errorf("%s: %v", rel, err)
+		}
+		files[filepath.ToSlash(rel)] = len(blocks)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// docCoverage returns a message for every Markdown file with blocks that
+// is in neither docs nor unchecked, for every doc without blocks (its
+// entry is stale: TestChecksCanFail needs blocks in each), and for every
+// unchecked entry that names no file with blocks.
+func docCoverage(files map[string]int) []string {
+	var msgs []string
+	for file, n := range files {
+		_, skip := unchecked[file]
+		if n > 0 && !slices.Contains(docs, file) && !skip {
+			msgs = append(msgs, fmt.Sprintf("%s has %d fenced blocks but is not checked: add it to docs in readme_test.go (or to unchecked, with a reason)", file, n))
+		}
+	}
+	for _, file := range docs {
+		if files[file] == 0 {
+			msgs = append(msgs, fmt.Sprintf("%s is in docs but has no fenced blocks (or is gone): remove it from docs", file))
+		}
+	}
+	for file := range unchecked {
+		if files[file] == 0 {
+			msgs = append(msgs, fmt.Sprintf("%s is in unchecked but has no fenced blocks (or is gone): remove its entry", file))
+		}
+	}
+	slices.Sort(msgs)
+	return msgs
+}
+
+// TestEveryDocChecked fails when a Markdown file of the repository has
+// fenced blocks and is neither in docs nor in unchecked, so that no
+// example escapes the checks by living in a new file.
+func TestEveryDocChecked(t *testing.T) {
+	files := markdownWithBlocks(t)
+	for _, msg := range docCoverage(files) {
+		t.Error(msg)
+	}
+	t.Run("a new doc is noticed", func(t *testing.T) {
+		extra := maps.Clone(files)
+		extra["docs/new.md"] = 1
+		if msgs := docCoverage(extra); len(msgs) != len(docCoverage(files))+1 {
+			t.Errorf("a new Markdown file with a block went unnoticed: %q", msgs)
+		}
+	})
+}
+
 // wrapGo returns the file a Go block is compiled as, and the line of the
 // file that holds the block's first line.
 func wrapGo(b block, w goWrap) (src string, firstLine int) {
+	if w.file {
+		return b.text, 1
+	}
 	var sb strings.Builder
 	sb.WriteString("package p\n\nimport (\n")
 	for _, imp := range w.imports {
@@ -533,7 +653,7 @@ func TestGoBlocks(t *testing.T) {
 		src, start := wrapGo(b, w)
 		blocks, srcs, starts = append(blocks, b), append(srcs, src), append(starts, start)
 	}
-	broken, _ := wrapGo(brokenGo, goBlocks[`key, err := codec.ParseKey(os.Getenv("SESSION_KEY")) // rejects keys under 32 bytes`])
+	broken, _ := wrapGo(brokenGo, goBlocks[`ring, err := codec.ParseKeyRing(os.Getenv("SESSION_KEYS")) // primary first; each key exactly 32 bytes`])
 	msgs := buildGo(t, append(srcs, broken))
 	for i, b := range blocks {
 		t.Run(b.name(), func(t *testing.T) {
