@@ -30,6 +30,7 @@ var docs = []string{
 	"docs/migrating.md",
 	"docs/native.md",
 	"docs/serializer.md",
+	"docs/recipes.md",
 	"cmd/sessiondemo/README.md",
 	"bench/README.md",
 	"CONTRIBUTING.md",
@@ -131,12 +132,46 @@ type goWrap struct {
 
 // goBlocks has one entry for every ```go block, keyed by its first line.
 var goBlocks = map[string]goWrap{
-	// Sessions in net/http.
-	"// SESSION_KEYS: make a key with `cookiecodec keygen` (see \"The cookiecodec command\");": {
-		imports: []string{"fmt", "log", "net/http", "os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
-		decls:   "var mux = http.NewServeMux()",
+	// README.md, Quick start: a whole main.go, compiled as it is.
+	"package main": {file: true},
+	// README.md, Using the session.
+	"s := sessions.Session(r)": {
+		imports: []string{"fmt", "net/http", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	sessions *cookiesession.Manager
+	w        http.ResponseWriter
+	r        *http.Request
+)
+
+type Prefs struct {
+	Theme string ` + "`json:\"theme\"`" + `
+}`,
+		uses: "_, _ = prefs, ok",
 	},
-	// WebSockets: committing into gorilla/websocket's 101 response.
+	// README.md, Login and logout.
+	`mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {`: {
+		imports: []string{"crypto/rand", "errors", "net/http", "time", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	mux      = http.NewServeMux()
+	sessions *cookiesession.Manager
+)
+
+// users stands in for the app's user store.
+var users interface {
+	CheckPassword(user, password string) (string, bool)
+	SetSessionsValidAfter(user string, t time.Time)
+}`,
+	},
+	// README.md, Routers and your own middleware.
+	"// requireLogin sends visitors who are not signed in to the login page.": {
+		imports: []string{"net/http", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls: `var (
+	mux      = http.NewServeMux()
+	sessions *cookiesession.Manager
+)`,
+		uses: "_ = handler",
+	},
+	// docs/recipes.md, WebSockets: committing into gorilla/websocket's 101 response.
 	"h := http.Header{}": {
 		imports: []string{"net/http", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
@@ -162,7 +197,7 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 		imports: []string{"os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		uses:    "_ = sessions",
 	},
-	// Remember me.
+	// docs/recipes.md, Remember me.
 	"// The remember-me cookie: 90 days, no idle timeout, only the user id.": {
 		imports: []string{"net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
@@ -171,16 +206,16 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 )`,
 		uses: "_, _ = err, signIn",
 	},
-	// Log out everywhere.
-	"sessions, _ := cookiesession.New(c, cookiesession.WithValidate(": {
+	// README.md, Log out everywhere.
+	"sessions, err := cookiesession.NewNative(ring, cookiesession.WithValidate(": {
 		imports: []string{"errors", "net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
-		decls: `var c codec.SessionCodec
+		decls: `var ring *codec.KeyRing
 
 // users stands in for the app's user store.
 var users interface {
 	SessionsValidAfter(user string) (time.Time, bool)
 }`,
-		uses: "_ = sessions",
+		uses: "_, _ = sessions, err",
 	},
 	// docs/native.md: make a key.
 	"key, _ := codec.GenerateKey()": {
@@ -218,7 +253,7 @@ var users interface {
 )`,
 		uses: "_ = appSessions",
 	},
-	// Testing your handlers.
+	// README.md, Testing your handlers.
 	"// In a test: a request carrying the session of a signed-in user.": {
 		imports: []string{"net/http", "net/http/httptest", "testing", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
@@ -361,7 +396,9 @@ var cliBlocks = map[string]cliCheck{
 // the go install line in both READMEs, the demo's command lines in
 // README.md, CONTRIBUTING.md and cmd/sessiondemo/README.md.
 var skipped = map[string]string{
-	"go run ./cmd/sessiondemo     # the main job: the demo app on http://127.0.0.1:8080": "starts the demo server and runs the whole test suite",
+	"go get github.com/cookiecodec/cookiecodec@latest": "needs the network and a published release (README.md, Install)",
+
+	`export SESSION_KEYS="$(go run github.com/cookiecodec/cookiecodec/cmd/cookiecodec@latest keygen)"`: "needs the network and a published release, and go run . starts the quick start's server",
 
 	"proxy_buffer_size 96k;": "nginx configuration, not a command (cookiesession's TestNginx runs the same settings)",
 
