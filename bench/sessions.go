@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// S returns the typical session of the brief's shared/bench/sessions.md: 8 entries, 255 bytes as
+// S returns the typical session of the benchmarks: 8 entries, 255 bytes as
 // compact JSON with sorted keys. Each call returns a fresh value, so callers
 // may modify it.
 func S() map[string]any {
@@ -21,7 +21,7 @@ func S() map[string]any {
 	}
 }
 
-// L returns the large session of the brief's shared/bench/sessions.md: [S] plus "cart", a list
+// L returns the large session of the benchmarks: [S] plus "cart", a list
 // of 40 items, 3115 bytes as compact JSON with sorted keys. Each call returns
 // a fresh value.
 func L() map[string]any {

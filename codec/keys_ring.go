@@ -36,8 +36,13 @@ import (
 //
 // A leaked primary key cannot wait for step 1: deploy a new primary
 // without the leaked key (every session ends, since every cookie was
-// sealed with it), or, to cut it off without a deploy, keep it as a
-// fallback of the new primary and Retire it from an admin endpoint.
+// sealed with it). A new primary always takes a restart, since a ring's
+// keys are fixed when it is built. A leaked fallback key is removed the
+// same way; until the deploy reaches every server, [KeyRing.Retire] cuts
+// it off in each running process (from an admin endpoint, say). Retiring
+// lasts only as long as the ring, in one process: each server must retire
+// the key, and a server that restarts with the key still in its
+// configuration accepts it again.
 //
 // A KeyRing is safe for concurrent use. Its key set is fixed at construction;
 // only retirement changes it.
@@ -163,9 +168,13 @@ func (r *KeyRing) lookup(id uint32) (int, bool) {
 }
 
 // Retire makes the fallback key with the given id unusable at once: cookies
-// sealed with it fail with [ErrUnknownKey] from then on, in every codec that
-// uses this ring. Retiring is permanent. The primary key cannot be retired
-// (rotate to a new primary instead), and an id not in the ring is an error.
+// sealed with it fail with [ErrRetiredKey], which wraps [ErrUnknownKey],
+// from then on, in every codec that uses this ring. Retiring cannot be
+// undone for this ring, but it is held in memory only: a ring built again
+// from the same keys (after a restart, or on another server) accepts the
+// key, so remove it from the configuration too. The primary key cannot be
+// retired (rotate to a new primary instead), and an id not in the ring is an
+// error.
 func (r *KeyRing) Retire(id string) error {
 	kid, err := parseKeyID(id)
 	if err != nil {

@@ -45,7 +45,7 @@ func TestTrafficServer(t *testing.T) {
 	}, startTrafficServer)
 }
 
-// TestSharedCache checks README's "Caching" section against a real shared
+// TestSharedCache checks the "Caching" section of docs/middleware.md against a real shared
 // cache: Traffic Server with its cache on and its defaults, in front of
 // handlers that all send Cache-Control: public, max-age=300, as a page
 // meant for a CDN would. Each case first shows, with a handler that sets

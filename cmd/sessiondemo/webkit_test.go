@@ -69,7 +69,7 @@ func (w webkit) cookies(u string) ([]browserCookie, error) {
 //
 // A session of MaxChunksLimit chunks is 61.5 KB of cookies and its
 // response about 64.0 KB of header fields, so both limits sit just above
-// it (README, "Sessions over 4 KB: chunks"). When this test fails, WebKitGTK has
+// it (docs/middleware.md, "Sessions over 4 KB: chunks"). When this test fails, WebKitGTK has
 // changed.
 func TestWebKitHeaderLimits(t *testing.T) {
 	for _, http2 := range []bool{false, true} {
@@ -169,7 +169,7 @@ func webkitHeaderLimits(t *testing.T, http2 bool) {
 		return
 	}
 	if err == nil || got != "" {
-		t.Fatalf("request with 17 cookies: navigation error %v, server saw %q; WebKitGTK no longer stalls: update README", err, got)
+		t.Fatalf("request with 17 cookies: navigation error %v, server saw %q; WebKitGTK no longer stalls: update docs/middleware.md", err, got)
 	}
 	t.Logf("request with 17 cookies (67,913 bytes): not sent within 5 s (%v)", err)
 }

@@ -5,7 +5,7 @@ import "strings"
 // scalingArea is the Area of the "L vs S" goals.
 const scalingArea = "L vs S"
 
-// goals returns the goal table of issue 7, on session S unless a row says
+// goals returns the benchmark goal table, on session S unless a row says
 // otherwise. sizeRatio is len(L)/len(S) as JSON: "L vs S cost grows no
 // faster than size" means cost(L)/cost(S) <= sizeRatio.
 //

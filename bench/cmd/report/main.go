@@ -13,7 +13,7 @@
 // samples this way spreads any change in machine load over all benchmarks
 // alike, so ratios stay fair even when absolute times drift. It merges all
 // output into bench/results.txt, summarizes it with `go tool
-// benchstat`, evaluates the goals of issue 7 on the medians, and writes
+// benchstat`, evaluates the goals of goallist.go on the medians, and writes
 // bench/RESULTS.md, bench/ratios.svg and bench/scaling.svg. When a goal is
 // missed it also records a CPU profile of our side of the comparison (for
 // an L vs S goal, of S too) and puts into RESULTS.md how much faster our

@@ -23,7 +23,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 
 	p("# Benchmark results\n\n")
-	p("Written by `go run ./bench/cmd/report` on %s; do not edit by hand. ", m.Date.Format("2006-01-02 15:04 MST"))
+	p("Written by `go run ./bench/cmd/report -count %d -benchtime %s` on %s; do not edit by hand. ", m.Count, m.Benchtime, m.Date.Format("2006-01-02 15:04 MST"))
 	p("Every figure is the median of %d samples of `go test -bench` (`-benchtime %s`) from one run, ", m.Count, m.Benchtime)
 	p("and every ratio compares two benchmarks of that same run. The raw samples are in [results.txt](results.txt); ")
 	p("`go tool benchstat bench/results.txt` reproduces the summary at the end.\n\n")
@@ -54,7 +54,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 
 	met, total := tally(results)
 	p("## Goals\n\n")
-	p("The goals of issue 7, on session S (255 bytes) unless a row says otherwise. **%d of %d goals met.** ", met, total)
+	p("The goals (listed in [cmd/report/goallist.go](cmd/report/goallist.go)), on session S (255 bytes) unless a row says otherwise. **%d of %d goals met.** ", met, total)
 	p("Times are medians with benchstat's 95%% confidence interval; a ratio whose two intervals are wide can change on a re-run.\n\n")
 	var missed, absent []result
 	for _, r := range results {
@@ -138,7 +138,7 @@ func markdown(m machine, results []result, s stats, benchstatText string, profil
 	p("## All benchmarks\n\n<details><summary>benchstat summary of results.txt</summary>\n\n```\n%s\n```\n\n</details>\n\n", strings.TrimSpace(benchstatText))
 
 	p("## Reproduce\n\n```sh\n")
-	p("go run ./bench/cmd/report                    # this file and the charts (-count %d -benchtime %s)\n", m.Count, m.Benchtime)
+	p("go run ./bench/cmd/report -count %d -benchtime %s  # this file and the charts, as this run made them\n", m.Count, m.Benchtime)
 	p("go run ./bench/cmd/report -guard             # the CI regression guard\n")
 	p("go test -run '^$' -bench . -benchmem ./bench/  # the Go benchmarks alone\n")
 	p("```\n\n")
