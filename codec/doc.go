@@ -1,9 +1,9 @@
 // Package codec turns session values into cookie values and back: signing,
 // sealing, keys, time and size limits, for two formats.
 //
-// Start with [NewFlask] to read and write the session cookie of a Flask app
-// (or anything built on itsdangerous), and with [NewNative] for new
-// applications, which get an encrypted, versioned envelope. Both implement
+// Start with [NewNative] for new applications, which get an encrypted,
+// versioned envelope, and with [NewFlask] to read and write the session
+// cookie of a Flask app (or anything built on itsdangerous). Both implement
 // [SessionCodec], which package cookiesession uses, and gorilla's
 // securecookie.Codec, so either can be a gorilla/sessions CookieStore's
 // Codecs. Every decoding error wraps one of the sentinels in errors.go.
