@@ -165,7 +165,10 @@
 // Such a cookie is held to its reader's own age limit, the old app's rule
 // from its last save (gorilla's MaxAge, Flask's max-age), not to
 // [WithLifetime] and [WithIdleTimeout]: those start at the re-issue, so
-// the switch logs out nobody the old app would have kept. [WithValidate]
+// the switch itself logs out nobody the old app would have kept; from
+// then on the manager's limits apply, so match them to the old app's
+// (24 hours idle by default, where Flask and gorilla count up to their
+// max-age from each save: see docs/migrating.md). [WithValidate]
 // sees the old cookie's time as Created. A gorilla cookie's text flashes
 // (gorilla's "_flash") show in [Session.Flashes]. The manager recognises
 // such cookies when its codec is the *codec.Native itself: wrapped in a

@@ -197,6 +197,12 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 		imports: []string{"os", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		uses:    "_ = sessions",
 	},
+	// docs/recipes.md, Single-page apps and JSON APIs.
+	"// An API's session helpers: 401 with the reason, and JSON commit errors.": {
+		imports: []string{"encoding/json", "errors", "net/http", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls:   `var sessions *cookiesession.Manager`,
+		uses:    "_, _ = requireUser, commitError",
+	},
 	// docs/recipes.md, Remember me.
 	"// The remember-me cookie: 90 days, no idle timeout, only the user id.": {
 		imports: []string{"net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
