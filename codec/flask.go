@@ -85,7 +85,9 @@ type FlaskOptions struct {
 	// Flask writes it. Unlike Legacy, no end date is needed: a reader here
 	// reads the newer format, which only the new keys can make. Under
 	// cookiesession.NewFlask, a session the second step split into chunks
-	// is read too (up to 16), and replaced by one Flask cookie on write.
+	// is read too (up to 16), and replaced by one Flask cookie on write;
+	// one too large for a Flask cookie even compressed cannot be written
+	// there (the write fails as too large, and the chunks stay).
 	// NewFlask copies the list.
 	AlsoRead []LegacyReader
 }

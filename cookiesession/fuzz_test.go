@@ -1,11 +1,13 @@
 package cookiesession
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/cookiecodec/cookiecodec/internal/cliinput"
 )
 
@@ -13,7 +15,12 @@ import (
 // no panic, at most 8 decode attempts, a 200 answer and a session that is
 // either new or verified. The manager is migrating from the Flask format
 // (a Legacy reader), so that the preference for native cookies over
-// legacy ones is fuzzed too; a native cookie, when one verifies, wins.
+// legacy ones is fuzzed too; a native cookie, when one verifies, wins. It
+// has a previous scope, whose deletion is written only for a request with
+// several session cookies or a legacy one. The same header goes through
+// the first step of a Flask-to-native rollout (NewFlask over a Flask codec
+// that also reads native cookies, chunked ones included), which must never
+// write a chunk: Flask reads one cookie.
 func FuzzCookieHeader(f *testing.F) {
 	clk := newClock()
 	flask := flaskCodec(f, clk, "the Flask secret")
@@ -21,10 +28,21 @@ func FuzzCookieHeader(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	m, err := New(flaskMigratingNative(f, clk, flask), WithClock(clk.now), WithErrorHook((&errLog{}).hook))
+	native := flaskMigratingNative(f, clk, flask)
+	m, err := New(native, WithClock(clk.now), WithErrorHook((&errLog{}).hook), WithPreviousScope("/old", ""))
 	if err != nil {
 		f.Fatal(err)
 	}
+	stepOneCodec, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte("the Flask secret"), Clock: clk.now, AlsoRead: []codec.LegacyReader{native}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	stepOneLog := &errLog{}
+	stepOne, err := NewFlask(stepOneCodec, WithClock(clk.now), WithErrorHook(stepOneLog.hook))
+	if err != nil {
+		f.Fatal(err)
+	}
+	const previousDeletion = "session=; Path=/old;"
 	cc := &countingCodec{SessionCodec: m.codec}
 	m.codec = cc
 	small := cookiesOf(do(f, m, setUser))[0]
@@ -68,6 +86,37 @@ func FuzzCookieHeader(f *testing.F) {
 		}
 		if rec.Code != http.StatusOK || len(cookiesOf(rec)) == 0 {
 			t.Errorf("status %d, cookies %v", rec.Code, masked(rec))
+		}
+		// Every cookie of the name the middleware reads holds "session=",
+		// so fewer than two such texts and a native session mean one
+		// native cookie at most: no previous scope to delete.
+		legacy := false
+		do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+			info, ok := s.Info()
+			legacy = ok && info.Format != "native"
+		}, header)
+		for _, line := range rec.Result().Header.Values("Set-Cookie") {
+			if strings.HasPrefix(line, previousDeletion) && strings.Count(header, "session=") < 2 && !legacy {
+				t.Errorf("previous scope deleted for a request with one native cookie at most: %q", line)
+			}
+		}
+
+		rec = httptest.NewRecorder()
+		req = httptest.NewRequest("GET", "/", nil)
+		req.Header["Cookie"] = []string{header}
+		stepOne.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_ = stepOne.Session(r).Set("seen", true)
+		})).ServeHTTP(rec, req)
+		// A native session larger than one Flask cookie can hold is read,
+		// but cannot be written: the commit fails as too large.
+		reports := stepOneLog.take()
+		if rec.Code != http.StatusOK && !(rec.Code == http.StatusInternalServerError && len(reports) > 0 && errors.Is(reports[len(reports)-1], codec.ErrTooLarge)) {
+			t.Errorf("first rollout step: status %d, reports %v", rec.Code, reports)
+		}
+		for _, c := range cookiesOf(rec) {
+			if !strings.HasPrefix(c, "session=") {
+				t.Errorf("first rollout step wrote %q: Flask reads one cookie", c)
+			}
 		}
 	})
 }

@@ -359,3 +359,42 @@ func testFlaskToNativeRollout(t *testing.T, note string) {
 		t.Errorf("garbage under the first step: %v, want ErrMalformed", discarded)
 	}
 }
+
+// TestFlaskRolloutSessionTooLargeForFlask: a session the second step of a
+// Flask-to-native rollout saved in chunks, too large for one Flask cookie
+// even compressed, is read by the first step, which cannot write it: a
+// write there fails as too large (the commit error handler's 500) and
+// leaves the native chunks as they were, so the second step still reads
+// the session.
+func TestFlaskRolloutSessionTooLargeForFlask(t *testing.T) {
+	clk := newClock()
+	flask := flaskCodec(t, clk, "the Flask secret")
+	native := flaskMigratingNative(t, clk, flask)
+	stepOneCodec, err := codec.NewFlask(codec.FlaskOptions{SecretKey: []byte("the Flask secret"), Clock: clk.now, AlsoRead: []codec.LegacyReader{native}})
+	must(t, err)
+	log := &errLog{}
+	stepOne, err := NewFlask(stepOneCodec, WithClock(clk.now), WithErrorHook(log.hook))
+	must(t, err)
+	stepTwo, err := New(native, WithClock(clk.now))
+	must(t, err)
+	note := randomText(7000) // does not compress to one Flask cookie
+	cookies := cookiesOf(do(t, stepTwo, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.Set("note", note)) }))
+	if len(cookies) < 2 {
+		t.Fatalf("the second step wrote %d cookies; this test needs chunks", len(cookies))
+	}
+	var read string
+	rec := do(t, stepOne, func(_ http.ResponseWriter, _ *http.Request, s *Session) {
+		read, _ = Get[string](s, "note")
+		must(t, s.Set("seen", true))
+	}, cookies...)
+	if read != note {
+		t.Errorf("the first step read a note of %d bytes; want %d", len(read), len(note))
+	}
+	if rec.Code != http.StatusInternalServerError || !log.has(codec.ErrTooLarge) || len(rec.Result().Header.Values("Set-Cookie")) != 0 {
+		t.Errorf("the first step's write: status %d, Set-Cookie %v; want a 500, an ErrTooLarge report and no cookie touched", rec.Code, rec.Result().Header.Values("Set-Cookie"))
+	}
+	do(t, stepTwo, func(_ http.ResponseWriter, _ *http.Request, s *Session) { read, _ = Get[string](s, "note") }, cookies...)
+	if read != note {
+		t.Errorf("the second step then read a note of %d bytes; want %d", len(read), len(note))
+	}
+}
