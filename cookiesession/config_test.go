@@ -44,11 +44,14 @@ func TestConfigRefused(t *testing.T) {
 		{name: "domain with a port", opts: []Option{WithDomain("example.com:8080")}, hint: "not a host name"},
 		// Chromium drops each of these cookies as InvalidDomain, a persona
 		// found, and the login silently did not stick.
-		{name: "domain a top-level domain", opts: []Option{WithDomain("test")}, hint: "public suffix"},
+		{name: "domain a top-level domain", opts: []Option{WithDomain("test")}, hint: "single label"},
 		{name: "domain a public suffix", opts: []Option{WithDomain("co.uk")}, hint: "public suffix"},
 		{name: "domain a private public suffix", opts: []Option{WithDomain("github.io")}, hint: "public suffix"},
 		{name: "domain with an empty label", opts: []Option{WithDomain("example..test")}, hint: "empty label"},
 		{name: "domain with a trailing dot", opts: []Option{WithDomain("example.test.")}, hint: "empty label"},
+		{name: "domain with two leading dots", opts: []Option{WithDomain("..example.test")}, hint: "empty label"},
+		{name: "domain a single label", opts: []Option{WithDomain("localhost")}, hint: "single label"},
+		{name: "idle timeout over the lifetime", opts: []Option{WithIdleTimeout(14 * 24 * time.Hour)}, hint: "give WithLifetime too"},
 		{name: "domain an IP address", opts: []Option{WithDomain("127.0.0.1")}, hint: "IP address"},
 		{name: "Partitioned with Lax", opts: []Option{WithPartitioned(true)}, hint: "SameSiteNoneMode"},
 		{name: "path over 1024 bytes", opts: []Option{WithPath("/" + strings.Repeat("a", 1024))}, hint: "browsers ignore"},

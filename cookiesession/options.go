@@ -464,6 +464,9 @@ func (c *config) check() error {
 	if c.idle < 0 || (c.idle > 0 && c.idle < time.Second) {
 		return bad("idle timeout %v must be at least one second, or 0 to turn it off", c.idle)
 	}
+	if c.idleSet && c.lifetime > 0 && c.idle > c.lifetime {
+		return bad("WithIdleTimeout(%v) is longer than the lifetime, %v, which ends every session first: give WithLifetime too (at least %v), or shorten the idle timeout", c.idle, c.lifetime, c.idle)
+	}
 	if c.refresh.after && !(c.refresh.fraction > 0 && c.refresh.fraction < 1) {
 		return bad("refresh fraction %v must be in (0, 1) (at 1 the cookie expires as the refresh falls due): use RefreshNever to turn refreshing off", c.refresh.fraction)
 	}
@@ -508,11 +511,14 @@ func checkScope(sc cookieScope) string {
 // browsers ignore it.
 func checkDomain(domain string) string {
 	d := strings.TrimPrefix(domain, ".")
-	if d == "" || strings.HasSuffix(d, ".") || strings.Contains(d, "..") {
+	if d == "" || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") || strings.Contains(d, "..") {
 		return fmt.Sprintf("domain %q has an empty label (browsers refuse a cookie for it, a trailing dot included): write it as example.com", domain)
 	}
 	if net.ParseIP(d) != nil {
 		return fmt.Sprintf("domain %q is an IP address, which no other host shares: drop WithDomain (the cookie is then host-only)", domain)
+	}
+	if !strings.Contains(d, ".") {
+		return fmt.Sprintf("domain %q is a single label (localhost, or a top-level domain), which no other host shares and browsers treat as a public suffix: drop WithDomain (the cookie is then host-only)", domain)
 	}
 	if suffix, _ := publicsuffix.PublicSuffix(strings.ToLower(d)); suffix == strings.ToLower(d) {
 		return fmt.Sprintf("domain %q is a public suffix (a top-level domain such as com, or one such as co.uk or github.io under which anyone can register a name), for which browsers refuse cookies: use your own domain (example.com), or drop WithDomain for a host-only cookie", domain)
