@@ -9,10 +9,14 @@
 //	...
 //	sessions, err := cookiesession.NewNative(ring)
 //	...
-//	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+//	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 //		s := sessions.Session(r)
 //		n, _ := cookiesession.Get[int](s, "visits")
-//		s.Set("visits", n+1)
+//		if err := s.Set("visits", n+1); err != nil {
+//			http.Error(w, "session not saved", http.StatusInternalServerError)
+//			return
+//		}
+//		fmt.Fprintf(w, "visit %d\n", n+1)
 //	})
 //	http.ListenAndServe(addr, sessions.LoadAndSave(mux))
 //

@@ -150,7 +150,7 @@ type Prefs struct {
 	},
 	// README.md, Login and logout.
 	`mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {`: {
-		imports: []string{"crypto/rand", "errors", "net/http", "time", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		imports: []string{"crypto/rand", "errors", "net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
 	mux      = http.NewServeMux()
 	sessions *cookiesession.Manager
@@ -159,15 +159,21 @@ type Prefs struct {
 // users stands in for the app's user store.
 var users interface {
 	CheckPassword(user, password string) (string, bool)
-	SetSessionsValidAfter(user string, t time.Time)
+}
+
+// loggedOut stands in for a store of destroyed session ids, each kept
+// until the given time.
+var loggedOut interface {
+	Add(id codec.SessionID, until time.Time)
 }`,
 	},
 	// README.md, Routers and your own middleware.
 	"// requireLogin sends visitors who are not signed in to the login page.": {
 		imports: []string{"net/http", "github.com/cookiecodec/cookiecodec/cookiesession"},
 		decls: `var (
-	mux      = http.NewServeMux()
-	sessions *cookiesession.Manager
+	mux          = http.NewServeMux()
+	sessions     *cookiesession.Manager
+	accountPages http.Handler
 )`,
 		uses: "_ = handler",
 	},
@@ -220,6 +226,11 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 // users stands in for the app's user store.
 var users interface {
 	SessionsValidAfter(user string) (time.Time, bool)
+}
+
+// loggedOut stands in for a store of destroyed session ids.
+var loggedOut interface {
+	Has(id codec.SessionID) bool
 }`,
 		uses: "_, _ = sessions, err",
 	},
