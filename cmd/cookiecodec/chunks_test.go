@@ -271,11 +271,12 @@ func TestTwoChunkedSessions(t *testing.T) {
 
 // TestCookieHeaderHint: decode and verify say when the cookies of header
 // input make a Cookie header longer than nginx passes by default (the
-// lowest limit of nginx, Apache httpd and Varnish), from one byte over,
+// lowest limit of nginx, Apache httpd and Varnish), and that curl drops
+// cookies past about 8 KB (godev D4), from one byte over,
 // whether the input is the Cookie header or the Set-Cookie lines that set
 // the cookies (a name set twice counts once).
 func TestCookieHeaderHint(t *testing.T) {
-	const hint = "nginx answers 400 Bad Request to one over 8181 bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183"
+	const hint = "nginx answers 400 Bad Request to one over 8181 bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183, before the app sees the request; curl (7.88) sends at most about 8 KB of cookies from a jar (-b FILE) and drops the rest, saying so only with -v"
 	for _, size := range []int{proxyCookieHeaderLimit, proxyCookieHeaderLimit + 1} {
 		pad := strings.Repeat("x", size-len("session=")-len(devCookie)-len("; pad="))
 		inputs := map[string]string{

@@ -476,7 +476,7 @@ func cookieHeaderHint(r *result, in cliinput.Input) {
 		size += len(ck.Name) + 1 + len(ck.Value)
 	}
 	if size > proxyCookieHeaderLimit {
-		r.hint(hintHeaderTooLarge, "these cookies make a Cookie header of %d bytes: with their default settings, nginx answers 400 Bad Request to one over %d bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183, before the app sees the request (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
+		r.hint(hintHeaderTooLarge, "these cookies make a Cookie header of %d bytes: with their default settings, nginx answers 400 Bad Request to one over %d bytes, Apache httpd to one over 8182 (431, over HTTP/2) or 8183 (over HTTP/1.1), and Varnish over HTTP/1.1 to one over 8183, before the app sees the request; curl (7.88) sends at most about 8 KB of cookies from a jar (-b FILE) and drops the rest, saying so only with -v, so a curl test sends part of them (see \"Behind a reverse proxy\" in cookiecodec's README)", size, proxyCookieHeaderLimit)
 	}
 }
 
