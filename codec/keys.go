@@ -85,17 +85,49 @@ func ParseKey(text string) (Key, error) {
 	// none (a pasted key split over lines is refused, not joined).
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(b64)
 	if err != nil || strings.ContainsAny(b64, "\r\n") {
-		return Key{}, fmt.Errorf("%w: key material is not unpadded base64url", ErrInvalidKey)
+		return Key{}, keyMaterialError(b64)
 	}
 	if len(raw) < KeySize {
-		return Key{}, fmt.Errorf("%w: key material is %d bytes, need %d (256 bits); generate a new key", ErrInvalidKey, len(raw), KeySize)
+		return Key{}, fmt.Errorf("%w: key material is %d bytes (%d characters), need %d (256 bits, %d characters): if the key text was cut off when copied, copy all of it; else generate a new key", ErrInvalidKey, len(raw), len(b64), KeySize, keyMaterialLen)
 	}
 	if len(raw) > KeySize {
-		return Key{}, fmt.Errorf("%w: key material is %d bytes, want exactly %d", ErrInvalidKey, len(raw), KeySize)
+		return Key{}, fmt.Errorf("%w: key material is %d bytes (%d characters), want exactly %d (%d characters)", ErrInvalidKey, len(raw), len(b64), KeySize, keyMaterialLen)
 	}
 	k := Key{id: id, valid: true}
 	copy(k.material[:], raw)
 	return k, nil
+}
+
+// keyMaterialLen is the length of the key material in key text: the
+// unpadded base64url of KeySize bytes.
+var keyMaterialLen = base64.RawURLEncoding.EncodedLen(KeySize)
+
+// keyMaterialError explains key material b64 that is not canonical
+// unpadded base64url, with the length found and the length wanted (a key
+// cut off when copied is the common case), and never quotes the material.
+func keyMaterialError(b64 string) error {
+	n := len(b64)
+	var why string
+	switch {
+	case strings.ContainsAny(b64, "\r\n"):
+		why = "it is split over lines"
+	case strings.Contains(b64, "="):
+		why = "it has '=' padding"
+	case strings.IndexFunc(b64, notBase64URL) >= 0:
+		why = fmt.Sprintf("character %d is not one of A-Z, a-z, 0-9, '-' and '_'", strings.IndexFunc(b64, notBase64URL)+1)
+	case n < keyMaterialLen:
+		why = "the key text looks cut off: copy all of it"
+	case n == keyMaterialLen:
+		why = "its last character is not one that ends the base64url of 32 bytes: it was altered"
+	default:
+		why = "it is too long"
+	}
+	return fmt.Errorf("%w: key material is not unpadded base64url: %s (%d characters, want %d: the base64url of %d bytes, no padding)", ErrInvalidKey, why, n, keyMaterialLen, KeySize)
+}
+
+// notBase64URL reports whether r is outside the base64url alphabet.
+func notBase64URL(r rune) bool {
+	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_')
 }
 
 // deriveKeySalt is the HKDF salt of [DeriveKey]; it is part of the format.

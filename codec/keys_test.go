@@ -51,16 +51,22 @@ func TestParseKeyRejects(t *testing.T) {
 		{"cookiecodec-key-1.0000000g." + material, "not 8 hex digits"},
 		// 42 characters leave 4 bits over; "B" makes them non-zero, so
 		// the text is not canonical whatever the random key.
-		{"cookiecodec-key-1.00000001." + material[:41] + "B", "not unpadded base64url"},
-		{"cookiecodec-key-1.00000001." + material[:40], "need 32"},
-		{"cookiecodec-key-1.00000001.c2hvcnQ", "is 5 bytes, need 32"},
-		{"cookiecodec-key-1.00000001." + material + "AAAA", "want exactly 32"},
-		{"cookiecodec-key-1.00000001." + material + "=", "not unpadded base64url"},
+		{"cookiecodec-key-1.00000001." + material[:41] + "B", "not unpadded base64url: the key text looks cut off: copy all of it (42 characters, want 43: the base64url of 32 bytes, no padding)"},
+		// A key cut off when copied (godev F10): the lengths found and
+		// wanted, whether or not what is left decodes.
+		{"cookiecodec-key-1.00000001." + material[:41], "not unpadded base64url: the key text looks cut off: copy all of it (41 characters, want 43"},
+		{"cookiecodec-key-1.00000001." + material[:40], "key material is 30 bytes (40 characters), need 32 (256 bits, 43 characters): if the key text was cut off"},
+		{"cookiecodec-key-1.00000001.c2hvcnQ", "is 5 bytes (7 characters), need 32"},
+		{"cookiecodec-key-1.00000001." + material[:42] + "B", "not unpadded base64url: its last character is not one that ends the base64url of 32 bytes: it was altered (43 characters, want 43"},
+		{"cookiecodec-key-1.00000001." + material[:42] + "!", "not unpadded base64url: character 43 is not one of A-Z, a-z, 0-9, '-' and '_' (43 characters, want 43"},
+		{"cookiecodec-key-1.00000001." + material + "AAAA", "is 35 bytes (47 characters), want exactly 32 (43 characters)"},
+		{"cookiecodec-key-1.00000001." + material + "AB", "not unpadded base64url: it is too long (45 characters, want 43"},
+		{"cookiecodec-key-1.00000001." + material + "=", "not unpadded base64url: it has '=' padding (44 characters, want 43"},
 		{"cookiecodec-key-1.00000001." + strings.Repeat("A", 5000), "longer than 32"},
 		// encoding/base64 skips line breaks; a key split over lines is not
 		// the key text.
-		{"cookiecodec-key-1.00000001." + material[:20] + "\n" + material[20:], "not unpadded base64url"},
-		{"cookiecodec-key-1.00000001." + material[:20] + "\r\n" + material[20:], "not unpadded base64url"},
+		{"cookiecodec-key-1.00000001." + material[:20] + "\n" + material[20:], "not unpadded base64url: it is split over lines (44 characters"},
+		{"cookiecodec-key-1.00000001." + material[:20] + "\r\n" + material[20:], "not unpadded base64url: it is split over lines (45 characters"},
 	} {
 		_, err := ParseKey(tc.text)
 		if !errors.Is(err, ErrInvalidKey) || !strings.Contains(err.Error(), tc.want) {

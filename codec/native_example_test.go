@@ -149,6 +149,6 @@ func ExampleParseKeyRing() {
 	fmt.Println(errors.Is(err, codec.ErrInvalidKey))
 	// Output:
 	// 00000002 2 <nil>
-	// fallback key 1 in the key ring text: codec: invalid key: key material is 5 bytes, need 32 (256 bits); generate a new key
+	// fallback key 1 in the key ring text: codec: invalid key: key material is 5 bytes (7 characters), need 32 (256 bits, 43 characters): if the key text was cut off when copied, copy all of it; else generate a new key
 	// true
 }
