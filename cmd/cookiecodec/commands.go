@@ -118,9 +118,49 @@ func (c *cli) notFoundHint(in cliinput.Input, fetchHinted bool) hint {
 		}
 		return hint{hintPickName, "pick the cookie with --name NAME"}
 	case c.opts.url != "" && !fetchHinted:
+		if sent, ok := c.requestCookieNames(); ok {
+			return requestCookieHint(c.verb, in.Name, sent)
+		}
 		return hint{hintCheckURL, "check the URL and the statuses; a page that wants a login first gets what it needs with --header 'Cookie: ...' or --header 'Authorization: ...'"}
 	}
 	return hint{}
+}
+
+// requestCookieNames returns the names of the cookies of the Cookie
+// headers given with --header, and whether any Cookie header was given.
+func (c *cli) requestCookieNames() ([]string, bool) {
+	var names []string
+	given := false
+	for _, h := range c.opts.headers {
+		name, value, _ := strings.Cut(h, ":")
+		if !strings.EqualFold(strings.TrimSpace(name), "Cookie") {
+			continue
+		}
+		given = true
+		for part := range strings.SplitSeq(value, ";") {
+			if n, _, ok := strings.Cut(part, "="); ok && strings.TrimSpace(n) != "" {
+				names = append(names, strings.TrimSpace(n))
+			}
+		}
+	}
+	return names, given
+}
+
+// requestCookieHint explains a --url fetch whose responses set no cookie
+// although a Cookie header was sent with --header (godev D7): --url
+// decodes only what the responses set, so the cookie sent was not
+// decoded; given as INPUT, it is. The cookie's value is not quoted: it
+// may be a credential.
+func requestCookieHint(verb, name string, sent []string) hint {
+	command := "cookiecodec " + verb
+	if verb == "verify" {
+		command += " [key flags]"
+	}
+	how := fmt.Sprintf("to %s the cookie you sent, give the header as INPUT instead of --url: %s 'Cookie: ...'", verb, command)
+	if slices.Contains(sent, name) {
+		return newHint(hintRequestCookieNotRead, "the request's own Cookie header (--header) holds %q, but --url decodes only the cookies the responses set, and none set one, so it was not decoded: %s", name, how)
+	}
+	return newHint(hintRequestCookieNotRead, "--url decodes only the cookies the responses set, and none set one; the Cookie header sent with --header was not decoded: %s; or check the URL and the statuses", how)
 }
 
 // httpOnlyAdvice explains a session cookie missing from what a page's

@@ -164,6 +164,16 @@ func TestFetch(t *testing.T) {
 			stdout: []string{`"kind":"not_found"`, "no cookie was set", "(404 Not Found, response 2 of 2)"}},
 		{name: "headers sent", args: []string{"decode", "--now", devNow, "--header", "Authorization: Bearer t0k", "--header", "Cookie: pre=1", "--header", "Host: app.test", "--url", base + "/auth"}, code: exitOK,
 			stdout: []string{`"user": "alice"`}},
+		// godev D7: the Cookie header sent was not decoded; the hint says
+		// so, and does not suggest the --header already given.
+		{name: "request cookie not decoded", args: []string{"verify", "--key-file", devKey, "--header", "Cookie: theme=dark; session=" + devCookie, "--url", base + "/none"}, code: exitFailed,
+			stderr:    []string{"no cookie was set", `hint: the request's own Cookie header (--header) holds "session", but --url decodes only the cookies the responses set, and none set one, so it was not decoded: to verify the cookie you sent, give the header as INPUT instead of --url: cookiecodec verify [key flags] 'Cookie: ...'`},
+			notStderr: []string{"gets what it needs with --header", devCookie}},
+		{name: "request cookie of another name", args: []string{"decode", "--json", "--header", "Cookie: pre=1", "--url", base + "/none"}, code: exitFailed,
+			stdout:    []string{`"kind":"not_found"`, "the Cookie header sent with --header was not decoded: to decode the cookie you sent, give the header as INPUT", `"hint_codes":["request_cookie_not_read"]`},
+			notStdout: []string{"gets what it needs with --header"}},
+		{name: "request cookie audit", args: []string{"audit", "--header", "Cookie: session=" + devCookie, "--url", base + "/none"}, code: exitAuditFailed,
+			stderr: []string{"to audit the cookie you sent, give the header as INPUT instead of --url: cookiecodec audit 'Cookie: ...'"}},
 		{name: "headers missing", args: []string{"decode", "--url", base + "/auth"}, code: exitFailed, stderr: []string{"no cookie was set", "403 Forbidden", "hint: check the URL and the statuses; a page that wants a login first gets what it needs with --header"}},
 		{name: "ten redirects", args: []string{"decode", "--now", devNow, "--url", base + "/loop/10"}, code: exitOK,
 			stdout: []string{"/loop/0 (200 OK, response 11 of 11)", `"user": "alice"`}},

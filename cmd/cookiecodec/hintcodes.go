@@ -51,23 +51,24 @@ var (
 	hintUntimed               = hintCode{"untimed"}
 
 	// The cookie's spelling.
-	hintSignatureLength    = hintCode{"signature_length"}
-	hintLenientBase64      = hintCode{"lenient_base64"}
-	hintNoncanonical       = hintCode{"noncanonical_signature"}
-	hintTruncated          = hintCode{"truncated"}
-	hintBarePayload        = hintCode{"bare_payload"}
-	hintURLEncoded         = hintCode{"url_encoded"}
-	hintFormatMismatch     = hintCode{"format_mismatch"}
-	hintCookieTooLarge     = hintCode{"cookie_too_large"}
-	hintHeaderTooLarge     = hintCode{"header_too_large"}
-	hintInputIsFile        = hintCode{"input_is_file"}
-	hintHTTPOnly           = hintCode{"httponly"}
-	hintPickName           = hintCode{"pick_name"}
-	hintCheckURL           = hintCode{"check_url"}
-	hintDuplicateCookies   = hintCode{"duplicate_cookies"}
-	hintShadowedCookie     = hintCode{"shadowed_cookie"}
-	hintLaterCookieValid   = hintCode{"later_cookie_valid"}
-	hintDeletionOtherScope = hintCode{"deletion_other_scope"}
+	hintSignatureLength      = hintCode{"signature_length"}
+	hintLenientBase64        = hintCode{"lenient_base64"}
+	hintNoncanonical         = hintCode{"noncanonical_signature"}
+	hintTruncated            = hintCode{"truncated"}
+	hintBarePayload          = hintCode{"bare_payload"}
+	hintURLEncoded           = hintCode{"url_encoded"}
+	hintFormatMismatch       = hintCode{"format_mismatch"}
+	hintCookieTooLarge       = hintCode{"cookie_too_large"}
+	hintHeaderTooLarge       = hintCode{"header_too_large"}
+	hintInputIsFile          = hintCode{"input_is_file"}
+	hintHTTPOnly             = hintCode{"httponly"}
+	hintPickName             = hintCode{"pick_name"}
+	hintCheckURL             = hintCode{"check_url"}
+	hintRequestCookieNotRead = hintCode{"request_cookie_not_read"}
+	hintDuplicateCookies     = hintCode{"duplicate_cookies"}
+	hintShadowedCookie       = hintCode{"shadowed_cookie"}
+	hintLaterCookieValid     = hintCode{"later_cookie_valid"}
+	hintDeletionOtherScope   = hintCode{"deletion_other_scope"}
 
 	// Chunked native sessions.
 	hintLoneChunk       = hintCode{"lone_chunk"}
@@ -130,7 +131,7 @@ var hintCodes = []hintCode{
 
 	hintSignatureLength, hintLenientBase64, hintNoncanonical, hintTruncated,
 	hintBarePayload, hintURLEncoded, hintFormatMismatch, hintCookieTooLarge,
-	hintHeaderTooLarge, hintInputIsFile, hintHTTPOnly, hintPickName, hintCheckURL,
+	hintHeaderTooLarge, hintInputIsFile, hintHTTPOnly, hintPickName, hintCheckURL, hintRequestCookieNotRead,
 	hintDuplicateCookies, hintShadowedCookie, hintLaterCookieValid, hintDeletionOtherScope,
 
 	hintLoneChunk, hintDuplicateChunks, hintChunksOtherJoin, hintMixedChunks, hintTooManyChunks,

@@ -431,6 +431,8 @@ var skipped = map[string]string{
 
 	"$ cookiecodec verify --key-file secret.key --url http://127.0.0.1:36821/login": "needs a live Flask server (cmd/cookiecodec/testdata/flasklogin.py, run by TestFetchFlask); its times are those of the run",
 
+	"$ curl -s -c jar http://127.0.0.1:8080/ > form.html": "needs the demo server running (cmd/sessiondemo) for its CSRF-protected login; its key, times and ids are those of the run",
+
 	"go run ./bench/cmd/report                 # ~7 min on 2 cores with the defaults: writes bench/RESULTS.md, bench/*.svg, bench/results.txt": "runs the benchmarks for minutes (bench/README.md)",
 
 	"go run ./cmd/sessiondemo     # the demo app, the project's main program, on http://127.0.0.1:8080": "starts the demo server and runs the whole test suite (README.md and CONTRIBUTING.md)",
