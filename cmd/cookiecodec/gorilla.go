@@ -190,6 +190,15 @@ func gorillaPairName(i int) string {
 	return fmt.Sprintf("fallback key pair %d", i)
 }
 
+// gorillaKeyID is the name the library gives key pair i of gorillaKeys
+// (0 the primary): the Meta.KeyID of codec.GorillaMigration, "gorilla
+// pair N", counting the pairs from 1 in the app's order, the primary
+// first. The CLI's own name for the pair, gorillaPairName, counts the
+// fallbacks from 1, as it does for native and Flask keys.
+func gorillaKeyID(i int) string {
+	return fmt.Sprintf("gorilla pair %d", i+1)
+}
+
 // verifyGorilla verifies a gorilla/securecookie value with the app's key
 // pairs, the primary first, as gorilla/sessions' CookieStore tries them,
 // JSON or gob as the plaintext is.
@@ -252,7 +261,7 @@ func (c *cli) verifyGorilla(r *result, in cliinput.Input, ks keySet, now time.Ti
 	}
 	r.setPayload(data, c.opts.redact)
 	r.Valid = boolPtr(true)
-	r.Key = keyLabel(used)
+	r.Key, r.KeyID = keyLabel(used), gorillaKeyID(used)
 	var expires time.Time
 	if maxAge > 0 {
 		expires = meta.Issued.Add(maxAge)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cookiecodec/cookiecodec/codec"
 	"github.com/gorilla/securecookie"
 )
 
@@ -32,14 +33,14 @@ func TestGorillaFallbackPairs(t *testing.T) {
 	args := func(extra ...string) []string { return append(append([]string{"verify"}, primary...), extra...) }
 	for _, tc := range []cliCase{
 		{name: "fallback pair", args: args("--fallback-hash-key-file", oh, "--fallback-block-key-file", ob, old), code: exitOK,
-			stdout: []string{"verified with fallback key pair 1 (not the primary)", `"user": "carol"`},
+			stdout: []string{"verified with fallback key pair 1 (not the primary; Meta.KeyID \"gorilla pair 2\")\nkey id:     gorilla pair 2\n", `"user": "carol"`},
 			stderr: []string{"verified with fallback key pair 1 (--fallback-hash-key-file " + oh + "), not the primary"}},
 		{name: "fallback pair json", args: args("--json", "--fallback-hash-key-file", oh, "--fallback-block-key-file", ob, old), code: exitOK,
-			stdout: []string{`"valid":true`, `"key":"fallback 1"`}},
+			stdout: []string{`"valid":true`, `"key":"fallback 1"`, `"key_id":"gorilla pair 2"`}},
 		{name: "second pair, first sign-only", args: args("--fallback-hash-key-file", oh, "--fallback-hash-key-file", sh, "--fallback-block-key-file", ob, encode(signHash, nil)), code: exitOK,
-			stdout: []string{"verified with fallback key pair 2 (not the primary)"}},
+			stdout: []string{"verified with fallback key pair 2 (not the primary; Meta.KeyID \"gorilla pair 3\")"}},
 		{name: "primary still first", args: args("--fallback-hash-key-file", oh, "--fallback-block-key-file", ob, encode(newHash, newBlock)), code: exitOK,
-			stdout: []string{"verified with the primary key"}, notStderr: []string{"fallback"}},
+			stdout: []string{"verified with the primary key\nkey id:     gorilla pair 1\n"}, notStderr: []string{"fallback"}},
 		{name: "fallback pair without its block key", args: args("--json", "--fallback-hash-key-file", oh, old), code: exitFailed,
 			stdout: []string{`"kind":"payload"`, "fallback key pair 1", "--fallback-block-key-file"}},
 		{name: "no pair verifies", args: args("--json", "--fallback-hash-key-file", sh, old), code: exitFailed,
@@ -58,6 +59,38 @@ func TestGorillaFallbackPairs(t *testing.T) {
 			stderr: []string{"fallback keys only verify"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
+	}
+}
+
+// TestGorillaKeyIDMatchesLibrary: the key id verify gives a gorilla
+// cookie ("key_id", the "key id:" line) is the Meta.KeyID the library's
+// reader, codec.GorillaMigration with the same pairs in the same order,
+// gives it: the CLI said "fallback key pair 1" where the library's logs
+// say "gorilla pair 2" (gorilla persona, finding 9).
+func TestGorillaKeyIDMatchesLibrary(t *testing.T) {
+	newHash, newBlock := bytes.Repeat([]byte("n"), 32), bytes.Repeat([]byte("m"), 16)
+	oldHash, oldBlock := bytes.Repeat([]byte("o"), 32), bytes.Repeat([]byte("p"), 32)
+	g, err := codec.NewGorillaMigration(codec.GorillaOptions{KeyPairs: [][]byte{newHash, newBlock, oldHash, oldBlock}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"verify", "--json", "--name", "app",
+		"--hash-key-file", writeFile(t, "nh", newHash), "--block-key-file", writeFile(t, "nb", newBlock),
+		"--fallback-hash-key-file", writeFile(t, "oh", oldHash), "--fallback-block-key-file", writeFile(t, "ob", oldBlock)}
+	for _, pair := range [][2][]byte{{newHash, newBlock}, {oldHash, oldBlock}} {
+		v, err := securecookie.New(pair[0], pair[1]).Encode("app", map[any]any{"user": "carol"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, meta, err := g.DecodeSession("app", v, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runCLI(t, "", append(args, "app="+v)...)
+		m := jsonOut(t, stdout)
+		if code != exitOK || m["key_id"] != meta.KeyID {
+			t.Errorf("verify: exit %d, key_id %v; the library's Meta.KeyID is %q\n%s", code, m["key_id"], meta.KeyID, stderr)
+		}
 	}
 }
 

@@ -377,7 +377,7 @@ func (c *cli) header(b *strings.Builder, r *result, now time.Time, pt painter) {
 	case r.Verified != nil:
 		line("status", pt.bad("UNVERIFIED")+" (decode does not check the signature: anyone can forge this)")
 	case r.Valid != nil && *r.Valid:
-		line("status", pt.good("VALID")+", "+verifiedWith(r.Key, r.Format == formatGorilla))
+		line("status", pt.good("VALID")+", "+verifiedWith(r.Key, r.KeyID, r.Format == formatGorilla))
 	}
 	if r.KeyID != "" {
 		line("key id", r.KeyID)
@@ -424,12 +424,13 @@ func yesNo(b bool) string {
 // verifiedWith says which key verified, for the status line, from the
 // "key" member (see keyLabel): "verified with the primary key", or
 // "verified with fallback key 2 (not the primary)"; with pairs (gorilla's
-// hash and block keys), "verified with fallback key pair 2 (not the
-// primary)".
-func verifiedWith(key string, pairs bool) string {
+// hash and block keys), "verified with fallback key pair 1 (not the
+// primary; Meta.KeyID "gorilla pair 2")", keyID being the library's name
+// for the pair (see gorillaKeyID), which the logs of a migrating app show.
+func verifiedWith(key, keyID string, pairs bool) string {
 	if n, ok := strings.CutPrefix(key, "fallback "); ok {
 		if pairs {
-			return "verified with fallback key pair " + n + " (not the primary)"
+			return fmt.Sprintf("verified with fallback key pair %s (not the primary; Meta.KeyID %q)", n, keyID)
 		}
 		return "verified with fallback key " + n + " (not the primary)"
 	}
