@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -83,6 +84,15 @@ func (c *cli) decodeGorilla(r *result, value string, now time.Time) int {
 	}
 	if _, err := gobMap(body); err != nil {
 		if typ, ok := unregisteredGobType(err); ok {
+			if readable, opaque, ok := gobPartial(body); ok && len(opaque) > 0 {
+				if data, err := serializer.Marshal(readable); err == nil {
+					r.setPayload(data, c.opts.redact)
+					r.Opaque = opaque
+					r.notes = append(r.notes, "encoding: gob")
+					r.hint(hintGobAppType, "the value is gob, not encrypted; the entries %s hold values of the app's own types, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it): the payload shows the other entries", opaqueText(opaque))
+					return exitOK
+				}
+			}
 			r.hint(hintGobAppType, "the value is gob, not encrypted, and holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", typ)
 			return exitOK
 		}
@@ -303,6 +313,15 @@ func gobValue(v any) any {
 	return v
 }
 
+// quotedList quotes each of keys and joins them with ", ".
+func quotedList(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = strconv.Quote(k)
+	}
+	return strings.Join(q, ", ")
+}
+
 // unregisteredGobType returns the type name in gob's error for a value,
 // inside an interface, of a type not registered in this process (such as
 // "*model.User"), from err's text: the readers do not wrap gob's error.
@@ -393,6 +412,19 @@ func (c *cli) gorillaPayloadHint(r *result, err error, in cliinput.Input, p gori
 			if !expires.IsZero() && !now.Before(expires) {
 				when += fmt.Sprintf(", expired %s ago (max-age %s)", formatDuration(now.Sub(expires)), formatDuration(o.MaxAge))
 			}
+		}
+		plain, _ := gorillaPlaintext(in.Value, p.block)
+		if readable, opaque, ok := gobPartial(plain); ok && len(opaque) > 0 {
+			// The cookie is authentic, but verify shows a payload only
+			// when it is valid: name what is opaque and what is not.
+			r.Opaque = opaque
+			keys := slices.Sorted(maps.Keys(readable))
+			others := "no other entries"
+			if len(keys) > 0 {
+				others = fmt.Sprintf("the other entries (%s) decode", quotedList(keys))
+			}
+			r.hint(hintGobAppType, "the MAC is valid and the keys are right (%s)%s: the entries %s hold values of the app's own types, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it), and %s; the payload is shown only when all of it can be", gorillaPairName(used), when, opaqueText(opaque), others)
+			return
 		}
 		r.hint(hintGobAppType, "the MAC is valid and the keys are right (%s)%s: the session holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", gorillaPairName(used), when, typ)
 		return

@@ -56,13 +56,20 @@ type appUser struct{ Name string }
 // map, plus extra.
 func gorillaSessionCookie(t *testing.T, extra map[any]any) string {
 	t.Helper()
+	return gorillaSessionCookieKeys(t, gorillaBlock, extra)
+}
+
+// gorillaSessionCookieKeys is gorillaSessionCookie with the block key
+// block (nil: the value is only signed).
+func gorillaSessionCookieKeys(t *testing.T, block []byte, extra map[any]any) string {
+	t.Helper()
 	// The app registers what it stores; this test process does not show
 	// what the CLI binary registers.
 	gob.Register(time.Time{})
 	gob.Register(map[string]any{})
 	gob.Register(map[any]any{})
 	gob.Register(&appUser{})
-	store := sessions.NewCookieStore(gorillaHash, gorillaBlock)
+	store := sessions.NewCookieStore(gorillaHash, block)
 	req := httptest.NewRequest("GET", "/", nil)
 	w := httptest.NewRecorder()
 	s, err := store.Get(req, "app")
@@ -122,11 +129,57 @@ func TestGorillaSessionsGobTypes(t *testing.T) {
 	h := hintsOf(m)
 	if code != exitFailed || errKind(m) != "payload" || m["issued_at"] == nil ||
 		!strings.Contains(h, "the MAC is valid and the keys are right") || !strings.Contains(h, "(1h30m") ||
-		!strings.Contains(h, `app's own type "*main.appUser"`) || strings.Contains(h, "block key") {
+		!strings.Contains(h, `"who" of type "*main.appUser" hold values of the app's own types`) || strings.Contains(h, "block key") {
 		t.Fatalf("app type: exit %d %v", code, m)
 	}
 	code, stdout, stderr = runBinary(t, bin, append([]string{"verify", "--now", now}, append(keys, cookie)...)...)
 	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "hint: the MAC is valid and the keys are right") {
 		t.Fatalf("app type, text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestGorillaSessionsOpaqueEntries (gorilla persona, finding 9): a
+// gorilla/sessions cookie that holds a value of an app's own type is read
+// entry by entry (gobscan.Walk needs no gob registry). verify still
+// rejects it (exit 1, kind payload, no payload: it shows a payload only
+// when all of it can be read), but names the opaque entries, in the hint
+// and in the --json member "opaque", and the entries that decode; decode
+// of such a cookie that is only signed shows the entries that decode,
+// UNVERIFIED, and names the others on a "not shown" line. Before, both
+// named only the first unregistered type and showed nothing.
+func TestGorillaSessionsOpaqueEntries(t *testing.T) {
+	bin := buildCLI(t)
+	hk := writeFile(t, "hash", gorillaHash)
+	bk := writeFile(t, "block", gorillaBlock)
+	extra := map[any]any{"who": &appUser{"eve"}, "list": []any{"x", appUser{"mallory"}}}
+	wantOpaque := `"opaque":[{"key":"list","type":"*main.appUser"},{"key":"who","type":"*main.appUser"}]`
+
+	cookie := gorillaSessionCookie(t, extra)
+	code, stdout, stderr := runBinary(t, bin, "verify", "--json", "--hash-key-file", hk, "--block-key-file", bk, "--name", "app", cookie)
+	m := jsonOut(t, stdout)
+	h := hintsOf(m)
+	if code != exitFailed || errKind(m) != "payload" || m["payload"] != nil || m["valid"] != false || !strings.Contains(stdout, wantOpaque) ||
+		!strings.Contains(h, `the entries "list" of type "*main.appUser", "who" of type "*main.appUser" hold values of the app's own types`) ||
+		!strings.Contains(h, `the other entries ("_flash", "login", "prefs", "user") decode`) {
+		t.Fatalf("verify: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runBinary(t, bin, "verify", "--hash-key-file", hk, "--block-key-file", bk, "--name", "app", cookie)
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, `hint: the MAC is valid and the keys are right (the primary key pair)`) {
+		t.Fatalf("verify, text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+
+	signed := gorillaSessionCookieKeys(t, nil, extra)
+	code, stdout, stderr = runBinary(t, bin, "decode", "--json", "--name", "app", signed)
+	m = jsonOut(t, stdout)
+	p, _ := m["payload"].(map[string]any)
+	prefs, _ := p["prefs"].(map[string]any)
+	if code != exitOK || p["user"] != "carol" || prefs["theme"] != "dark" || p["who"] != nil || p["list"] != nil || !strings.Contains(stdout, wantOpaque) ||
+		!strings.Contains(hintsOf(m), "the payload shows the other entries") {
+		t.Fatalf("decode: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runBinary(t, bin, "decode", "--name", "app", signed)
+	if code != exitOK || !strings.Contains(stdout, "UNVERIFIED") || !strings.Contains(stdout, `not shown:  "list" of type "*main.appUser", "who" of type "*main.appUser": the app's own types`) ||
+		!strings.Contains(stdout, `"user": "carol"`) || strings.Contains(stdout, "eve") || strings.Contains(stdout, "mallory") {
+		t.Fatalf("decode, text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }

@@ -28,6 +28,7 @@ type result struct {
 	Format     string          `json:"format"`
 	Cookie     string          `json:"cookie,omitempty"` // sign only
 	Payload    json.RawMessage `json:"payload"`
+	Opaque     []opaqueEntry   `json:"opaque,omitempty"` // gorilla gob: entries of the app's own types, not in payload
 	Timestamp  *int64          `json:"timestamp,omitempty"`
 	IssuedAt   string          `json:"issued_at,omitempty"`
 	ExpiresAt  string          `json:"expires_at,omitempty"`
@@ -381,6 +382,9 @@ func (c *cli) header(b *strings.Builder, r *result, now time.Time, pt painter) {
 	}
 	if r.KeyID != "" {
 		line("key id", r.KeyID)
+	}
+	if len(r.Opaque) > 0 {
+		line("not shown", opaqueText(r.Opaque)+": the app's own types")
 	}
 	if r.SessionID != "" {
 		line("session id", r.SessionID)

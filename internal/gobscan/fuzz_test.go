@@ -10,8 +10,8 @@ import (
 )
 
 // FuzzCheck: Check never panics, an error is always an *Error with an
-// offset inside the stream, and whatever Check accepts gob decodes into a
-// map[any]any within the allocation bound (a gob panic, which the readers
+// offset inside the stream, whatever Check accepts Walk reads, and gob
+// decodes into a map[any]any within the allocation bound (a gob panic, which the readers
 // recover, counts as a decode).
 func FuzzCheck(f *testing.F) {
 	for _, data := range encoderOutput(f) {
@@ -40,6 +40,10 @@ func FuzzCheck(f *testing.F) {
 				t.Fatalf("Check: %#v", err)
 			}
 			return
+		}
+		// Walk reads whatever Check accepts.
+		if _, err := Walk(data); err != nil {
+			t.Fatalf("Walk refuses a stream Check accepts: %v", err)
 		}
 		// A decode that never ends is a finding too: fail it rather than
 		// hang the worker.

@@ -64,6 +64,10 @@
 // Check does not check what gob checks against the destination's types
 // (registration, compatibility), nor anything after the first value, which
 // gob's Decoder.Decode does not read.
+//
+// [Walk] reads a stream Check accepts into generic values without
+// encoding/gob, so without its registry of interface types: a program can
+// show what a stream holds of types it does not have.
 package gobscan
 
 import (
@@ -124,9 +128,11 @@ const (
 // wireType is what Check keeps of a type definition.
 type wireType struct {
 	kind      kind
-	elem, key int64   // element and key type ids (arrays, slices, maps)
-	length    int64   // array length
-	fields    []int64 // struct field type ids, by field number
+	elem, key int64    // element and key type ids (arrays, slices, maps)
+	length    int64    // array length
+	fields    []int64  // struct field type ids, by field number
+	name      string   // the type's name (CommonType.Name), for Walk
+	names     []string // struct field names, by field number, for Walk
 }
 
 type scanner struct {
@@ -346,7 +352,9 @@ func (s *scanner) defineType(id int64) error {
 	commonType := func() error {
 		return s.fields(2, func(f int) error {
 			if f == 0 {
-				return s.bytes()
+				name, err := s.str()
+				t.name = string(name)
+				return err
 			}
 			_, err := s.int()
 			return err
@@ -382,6 +390,7 @@ func (s *scanner) defineType(id int64) error {
 					return err
 				}
 				t.fields = make([]int64, n)
+				t.names = make([]string, n)
 				names := make(map[string]bool, n)
 				for i := range t.fields {
 					// fieldType: Name string, Id int.
@@ -408,6 +417,7 @@ func (s *scanner) defineType(id int64) error {
 						return s.fail("struct field without a name, or with the name of another")
 					}
 					names[string(name)] = true
+					t.names[i] = string(name)
 				}
 				return nil
 			})
