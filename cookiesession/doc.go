@@ -103,7 +103,8 @@
 // the newest would decode every candidate and run the validate hook on
 // each, and would not stop tossing (an attacker can mint a fresh cookie of
 // their own); the price is that after a change of Path or Domain the old
-// cookie may win, so change the name with them (see [WithPath]). While a
+// cookie may win, so give the old ones to [WithPreviousScope], which
+// deletes that cookie on the next write (see [WithPath]). While a
 // native codec migrates an older format, a native cookie wins over one
 // only a Legacy reader accepts.
 //
@@ -142,6 +143,29 @@
 // [Session.Save], or to the error hook with [ErrNotSaved] after the
 // handler returns. So an app can check these in one place, or log the
 // error of each write.
+//
+// # Security
+//
+// The defaults suit an HTTPS site; SECURITY.md gives the threat model and
+// the reasons. The cookie is Secure, HttpOnly and SameSite=Lax. A native
+// session ends 24 hours after its cookie was last issued
+// ([DefaultIdleTimeout]) or 7 days after it was created
+// ([DefaultLifetime]), whichever comes first, and its payload is
+// encrypted (XChaCha20-Poly1305) unless the codec is built sign-only; a
+// Flask cookie can be read by anyone. [New] refuses settings that a
+// browser would drop, or that would weaken the cookie without a word:
+// SameSite=None or Partitioned without Secure, a __Host- or __Secure- name
+// without Secure, a Domain that is a public suffix, an IP address or a
+// single label, and an idle timeout longer than the lifetime; the
+// middleware answers 500 when two managers are stacked on one cookie. The
+// middleware does not check where a request comes from,
+// and SameSite=Lax does not stop a request from a sibling subdomain (the
+// same site): put [net/http.CrossOriginProtection] around the handlers
+// that change state. Call [Session.Renew] at login. Neither format can be
+// withdrawn before it expires, except through [WithValidate] (see
+// Revocation). Every cookie is verified in constant time before anything
+// in it is parsed, and the limits on its size, chunks and nesting bound
+// the work one request can cause.
 //
 // # Revocation
 //
