@@ -51,6 +51,7 @@ type options struct {
 	wordlist string
 	workers  int
 	reveal   bool // audit: print the secret found
+	partial  bool // verify: show the entries of an authentic gorilla gob session that decode
 
 	quiet bool // decode, verify, audit: the exit status only (see runQuiet)
 
@@ -264,6 +265,9 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.BoolVar(&o.tagged, "tagged", false, "print only the session, as the tagged JSON sign reads (indented), so that decode or verify, an edit, and sign make the cookie again; errors and hints still go to stderr")
 		fs.BoolVar(&o.pythonOut, "python", false, "print only the session, as a Python literal ({'user': 'admin', 'ids': (1, 2)}), the way flask-unsign and Python write it, so that an edit and sign --python make the cookie again; a session holding Markup, a UUID, a datetime, NaN or half of a surrogate pair has no such literal here: use --tagged")
 		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
+	}
+	if verb == "verify" {
+		fs.BoolVar(&o.partial, "partial", false, "gorilla: when the MAC is valid but some entries hold values of the app's own types (gob), show the entries that decode and name the others; the verdict stays rejected (error payload, exit 1), and --json marks the payload \"partial\"")
 	}
 	if g&gSign != 0 {
 		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time (default: --now, or the current time)")

@@ -423,7 +423,15 @@ func (c *cli) gorillaPayloadHint(r *result, err error, in cliinput.Input, p gori
 			if len(keys) > 0 {
 				others = fmt.Sprintf("the other entries (%s) decode", quotedList(keys))
 			}
-			r.hint(hintGobAppType, "the MAC is valid and the keys are right (%s)%s: the entries %s hold values of the app's own types, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it), and %s; the payload is shown only when all of it can be", gorillaPairName(used), when, opaqueText(opaque), others)
+			shown := "the payload is shown only when all of it can be (--partial shows the entries that decode)"
+			if c.opts.partial {
+				if data, err := serializer.Marshal(readable); err == nil {
+					r.setPayload(data, c.opts.redact)
+					r.Partial = true
+					shown = "--partial: the payload holds those, and only those"
+				}
+			}
+			r.hint(hintGobAppType, "the MAC is valid and the keys are right (%s)%s: the entries %s hold values of the app's own types, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it), and %s; %s", gorillaPairName(used), when, opaqueText(opaque), others, shown)
 			return
 		}
 		r.hint(hintGobAppType, "the MAC is valid and the keys are right (%s)%s: the session holds a value of the app's own type %q, which this tool cannot show without the app's code (gob decodes a type only in a program that registers it)", gorillaPairName(used), when, typ)

@@ -168,10 +168,31 @@ func TestGorillaSessionsOpaqueEntries(t *testing.T) {
 		t.Fatalf("verify, text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 
+	// --partial shows the entries that decode; the verdict stays rejected.
+	code, stdout, stderr = runBinary(t, bin, "verify", "--partial", "--json", "--hash-key-file", hk, "--block-key-file", bk, "--name", "app", cookie)
+	m = jsonOut(t, stdout)
+	p, _ := m["payload"].(map[string]any)
+	if code != exitFailed || errKind(m) != "payload" || m["valid"] != false || m["partial"] != true || p["user"] != "carol" || p["who"] != nil || p["list"] != nil ||
+		!strings.Contains(stdout, wantOpaque) || !strings.Contains(hintsOf(m), "--partial: the payload holds those, and only those") {
+		t.Fatalf("verify --partial: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runBinary(t, bin, "verify", "--partial", "--hash-key-file", hk, "--block-key-file", bk, "--name", "app", cookie)
+	if code != exitFailed || !strings.Contains(stdout, "REJECTED, though the MAC is valid") || !strings.Contains(stdout, `"user": "carol"`) ||
+		!strings.Contains(stdout, `not shown:  "list" of type "*main.appUser"`) || strings.Contains(stdout, "eve") || strings.Contains(stdout, "mallory") ||
+		strings.Contains(stdout, "VALID,") || !strings.Contains(stderr, "hint: the MAC is valid") {
+		t.Fatalf("verify --partial, text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	// A wrong key shows nothing, --partial or not.
+	other := writeFile(t, "other", bytes.Repeat([]byte("k"), 32))
+	code, stdout, stderr = runBinary(t, bin, "verify", "--partial", "--json", "--hash-key-file", other, "--block-key-file", bk, "--name", "app", cookie)
+	if m = jsonOut(t, stdout); code != exitFailed || m["payload"] != nil || m["partial"] != nil || strings.Contains(stdout, "carol") {
+		t.Fatalf("verify --partial, wrong key: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
 	signed := gorillaSessionCookieKeys(t, nil, extra)
 	code, stdout, stderr = runBinary(t, bin, "decode", "--json", "--name", "app", signed)
 	m = jsonOut(t, stdout)
-	p, _ := m["payload"].(map[string]any)
+	p, _ = m["payload"].(map[string]any)
 	prefs, _ := p["prefs"].(map[string]any)
 	if code != exitOK || p["user"] != "carol" || prefs["theme"] != "dark" || p["who"] != nil || p["list"] != nil || !strings.Contains(stdout, wantOpaque) ||
 		!strings.Contains(hintsOf(m), "the payload shows the other entries") {

@@ -28,7 +28,8 @@ type result struct {
 	Format     string          `json:"format"`
 	Cookie     string          `json:"cookie,omitempty"` // sign only
 	Payload    json.RawMessage `json:"payload"`
-	Opaque     []opaqueEntry   `json:"opaque,omitempty"` // gorilla gob: entries of the app's own types, not in payload
+	Opaque     []opaqueEntry   `json:"opaque,omitempty"`  // gorilla gob: entries of the app's own types, not in payload
+	Partial    bool            `json:"partial,omitempty"` // verify --partial: payload holds only the entries that decode
 	Timestamp  *int64          `json:"timestamp,omitempty"`
 	IssuedAt   string          `json:"issued_at,omitempty"`
 	ExpiresAt  string          `json:"expires_at,omitempty"`
@@ -222,7 +223,7 @@ func (c *cli) emit(r *result, now time.Time, code int) int {
 		}
 		return code
 	}
-	if r.Error != nil && (r.Valid != nil || r.Format == "" || r.unread) {
+	if r.Error != nil && !r.Partial && (r.Valid != nil || r.Format == "" || r.unread) {
 		// verify failed, or there is no header to show: nothing on stdout.
 		c.errorf("%s", r.Error.Message)
 		for _, h := range r.Hints {
@@ -375,6 +376,8 @@ func (c *cli) header(b *strings.Builder, r *result, now time.Time, pt painter) {
 		line("input", r.input)
 	}
 	switch {
+	case r.Partial:
+		line("status", pt.bad("REJECTED")+", though the MAC is valid: only the entries that decode are shown (--partial)")
 	case r.Verified != nil:
 		line("status", pt.bad("UNVERIFIED")+" (decode does not check the signature: anyone can forge this)")
 	case r.Valid != nil && *r.Valid:
