@@ -137,6 +137,9 @@ func NewFlask(o FlaskOptions) (*Flask, error) {
 	if f.ser == nil {
 		f.ser = new(serializer.Serializer)
 	}
+	if err := checkReaderTags("FlaskOptions.AlsoRead", f.alsoRead, f.ser, "FlaskOptions.Serializer"); err != nil {
+		return nil, err
+	}
 	if f.maxAge == 0 {
 		f.maxAge = DefaultFlaskMaxAge
 	}

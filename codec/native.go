@@ -255,6 +255,9 @@ func NewNative(ring *KeyRing, opts NativeOptions) (*Native, error) {
 		return nil, errors.New("codec: NativeOptions.Serializer has NativeTime false: set NativeTime: true, as the default serializer has; without it times lose their nanoseconds and zone, and the times in cookies already issued read back as maps")
 	}
 	n.payloadLim = payloadLimits(n.ser)
+	if err := checkReaderTags("NativeOptions.Legacy", n.legacy, n.ser, "NativeOptions.Serializer"); err != nil {
+		return nil, err
+	}
 	if len(n.legacy) > 0 && n.legacyUntil.IsZero() {
 		return nil, errors.New("codec: Legacy readers need LegacyUntil, the end of the migration window (they accept anyone who can forge the old format)")
 	}

@@ -107,6 +107,17 @@ func (s *Serializer) Register(t Tag) error {
 	return nil
 }
 
+// TagKeys returns the keys of the user tags registered with
+// [Serializer.Register], in registration order (nil when there are none).
+// The built-in tags are not listed.
+func (s *Serializer) TagKeys() []string {
+	var keys []string
+	for _, t := range s.tags {
+		keys = append(keys, t.Key())
+	}
+	return keys
+}
+
 // isTagKey reports whether k is a registered tag key, which makes a one-key
 // map need the " di" escape and a one-key object be untagged.
 func (s *Serializer) isTagKey(k string) bool {

@@ -2,6 +2,7 @@ package serializer_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,12 @@ func TestRegister(t *testing.T) {
 	}
 	if err := s.Register(upperTag{}); err != nil {
 		t.Fatal(err)
+	}
+	if got := s.TagKeys(); !slices.Equal(got, []string{" p", " U"}) {
+		t.Errorf("TagKeys = %q, want the user tags in registration order", got)
+	}
+	if got := new(serializer.Serializer).TagKeys(); got != nil {
+		t.Errorf("TagKeys of a zero Serializer = %q, want nil (built-in tags are not listed)", got)
 	}
 	// Strings reach user tags; the built-in types (a Markup is text too)
 	// never do.
