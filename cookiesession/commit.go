@@ -121,6 +121,7 @@ func (s *Session) commitLocked(h http.Header) error {
 		if !s.modified {
 			return nil
 		}
+		s.deletePreviousScopes(h)
 		s.deleteCookies(h, 0)
 		s.cookieHeaders(h)
 		return nil
@@ -141,6 +142,7 @@ func (s *Session) commitLocked(h http.Header) error {
 			// The session's lifetime ended while the request ran: it ends
 			// here, the response goes on.
 			s.m.report(s.hookRequest(), fmt.Errorf("%w: %w", ErrInvalidCookie, err))
+			s.deletePreviousScopes(h)
 			s.deleteCookies(h, 0)
 			s.cookieHeaders(h)
 			return nil
@@ -156,6 +158,7 @@ func (s *Session) commitLocked(h http.Header) error {
 			return err
 		}
 	}
+	s.deletePreviousScopes(h)
 	name := cfg.name
 	if enc.parts == nil {
 		s.addHeader(h, "Set-Cookie", s.m.cookieLine(name, enc.value, enc.expires, enc.now))
@@ -345,9 +348,20 @@ func (s *Session) deleteCookies(h http.Header, keep int) {
 	for i := keep + 1; i <= last; i++ {
 		s.addHeader(h, "Set-Cookie", m.deletionLine(chunkName(m.cfg.name, i)))
 	}
-	if !s.otherScopes {
-		return
-	}
+}
+
+// deletePreviousScopes deletes the session cookie, and the chunks the
+// request carried, under each WithPreviousScope. Every response that sets
+// or deletes the session does this, whatever the request carried: a
+// browser sends a cookie of another Path only to that Path, so a request
+// without one proves nothing, and a single cookie may be the old one. The
+// lines come before the ones that set the new cookie, so that a client
+// that takes the two scopes for one cookie (a host-only cookie and one
+// with Domain set to the same host, in an RFC 6265 cookie jar) keeps the
+// new cookie.
+func (s *Session) deletePreviousScopes(h http.Header) {
+	m := s.m
+	last := max(s.chunkMax, s.info.Chunks)
 	for _, prefix := range m.previousPrefixes {
 		s.addHeader(h, "Set-Cookie", m.scopedDeletionLine(m.cfg.name, prefix))
 		for i := 2; i <= last; i++ {

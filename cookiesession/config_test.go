@@ -55,6 +55,15 @@ func TestConfigRefused(t *testing.T) {
 		{name: "domain an IP address", opts: []Option{WithDomain("127.0.0.1")}, hint: "IP address"},
 		{name: "Partitioned with Lax", opts: []Option{WithPartitioned(true)}, hint: "SameSiteNoneMode"},
 		{name: "path over 1024 bytes", opts: []Option{WithPath("/" + strings.Repeat("a", 1024))}, hint: "browsers ignore"},
+		{name: "path over 1024 bytes with a domain", opts: []Option{WithPath("/" + strings.Repeat("a", 1024)), WithDomain("example.com")}, hint: "browsers ignore"},
+		{name: "path with a trailing space", opts: []Option{WithPath("/app ")}, hint: "white space"},
+		// A security review found these accepted; no request host
+		// domain-matches them, or browsers read them as an IPv4 address.
+		{name: "domain a wildcard", opts: []Option{WithDomain("*.example.com")}, hint: "not a host name"},
+		{name: "domain a list", opts: []Option{WithDomain("example.com,evil.com")}, hint: "not a host name"},
+		{name: "domain with a quote", opts: []Option{WithDomain(`example.com"`)}, hint: "not a host name"},
+		{name: "domain a short IPv4 address", opts: []Option{WithDomain("127.1")}, hint: "IP address"},
+		{name: "domain a hexadecimal IPv4 address", opts: []Option{WithDomain("0x7f.0.0.1")}, hint: "IP address"},
 		{name: "zero chunks", opts: []Option{WithMaxChunks(0)}, hint: "between 1 and 16"},
 		{name: "too many chunks", opts: []Option{WithMaxChunks(17)}, hint: "between 1 and 16"},
 		{name: "negative lifetime", opts: []Option{WithLifetime(-time.Hour)}, hint: "must be positive"},
@@ -123,6 +132,9 @@ func TestConfigRefused(t *testing.T) {
 		{WithDomain(".example.com")},
 		{WithDomain("app.example.co.uk")},
 		{WithDomain("me.github.io")},
+		{WithDomain("123.example.com")},
+		{WithDomain("xn--bcher-kva.example")},
+		{WithDomain("my_host.example.com")},
 		{WithSameSite(http.SameSiteNoneMode), WithPartitioned(true)},
 		{WithSecure(false), WithMaxChunks(1), WithIdleTimeout(0), WithRefresh(RefreshNever)},
 		{WithRefresh(RefreshAfter(0.9))},
@@ -298,6 +310,14 @@ func TestTwoManagersOneCookie(t *testing.T) {
 		{"another name", nil, nil, []Option{WithName("remember")}, false},
 		{"another path", nil, nil, []Option{WithPath("/admin")}, false},
 		{"another domain", nil, nil, []Option{WithDomain("example.com")}, false},
+		// Browsers ignore a Domain's leading dot and its case, so these
+		// write one cookie (a security review found them let through).
+		{"the domain with a leading dot", []Option{WithDomain("example.com")}, nil, []Option{WithDomain(".example.com")}, true},
+		{"the domain in capitals", []Option{WithDomain("EXAMPLE.com")}, nil, []Option{WithDomain("example.com")}, true},
+		// One manager's previous scope is the other's cookie, which its
+		// every write would delete.
+		{"the inner's previous scope", []Option{WithPath("/app")}, nil, []Option{WithPreviousScope("/app", "")}, true},
+		{"the outer's previous scope", []Option{WithPath("/app"), WithPreviousScope("/", "")}, nil, nil, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,7 +38,6 @@ func (s *Session) load() {
 	var buf [2]string
 	rc := scanCookies(s.r.Header, name, &buf)
 	s.chunkMax = rc.maxIdx
-	s.otherScopes = len(rc.mains) > 1
 	if len(rc.mains) == 0 {
 		if len(rc.chunks) > 0 {
 			s.discard([]error{fmt.Errorf("%w: chunk cookies %s.2 and up without the first, %s: the client or a proxy probably cut the Cookie header (curl sends at most about 8 KB of cookies); see WithMaxCookieHeader", ErrChunks, name, name)})
@@ -167,9 +166,6 @@ func (s *Session) try(value string, chunks, budget int, errs *[]error) (candidat
 // who did not ask to be remembered would stay logged in after closing the
 // browser.
 func (s *Session) adopt(c candidate) {
-	if s.m.migrating(c.info.Meta) {
-		s.otherScopes = true
-	}
 	if c.info.Meta.Format == formatFlask {
 		if _, ok := c.values[permanentKey]; !ok && s.m.migrating(c.info.Meta) {
 			c.values[permanentKey] = false

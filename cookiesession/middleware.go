@@ -55,7 +55,7 @@ func (h *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if other := m.sameCookie(r.Context()); other != nil {
-		err := fmt.Errorf("%w: two managers write the cookie %q (Path %q, Domain %q) in this request, so each overwrites the other's cookie: give one of them WithName or WithPath of its own", ErrConfig, m.cfg.name, m.cfg.path, m.cfg.domain)
+		err := fmt.Errorf("%w: two managers write the cookie %q in this request (Path %q, Domain %q; and Path %q, Domain %q), the same cookie for browsers or one's WithPreviousScope, so each overwrites or deletes the other's cookie: give one of them WithName or WithPath of its own", ErrConfig, m.cfg.name, other.cfg.path, other.cfg.domain, m.cfg.path, m.cfg.domain)
 		m.report(r, err)
 		m.cfg.errorHandler(w, r, err)
 		return
@@ -114,7 +114,7 @@ func (c *sessionContext) Value(key any) any {
 func (m *Manager) sameCookie(ctx context.Context) *Manager {
 	for c, _ := ctx.Value(sessionsKey{}).(*sessionContext); c != nil; c, _ = c.Context.Value(sessionsKey{}).(*sessionContext) {
 		o := c.s.m
-		if o.cfg.name == m.cfg.name && o.cfg.path == m.cfg.path && o.cfg.domain == m.cfg.domain {
+		if o.cfg.name == m.cfg.name && o.cfg.writes(&m.cfg) {
 			return o
 		}
 	}

@@ -153,20 +153,52 @@ func WithDomain(domain string) Option { return func(c *config) { c.domain = doma
 // WithPath or WithDomain. A browser keeps such a cookie beside the
 // manager's, since the manager's cookie does not replace a cookie of
 // another Path or Domain: it would bring the old session back after a
-// logout, or once the manager's cookie expired. With this option, a
+// logout, or once the manager's cookie expired. With this option, every
 // response that sets or deletes the session cookie also deletes it (and
-// its chunks) under each previous scope, when the request carried more
-// than one cookie of the name or one that a Legacy reader read: the first
-// response that migrates a session removes the old cookie. Give the option
-// once per scope; remove it once the old cookies have expired. [New]
-// refuses the manager's own scope and a "__Host-" name, whose cookie has
-// only one scope.
+// the chunks the request carried) under each previous scope, before the
+// lines that set the new cookie: the response that migrates a session,
+// and a login or a logout under another Path, where the browser does not
+// send the old cookie. That costs one Set-Cookie line (about 100 bytes)
+// per scope on such responses: give the option once per scope, and remove
+// it once the old cookies have expired. [New] refuses the manager's own
+// scope (browsers ignore a Domain's leading dot and case, and so does the
+// check) and a "__Host-" name, whose cookie has only one scope; the
+// middleware answers 500 when another manager it runs inside writes a
+// cookie of the same name in that scope.
 func WithPreviousScope(path, domain string) Option {
 	return func(c *config) { c.previous = append(c.previous, cookieScope{path: path, domain: domain}) }
 }
 
 // cookieScope is the Path and Domain of a cookie.
 type cookieScope struct{ path, domain string }
+
+// writes reports whether a manager configured as c writes, or deletes
+// under a previous scope, the cookie that one configured as o writes (the
+// names being equal), or the other way round.
+func (c *config) writes(o *config) bool {
+	own, other := cookieScope{c.path, c.domain}, cookieScope{o.path, o.domain}
+	if own.same(other) {
+		return true
+	}
+	for _, p := range c.previous {
+		if p.same(other) {
+			return true
+		}
+	}
+	for _, p := range o.previous {
+		if p.same(own) {
+			return true
+		}
+	}
+	return false
+}
+
+// same reports whether browsers take sc and o for the same scope: the
+// Domain attribute's leading dot is ignored and its case does not matter
+// (RFC 6265, 5.2.3); the Path is compared as it is.
+func (sc cookieScope) same(o cookieScope) bool {
+	return sc.path == o.path && strings.EqualFold(strings.TrimPrefix(sc.domain, "."), strings.TrimPrefix(o.domain, "."))
+}
 
 // WithSecure sets the Secure attribute. The default is true: the cookie
 // travels over HTTPS only. Chromium, Firefox and Go's net/http/cookiejar
@@ -423,7 +455,7 @@ func (c *config) check() error {
 		if err := checkScope(p); err != "" {
 			return bad("WithPreviousScope: %s", err)
 		}
-		if p == (cookieScope{c.path, c.domain}) {
+		if p.same(cookieScope{c.path, c.domain}) {
 			return bad("WithPreviousScope(%q, %q) is the manager's own Path and Domain, whose cookie every write replaces already: drop it", p.path, p.domain)
 		}
 		if hasPrefixFold(c.name, "__Host-") {
@@ -495,12 +527,14 @@ func checkScope(sc cookieScope) string {
 	switch {
 	case sc.path == "" || sc.path[0] != '/' || !validAttr(sc.path):
 		return fmt.Sprintf("path %q must start with / and contain no control characters or ';'", sc.path)
-	case sc.domain != "" && (!validAttr(sc.domain) || strings.ContainsAny(sc.domain, " /:")):
-		return fmt.Sprintf("domain %q is not a host name", sc.domain)
-	case sc.domain != "":
-		return checkDomain(sc.domain)
+	case strings.TrimSpace(sc.path) != sc.path || strings.TrimSpace(sc.domain) != sc.domain:
+		return fmt.Sprintf("path %q or domain %q has white space at an end, which browsers strip, so it names another cookie than it seems", sc.path, sc.domain)
 	case len(sc.path) > 1024 || len(sc.domain) > 1024:
 		return "path or domain over 1024 bytes: browsers ignore such an attribute (the cookie then gets the request's default path, or becomes host-only)"
+	case sc.domain != "" && !hostChars(sc.domain):
+		return fmt.Sprintf("domain %q is not a host name: use ASCII letters, digits, '-' and '.' only (write an internationalized name in its xn-- form; a wildcard or a list matches no host)", sc.domain)
+	case sc.domain != "":
+		return checkDomain(sc.domain)
 	}
 	return ""
 }
@@ -514,7 +548,7 @@ func checkDomain(domain string) string {
 	if d == "" || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") || strings.Contains(d, "..") {
 		return fmt.Sprintf("domain %q has an empty label (browsers refuse a cookie for it, a trailing dot included): write it as example.com", domain)
 	}
-	if net.ParseIP(d) != nil {
+	if net.ParseIP(d) != nil || endsInNumber(d) {
 		return fmt.Sprintf("domain %q is an IP address, which no other host shares: drop WithDomain (the cookie is then host-only)", domain)
 	}
 	if !strings.Contains(d, ".") {
@@ -524,6 +558,31 @@ func checkDomain(domain string) string {
 		return fmt.Sprintf("domain %q is a public suffix (a top-level domain such as com, or one such as co.uk or github.io under which anyone can register a name), for which browsers refuse cookies: use your own domain (example.com), or drop WithDomain for a host-only cookie", domain)
 	}
 	return ""
+}
+
+// hostChars reports whether domain holds only the characters of a host
+// name: ASCII letters, digits, '-', '_' (some hosts have one) and '.'.
+func hostChars(domain string) bool {
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// endsInNumber reports whether a host's last label is a number (decimal,
+// or hexadecimal after 0x), which makes browsers, following the URL
+// standard, read the whole host as an IPv4 address: 127.1 and
+// 0x7f.0.0.1 are 127.0.0.1.
+func endsInNumber(host string) bool {
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if len(last) > 1 && (last[:2] == "0x" || last[:2] == "0X") {
+		last = last[2:]
+		return strings.Trim(last, "0123456789abcdefABCDEF") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
 
 // adoptCodecLimits gives the manager the limits configured on the codec

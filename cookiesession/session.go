@@ -61,10 +61,6 @@ type Session struct {
 	values   map[string]any
 	info     Info
 	chunkMax int // highest NAME.k chunk index the request carried, 0 if none
-	// otherScopes: the request may carry the session cookie of a
-	// WithPreviousScope (it carried several cookies of the name, or one a
-	// Legacy reader read), which deleteCookies then deletes.
-	otherScopes bool
 
 	flashes      []Flash
 	flashesTaken bool
