@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -26,8 +27,11 @@ type opaqueEntry struct {
 // []byte, time.Time, []interface{}, map[string]interface{} and
 // map[interface{}]interface{} with string keys, as gobValue shows them),
 // and the others, by key, with the first type name in them that it does
-// not show. ok is false when the stream is not such a map with string
-// keys.
+// not show. A key the stream holds twice is shown as gob leaves it, with
+// its last value. ok is false when the stream is not such a map with
+// string keys, or when a value does not fit the basic type it is named as
+// (a "string" holding an integer): gob refuses such a session as a whole,
+// in the app too, so no entry of it is shown as readable.
 func gobPartial(plain []byte) (readable map[string]any, opaque []opaqueEntry, ok bool) {
 	v, err := gobscan.Walk(plain)
 	if err != nil {
@@ -38,20 +42,73 @@ func gobPartial(plain []byte) (readable map[string]any, opaque []opaqueEntry, ok
 		return nil, nil, false
 	}
 	readable = map[string]any{}
+	opaqueType := map[string]string{}
 	for _, e := range m {
 		k, isIface := e.Key.(gobscan.Interface)
 		key, isString := k.Value.(string)
 		if !isIface || k.Name != "string" || !isString {
 			return nil, nil, false
 		}
-		if x, typ := gobShown(e.Value); typ == "" {
+		x, typ := gobShown(e.Value)
+		if typ == misfit {
+			return nil, nil, false
+		}
+		// gob keeps the last value of a key.
+		delete(readable, key)
+		delete(opaqueType, key)
+		if typ == "" {
 			readable[key] = x
 		} else {
-			opaque = append(opaque, opaqueEntry{key, typ})
+			opaqueType[key] = typ
 		}
+	}
+	for key, typ := range opaqueType {
+		opaque = append(opaque, opaqueEntry{key, typ})
 	}
 	sort.Slice(opaque, func(i, j int) bool { return opaque[i].Key < opaque[j].Key })
 	return readable, opaque, true
+}
+
+// misfit is what gobShown returns for a value that does not fit the basic
+// type it is named as, which gob refuses.
+const misfit = "\x00misfit"
+
+// fitsBasic reports whether x, a value of a gob walk, is one that gob
+// decodes into the basic type name: the kind gob sends for it, within its
+// range.
+func fitsBasic(name string, x any) bool {
+	switch name {
+	case "string":
+		_, ok := x.(string)
+		return ok
+	case "bool":
+		_, ok := x.(bool)
+		return ok
+	case "[]uint8":
+		_, ok := x.([]byte)
+		return ok
+	case "float64":
+		_, ok := x.(float64)
+		return ok
+	case "float32":
+		f, ok := x.(float64)
+		return ok && (math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) <= math.MaxFloat32)
+	case "int", "int64":
+		_, ok := x.(int64)
+		return ok
+	case "int8", "int16", "int32":
+		i, ok := x.(int64)
+		bits := map[string]uint{"int8": 8, "int16": 16, "int32": 32}[name]
+		return ok && i >= -1<<(bits-1) && i < 1<<(bits-1)
+	case "uint", "uint64", "uintptr":
+		_, ok := x.(uint64)
+		return ok
+	case "uint8", "uint16", "uint32":
+		u, ok := x.(uint64)
+		bits := map[string]uint{"uint8": 8, "uint16": 16, "uint32": 32}[name]
+		return ok && u < 1<<bits
+	}
+	return false
 }
 
 // gobShown converts an interface value of a gob walk to what gob and
@@ -66,9 +123,10 @@ func gobShown(v any) (any, string) {
 	switch iv.Name {
 	case "":
 		return nil, ""
-	case "string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "[]uint8":
-		return x, ""
-	case "float64", "float32":
+	case "string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "[]uint8", "float64", "float32":
+		if !fitsBasic(iv.Name, x) {
+			return nil, misfit
+		}
 		return x, ""
 	case "time.Time":
 		enc, ok := x.(gobscan.Encoded)

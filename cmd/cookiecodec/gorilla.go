@@ -421,9 +421,9 @@ func (c *cli) gorillaPayloadHint(r *result, err error, in cliinput.Input, p gori
 			keys := slices.Sorted(maps.Keys(readable))
 			others := "no other entries"
 			if len(keys) > 0 {
-				others = fmt.Sprintf("the other entries (%s) decode", quotedList(keys))
+				others = fmt.Sprintf("the other entries (%s) can be read without them", quotedList(keys))
 			}
-			shown := "the payload is shown only when all of it can be (--partial shows the entries that decode)"
+			shown := "the payload is shown only when all of it can be (--partial shows those others)"
 			if c.opts.partial {
 				if data, err := serializer.Marshal(readable); err == nil {
 					r.setPayload(data, c.opts.redact)
