@@ -35,7 +35,8 @@ import (
 // back without the fields the serializer does not save (unexported ones,
 // those tagged json:"-"), as it will from the cookie. Scalars of type T
 // are returned as they are; a struct, pointer, slice or map set in this
-// request is written and read back on each such Get.
+// request, or a map[string]any or []any holding one at any depth, is
+// written and read back on each such Get.
 //
 // Missing keys and other mismatches return the zero value and false, and
 // so does a key that holds null (Python's None): [Session.Has] tells it
@@ -83,16 +84,45 @@ func convert[T any](v any, out *T) bool {
 
 // carriedAsIs reports whether the cookie carries v as it is, so that Get
 // may return or convert it without a round trip through the serializer:
-// scalars, and the value model's containers, which the serializer decodes.
-// A struct, pointer, array, or a slice or map of another type is a Go
-// value set in this request, which the serializer may write only in part
-// (not its unexported or json:"-" fields).
-func carriedAsIs(v any) bool {
+// scalars, and the value model's containers holding only such values,
+// which the serializer decodes. A struct, pointer, array, or a slice or map
+// of another type is a Go value set in this request, which the serializer
+// may write only in part (not its unexported or json:"-" fields), and so
+// is a container holding one at any depth.
+func carriedAsIs(v any) bool { return carriedAsIsBelow(v, serializer.DefaultMaxDepth) }
+
+// carriedAsIsBelow is carriedAsIs for a value at most depth containers
+// deep; a deeper one is left to the round trip, which refuses it.
+func carriedAsIsBelow(v any, depth int) bool {
 	if decodedScalar(v) {
 		return true
 	}
-	switch v.(type) {
-	case map[string]any, []any, serializer.Tuple:
+	var items []any
+	switch x := v.(type) {
+	case map[string]any:
+		if depth == 0 {
+			return false
+		}
+		for _, e := range x {
+			if !carriedAsIsBelow(e, depth-1) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		items = x
+	case serializer.Tuple:
+		items = x
+	}
+	if items != nil {
+		if depth == 0 {
+			return false
+		}
+		for _, e := range items {
+			if !carriedAsIsBelow(e, depth-1) {
+				return false
+			}
+		}
 		return true
 	}
 	switch reflect.TypeOf(v).Kind() {

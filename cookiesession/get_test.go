@@ -75,6 +75,12 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 				fmt.Fprintf(&b, "string from cart %v\n", ok)
 				fl, ok := Get[flowState](s, "flow")
 				fmt.Fprintf(&b, "flowState %q %q %v\n", fl.Token, fl.note, ok)
+				// A struct inside the value model's containers (a security
+				// review found these returned as set).
+				nm, ok := Get[map[string]any](s, "nested")
+				fmt.Fprintf(&b, "nested %v %v\n", nm, ok)
+				nl, ok := Get[[]any](s, "list")
+				fmt.Fprintf(&b, "list %v %v\n", nl, ok)
 				return b.String()
 			}
 			var now string
@@ -84,6 +90,8 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 				must(t, s.Set("item", cart[0]))
 				must(t, s.Set("tags", [2]string{"a", "b"}))
 				must(t, s.Set("flow", flowState{Step: 2, Token: "secret", note: "n"}))
+				must(t, s.Set("nested", map[string]any{"n": 1, "u": []any{flowState{Step: 2, Token: "secret", note: "n"}}}))
+				must(t, s.Set("list", []any{"a", flowState{Step: 2, Token: "secret"}}))
 				now = reads(s)
 			})
 			var next string
