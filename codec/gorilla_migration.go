@@ -310,15 +310,21 @@ const (
 // adoptGorillaFlashes moves the text messages gorilla/sessions queued under
 // key to the "_flashes" list, with the given category, after any already
 // queued. Messages that are not text stay under key, which is removed when
-// none stay.
+// none stay. When the app itself keeps a value under "_flashes" that is
+// not a list, nothing moves: the app's value is kept, and so are its
+// flashes, under key.
 func adoptGorillaFlashes(values map[string]any, key, category string) {
 	queued, ok := values[key].([]any)
 	if !ok {
 		return
 	}
 	var list, rest []any
-	if old, ok := values[flashesKey].([]any); ok {
-		list = slices.Clip(old)
+	if old, ok := values[flashesKey]; ok {
+		oldList, isList := old.([]any)
+		if !isList {
+			return
+		}
+		list = slices.Clip(oldList)
 	}
 	for _, f := range queued {
 		if text, ok := f.(string); ok {

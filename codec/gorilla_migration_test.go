@@ -486,6 +486,20 @@ func TestGorillaFlashKeys(t *testing.T) {
 	if !reflect.DeepEqual(values["_flash"], []any{"welcome back"}) || !reflect.DeepEqual(values["warning"], []any{"your password expires soon"}) || values["_flashes"] != nil {
 		t.Errorf("Decode for gorilla/sessions moved its flashes: %#v", values)
 	}
+
+	// The app's own value under "_flashes" (not a list) is kept, and its
+	// flashes stay where gorilla put them (a security review found the
+	// value replaced by the flashes).
+	s.Values["_flashes"] = "the app's"
+	rec = httptest.NewRecorder()
+	if err := s.Save(httptest.NewRequest("GET", "/", nil), rec); err != nil {
+		t.Fatal(err)
+	}
+	cookie = rec.Result().Cookies()[0].Value
+	want = map[string]any{"user": "erin", "_flashes": "the app's", "_flash": []any{"welcome back"}, "warning": []any{"your password expires soon"}}
+	if got := read("warning"); !reflect.DeepEqual(got, want) {
+		t.Errorf("with the app's own _flashes: %#v\nwant %#v", got, want)
+	}
 }
 
 // gorillaMovedType stands for an app type registered with gob under the
