@@ -65,6 +65,19 @@ func TestDefaultLogging(t *testing.T) {
 	if !strings.Contains(buf.String(), "level=ERROR") || rec.Code != 500 || strings.Contains(rec.Body.String(), "too large") {
 		t.Errorf("unsaved session: %d %q, log %s", rec.Code, rec.Body, buf.String())
 	}
+	// A failure Save returned to the handler, which answered it, is
+	// expected (a full cart): Warn, not Error (a chi app's log had an
+	// ERROR on every click of a full cart).
+	buf.Reset()
+	rec = do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
+		must(t, s.Set("blob", randomText(5000)))
+		if s.Save() != nil {
+			http.Error(w, "cart full", http.StatusRequestEntityTooLarge)
+		}
+	})
+	if !strings.Contains(buf.String(), "level=WARN") || !strings.Contains(buf.String(), "the handler got it from Save and answered") || rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("handled Save failure: %d, log %s", rec.Code, buf.String())
+	}
 }
 
 // TestCommitErrorHandler checks a custom commit error handler.
@@ -103,7 +116,8 @@ func TestCommitErrorHandler(t *testing.T) {
 // compressing handler's Content-Encoding would make the error unreadable,
 // and its Cache-Control would let a shared cache keep the error; a 500
 // must not point to the next page of a login that did not stick (a review
-// found Location kept).
+// found Location kept; a chi and htmx app found htmx's HX-Redirect kept,
+// which htmx follows on a 500 too).
 func TestCommitErrorDropsHandlerHeaders(t *testing.T) {
 	m := newNative(t, newClock(), &errLog{}, WithMaxChunks(1))
 	rec := do(t, m, func(w http.ResponseWriter, _ *http.Request, s *Session) {
@@ -115,16 +129,24 @@ func TestCommitErrorDropsHandlerHeaders(t *testing.T) {
 		h.Set("X-Request-Id", "42")
 		h.Set("Location", "/next")
 		h.Set("Refresh", "0; url=/next")
+		h.Set("HX-Redirect", "/?saved=1")
+		h.Set("HX-Trigger", "profileSaved")
+		h["HX-Location"] = []string{"/next"} // not in canonical form
+		h.Set("X-Up-Location", "/next")
 		_ = s.Set("blob", randomText(5000))
 		_, _ = w.Write([]byte("\x1f\x8b"))
 	})
 	if rec.Code != http.StatusInternalServerError {
 		t.Fatalf("status %d, want 500", rec.Code)
 	}
-	for _, k := range []string{"Content-Encoding", "Content-Disposition", "Cache-Control", "ETag", "Location", "Refresh"} {
+	for _, k := range []string{"Content-Encoding", "Content-Disposition", "Cache-Control", "ETag", "Location", "Refresh", "HX-Redirect", "HX-Trigger", "X-Up-Location"} {
 		if v := rec.Header().Values(k); len(v) > 0 {
 			t.Errorf("error response kept the handler's %s: %q", k, v)
 		}
+	}
+	//lint:ignore SA1008 the handler set it by map index, not in canonical form
+	if v := rec.Header()["HX-Location"]; len(v) > 0 {
+		t.Errorf("error response kept the handler's HX-Location: %q", v)
 	}
 	if rec.Header().Get("X-Request-Id") != "42" {
 		t.Error("an unrelated header was removed")

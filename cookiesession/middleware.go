@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 )
 
 // LoadAndSave is the middleware. It puts a lazily loaded [Session] in the
@@ -27,8 +28,10 @@ import (
 // handler answers instead of the handler (default: 500): the handler's
 // status is dropped, and so are the headers it set that describe its body
 // or its caching (Content-*, ETag, Last-Modified, Cache-Control, Expires,
-// Trailer); its later writes are discarded and return an error wrapping
-// [ErrNotSaved].
+// Trailer) or that send the client on as if the request had succeeded
+// (Location, Refresh, and those of partial-page libraries, which act on
+// them whatever the status: htmx's HX-*, Unpoly's X-Up-*); its later writes are discarded and return an error
+// wrapping [ErrNotSaved].
 // Wrapping a handler twice with the same manager is harmless: the inner
 // middleware uses the outer one's session. Wrapping it in two managers
 // that write the same cookie (name, Path and Domain) is refused on every
@@ -144,9 +147,7 @@ func (w *responseWriter) commit() {
 		w.failed = true
 		r := w.s.hookRequest()
 		h := w.ResponseWriter.Header()
-		for _, k := range replacedHeaders {
-			h.Del(k)
-		}
+		dropReplaced(h)
 		// Deferred, the error handler answers even when a hook of the
 		// app panics in report; the panic then goes on to a recoverer,
 		// whose own answer is discarded like the handler's.
@@ -167,6 +168,30 @@ var replacedHeaders = [...]string{
 	"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
 	"Content-Length", "Content-Location", "Content-Range", "Content-Type",
 	"Etag", "Expires", "Last-Modified", "Location", "Refresh", "Trailer",
+}
+
+// replacedPrefixes start the names (in canonical form) of the response
+// headers of partial-page libraries, which act on them whatever the
+// status: htmx's HX-Redirect, HX-Location, HX-Refresh, HX-Push-Url,
+// HX-Trigger and the others, and Unpoly's X-Up-Location, X-Up-Events and
+// the others. A commit error's 500 that kept HX-Redirect sent the user on
+// to the next page, the change silently lost.
+var replacedPrefixes = [...]string{"Hx-", "X-Up-"}
+
+// dropReplaced removes replacedHeaders and the headers starting with
+// replacedPrefixes from h.
+func dropReplaced(h http.Header) {
+	for _, k := range replacedHeaders {
+		h.Del(k)
+	}
+	for k := range h {
+		for _, p := range replacedPrefixes {
+			// Set by map index, a name may not be in canonical form.
+			if len(k) >= len(p) && strings.EqualFold(k[:len(p)], p) {
+				delete(h, k)
+			}
+		}
+	}
 }
 
 // errDiscarded is returned by writes after a failed commit.
