@@ -59,7 +59,7 @@ func (s *Session) commit(h http.Header) error {
 		if err != nil && s.handlerHasError() {
 			// Save already gave the handler this error and the session
 			// has not changed since: the handler's answer stands.
-			s.m.report(s.hookRequest(), err)
+			s.m.report(s.hookRequest(), fmt.Errorf("%w (%w)", err, errHandled))
 			return nil
 		}
 		return err

@@ -247,6 +247,10 @@ func (m *Manager) FromContext(ctx context.Context) *Session {
 	return nullSession
 }
 
+// errHandled marks a failure that Session.Save returned to the handler,
+// which answered it: the default logger writes it at Warn, not Error.
+var errHandled = errors.New("the handler got it from Save and answered")
+
 // report sends err to the error hook, or logs it.
 func (m *Manager) report(r *http.Request, err error) {
 	var reasons []string
@@ -264,6 +268,8 @@ func (m *Manager) report(r *http.Request, err error) {
 	}
 	level := slog.LevelInfo
 	switch {
+	case errors.Is(err, errHandled):
+		level = slog.LevelWarn
 	case errors.Is(err, ErrNotSaved):
 		level = slog.LevelError
 	case onlyExpired(err):

@@ -261,6 +261,13 @@ func WithLifetime(d time.Duration) Option {
 // than the codec's, or 0 when the codec has one.
 // [NewFlask] refuses it: Flask's format carries only the issue time, use
 // [WithLifetime].
+//
+// A persistent cookie's Expires and Max-Age end where the session would,
+// so a browser left idle drops the cookie at the deadline: the app then
+// sees a request without a session, not one that [Session.Discarded]
+// reports as expired. To tell "your session expired" from "never signed
+// in", keep a second cookie (say, "signed_in=1" with a long lifetime) and
+// check it when the session is empty.
 func WithIdleTimeout(d time.Duration) Option {
 	return func(c *config) { c.idle, c.idleSet = d, true }
 }
@@ -366,7 +373,9 @@ func WithReasonCounter(count func(reason string)) Option {
 
 // WithLogger sets the logger used when no error hook is set. The default is
 // [slog.Default]. Discarded cookies are logged at Info (Debug when every
-// cookie tried had merely expired), failures to save at Error. A record
+// cookie tried had merely expired), failures to save at Error, except one
+// that [Session.Save] returned to the handler, which answered it: Warn. A
+// record
 // has the message "cookiesession" and the attributes cookie (the cookie's
 // name), method and path (the request's; never its query, which can carry
 // tokens), reason (the words of [Reasons], joined by commas) and err. The
