@@ -209,6 +209,12 @@ func (wsUpgrader) Upgrade(w http.ResponseWriter, r *http.Request, responseHeader
 		decls:   `var sessions *cookiesession.Manager`,
 		uses:    "_, _ = requireUser, commitError",
 	},
+	// docs/recipes.md, htmx.
+	"// An htmx login: 204 and HX-Redirect, so that the next full page shows the flash.": {
+		imports: []string{"net/http", "github.com/cookiecodec/cookiecodec/cookiesession"},
+		decls:   `var sessions *cookiesession.Manager`,
+		uses:    "_ = login",
+	},
 	// docs/recipes.md, Remember me.
 	"// The remember-me cookie: 90 days, no idle timeout, only the user id.": {
 		imports: []string{"net/http", "time", "github.com/cookiecodec/cookiecodec/codec", "github.com/cookiecodec/cookiecodec/cookiesession"},
