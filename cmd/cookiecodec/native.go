@@ -207,7 +207,7 @@ func (c *cli) nativeHints(r *result, err error, in cliinput.Input, ring *codec.K
 		for i, k := range keys {
 			ids[i] = k.ID() + " (" + keyLabel(i) + ")"
 		}
-		r.hint(hintUnknownKeyID, "the cookie names key id %s; the keys given have ids %s: if it is an older key the app still accepts, add it with --fallback-key-file PATH or --fallback-key-env VAR (repeatable)", h.KeyID, strings.Join(ids, ", "))
+		r.hint(hintUnknownKeyID, "the cookie names key id %s; the keys given have ids %s: if it is an older key the app still accepts, add it with --fallback-key-file PATH or --fallback-key-env VAR (repeatable); if no key of the app has that id, another app wrote the cookie (cookies ignore the port: two apps on one host share a cookie name unless one sets its own)", h.KeyID, strings.Join(ids, ", "))
 		return
 	case errors.As(err, &ee):
 		r.hint(hintExpiredValidSignature, "%s", c.nativeExpiredHint(ee, h))
