@@ -350,8 +350,10 @@ func (s *Session) deleteCookies(h http.Header, keep int) {
 	}
 }
 
-// deletePreviousScopes deletes the session cookie, and the chunks the
-// request carried, under each WithPreviousScope. Every response that sets
+// deletePreviousScopes deletes the session cookie and its chunks under
+// each WithPreviousScope: the chunks the request carried, and at least as
+// many as the manager itself may write (WithMaxChunks), since a request
+// under another Path carries none of the old scope's. Every response that sets
 // or deletes the session does this, whatever the request carried: a
 // browser sends a cookie of another Path only to that Path, so a request
 // without one proves nothing, and a single cookie may be the old one. The
@@ -361,7 +363,7 @@ func (s *Session) deleteCookies(h http.Header, keep int) {
 // new cookie.
 func (s *Session) deletePreviousScopes(h http.Header) {
 	m := s.m
-	last := max(s.chunkMax, s.info.Chunks)
+	last := max(s.chunkMax, s.info.Chunks, m.cfg.maxChunks)
 	for _, prefix := range m.previousPrefixes {
 		s.addHeader(h, "Set-Cookie", m.scopedDeletionLine(m.cfg.name, prefix))
 		for i := 2; i <= last; i++ {

@@ -162,7 +162,15 @@ func TestPreviousScopeLines(t *testing.T) {
 			t.Errorf("%s: %v; want the previous scope deleted once, before the session is set", what, lines)
 		}
 	}
-	check("no cookie (a login)", do(t, m, setUser))
+	login := do(t, m, setUser)
+	check("no cookie (a login)", login)
+	// A request under another Path carries none of the old scope's chunks:
+	// they are deleted up to WithMaxChunks all the same (a re-test found
+	// session.2 left, logged on every request under the old Path as a cut
+	// Cookie header).
+	if lines := strings.Join(login.Result().Header.Values("Set-Cookie"), "\n"); !strings.Contains(lines, "session.4=; Path=/app; Domain=example.com;") || strings.Contains(lines, "session.5=") {
+		t.Errorf("a login: %s; want the previous scope's chunks 2 to 4 deleted", lines)
+	}
 	check("one native cookie, a write", do(t, m, setUser, one...))
 	check("one native cookie, Destroy", do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.Destroy()) }, one...))
 	check("no cookie, Destroy", do(t, m, func(_ http.ResponseWriter, _ *http.Request, s *Session) { must(t, s.Destroy()) }))
