@@ -58,7 +58,7 @@ func (h *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if other := m.sameCookie(r.Context()); other != nil {
-		err := fmt.Errorf("%w: two managers write the cookie %q in this request (Path %q, Domain %q; and Path %q, Domain %q), the same cookie for browsers or one's WithPreviousScope, so each overwrites or deletes the other's cookie: give one of them WithName or WithPath of its own", ErrConfig, m.cfg.name, other.cfg.path, other.cfg.domain, m.cfg.path, m.cfg.domain)
+		err := fmt.Errorf("%w: two managers write the cookie %q in this request (Path %q, Domain %q; and Path %q, Domain %q), the same cookie for browsers or one's WithPreviousScope, so each overwrites or deletes the other's cookie: give one of them a WithName of its own (not only a WithPath: under that Path the browser sends both cookies, and a manager with the same keys reads the other's)", ErrConfig, m.cfg.name, other.cfg.path, other.cfg.domain, m.cfg.path, m.cfg.domain)
 		m.report(r, err)
 		m.cfg.errorHandler(w, r, err)
 		return
@@ -179,19 +179,30 @@ var replacedHeaders = [...]string{
 var replacedPrefixes = [...]string{"Hx-", "X-Up-"}
 
 // dropReplaced removes replacedHeaders and the headers starting with
-// replacedPrefixes from h.
+// replacedPrefixes from h, in any case: set by map index, a name may not
+// be in canonical form, and net/http sends it as it is.
 func dropReplaced(h http.Header) {
-	for _, k := range replacedHeaders {
-		h.Del(k)
-	}
 	for k := range h {
-		for _, p := range replacedPrefixes {
-			// Set by map index, a name may not be in canonical form.
-			if len(k) >= len(p) && strings.EqualFold(k[:len(p)], p) {
-				delete(h, k)
-			}
+		if replaced(k) {
+			delete(h, k)
 		}
 	}
+}
+
+// replaced reports whether the header name k, in any case, is one of
+// replacedHeaders or starts with one of replacedPrefixes.
+func replaced(k string) bool {
+	for _, name := range replacedHeaders {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	for _, p := range replacedPrefixes {
+		if len(k) >= len(p) && strings.EqualFold(k[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // errDiscarded is returned by writes after a failed commit.
