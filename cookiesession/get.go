@@ -35,8 +35,9 @@ import (
 // back without the fields the serializer does not save (unexported ones,
 // those tagged json:"-"), as it will from the cookie. Scalars of type T
 // are returned as they are; a struct, pointer, slice or map set in this
-// request, or a map[string]any or []any holding one at any depth, is
-// written and read back on each such Get.
+// request, or a map[string]any or []any holding one, or any value
+// outside the decoded value model (an int, a named string type), at any
+// depth, is written and read back on each such Get.
 //
 // Missing keys and other mismatches return the zero value and false, and
 // so does a key that holds null (Python's None): [Session.Has] tells it
@@ -84,19 +85,35 @@ func convert[T any](v any, out *T) bool {
 
 // carriedAsIs reports whether the cookie carries v as it is, so that Get
 // may return or convert it without a round trip through the serializer:
-// scalars, and the value model's containers holding only such values,
-// which the serializer decodes. A struct, pointer, array, or a slice or map
-// of another type is a Go value set in this request, which the serializer
-// may write only in part (not its unexported or json:"-" fields), and so
-// is a container holding one at any depth.
-func carriedAsIs(v any) bool { return carriedAsIsBelow(v, serializer.DefaultMaxDepth) }
-
-// carriedAsIsBelow is carriedAsIs for a value at most depth containers
-// deep; a deeper one is left to the round trip, which refuses it.
-func carriedAsIsBelow(v any, depth int) bool {
+// scalars, and the value model's containers holding only the value
+// model, which the serializer decodes. A struct, pointer, array, or a
+// slice or map of another type is a Go value set in this request, which
+// the serializer may write only in part (not its unexported or json:"-"
+// fields), and so is a container holding one, or a scalar outside the
+// value model, at any depth.
+func carriedAsIs(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any, serializer.Tuple:
+		return modelBelow(v, serializer.DefaultMaxDepth)
+	}
 	if decodedScalar(v) {
 		return true
 	}
+	// A scalar of another type (an int, a `type Level int`) converts to
+	// T as the decoded one will.
+	switch reflect.TypeOf(v).Kind() {
+	case reflect.Struct, reflect.Pointer, reflect.Array, reflect.Slice, reflect.Map, reflect.Interface:
+		return false
+	}
+	return true
+}
+
+// modelBelow reports whether v is in the serializer's value model all the
+// way down, at most depth containers deep (a deeper one is left to the
+// round trip, which refuses it): inside a container, an int or a named
+// string would come back as int64 or string, so the caller's type
+// assertions would differ between this request and the next.
+func modelBelow(v any, depth int) bool {
 	var items []any
 	switch x := v.(type) {
 	case map[string]any:
@@ -104,7 +121,7 @@ func carriedAsIsBelow(v any, depth int) bool {
 			return false
 		}
 		for _, e := range x {
-			if !carriedAsIsBelow(e, depth-1) {
+			if !modelBelow(e, depth-1) {
 				return false
 			}
 		}
@@ -113,21 +130,16 @@ func carriedAsIsBelow(v any, depth int) bool {
 		items = x
 	case serializer.Tuple:
 		items = x
+	default:
+		return decodedScalar(v)
 	}
-	if items != nil {
-		if depth == 0 {
+	if depth == 0 {
+		return false
+	}
+	for _, e := range items {
+		if !modelBelow(e, depth-1) {
 			return false
 		}
-		for _, e := range items {
-			if !carriedAsIsBelow(e, depth-1) {
-				return false
-			}
-		}
-		return true
-	}
-	switch reflect.TypeOf(v).Kind() {
-	case reflect.Struct, reflect.Pointer, reflect.Array, reflect.Slice, reflect.Map, reflect.Interface:
-		return false
 	}
 	return true
 }

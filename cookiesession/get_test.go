@@ -28,6 +28,9 @@ type product struct {
 
 type level int
 
+// role is a named string, as an app names its roles.
+type role string
+
 // flowState has fields the serializer does not save, as encoding/json
 // does not: a json:"-" one and an unexported one.
 type flowState struct {
@@ -81,6 +84,12 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 				fmt.Fprintf(&b, "nested %v %v\n", nm, ok)
 				nl, ok := Get[[]any](s, "list")
 				fmt.Fprintf(&b, "list %v %v\n", nl, ok)
+				// Scalars outside the value model inside a container come
+				// back as int64 and string (a re-test found int and role
+				// in the setting request).
+				sc, ok := Get[map[string]any](s, "scalars")
+				l, _ := sc["l"].([]any)
+				fmt.Fprintf(&b, "scalars %T %T %T %v\n", sc["n"], sc["role"], l[0], ok)
 				return b.String()
 			}
 			var now string
@@ -92,6 +101,7 @@ func TestGetSameNowAndNextRequest(t *testing.T) {
 				must(t, s.Set("flow", flowState{Step: 2, Token: "secret", note: "n"}))
 				must(t, s.Set("nested", map[string]any{"n": 1, "u": []any{flowState{Step: 2, Token: "secret", note: "n"}}}))
 				must(t, s.Set("list", []any{"a", flowState{Step: 2, Token: "secret"}}))
+				must(t, s.Set("scalars", map[string]any{"n": 7, "role": role("admin"), "l": []any{level(2)}}))
 				now = reads(s)
 			})
 			var next string
