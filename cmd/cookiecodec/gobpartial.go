@@ -73,6 +73,13 @@ func gobPartial(plain []byte) (readable map[string]any, opaque []opaqueEntry, ok
 // type it is named as, which gob refuses.
 const misfit = "\x00misfit"
 
+// basicNames are the gob names of the basic types that fitsBasic knows.
+var basicNames = map[string]bool{
+	"string": true, "bool": true, "int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
+	"[]uint8": true, "float64": true, "float32": true,
+}
+
 // fitsBasic reports whether x, a value of a gob walk, is one that gob
 // decodes into the basic type name: the kind gob sends for it, within its
 // range.
@@ -123,7 +130,7 @@ func gobShown(v any) (any, string) {
 	switch iv.Name {
 	case "":
 		return nil, ""
-	case "string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "[]uint8", "float64", "float32":
+	case "string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "[]uint8", "float64", "float32": // basicNames
 		if !fitsBasic(iv.Name, x) {
 			return nil, misfit
 		}
@@ -141,11 +148,19 @@ func gobShown(v any) (any, string) {
 			return nil, iv.Name
 		}
 		out := make([]any, len(list))
+		opaque := ""
 		for i, e := range list {
 			var typ string
-			if out[i], typ = gobShown(e); typ != "" {
-				return nil, typ
+			out[i], typ = gobShown(e)
+			if typ == misfit {
+				return nil, misfit // anywhere in the entry, even after an opaque value
 			}
+			if opaque == "" {
+				opaque = typ
+			}
+		}
+		if opaque != "" {
+			return nil, opaque
 		}
 		return out, ""
 	case "map[string]interface {}", "map[interface {}]interface {}":
@@ -154,23 +169,35 @@ func gobShown(v any) (any, string) {
 			return nil, iv.Name
 		}
 		out := make(map[string]any, len(m))
+		opaque := ""
 		for _, e := range m {
+			val, typ := gobShown(e.Value)
+			if typ == misfit {
+				return nil, misfit // anywhere in the entry, even after an opaque value
+			}
 			k := e.Key
 			if ik, ok := k.(gobscan.Interface); ok && iv.Name != "map[string]interface {}" {
+				if basicNames[ik.Name] && !fitsBasic(ik.Name, ik.Value) {
+					return nil, misfit
+				}
 				if ik.Name != "string" {
-					return nil, iv.Name + " with a key of type " + ik.Name
+					typ = iv.Name + " with a key of type " + ik.Name
 				}
 				k = ik.Value
 			}
 			key, ok := k.(string)
-			if !ok {
-				return nil, iv.Name
+			if !ok && typ == "" {
+				typ = iv.Name
 			}
-			val, typ := gobShown(e.Value)
-			if typ != "" {
-				return nil, typ
+			if opaque == "" {
+				opaque = typ
 			}
-			out[key] = val
+			if opaque == "" {
+				out[key] = val
+			}
+		}
+		if opaque != "" {
+			return nil, opaque
 		}
 		return out, ""
 	}

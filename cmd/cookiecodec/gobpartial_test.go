@@ -53,6 +53,16 @@ func TestGobPartialAsGobReadsIt(t *testing.T) {
 	if r, o, ok := gobPartial(label); ok {
 		t.Errorf("an int labelled string: readable %v, opaque %v; want no partial view", r, o)
 	}
+	// The misfit after an app's value inside a list (a re-test found it
+	// missed there: the entry was only called opaque).
+	nested := patch(orderedGob(t, map[any]any{"l": []any{partialPrefs{"dark"}, labelledInt(5)}, "user": "alice"}, "partial.Prefs", "strinx"), "strinx", "string")
+	if r, o, ok := gobPartial(nested); ok {
+		t.Errorf("an int labelled string after an app value in a list: readable %v, opaque %v; want no partial view", r, o)
+	}
+	nestedMap := patch(orderedGob(t, map[any]any{"m": map[string]any{"a": partialPrefs{"dark"}, "b": labelledInt(5)}}, "partial.Prefs", "strinx"), "strinx", "string")
+	if r, o, ok := gobPartial(nestedMap); ok {
+		t.Errorf("an int labelled string after an app value in a map: readable %v, opaque %v; want no partial view", r, o)
+	}
 	big := patch(orderedGob(t, map[any]any{"n": labelledBig(300), "prefs": partialPrefs{"dark"}}, "", "intX"), "intX", "int8")
 	if r, o, ok := gobPartial(big); ok {
 		t.Errorf("300 labelled int8: readable %v, opaque %v; want no partial view", r, o)
