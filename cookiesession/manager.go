@@ -248,8 +248,8 @@ func (m *Manager) FromContext(ctx context.Context) *Session {
 }
 
 // errHandled marks a failure that Session.Save returned to the handler,
-// which answered it: the default logger writes it at Warn, not Error.
-var errHandled = errors.New("the handler got it from Save and answered")
+// whose answer stands: the default logger writes it at Warn, not Error.
+var errHandled = errors.New("Save returned it to the handler")
 
 // report sends err to the error hook, or logs it.
 func (m *Manager) report(r *http.Request, err error) {

@@ -159,8 +159,10 @@ func WithDomain(domain string) Option { return func(c *config) { c.domain = doma
 // lines that set the new cookie: the response that migrates a session,
 // and a login or a logout under another Path, where the browser does not
 // send the old cookie. That costs one Set-Cookie line (about 100 bytes)
-// per scope on such responses: give the option once per scope, and remove
-// it once the old cookies have expired. [New] refuses the manager's own
+// per scope and chunk on such responses (the session's cookie and
+// WithMaxChunks-1 chunk names, more when the request carried more): give
+// the option once per scope, and remove it once the old cookies have
+// expired. [New] refuses the manager's own
 // scope (browsers ignore a Domain's leading dot and case, and so does the
 // check) and a "__Host-" name, whose cookie has only one scope; the
 // middleware answers 500 when another manager it runs inside writes a
@@ -374,8 +376,9 @@ func WithReasonCounter(count func(reason string)) Option {
 // WithLogger sets the logger used when no error hook is set. The default is
 // [slog.Default]. Discarded cookies are logged at Info (Debug when every
 // cookie tried had merely expired), failures to save at Error, except one
-// that [Session.Save] returned to the handler, which answered it: Warn. A
-// record
+// that [Session.Save] returned to the handler, whose answer stands: Warn
+// (a handler that drops that error answers 200 for a change that was not
+// saved). A record
 // has the message "cookiesession" and the attributes cookie (the cookie's
 // name), method and path (the request's; never its query, which can carry
 // tokens), reason (the words of [Reasons], joined by commas) and err. The

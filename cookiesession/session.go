@@ -467,8 +467,8 @@ func (s *Session) Info() (info Info, ok bool) {
 // again, the response goes out as the handler writes it (say, a 413 that
 // explains the cart is full), without a Set-Cookie: the client keeps the
 // cookie it has, the change is lost, and the error also goes to the error
-// hook, noting that the handler answered it (the default logger writes it
-// at Warn, not Error). The commit error handler does not replace that response. A
+// hook, noting that Save returned it to the handler (the default logger
+// writes it at Warn, not Error). The commit error handler does not replace that response. A
 // handler that changes the session after the failure (undoing the change,
 // Clear, Destroy) gets the usual commit, which may fail again.
 //

@@ -267,7 +267,7 @@ func newFlagSet(verb string) (*flag.FlagSet, *options) {
 		fs.BoolVar(&o.redact, "redact", false, "hide payload values, keep keys and types")
 	}
 	if verb == "verify" {
-		fs.BoolVar(&o.partial, "partial", false, "gorilla: when the MAC is valid but some entries hold values of the app's own types (gob), show the entries that decode and name the others; the verdict stays rejected (error payload, exit 1), and --json marks the payload \"partial\"")
+		fs.BoolVar(&o.partial, "partial", false, "gorilla: when the MAC is valid but some entries hold values of the app's own types (gob), show the entries readable without those types and name the others; the verdict stays rejected (error payload, exit 1), and --json marks the payload \"partial\"")
 	}
 	if g&gSign != 0 {
 		fs.StringVar(&o.timestamp, "timestamp", "", "Flask: signing time (default: --now, or the current time)")

@@ -29,7 +29,7 @@ type result struct {
 	Cookie     string          `json:"cookie,omitempty"` // sign only
 	Payload    json.RawMessage `json:"payload"`
 	Opaque     []opaqueEntry   `json:"opaque,omitempty"`  // gorilla gob: entries of the app's own types, not in payload
-	Partial    bool            `json:"partial,omitempty"` // verify --partial: payload holds only the entries that decode
+	Partial    bool            `json:"partial,omitempty"` // verify --partial: payload holds only the entries readable without the app's types
 	Timestamp  *int64          `json:"timestamp,omitempty"`
 	IssuedAt   string          `json:"issued_at,omitempty"`
 	ExpiresAt  string          `json:"expires_at,omitempty"`
@@ -377,7 +377,7 @@ func (c *cli) header(b *strings.Builder, r *result, now time.Time, pt painter) {
 	}
 	switch {
 	case r.Partial:
-		line("status", pt.bad("REJECTED")+", though the MAC is valid: only the entries that decode are shown (--partial)")
+		line("status", pt.bad("REJECTED")+", though the MAC is valid: only the entries readable without the app's types are shown (--partial)")
 	case r.Verified != nil:
 		line("status", pt.bad("UNVERIFIED")+" (decode does not check the signature: anyone can forge this)")
 	case r.Valid != nil && *r.Valid:
