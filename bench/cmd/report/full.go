@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -197,29 +199,56 @@ func runGuard(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	base := stats(nil)
+	baseFile := filepath.Join(root, o.baseline)
+	if _, err := os.Stat(baseFile); err == nil && !o.writeBase {
+		if base, _, err = benchstat(ctx, root, baseFile, io.Discard); err != nil {
+			return fmt.Errorf("guard: baseline %s: %w", o.baseline, err)
+		}
+	} else if !o.writeBase {
+		fmt.Fprintf(stderr, "report: guard: no baseline at %s: only the thresholds near the goals apply\n", o.baseline)
+	}
 	var failing []result
+	all := guarded
 	for attempt := 1; attempt <= 2; attempt++ {
-		s, err := measureGuard(ctx, o, root, tmp, bin, guarded, stderr)
+		s, raw, err := measureGuard(ctx, o, root, tmp, bin, guarded, stderr)
 		if err != nil {
 			return err
 		}
 		failing = failing[:0]
-		fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", "area", "comparison (session S)", "measured", "guard", "verdict")
+		fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %-16s %s\n", "area", "comparison (session S)", "measured", "guard", "vs baseline", "verdict")
 		for _, g := range guarded {
 			r := evaluate(g, s)
+			limit, hasLimit := baselineLimit(g, base)
 			verdict := "ok"
-			if len(r.Missing) > 0 {
+			switch {
+			case len(r.Missing) > 0:
 				verdict = "FAIL: not measured: " + strings.Join(r.Missing, ", ")
-			} else if !r.GuardOK {
+			case !r.GuardOK:
 				verdict = "FAIL"
+			case hasLimit && !g.passes(r.Value, limit):
+				verdict = "FAIL: slower against its peer than in the baseline"
 			}
 			if verdict != "ok" {
 				failing = append(failing, r)
 			}
-			fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %s\n", g.Area, g.What, r.measured(), g.threshold(g.Guard), verdict)
+			vsBase := "—"
+			if hasLimit {
+				vsBase = g.threshold(limit)
+			}
+			fmt.Fprintf(stdout, "%-16s %-42s %-22s %-14s %-16s %s\n", g.Area, g.What, r.measured(), g.threshold(g.Guard), vsBase, verdict)
 		}
 		if len(failing) == 0 {
 			fmt.Fprintf(stdout, "report: guard: all %d comparisons against peers within bounds\n", len(guarded))
+			if o.writeBase {
+				if attempt > 1 || len(guarded) != len(all) {
+					return errors.New("guard: -write-baseline needs a run that passes at the first attempt")
+				}
+				if err := os.WriteFile(baseFile, raw, 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "report: guard: wrote the baseline %s\n", o.baseline)
+			}
 			return nil
 		}
 		if attempt == 1 {
@@ -235,7 +264,7 @@ func runGuard(ctx context.Context, o options, stdout, stderr io.Writer) error {
 
 // measureGuard runs the benchmarks of goals on S in interleaved rounds and
 // summarizes them with benchstat.
-func measureGuard(ctx context.Context, o options, root, tmp, bin string, goals []goal, stderr io.Writer) (stats, error) {
+func measureGuard(ctx context.Context, o options, root, tmp, bin string, goals []goal, stderr io.Writer) (stats, []byte, error) {
 	var names []string
 	python := false
 	for _, g := range goals {
@@ -251,7 +280,7 @@ func measureGuard(ctx context.Context, o options, root, tmp, bin string, goals [
 	for range o.count {
 		goOut, err := runBenchmarks(ctx, root, bin, pattern, 1, o.benchtime, nil, stderr)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		raw = append(raw, goOut...)
 		if !python {
@@ -259,14 +288,47 @@ func measureGuard(ctx context.Context, o options, root, tmp, bin string, goals [
 		}
 		pyOut, err := runPython(ctx, root, tmp, o.python, []string{"S"}, 1, o.benchtime, "PythonFlask/", nil, stderr)
 		if err != nil {
-			return nil, fmt.Errorf("%w (use -no-python to leave the Flask comparison out of the guard)", err)
+			return nil, nil, fmt.Errorf("%w (use -no-python to leave the Flask comparison out of the guard)", err)
 		}
 		raw = append(raw, pyOut...)
 	}
 	file := filepath.Join(tmp, "guard.txt")
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, _, err := benchstat(ctx, root, file, io.Discard)
-	return s, err
+	return s, raw, err
+}
+
+// baselineSlack is how far a guarded ratio may fall from its value in the
+// baseline run before the guard fails: far enough for a noisy 2-core
+// machine (ratios of short runs move by up to a third), close enough to
+// catch a 2x regression of either side. The Python peer, timed in another
+// process at another moment, moves more.
+const (
+	baselineSlack        = "1.6x"
+	baselineFactor       = 1.6
+	baselinePythonFactor = 2.5
+)
+
+// baselineLimit returns the limit g's ratio must pass in a guard run, from
+// its value in the baseline run base: that value divided by the slack for
+// a speed, times the slack for a cost. ok is false without a baseline
+// value, and for the kinds held to their goal (allocations, length).
+func baselineLimit(g goal, base stats) (limit float64, ok bool) {
+	if base == nil || g.Kind == maxCount || g.Kind == shorter {
+		return 0, false
+	}
+	b := evaluate(g, base)
+	if len(b.Missing) > 0 || math.IsNaN(b.Value) {
+		return 0, false
+	}
+	f := baselineFactor
+	if strings.HasPrefix(g.Peer, "Python") {
+		f = baselinePythonFactor
+	}
+	if g.Kind == atMost {
+		return b.Value * f, true
+	}
+	return b.Value / f, true
 }

@@ -96,24 +96,32 @@ func evaluate(g goal, s stats) result {
 		r.Value = math.NaN()
 		return r
 	}
-	pass := func(v, limit float64) bool { return true }
 	switch g.Kind {
 	case faster, info:
 		r.Value = r.PeerValue / r.OursValue
-		pass = func(v, limit float64) bool { return v >= limit }
 	case atMost, costInfo:
 		r.Value = r.OursValue / r.PeerValue
-		pass = func(v, limit float64) bool { return v <= limit }
 	case maxCount:
 		r.Value = r.OursValue
-		pass = func(v, limit float64) bool { return v <= limit }
 	case shorter:
 		r.Value = 1 - r.OursValue/r.PeerValue
-		pass = func(v, limit float64) bool { return v >= limit }
 	}
-	r.Met = g.isInfo() || pass(r.Value, g.Target)
-	r.GuardOK = g.Guard == 0 || pass(r.Value, g.Guard)
+	r.Met = g.isInfo() || g.passes(r.Value, g.Target)
+	r.GuardOK = g.Guard == 0 || g.passes(r.Value, g.Guard)
 	return r
+}
+
+// passes reports whether v, a value of g's kind, is on the good side of
+// limit: at least limit for a speed-up or a saving, at most for a cost or
+// a count.
+func (g goal) passes(v, limit float64) bool {
+	switch g.Kind {
+	case faster, info, shorter:
+		return v >= limit
+	case atMost, costInfo, maxCount:
+		return v <= limit
+	}
+	return true
 }
 
 // evaluateAll evaluates every goal on s.
@@ -184,7 +192,7 @@ func (g goal) target() string {
 func (g goal) threshold(v float64) string {
 	switch g.Kind {
 	case faster:
-		return fmt.Sprintf("≥ %gx faster", v)
+		return fmt.Sprintf("≥ %.3gx faster", v)
 	case atMost:
 		return fmt.Sprintf("≤ %.3gx", v)
 	case maxCount:

@@ -171,3 +171,47 @@ func orTime(unit string) string {
 	}
 	return unit
 }
+
+// TestBaselineLimit: the guard holds a ratio to its value in the baseline
+// run, within the slack (wider for the Python peer), so that a ratio far
+// above its goal cannot fall 2x unnoticed (a bench audit doubled the
+// serializer's decode and the guard passed); counts and lengths are held
+// to their goal instead.
+func TestBaselineLimit(t *testing.T) {
+	base := run1()
+	g := goal{Kind: faster, Ours: "Serializer/S/encode", Peer: "EncodingJSON/S/encode", Target: 2.5, Guard: 1.25}
+	limit, ok := baselineLimit(g, base)
+	if !ok || math.Abs(limit-3/baselineFactor) > 1e-12 {
+		t.Fatalf("faster: limit %v %v, want 3/%v", limit, ok, baselineFactor)
+	}
+	// Our side twice as slow: 1.5x, above the goal's guard (1.25x), below
+	// the baseline's limit.
+	slow := run1()
+	slow[key{"Serializer/S/encode", "sec/op"}] = stat{Center: 2e-6}
+	if r := evaluate(g, slow); !r.GuardOK || g.passes(r.Value, limit) {
+		t.Errorf("a 2x slowdown: value %v, guard ok %v, passes the baseline limit %v", r.Value, r.GuardOK, g.passes(r.Value, limit))
+	}
+	// A cost: the limit is the baseline's times the slack.
+	cost := goal{Kind: atMost, Ours: "Native/S/encode", Peer: "Floor/S/encode", Target: 1.6, Guard: 3.2}
+	if limit, ok := baselineLimit(cost, base); !ok || math.Abs(limit-1.5*baselineFactor) > 1e-12 {
+		t.Errorf("atMost: limit %v %v, want 1.5*%v", limit, ok, baselineFactor)
+	}
+	py := goal{Kind: faster, Ours: "Serializer/S/encode", Peer: "PythonFlask/S/encode", Target: 10, Guard: 4}
+	pyBase := run1()
+	pyBase[key{"PythonFlask/S/encode", "sec/op"}] = stat{Center: 20e-6}
+	if limit, ok := baselineLimit(py, pyBase); !ok || math.Abs(limit-20/baselinePythonFactor) > 1e-12 {
+		t.Errorf("Python peer: limit %v %v, want 20/%v", limit, ok, baselinePythonFactor)
+	}
+	for _, g := range []goal{
+		{Kind: maxCount, Ours: "Native/S/encode", Unit: "allocs/op", Target: 4, Guard: 4},
+		{Kind: shorter, Ours: "Native/S/encode", Peer: "Gorilla/S/encode", Unit: "cookie-bytes", Target: 0.25, Guard: 0.25},
+		{Kind: faster, Ours: "Absent/S/encode", Peer: "EncodingJSON/S/encode", Target: 2.5, Guard: 1.25},
+	} {
+		if _, ok := baselineLimit(g, base); ok {
+			t.Errorf("%v %s: a baseline limit, want none", g.Kind, g.Ours)
+		}
+	}
+	if _, ok := baselineLimit(g, nil); ok {
+		t.Error("no baseline run: a limit")
+	}
+}

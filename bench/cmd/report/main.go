@@ -23,8 +23,14 @@
 //
 // The guard (-guard) runs only the session-S benchmarks the goals compare,
 // with fewer and shorter samples (well under a minute), and exits 1 when a
-// ratio against a peer of the same run falls past its guard threshold,
-// which is about half of the goal. It never looks at absolute times.
+// ratio against a peer of the same run falls past either of two limits:
+// its guard threshold, about half of the goal; or, against the committed
+// guard run bench/guard-baseline.txt (same settings, same kind of
+// machine), a fall of more than 1.6x from the ratio measured there (2.5x
+// for the Python peer, timed in another process). The allocation and
+// cookie-length goals, which do not drift with noise, are held to the
+// goal itself. It never looks at absolute times. After a deliberate change
+// of speed, -guard -write-baseline records the new baseline.
 //
 // Every run has a time limit (-timeout: 40 minutes, 5 with -guard) after
 // which the benchmarks and tools it started are killed and it fails.
@@ -58,6 +64,8 @@ type options struct {
 	python    string
 	noPython  bool
 	guard     bool
+	baseline  string // -guard: the committed guard run whose ratios a run is held to
+	writeBase bool   // -guard: write this run's samples as the new baseline
 	profile   bool
 	out       string
 	timeout   time.Duration
@@ -73,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.python, "python", "/usr/bin/python3", "Python interpreter with Flask 2.2 (Debian's, not a pyenv shim)")
 	fs.BoolVar(&o.noPython, "no-python", false, "skip the Python Flask timings (their goals are then not measured)")
 	fs.BoolVar(&o.guard, "guard", false, "CI regression guard: short run, no files written, exit 1 on a large slowdown relative to a peer")
+	fs.StringVar(&o.baseline, "baseline", "bench/guard-baseline.txt", "-guard: samples of an earlier guard run (module-relative); a ratio that falls more than "+baselineSlack+" from its value there fails")
+	fs.BoolVar(&o.writeBase, "write-baseline", false, "-guard: when every comparison passes, write this run's samples to -baseline (after a deliberate change of speed)")
 	fs.BoolVar(&o.profile, "profile", true, "profile our side of every missed goal and put its stages and top into RESULTS.md")
 	fs.StringVar(&o.out, "out", "", "RESULTS.md to write; charts and results.txt go next to it (default bench/RESULTS.md)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this long, stopping the benchmarks (default 40m, or 5m with -guard)")
