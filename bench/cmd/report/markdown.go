@@ -246,8 +246,9 @@ func writeScalingTable(b *strings.Builder, s stats) {
 
 // writeBreakdown explains the native-vs-floor ratios: the floor only
 // seals or opens the envelope, while the codec also serializes or parses
-// the payload, so the floor plus the serializer is the realistic lower
-// bound of a codec.
+// the payload. The goal compares with the floor plus the serializer's time,
+// as issue 4 defines the floor; issue 7's table names crypto and base64
+// alone, and the text gives that reading's verdict too.
 func writeBreakdown(b *strings.Builder, s stats) {
 	wrote := false
 	for _, op := range []string{"encode", "decode"} {
@@ -262,12 +263,14 @@ func writeBreakdown(b *strings.Builder, s stats) {
 				continue
 			}
 			if !wrote {
-				b.WriteString("\nWhere the time goes: the floor only seals or opens the envelope, while the codec also serializes or parses the payload ")
-				b.WriteString("(`serializer.AppendMarshal` / `serializer.Unmarshal`), so floor + serializer is the realistic lower bound of a codec:\n\n")
-				b.WriteString("| native mode | op | floor | + serializer | = lower bound | native | native / lower bound |\n|---|---|---:|---:|---:|---:|---:|\n")
+				b.WriteString("\nWhere the time goes: the floor only seals or opens the envelope, while the codec also serializes or parses the payload. ")
+				b.WriteString("The goal rows \"native vs floor\" compare with the floor plus the time of the JSON serializer (`serializer.AppendMarshal` / `serializer.Unmarshal`), as issue 4 defines the floor (\"the same crypto and base64 on pre-serialized bytes, plus serializer time\"). ")
+				b.WriteString("Issue 7's table says only \"crypto plus base64 on pre-serialized bytes\"; read that way, the goal (≤ 1.6x) is the last column below. For decode it asks more than building the result costs: opening the envelope of S takes less time than building its decoded value model alone (the value-model floor in the L vs S rows), so a decoder within 1.6x of it would have to cost less than its own result. ")
+				b.WriteString("Neither sum is a strict lower bound for native: its payload is the binary form, which it parses without the JSON serializer, so it can be faster than floor + serializer:\n\n")
+				b.WriteString("| native mode | op | crypto+base64 | + serializer | = issue 4's floor | native | native / issue 4's floor | native / crypto+base64 |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 				wrote = true
 			}
-			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %.2fx |\n", m.label, op, formatNS(fl*1e9), formatNS(ser*1e9), formatNS((fl+ser)*1e9), formatNS(nat*1e9), nat/(fl+ser))
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %.2fx | %.2fx |\n", m.label, op, formatNS(fl*1e9), formatNS(ser*1e9), formatNS((fl+ser)*1e9), formatNS(nat*1e9), nat/(fl+ser), nat/fl)
 		}
 	}
 }
