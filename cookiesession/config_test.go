@@ -308,7 +308,13 @@ func TestTwoManagersOneCookie(t *testing.T) {
 		{"same name, path and domain", []Option{WithPath("/app"), WithDomain("example.com")}, nil, []Option{WithPath("/app"), WithDomain("example.com")}, true},
 		{"found past a manager in between", nil, []Option{WithName("remember")}, nil, true},
 		{"another name", nil, nil, []Option{WithName("remember")}, false},
-		{"another path", nil, nil, []Option{WithPath("/admin")}, false},
+		// Under /admin the browser sends both cookies, and with the same
+		// keys each manager reads the other's (a re-test followed the old
+		// advice, a WithPath of its own, into this).
+		{"a nested path", nil, nil, []Option{WithPath("/admin")}, true},
+		{"a nested path, the other way", []Option{WithPath("/app")}, nil, []Option{WithPath("/app/admin")}, true},
+		{"sibling paths", []Option{WithPath("/app")}, nil, []Option{WithPath("/admin")}, false},
+		{"a path that only shares a prefix", []Option{WithPath("/app")}, nil, []Option{WithPath("/application")}, false},
 		{"another domain", nil, nil, []Option{WithDomain("example.com")}, false},
 		// Browsers ignore a Domain's leading dot and its case, so these
 		// write one cookie (a security review found them let through).

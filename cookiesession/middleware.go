@@ -34,8 +34,10 @@ import (
 // wrapping [ErrNotSaved].
 // Wrapping a handler twice with the same manager is harmless: the inner
 // middleware uses the outer one's session. Wrapping it in two managers
-// that write the same cookie (name, Path and Domain) is refused on every
-// request, with an error wrapping [ErrConfig] to the error hook and the
+// that write the same cookie (name, Path and Domain), or cookies of one
+// name whose Paths nest ("/" and "/admin": under /admin the browser sends
+// both, and a manager with the same keys reads the other's), is refused
+// on every request, with an error wrapping [ErrConfig] to the error hook and the
 // commit error handler answering: each would overwrite the other's cookie.
 func (m *Manager) LoadAndSave(next http.Handler) http.Handler {
 	return &middleware{m: m, next: next}

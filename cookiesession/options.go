@@ -176,10 +176,11 @@ type cookieScope struct{ path, domain string }
 
 // writes reports whether a manager configured as c writes, or deletes
 // under a previous scope, the cookie that one configured as o writes (the
-// names being equal), or the other way round.
+// names being equal), or the other way round, or whether their Paths nest,
+// so that each reads the other's cookie under the longer one.
 func (c *config) writes(o *config) bool {
 	own, other := cookieScope{c.path, c.domain}, cookieScope{o.path, o.domain}
-	if own.same(other) {
+	if own.same(other) || own.nests(other) || other.nests(own) {
 		return true
 	}
 	for _, p := range c.previous {
@@ -193,6 +194,17 @@ func (c *config) writes(o *config) bool {
 		}
 	}
 	return false
+}
+
+// nests reports whether a request under sc's Path also carries a cookie of
+// scope o, of the same Domain: o's Path is a prefix of sc's at a '/'
+// boundary ("/" of "/admin", "/app" of "/app/x"). Two managers of one
+// name so scoped each read the other's cookie under the longer Path.
+func (sc cookieScope) nests(o cookieScope) bool {
+	if !strings.EqualFold(strings.TrimPrefix(sc.domain, "."), strings.TrimPrefix(o.domain, ".")) || !strings.HasPrefix(sc.path, o.path) {
+		return false
+	}
+	return strings.HasSuffix(o.path, "/") || len(sc.path) == len(o.path) || sc.path[len(o.path)] == '/'
 }
 
 // same reports whether browsers take sc and o for the same scope: the
