@@ -3,9 +3,12 @@ package cookiesession
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
+	"maps"
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
 	"strconv"
 	"time"
 
@@ -114,29 +117,21 @@ func carriedAsIs(v any) bool {
 // string would come back as int64 or string, so the caller's type
 // assertions would differ between this request and the next.
 func modelBelow(v any, depth int) bool {
-	var items []any
+	var items iter.Seq[any]
 	switch x := v.(type) {
 	case map[string]any:
-		if depth == 0 {
-			return false
-		}
-		for _, e := range x {
-			if !modelBelow(e, depth-1) {
-				return false
-			}
-		}
-		return true
+		items = maps.Values(x)
 	case []any:
-		items = x
+		items = slices.Values(x)
 	case serializer.Tuple:
-		items = x
+		items = slices.Values([]any(x))
 	default:
 		return decodedScalar(v)
 	}
 	if depth == 0 {
 		return false
 	}
-	for _, e := range items {
+	for e := range items {
 		if !modelBelow(e, depth-1) {
 			return false
 		}

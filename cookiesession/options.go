@@ -201,17 +201,23 @@ func (c *config) writes(o *config) bool {
 // boundary ("/" of "/admin", "/app" of "/app/x"). Two managers of one
 // name so scoped each read the other's cookie under the longer Path.
 func (sc cookieScope) nests(o cookieScope) bool {
-	if !strings.EqualFold(strings.TrimPrefix(sc.domain, "."), strings.TrimPrefix(o.domain, ".")) || !strings.HasPrefix(sc.path, o.path) {
+	if !sameDomain(sc.domain, o.domain) || !strings.HasPrefix(sc.path, o.path) {
 		return false
 	}
 	return strings.HasSuffix(o.path, "/") || len(sc.path) == len(o.path) || sc.path[len(o.path)] == '/'
 }
 
 // same reports whether browsers take sc and o for the same scope: the
-// Domain attribute's leading dot is ignored and its case does not matter
-// (RFC 6265, 5.2.3); the Path is compared as it is.
+// same Domain (sameDomain) and the same Path, compared as it is.
 func (sc cookieScope) same(o cookieScope) bool {
-	return sc.path == o.path && strings.EqualFold(strings.TrimPrefix(sc.domain, "."), strings.TrimPrefix(o.domain, "."))
+	return sc.path == o.path && sameDomain(sc.domain, o.domain)
+}
+
+// sameDomain reports whether browsers take two Domain attributes for the
+// same: a leading dot is ignored and case does not matter (RFC 6265,
+// 5.2.3).
+func sameDomain(a, b string) bool {
+	return strings.EqualFold(strings.TrimPrefix(a, "."), strings.TrimPrefix(b, "."))
 }
 
 // WithSecure sets the Secure attribute. The default is true: the cookie
